@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# Kinchart's two commands, for a fresh Debian 12 machine (as root, or a user with sudo):
+#   ./run.sh serve   install what is missing, then start the server on embedded defaults
+#   ./run.sh test    the same plus test dependencies (PostgreSQL, chromium), then the whole suite
+set -euo pipefail
+cd "$(dirname "$0")"
+UV_VERSION=0.13.8
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+
+apt_install() {
+    local missing=()
+    for pkg in "$@"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    say "installing Debian packages: ${missing[*]}"
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+find_uv() {
+    if command -v uv >/dev/null 2>&1; then UV=$(command -v uv); return; fi
+    if [ ! -x .tools/bin/uv ]; then
+        say "installing uv $UV_VERSION into .tools/"
+        python3 -m venv .tools
+        .tools/bin/pip install -q "uv==$UV_VERSION"
+    fi
+    UV=$PWD/.tools/bin/uv
+}
+
+setup() {
+    apt_install tesseract-ocr tesseract-ocr-eng ghostscript unpaper pngquant poppler-utils \
+        python3 python3-venv nodejs npm ca-certificates "$@"
+    find_uv
+    say "installing Python packages from uv.lock"
+    if [ "${KINCHART_DEV:-0}" = 1 ]; then "$UV" sync --frozen -q; else "$UV" sync --frozen --no-dev -q; fi
+    say "installing pinned front-end packages"
+    ./deploy/static.sh
+}
+
+start_postgres() {
+    local bindir port
+    bindir=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
+    PGTMP=$(mktemp -d /tmp/kinchart-pg.XXXXXX)
+    chmod 755 "$PGTMP"
+    port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    local run=()
+    if [ "$(id -u)" = 0 ]; then chown postgres "$PGTMP"; run=(runuser -u postgres --); fi
+    say "starting a throwaway PostgreSQL cluster on port $port"
+    "${run[@]}" "$bindir/initdb" -D "$PGTMP/data" -U kinchart --auth=trust -E UTF8 >/dev/null
+    "${run[@]}" "$bindir/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/log" -w \
+        -o "-p $port -k $PGTMP -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null
+    trap 'runuser_stop' EXIT
+    export KINCHART_TEST_PG_ADMIN_URL="postgresql://kinchart@127.0.0.1:$port/postgres"
+    PG_STOP=("${run[@]}" "$bindir/pg_ctl" -D "$PGTMP/data" -m immediate stop)
+}
+
+runuser_stop() { "${PG_STOP[@]}" >/dev/null 2>&1 || true; rm -rf "$PGTMP"; }
+
+case "${1:-}" in
+serve)
+    setup
+    shift
+    exec "$UV" run --frozen --no-dev kinchart serve "$@"
+    ;;
+test)
+    export KINCHART_DEV=1
+    setup postgresql chromium fonts-dejavu-core
+    start_postgres
+    shift
+    say "lint: ruff and mypy"
+    "$UV" run --frozen ruff check .
+    "$UV" run --frozen mypy
+    say "test suite on SQLite"
+    KINCHART_TEST_DB=sqlite "$UV" run --frozen pytest "$@"
+    say "test suite on PostgreSQL (database tests)"
+    KINCHART_TEST_DB=postgres "$UV" run --frozen pytest -m "not nodb" "$@"
+    ;;
+*)
+    echo "usage: ./run.sh serve | ./run.sh test [pytest args]" >&2
+    exit 2
+    ;;
+esac

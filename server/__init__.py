@@ -1,0 +1,6 @@
+"""Kinchart server: the Starlette app, database, queue, workers and CLI."""
+
+import os
+
+# Piccolo finds its configuration through this variable; ours lives inside the package.
+os.environ["PICCOLO_CONF"] = "server.piccolo_conf"

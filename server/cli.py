@@ -1,0 +1,335 @@
+"""The `kinchart` command: serve, worker, ingest, status, documents, text, retry, settings."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import signal
+import sys
+from collections.abc import Coroutine
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from server import queue
+from server.db import DatabaseError
+from server.services import Services, running
+from server.settings import Settings, SettingsError, describe, load_settings, settings_table
+from server.tables import FAILED, READY, Arrival, Document, Page
+from server.web import is_loopback
+from sync.rules import is_ignored
+
+T = TypeVar("T")
+console = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+def _run(coro: Coroutine[Any, Any, T]) -> T:
+    try:
+        return asyncio.run(coro)
+    except (SettingsError, DatabaseError) as exc:
+        console.print(f"[red]error:[/red] {exc.user_message}")
+        sys.exit(2)
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        console.print(f"[red]error:[/red] {exc.user_message}")
+        sys.exit(2)
+
+
+def _logging(settings: Settings, quiet: bool = False) -> None:
+    level = logging.WARNING if quiet else getattr(logging, settings.log_level.upper(), logging.INFO)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@click.group()
+@click.version_option(package_name="kinchart")
+def main() -> None:
+    """Kinchart: a household's health records on its own server."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Bind address (default KINCHART_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default KINCHART_PORT).")
+def serve(host: str | None, port: int | None) -> None:
+    """Web UI, inbox watcher and workers in one process."""
+    import uvicorn
+
+    from server.app import create_app
+
+    settings = _settings()
+    host = host or settings.host
+    port = port or settings.port
+    if not is_loopback(host):
+        # Until accounts and logins exist, health data must not be reachable from the network.
+        console.print(
+            f"[red]error:[/red] refusing to listen on {host}: Kinchart has no logins yet, so it "
+            "only serves this computer (127.0.0.1 or localhost)."
+        )
+        sys.exit(2)
+    _logging(settings)
+    console.print(f"Kinchart on http://{host}:{port}/  (inbox: {settings.inbox_dir.absolute()})")
+    app = create_app(settings)
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level, access_log=False)
+
+
+@main.command()
+def worker() -> None:
+    """Work the queue only (more workers can share one PostgreSQL database)."""
+    settings = _settings()
+    _logging(settings)
+
+    async def go() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        async with running(settings, workers=True):
+            console.print("worker running; Ctrl-C to stop")
+            await stop.wait()
+
+    _run(go())
+
+
+def _expand(paths: tuple[Path, ...]) -> list[Path]:
+    files: list[Path] = []
+    for root in paths:
+        if root.is_dir():
+            for p in sorted(root.rglob("*")):
+                if p.is_file() and not is_ignored(p.relative_to(root)):
+                    files.append(p)
+        else:
+            files.append(root)
+    return files
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--no-wait", is_flag=True, help="Queue the files and return without reading them.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+def ingest(paths: tuple[Path, ...], no_wait: bool, as_json: bool) -> None:
+    """Take in files and folders (recursively) and wait until each is ready or failed."""
+    settings = _settings()
+    _logging(settings, quiet=True)
+    files = _expand(paths)
+    results = _run(_ingest(settings, files, wait=not no_wait))
+    failed = [r for r in results if r["state"] in (FAILED, "rejected")]
+    if as_json:
+        out.print_json(json.dumps(results))
+    else:
+        counts: dict[str, int] = {}
+        for r in results:
+            counts[r["state"]] = counts.get(r["state"], 0) + 1
+        dupes = sum(1 for r in results if r["duplicate"])
+        out.print(
+            f"{len(results)} files: "
+            + ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            + (f" ({dupes} already known)" if dupes else "")
+        )
+        for r in failed:
+            out.print(f"  [red]failed[/red] {r['file']}: {r['reason']}")
+    sys.exit(1 if failed else 0)
+
+
+async def _ingest(settings: Settings, files: list[Path], *, wait: bool) -> list[dict[str, Any]]:
+    results: list[dict[str, Any]] = []
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    )
+    async with running(settings, workers=wait) as services:
+        with progress:
+            taking = progress.add_task("taking in", total=len(files))
+            for path in files:
+                r = await services.intake.take(path, source="cli", source_path=str(path.absolute()))
+                results.append(
+                    {
+                        "file": str(path),
+                        "document_id": r.document_id,
+                        "duplicate": r.outcome == "duplicate",
+                        "state": "rejected" if r.outcome == "rejected" else "queued",
+                        "reason": r.reason,
+                    }
+                )
+                progress.advance(taking)
+            await _requeue_failed_duplicates(services, results)
+            if wait:
+                await _wait(services, results, progress)
+        await _fill_states(results)
+    return results
+
+
+async def _requeue_failed_duplicates(services: Services, results: list[dict[str, Any]]) -> None:
+    # Handing in a file again that failed before is a request to try it again.
+    ids = [r["document_id"] for r in results if r["duplicate"]]
+    if ids and await queue.retry(ids) and services.workers:
+        services.workers.notify()
+
+
+async def _wait(services: Services, results: list[dict[str, Any]], progress: Progress) -> None:
+    ids = {r["document_id"] for r in results if r["document_id"] is not None}
+    reading = progress.add_task("reading", total=len(ids))
+    while True:
+        rows = await Document.select(Document.id, Document.state).where(
+            Document.id.is_in(list(ids) or [-1])
+        )
+        done = sum(1 for row in rows if row["state"] in (READY, FAILED))
+        progress.update(reading, completed=done)
+        if done >= len(ids):
+            return
+        await asyncio.sleep(0.5)
+
+
+async def _fill_states(results: list[dict[str, Any]]) -> None:
+    ids = [r["document_id"] for r in results if r["document_id"] is not None]
+    rows = await Document.select(Document.id, Document.state, Document.failure_reason).where(
+        Document.id.is_in(ids or [-1])
+    )
+    by_id = {row["id"]: row for row in rows}
+    for r in results:
+        row = by_id.get(r["document_id"])
+        if row:
+            r["state"] = row["state"]
+            r["reason"] = row["failure_reason"]
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def status(as_json: bool) -> None:
+    """Counts per state, and each failure with its reason."""
+    settings = _settings()
+
+    async def go() -> dict[str, Any]:
+        async with running(settings):
+            failures = (
+                await Document.select(
+                    Document.id,
+                    Document.original_name,
+                    Document.failure_code,
+                    Document.failure_reason,
+                )
+                .where(Document.state == FAILED)
+                .order_by(Document.id)
+            )
+            rejected = (
+                await Arrival.select(
+                    Arrival.original_name, Arrival.source, Arrival.reason, Arrival.received_at
+                )
+                .where(Arrival.outcome == "rejected")
+                .order_by(Arrival.id)
+            )
+            for r in rejected:
+                r["received_at"] = r["received_at"].isoformat()
+            return {"counts": await queue.counts(), "failures": failures, "rejected": rejected}
+
+    data = _run(go())
+    if as_json:
+        out.print_json(json.dumps(data))
+        return
+    out.print("  ".join(f"{k}: {v}" for k, v in data["counts"].items()))
+    for f in data["failures"]:
+        out.print(f"failed  #{f['id']} {f['original_name']}: {f['failure_reason']}")
+    for r in data["rejected"]:
+        out.print(f"not taken in  {r['original_name']} ({r['source']}): {r['reason']}")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def documents(as_json: bool) -> None:
+    """One row per document."""
+    settings = _settings()
+
+    async def go() -> list[dict[str, Any]]:
+        async with running(settings):
+            rows = await Document.select(
+                Document.id,
+                Document.original_name,
+                Document.sha256,
+                Document.state,
+                Document.failure_reason,
+                Document.page_count,
+                Document.created_at,
+            ).order_by(Document.id)
+            for r in rows:
+                r["created_at"] = r["created_at"].isoformat()
+            return list(rows)
+
+    rows = _run(go())
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    table = RichTable("id", "file", "sha256", "state", "pages", "created", "reason")
+    for r in rows:
+        table.add_row(
+            str(r["id"]),
+            r["original_name"],
+            r["sha256"][:12],
+            r["state"],
+            str(r["page_count"]),
+            r["created_at"][:19],
+            r["failure_reason"],
+        )
+    out.print(table)
+
+
+@main.command()
+@click.argument("doc_id", type=int)
+def text(doc_id: int) -> None:
+    """The document's text, pages separated by form feeds."""
+    settings = _settings()
+
+    async def go() -> str | None:
+        async with running(settings):
+            if not await Document.exists().where(Document.id == doc_id):
+                return None
+            pages = (
+                await Page.select(Page.text).where(Page.document == doc_id).order_by(Page.number)
+            )
+            return "\f".join(p["text"] for p in pages)
+
+    result = _run(go())
+    if result is None:
+        console.print(f"[red]error:[/red] no document {doc_id}")
+        sys.exit(1)
+    sys.stdout.write(result + ("\n" if result and not result.endswith("\n") else ""))
+
+
+@main.command()
+@click.argument("doc_id", type=int, required=False)
+@click.option("--all-failed", is_flag=True, help="Retry every failed document.")
+def retry(doc_id: int | None, all_failed: bool) -> None:
+    """Put a failed document (or all of them) back in the queue."""
+    if (doc_id is None) == (not all_failed):
+        raise click.UsageError("give a document ID or --all-failed")
+    settings = _settings()
+
+    async def go() -> list[int]:
+        async with running(settings):
+            return await queue.retry(None if all_failed else [doc_id or 0])
+
+    ids = _run(go())
+    out.print(f"queued again: {', '.join(map(str, ids)) or 'nothing (no such failed document)'}")
+    sys.exit(0 if ids else 1)
+
+
+@main.command("settings")
+@click.option("--markdown", is_flag=True, help="Print the README's settings table.")
+def settings_cmd(markdown: bool) -> None:
+    """Show the settings in force (secrets masked)."""
+    if markdown:
+        out.print(settings_table(), end="")
+        return
+    for k, v in describe(_settings()).items():
+        out.print(f"{k}={v}")

@@ -6,6 +6,7 @@ import time
 from typing import Any
 
 from piccolo.engine.base import Engine
+from piccolo.query.functions.aggregate import Count
 
 from server.db import write_transaction
 from server.tables import FAILED, PROCESSING, QUEUED, READY, Document, Page
@@ -175,8 +176,9 @@ async def retry(doc_ids: list[int] | None = None) -> list[int]:
 
 async def counts() -> dict[str, int]:
     out = dict.fromkeys((QUEUED, PROCESSING, READY, FAILED), 0)
-    for row in await Document.select(Document.state, Document.id.count()).group_by(Document.state):
-        out[row["state"]] = row["count"]
+    query = Document.select(Document.state, Count(Document.id, alias="n"))
+    for row in await query.group_by(Document.state):
+        out[row["state"]] = row["n"]
     return out
 
 

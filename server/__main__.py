@@ -1,0 +1,5 @@
+"""`python -m server` is the `kinchart` command."""
+
+from server.cli import main
+
+main()

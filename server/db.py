@@ -13,6 +13,7 @@ from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
 
 from server import piccolo_conf
 from server.settings import Settings, SettingsError
@@ -52,7 +53,8 @@ def make_engine(url: str) -> Engine:
 def bind(engine: Engine) -> None:
     """Point Piccolo (our tables, its migration table and its config) at one engine."""
     piccolo_conf.DB = engine
-    for table in [*TABLES, Migration]:
+    tables: list[type[Table]] = [*TABLES, Migration]
+    for table in tables:
         table._meta.db = engine
 
 
@@ -62,7 +64,7 @@ async def connect(settings: Settings, *, migrate: bool = True) -> Engine:
     bind(engine)
     if isinstance(engine, SQLiteEngine):
         _prepare_sqlite(Path(engine.path))
-    else:
+    elif isinstance(engine, PostgresEngine):
         await _start_pool(engine)
     if migrate:
         await apply_migrations()

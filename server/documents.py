@@ -34,7 +34,8 @@ LIST_COLUMNS = (
 
 
 def _services(request: Request) -> Services:
-    return request.app.state.services  # type: ignore[no-any-return]
+    services: Services = request.app.state.services
+    return services
 
 
 async def document_list(request: Request) -> Response:

@@ -81,7 +81,7 @@ async def release_owned(owner: str) -> int:
 
 
 async def complete(
-    engine: Engine, doc_id: int, owner: str, values: dict[str, Any], pages: list[Page]
+    engine: Engine, doc_id: int, owner: str, values: dict[Any, Any], pages: list[Page]
 ) -> bool:
     """Store a reading and mark the document ready, if this worker still holds the lease."""
     async with write_transaction(engine):
@@ -154,7 +154,7 @@ async def fail(
 
 async def retry(doc_ids: list[int] | None = None) -> list[int]:
     """Put failed documents back in the queue (all failed ones when `doc_ids` is None)."""
-    where = Document.state == FAILED
+    where: Any = Document.state == FAILED
     if doc_ids is not None:
         where = where & Document.id.is_in(doc_ids or [-1])
     rows = (

@@ -13,10 +13,10 @@ from typing import TYPE_CHECKING
 from piccolo.engine.base import Engine
 
 from server import db
-from server.intake import Intake, IntakeResult
+from server.intake import Intake
 from server.settings import Settings
 from server.store import Store
-from sync.inbox import InboxWatcher
+from sync.inbox import Delivered, InboxWatcher
 
 if TYPE_CHECKING:
     from server.worker import Workers
@@ -46,7 +46,7 @@ class Services:
         return self.workers
 
     def start_watcher(self) -> InboxWatcher:
-        async def deliver(path: Path, hint: str | None, rel: str) -> IntakeResult:
+        async def deliver(path: Path, hint: str | None, rel: str) -> Delivered:
             return await self.intake.take(path, source="inbox", profile_hint=hint, source_path=rel)
 
         self.watcher = InboxWatcher(

@@ -9,6 +9,7 @@ from piccolo.columns import (
     Float,
     ForeignKey,
     Integer,
+    Serial,
     Text,
     Timestamptz,
     Varchar,
@@ -26,6 +27,7 @@ STATES = (QUEUED, PROCESSING, READY, FAILED)
 class Document(Table, tablename="document"):
     """One distinct original (by SHA-256) and where it is in the reading pipeline."""
 
+    id = Serial(primary_key=True)
     sha256 = Varchar(length=64, unique=True, index=True)
     original_name = Varchar(length=255)
     size = BigInt()
@@ -51,6 +53,7 @@ class Document(Table, tablename="document"):
 class Page(Table, tablename="page"):
     """A page's text and word boxes (fractions of the page, origin top-left)."""
 
+    id = Serial(primary_key=True)
     document = ForeignKey(references=Document, index=True)
     number = Integer()
     text = Text(default="")
@@ -63,6 +66,7 @@ class Page(Table, tablename="page"):
 class Arrival(Table, tablename="arrival"):
     """Every file handed to Kinchart: new, a duplicate of an existing document, or rejected."""
 
+    id = Serial(primary_key=True)
     document = ForeignKey(references=Document, null=True, index=True)
     source = Varchar(length=20)
     original_name = Varchar(length=255)

@@ -32,9 +32,14 @@ log = logging.getLogger(__name__)
 class Delivered(Protocol):
     """What the intake reports back about one file."""
 
-    outcome: str  # new | duplicate | rejected
-    reason: str
-    transient: bool
+    @property
+    def outcome(self) -> str: ...  # new | duplicate | rejected
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def transient(self) -> bool: ...
 
 
 Deliver = Callable[[Path, str | None, str], Awaitable[Delivered]]

@@ -47,6 +47,9 @@ async def test_files_present_at_start_are_taken(watching: Services) -> None:
 async def test_closed_file_is_taken_without_waiting_for_stability(watching: Services) -> None:
     inbox = watching.settings.inbox_dir
     (inbox / "dad").mkdir()
+    # inotify watches a new folder only once its creation is seen; files written before that
+    # are caught by the stability timer instead (tested below), not by their close event.
+    await asyncio.sleep(0.5)
     t0 = time.monotonic()
     with open(inbox / "dad" / "closed.pdf", "wb") as f:
         f.write(b"%PDF written and closed")

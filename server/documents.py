@@ -188,7 +188,7 @@ async def _get_document(request: Request, columns: tuple[Any, ...] = ()) -> dict
     except ValueError:
         raise HTTPException(404, "No such document.") from None
     query = Document.select(*columns) if columns else Document.select()
-    row = await query.where(Document.id == doc_id).first()
+    row = await query.where(Document.id == doc_id).output(load_json=True).first()
     if row is None:
         raise HTTPException(404, "No such document.")
     return row

@@ -106,3 +106,15 @@ async def test_missing_things_are_404_pages(client: httpx.AsyncClient, path: str
     r = await client.get(path)
     assert r.status_code == 404
     assert 'data-testid="error"' in r.text
+
+
+async def test_document_warnings_are_shown_as_sentences(client: httpx.AsyncClient) -> None:
+    await client.post("/upload", files=[("files", ("w.pdf", b"%PDF warn", "application/pdf"))])
+    doc = await Document.objects().first()
+    assert doc is not None
+    await Document.update({Document.warnings: ["Page 2 had no text after OCR."]}).where(
+        Document.id == doc.id
+    )
+    page = await client.get(f"/documents/{doc.id}")
+    assert '<p class="warning">Page 2 had no text after OCR.</p>' in page.text
+    assert '<p class="warning">[</p>' not in page.text

@@ -7,6 +7,7 @@ Everything is generated in the run, in a temporary folder; a real `kinchart serv
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import shutil
@@ -21,8 +22,6 @@ import psutil
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-import contextlib
 
 from tests.make_docs import digital_pdf, page_image  # noqa: E402
 from tests.procs import Server  # noqa: E402

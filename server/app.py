@@ -13,18 +13,34 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server import documents, queue
+from server import accounts, admin, documents, profiles
+from server.access import AccessDenied, visible_profiles
+from server.security import SecurityMiddleware
 from server.services import open_services
 from server.settings import Settings
-from server.web import STATIC_DIR, SecurityMiddleware, http_error, server_error
+from server.tables import Profile
+from server.web import (
+    STATIC_DIR,
+    LoginRequired,
+    access_denied,
+    caller_of,
+    http_error,
+    login_required,
+    server_error,
+)
 
 
 async def home(request: Request) -> Response:
-    return RedirectResponse("/documents", status_code=302)
+    caller = caller_of(request)
+    mine = await visible_profiles(caller, Profile.select(Profile.slug)).order_by(Profile.id)
+    if len(mine) == 1:
+        return RedirectResponse(f"/profiles/{mine[0]['slug']}", status_code=303)
+    return RedirectResponse("/profiles", status_code=303)
 
 
 async def health(request: Request) -> Response:
-    return JSONResponse({"ok": True, "documents": await queue.counts()})
+    # Public and content-free: says the server answers, nothing about anyone's records.
+    return JSONResponse({"ok": True})
 
 
 def create_app(
@@ -48,12 +64,20 @@ def create_app(
     routes = [
         Route("/", home),
         Route("/healthz", health),
+        *accounts.routes,
+        *profiles.routes,
         *documents.routes,
+        *admin.routes,
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityMiddleware)],
-        exception_handlers={HTTPException: http_error, Exception: server_error},
+        middleware=[Middleware(SecurityMiddleware, settings=settings)],
+        exception_handlers={
+            HTTPException: http_error,
+            AccessDenied: access_denied,
+            LoginRequired: login_required,
+            Exception: server_error,
+        },
         lifespan=lifespan,
     )

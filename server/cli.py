@@ -16,8 +16,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from server import queue
+from server import audit, household, queue
 from server.db import DatabaseError
+from server.household import HouseholdError
 from server.services import Services, running
 from server.settings import Settings, SettingsError, describe, load_settings, settings_table
 from server.tables import FAILED, READY, Arrival, Document, Page
@@ -32,9 +33,13 @@ out = Console(highlight=False, soft_wrap=True)
 def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(coro)
-    except (SettingsError, DatabaseError) as exc:
+    except (SettingsError, DatabaseError, HouseholdError) as exc:
         console.print(f"[red]error:[/red] {exc.user_message}")
         sys.exit(2)
+
+
+async def _household_call(coro: Coroutine[Any, Any, T]) -> T:
+    return await coro
 
 
 def _settings() -> Settings:
@@ -115,12 +120,13 @@ def _expand(paths: tuple[Path, ...]) -> list[Path]:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option("--no-wait", is_flag=True, help="Queue the files and return without reading them.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-def ingest(paths: tuple[Path, ...], no_wait: bool, as_json: bool) -> None:
+@click.option("--profile", "profile_slug", default=None, help="File everything under this profile.")
+def ingest(paths: tuple[Path, ...], no_wait: bool, as_json: bool, profile_slug: str | None) -> None:
     """Take in files and folders (recursively) and wait until each is ready or failed."""
     settings = _settings()
     _logging(settings, quiet=True)
     files = _expand(paths)
-    results = _run(_ingest(settings, files, wait=not no_wait))
+    results = _run(_ingest(settings, files, wait=not no_wait, profile_slug=profile_slug))
     failed = [r for r in results if r["state"] in (FAILED, "rejected")]
     if as_json:
         out.print_json(json.dumps(results))
@@ -139,7 +145,9 @@ def ingest(paths: tuple[Path, ...], no_wait: bool, as_json: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
-async def _ingest(settings: Settings, files: list[Path], *, wait: bool) -> list[dict[str, Any]]:
+async def _ingest(
+    settings: Settings, files: list[Path], *, wait: bool, profile_slug: str | None = None
+) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
     progress = Progress(
         TextColumn("{task.description}"),
@@ -150,10 +158,15 @@ async def _ingest(settings: Settings, files: list[Path], *, wait: bool) -> list[
         transient=False,
     )
     async with running(settings, workers=wait) as services:
+        profile_id = None
+        if profile_slug:
+            profile_id = (await _household_call(household.profile_by_slug(profile_slug)))["id"]
         with progress:
             taking = progress.add_task("taking in", total=len(files))
             for path in files:
-                r = await services.intake.take(path, source="cli", source_path=str(path.absolute()))
+                r = await services.intake.take(
+                    path, source="cli", source_path=str(path.absolute()), profile_id=profile_id
+                )
                 results.append(
                     {
                         "file": str(path),
@@ -333,3 +346,210 @@ def settings_cmd(markdown: bool) -> None:
         return
     for k, v in describe(_settings()).items():
         out.print(f"{k}={v}")
+
+
+def _password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return str(click.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@main.group()
+def user() -> None:
+    """Manage users (people who log in)."""
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--admin", is_flag=True, help="Make this user a household admin.")
+@click.option("--name", "display_name", default="", help="Display name.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_add(username: str, admin: bool, display_name: str, password_stdin: bool) -> None:
+    """Add a user (the first admin can also be created in the web UI)."""
+    settings = _settings()
+    password = _password(password_stdin)
+
+    async def go() -> dict[str, Any]:
+        async with running(settings):
+            row = await household.add_user(
+                username, password, display_name=display_name, is_admin=admin
+            )
+            await audit.record(
+                "admin_created" if admin else "user_added",
+                actor_name="cli",
+                subject=row["username"],
+            )
+            return row
+
+    row = _run(go())
+    out.print(f"added user {row['username']}{' (admin)' if row['is_admin'] else ''}")
+
+
+@user.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def user_list(as_json: bool) -> None:
+    """List users."""
+    settings = _settings()
+
+    async def go() -> list[dict[str, Any]]:
+        async with running(settings):
+            from server.tables import User
+
+            return list(
+                await User.select(
+                    User.id, User.username, User.display_name, User.is_admin, User.disabled
+                ).order_by(User.username)
+            )
+
+    rows = _run(go())
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    for r in rows:
+        flags = ", ".join(
+            f for f, on in (("admin", r["is_admin"]), ("disabled", r["disabled"])) if on
+        )
+        out.print(f"{r['username']}\t{r['display_name']}\t{flags}")
+
+
+@user.command("disable")
+@click.argument("username")
+@click.option("--enable", is_flag=True, help="Enable the user again instead.")
+def user_disable(username: str, enable: bool) -> None:
+    """Disable a user (their logins end at once)."""
+    settings = _settings()
+
+    async def go() -> None:
+        async with running(settings):
+            row = await household.user_by_name(username)
+            await household.set_disabled(row["id"], not enable)
+            await audit.record(
+                "user_enabled" if enable else "user_disabled",
+                actor_name="cli",
+                subject=row["username"],
+            )
+
+    _run(go())
+    out.print(f"{'enabled' if enable else 'disabled'} {username}")
+
+
+@user.command("reset-password")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def user_reset(username: str, password_stdin: bool) -> None:
+    """Set a new password for a user (their logins end)."""
+    settings = _settings()
+    password = _password(password_stdin)
+
+    async def go() -> None:
+        async with running(settings):
+            row = await household.user_by_name(username)
+            await household.reset_password(row["id"], password)
+            await audit.record("password_reset", actor_name="cli", subject=row["username"])
+
+    _run(go())
+    out.print(f"password of {username} reset")
+
+
+@main.group()
+def profile() -> None:
+    """Manage profiles (people whose records are kept)."""
+
+
+@profile.command("add")
+@click.argument("name")
+@click.option("--dob", default=None, help="Date of birth, YYYY-MM-DD.")
+@click.option("--slug", default=None, help="Short name, also the inbox folder name.")
+def profile_add(name: str, dob: str | None, slug: str | None) -> None:
+    """Add a profile; grant someone `owner` on it next."""
+    settings = _settings()
+
+    async def go() -> dict[str, Any]:
+        async with running(settings):
+            row = await household.add_profile(name, dob=household.parse_dob(dob), slug=slug)
+            await audit.record("profile_created", actor_name="cli", profile=row["id"])
+            return row
+
+    row = _run(go())
+    out.print(f"added profile {row['slug']} ({row['display_name']})")
+
+
+@profile.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def profile_list(as_json: bool) -> None:
+    """List profiles and who has which role on them."""
+    settings = _settings()
+
+    async def go() -> list[dict[str, Any]]:
+        async with running(settings):
+            from server.tables import Profile
+
+            rows = list(
+                await Profile.select(
+                    Profile.id, Profile.slug, Profile.display_name, Profile.date_of_birth
+                ).order_by(Profile.slug)
+            )
+            for r in rows:
+                r["date_of_birth"] = str(r["date_of_birth"] or "")
+                r["grants"] = {g["username"]: g["role"] for g in await household.grants_of(r["id"])}
+            return rows
+
+    rows = _run(go())
+    if as_json:
+        out.print_json(json.dumps(rows))
+        return
+    for r in rows:
+        grants = ", ".join(f"{u}: {role}" for u, role in r["grants"].items()) or "no one"
+        out.print(f"{r['slug']}\t{r['display_name']}\t{r['date_of_birth']}\t{grants}")
+
+
+@main.command("grant")
+@click.argument("username")
+@click.argument("profile_slug")
+@click.argument("role", type=click.Choice(["owner", "caregiver", "viewer"]))
+def grant_cmd(username: str, profile_slug: str, role: str) -> None:
+    """Give USERNAME a ROLE on PROFILE_SLUG."""
+    settings = _settings()
+
+    async def go() -> None:
+        async with running(settings):
+            u = await household.user_by_name(username)
+            p = await household.profile_by_slug(profile_slug)
+            old = await household.grant(u["id"], p["id"], role)
+            await audit.record(
+                "grant_changed",
+                actor_name="cli",
+                profile=p["id"],
+                subject=u["username"],
+                role=role,
+                previous=old,
+            )
+
+    _run(go())
+    out.print(f"{username} is now {role} of {profile_slug}")
+
+
+@main.command("revoke")
+@click.argument("username")
+@click.argument("profile_slug")
+def revoke_cmd(username: str, profile_slug: str) -> None:
+    """Take away USERNAME's role on PROFILE_SLUG."""
+    settings = _settings()
+
+    async def go() -> str | None:
+        async with running(settings):
+            u = await household.user_by_name(username)
+            p = await household.profile_by_slug(profile_slug)
+            old = await household.revoke(u["id"], p["id"])
+            if old:
+                await audit.record(
+                    "grant_revoked",
+                    actor_name="cli",
+                    profile=p["id"],
+                    subject=u["username"],
+                    previous=old,
+                )
+            return old
+
+    old = _run(go())
+    out.print(f"revoked {username}'s {old} role on {profile_slug}" if old else "nothing to revoke")

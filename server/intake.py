@@ -51,6 +51,7 @@ class Intake:
         original_name: str | None = None,
         profile_hint: str | None = None,
         source_path: str = "",
+        profile_id: int | None = None,
     ) -> IntakeResult:
         """Copy `path` durably, record it, and return the outcome; never touches `path` itself."""
         name = clean_name(original_name or path.name)
@@ -70,7 +71,9 @@ class Intake:
                     name, source, source_path, profile_hint, st, exc.user_message
                 )
             return IntakeResult("rejected", None, exc.user_message, transient=not exc.permanent)
-        result = await self._record(sha, size, st.st_mtime, name, source, source_path, profile_hint)
+        result = await self._record(
+            sha, size, st.st_mtime, name, source, source_path, profile_hint, profile_id
+        )
         if result.outcome == "new" and self.on_queued:
             self.on_queued()
         return result
@@ -84,11 +87,12 @@ class Intake:
         source: str,
         source_path: str,
         profile_hint: str | None,
+        profile_id: int | None,
     ) -> IntakeResult:
         for attempt in range(3):
             try:
                 return await self._record_once(
-                    sha, size, mtime, name, source, source_path, profile_hint
+                    sha, size, mtime, name, source, source_path, profile_hint, profile_id
                 )
             except Exception as exc:  # a concurrent insert of the same sha256 (unique index)
                 if attempt == 2 or "unique" not in str(exc).lower():
@@ -104,11 +108,21 @@ class Intake:
         source: str,
         source_path: str,
         profile_hint: str | None,
+        profile_id: int | None,
     ) -> IntakeResult:
         async with write_transaction(self.engine):
-            existing = await Document.select(Document.id).where(Document.sha256 == sha).first()
+            existing = (
+                await Document.select(Document.id, Document.profile)
+                .where(Document.sha256 == sha)
+                .first()
+            )
             if existing is not None:
                 doc_id = existing["id"]
+                if profile_id is not None and existing["profile"] is None:
+                    # Handing in an unfiled document again, for someone, files it.
+                    await Document.update({Document.profile: profile_id}).where(
+                        Document.id == doc_id
+                    )
                 if source_path and await _same_arrival(doc_id, source, source_path, size, mtime):
                     return IntakeResult("duplicate", doc_id, replayed=True)
                 await Arrival.insert(
@@ -133,6 +147,7 @@ class Intake:
                     size=size,
                     source=source,
                     profile_hint=profile_hint,
+                    profile=profile_id,
                     state=QUEUED,
                 )
             ).returning(Document.id)

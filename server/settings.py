@@ -86,6 +86,13 @@ class Settings:
         "A claimed document returns to the queue if its worker stops renewing the claim "
         "for this long.",
     )
+    session_idle_minutes: int = _setting(720, "A login ends after this long without activity.")
+    session_max_days: int = _setting(30, "A login ends this long after it began, whatever happens.")
+    trusted_proxies: str = _setting(
+        "",
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
+        "believed (needed for Secure cookies and per-address login throttling behind a proxy).",
+    )
     log_level: str = _setting("info", "Log level: debug, info, warning or error.")
 
     # --- derived values ---------------------------------------------------------------
@@ -104,6 +111,10 @@ class Settings:
     @property
     def effective_ocr_workers(self) -> int:
         return self.ocr_workers or _default_workers()
+
+    @property
+    def trusted_proxy_set(self) -> frozenset[str]:
+        return frozenset(x.strip() for x in self.trusted_proxies.split(",") if x.strip())
 
     @property
     def languages(self) -> tuple[str, ...]:

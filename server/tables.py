@@ -1,4 +1,4 @@
-"""Piccolo tables: documents, their pages, and every arrival of a file."""
+"""Piccolo tables: people and access, documents, their pages, arrivals, and the audit log."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from piccolo.columns import (
     JSON,
     BigInt,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Integer,
@@ -14,6 +15,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.base import OnDelete
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
@@ -22,6 +24,60 @@ PROCESSING = "processing"
 READY = "ready"
 FAILED = "failed"
 STATES = (QUEUED, PROCESSING, READY, FAILED)
+
+
+OWNER = "owner"
+CAREGIVER = "caregiver"
+VIEWER = "viewer"
+ROLES = (OWNER, CAREGIVER, VIEWER)
+
+
+class User(Table, tablename="kc_user"):
+    """Someone who logs in."""
+
+    id = Serial(primary_key=True)
+    username = Varchar(length=64, unique=True, index=True)
+    display_name = Varchar(length=100, default="")
+    password_hash = Text()
+    is_admin = Boolean(default=False)
+    disabled = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Session(Table, tablename="kc_session"):
+    """A logged-in browser; the cookie holds a token whose SHA-256 is stored here."""
+
+    id = Serial(primary_key=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    csrf_token = Varchar(length=64)
+    created = Float()
+    last_seen = Float()
+    ip = Varchar(length=64, default="")
+    user_agent = Varchar(length=255, default="")
+
+
+class Profile(Table, tablename="profile"):
+    """A person whose records are kept (with or without a login of their own)."""
+
+    id = Serial(primary_key=True)
+    slug = Varchar(length=64, unique=True, index=True)
+    display_name = Varchar(length=100)
+    date_of_birth = Date(null=True, default=None)
+    linked_user = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    color = Varchar(length=7, default="#3366aa")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class Grant(Table, tablename="kc_grant"):
+    """A user's role on one profile: owner, caregiver or viewer."""
+
+    id = Serial(primary_key=True)
+    # "user:profile", unique: Piccolo has no composite unique constraints.
+    key = Varchar(length=40, unique=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    profile = ForeignKey(references=Profile, on_delete=OnDelete.cascade, index=True)
+    role = Varchar(length=20)
 
 
 class Document(Table, tablename="document"):
@@ -35,6 +91,9 @@ class Document(Table, tablename="document"):
     kind = Varchar(length=20, default="")
     source = Varchar(length=20, default="inbox")
     profile_hint = Varchar(length=255, null=True, default=None)
+    # None until routed; unrouted documents wait in the admins' triage queue.
+    profile = ForeignKey(references=Profile, null=True, on_delete=OnDelete.set_null, index=True)
+    suggested_profiles = JSON(default="[]")
     state = Varchar(length=20, default=QUEUED, index=True)
     failure_code = Varchar(length=40, default="")
     failure_reason = Text(default="")
@@ -80,4 +139,19 @@ class Arrival(Table, tablename="arrival"):
     received_at = Timestamptz(default=TimestamptzNow())
 
 
-TABLES: list[type[Table]] = [Document, Page, Arrival]
+class AuditEvent(Table, tablename="audit_event"):
+    """Who did what, when: logins, views, downloads, grants, profile and routing changes."""
+
+    id = Serial(primary_key=True)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    kind = Varchar(length=40, index=True)
+    actor = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    actor_name = Varchar(length=64, default="")
+    profile = ForeignKey(references=Profile, null=True, on_delete=OnDelete.set_null, index=True)
+    document = ForeignKey(references=Document, null=True, on_delete=OnDelete.set_null)
+    subject = Varchar(length=64, default="", index=True)  # username or address concerned
+    ip = Varchar(length=64, default="", index=True)
+    detail = JSON(default="{}")
+
+
+TABLES: list[type[Table]] = [User, Session, Profile, Grant, Document, Page, Arrival, AuditEvent]

@@ -1,4 +1,4 @@
-"""Shared web plumbing: templates, htmx-aware rendering, security headers, error pages."""
+"""Shared web plumbing: templates, htmx-aware rendering, the caller, error pages."""
 
 from __future__ import annotations
 
@@ -6,13 +6,14 @@ import ipaddress
 import logging
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from server.access import AccessDenied, Caller
 
 log = logging.getLogger(__name__)
 
@@ -20,18 +21,42 @@ ROOT = Path(__file__).resolve().parent.parent
 templates = Jinja2Templates(directory=str(ROOT / "templates"))
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 
-SECURITY_HEADERS = [
-    (
-        b"content-security-policy",
-        b"default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-        b"object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    ),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"permissions-policy", b"camera=(self), microphone=(), geolocation=()"),
-]
+
+class LoginRequired(Exception):
+    """The request needs a logged-in user."""
+
+
+def csrf_token(request: Request) -> str:
+    return str(request.scope.get("kinchart.csrf", ""))
+
+
+def current_caller(request: Request) -> Caller | None:
+    caller = request.scope.get("kinchart.caller")
+    return caller if isinstance(caller, Caller) else None
+
+
+def switcher_profiles(request: Request) -> list[dict[str, Any]]:
+    return list(request.scope.get("kinchart.profiles", []))
+
+
+templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["switcher_profiles"] = switcher_profiles
+templates.env.globals["current_caller"] = current_caller
+
+
+def caller_of(request: Request) -> Caller:
+    """The logged-in caller; anonymous requests go to the login page."""
+    caller = current_caller(request)
+    if caller is None:
+        raise LoginRequired()
+    return caller
+
+
+def admin_of(request: Request) -> Caller:
+    caller = caller_of(request)
+    if not caller.is_admin:
+        raise AccessDenied("Only a household admin can do this.", 403)
+    return caller
 
 
 def is_htmx(request: Request) -> bool:
@@ -51,49 +76,6 @@ def render(
     return templates.TemplateResponse(request, name, context, status_code=status_code)
 
 
-class SecurityMiddleware:
-    """Security headers on every response; no caching of health data; same-origin writes only."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        request = Request(scope)
-        if request.method not in ("GET", "HEAD", "OPTIONS") and not _same_origin(request):
-            response = HTMLResponse("Cross-site request refused.", status_code=403)
-            await response(scope, receive, self._with_headers(send, static=False))
-            return
-        static = scope["path"].startswith("/static/")
-        await self.app(scope, receive, self._with_headers(send, static=static))
-
-    @staticmethod
-    def _with_headers(send: Send, *, static: bool) -> Send:
-        async def wrapped(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.extend(SECURITY_HEADERS)
-                if not static:
-                    headers.append((b"cache-control", b"no-store"))
-                message["headers"] = headers
-            await send(message)
-
-        return wrapped
-
-
-def _same_origin(request: Request) -> bool:
-    # Browsers send Sec-Fetch-Site / Origin; a page on another site cannot forge them.
-    site = request.headers.get("sec-fetch-site")
-    if site is not None:
-        return site in ("same-origin", "none")
-    origin = request.headers.get("origin")
-    if origin is None:
-        return True  # not a browser (CLI, scripts): nothing to forge
-    return urlsplit(origin).netloc == request.headers.get("host", "")
-
-
 def is_loopback(host: str) -> bool:
     if host in ("localhost", ""):
         return True
@@ -103,21 +85,32 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _error(request: Request, status: int, detail: str) -> Response:
+    context = {"status": status, "detail": detail}
+    return render(
+        request, "errors/error.html", context, partial="errors/_error.html", status_code=status
+    )
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    context = {"status": exc.status_code, "detail": exc.detail}
-    return render(
-        request,
-        "errors/error.html",
-        context,
-        partial="errors/_error.html",
-        status_code=exc.status_code,
-    )
+    return _error(request, exc.status_code, str(exc.detail))
+
+
+async def access_denied(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AccessDenied)
+    return _error(request, exc.status, exc.user_message)
+
+
+async def login_required(request: Request, exc: Exception) -> Response:
+    target = "/login?next=" + quote(request.url.path)
+    if is_htmx(request):
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    if request.method != "GET":
+        return _error(request, 401, "Please log in.")
+    return RedirectResponse(target, status_code=303)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    context = {"status": 500, "detail": "Something went wrong on the server; it is still running."}
-    return render(
-        request, "errors/error.html", context, partial="errors/_error.html", status_code=500
-    )
+    return _error(request, 500, "Something went wrong on the server; it is still running.")

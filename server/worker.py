@@ -12,13 +12,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ocr.errors import ReadError
-from ocr.model import Reading
-from ocr.pipeline import ReadOptions
-from ocr.pool import ReaderPool
 from piccolo.engine.base import Engine
 
-from server import queue
+from ocr.errors import ReadError
+from ocr.model import Reading
+from ocr.options import ReadOptions
+from ocr.pool import ReaderPool
+from server import audit, queue
+from server.routing import route
 from server.settings import Settings
 from server.store import Store
 from server.tables import Document, Page
@@ -153,6 +154,26 @@ class Workers:
         )
         log.warning("document %s: %s (%s) -> %s", doc["id"], reason, code, state)
 
+    async def _route(self, doc: dict[str, Any], texts: list[str]) -> None:
+        routing = await route(doc["profile_hint"], texts)
+        # Only if nobody filed it meanwhile (an admin may have, from the triage queue).
+        values: dict[Any, Any] = {Document.suggested_profiles: routing.suggestions}
+        if routing.profile_id is not None:
+            values[Document.profile] = routing.profile_id
+        rows = (
+            await Document.update(values)
+            .where((Document.id == doc["id"]) & Document.profile.is_null())
+            .returning(Document.id)
+        )
+        if rows and routing.profile_id is not None:
+            await audit.record(
+                "document_routed",
+                actor_name="kinchart",
+                profile=routing.profile_id,
+                document=doc["id"],
+                reason=routing.reason,
+            )
+
     async def _store(self, doc: dict[str, Any], reading: Reading, workdir: Path) -> None:
         doc_id = doc["id"]
         files: dict[str, Path] = {}
@@ -195,5 +216,7 @@ class Workers:
         )
         if stored:
             log.info("document %s ready: %d pages in %.1fs", doc_id, len(pages), reading.seconds)
+            if doc["profile"] is None:
+                await self._route(doc, [p.text for p in reading.pages])
         else:
             log.warning("document %s: lease lost before storing; another worker has it", doc_id)

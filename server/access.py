@@ -1,0 +1,108 @@
+"""The one place that answers who may see and do what (DESIGN.md, Access model)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from piccolo.query import Select
+
+from server.tables import CAREGIVER, OWNER, VIEWER, Document, Grant, Profile, User
+
+RANK = {VIEWER: 1, CAREGIVER: 2, OWNER: 3}
+# The least role each action needs on a profile.
+NEEDS = {
+    "view": VIEWER,
+    "download": VIEWER,
+    "upload": CAREGIVER,
+    "edit": CAREGIVER,
+    "share": CAREGIVER,
+    "audit": OWNER,
+    "grant": OWNER,
+    "delete": OWNER,
+    "manage": OWNER,
+}
+
+
+class AccessDenied(Exception):
+    """The caller may not do this; `status` is 404 when even existence must not show."""
+
+    def __init__(self, user_message: str = "Not found.", status: int = 404) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A logged-in user and their roles, by profile id."""
+
+    user_id: int
+    username: str
+    display_name: str = ""
+    is_admin: bool = False
+    roles: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def visible(self) -> frozenset[int]:
+        return frozenset(self.roles)
+
+    def may(self, action: str, profile_id: int | None) -> bool:
+        if profile_id is None:
+            # Unrouted documents: only admins see them, to triage them.
+            return self.is_admin and action in ("view", "download", "triage")
+        role = self.roles.get(profile_id)
+        return role is not None and RANK[role] >= RANK[NEEDS[action]]
+
+    def role(self, profile_id: int) -> str | None:
+        return self.roles.get(profile_id)
+
+
+async def load_caller(user: Mapping[str, Any]) -> Caller:
+    grants = await Grant.select(Grant.profile, Grant.role).where(Grant.user == user["id"])
+    return Caller(
+        user_id=user["id"],
+        username=user["username"],
+        display_name=user.get("display_name") or user["username"],
+        is_admin=bool(user["is_admin"]),
+        roles={g["profile"]: g["role"] for g in grants},
+    )
+
+
+def visible_documents(caller: Caller, query: Select) -> Select:
+    """Restrict a Document query to what the caller may see. Every record query goes here."""
+    ids = list(caller.visible)
+    where: Any = Document.profile.is_in(ids) if ids else Document.id == -1
+    if caller.is_admin:
+        where = where | Document.profile.is_null()
+    return query.where(where)
+
+
+def visible_profiles(caller: Caller, query: Select) -> Select:
+    ids = list(caller.visible)
+    return query.where(Profile.id.is_in(ids) if ids else Profile.id == -1)
+
+
+async def document_for(caller: Caller, doc_id: int, action: str, *columns: Any) -> dict[str, Any]:
+    """The document if the caller may `action` it; 404 if they may not even see it."""
+    query = Document.select(*columns, Document.profile) if columns else Document.select()
+    row = await query.where(Document.id == doc_id).output(load_json=True).first()
+    if row is None or not caller.may("view", row["profile"]):
+        raise AccessDenied("No such document.", 404)
+    if not caller.may(action, row["profile"]):
+        raise AccessDenied("Your role on this profile does not allow this.", 403)
+    return row
+
+
+async def profile_for(caller: Caller, slug: str, action: str) -> dict[str, Any]:
+    row = await Profile.select().where(Profile.slug == slug).first()
+    if row is None or not caller.may("view", row["id"]):
+        raise AccessDenied("No such profile.", 404)
+    if not caller.may(action, row["id"]):
+        raise AccessDenied("Your role on this profile does not allow this.", 403)
+    return row
+
+
+async def user_exists(username: str) -> bool:
+    return bool(await User.exists().where(User.username == username))

@@ -74,12 +74,10 @@ def serve(host: str | None, port: int | None) -> None:
     host = host or settings.host
     port = port or settings.port
     if not is_loopback(host):
-        # Until accounts and logins exist, health data must not be reachable from the network.
         console.print(
-            f"[red]error:[/red] refusing to listen on {host}: Kinchart has no logins yet, so it "
-            "only serves this computer (127.0.0.1 or localhost)."
+            f"Listening on {host}: anyone on the network reaches the login page. Put Kinchart "
+            "behind HTTPS (deploy/nginx.conf.example) and set KINCHART_TRUSTED_PROXIES."
         )
-        sys.exit(2)
     _logging(settings)
     console.print(f"Kinchart on http://{host}:{port}/  (inbox: {settings.inbox_dir.absolute()})")
     app = create_app(settings)
@@ -274,6 +272,7 @@ def documents(as_json: bool) -> None:
                 Document.failure_reason,
                 Document.page_count,
                 Document.created_at,
+                Document.profile.slug.as_alias("profile"),
             ).order_by(Document.id)
             for r in rows:
                 r["created_at"] = r["created_at"].isoformat()
@@ -283,11 +282,12 @@ def documents(as_json: bool) -> None:
     if as_json:
         out.print_json(json.dumps(rows))
         return
-    table = RichTable("id", "file", "sha256", "state", "pages", "created", "reason")
+    table = RichTable("id", "file", "profile", "sha256", "state", "pages", "created", "reason")
     for r in rows:
         table.add_row(
             str(r["id"]),
             r["original_name"],
+            r["profile"] or "(triage)",
             r["sha256"][:12],
             r["state"],
             str(r["page_count"]),

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from piccolo.query.functions.aggregate import Count
 from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -59,7 +60,11 @@ async def list_context(
     else:
         scope_where = Document.profile.is_not_null()
     query = visible_documents(caller, Document.select(*LIST_COLUMNS)).where(scope_where)
-    counts_query = visible_documents(caller, Document.select(Document.state)).where(scope_where)
+    counts_query = (
+        visible_documents(caller, Document.select(Document.state, Count(Document.id, alias="n")))
+        .where(scope_where)
+        .group_by(Document.state)
+    )
     if state:
         query = query.where(Document.state == state)
     rows = (
@@ -69,7 +74,7 @@ async def list_context(
     )
     counts = dict.fromkeys(("queued", "processing", "ready", "failed"), 0)
     for row in await counts_query:
-        counts[row["state"]] = counts.get(row["state"], 0) + 1
+        counts[row["state"]] = row["n"]
     base = f"/profiles/{profile['slug']}" if profile else "/documents"
     return {
         "documents": rows[:PAGE_SIZE],

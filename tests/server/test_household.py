@@ -24,8 +24,10 @@ async def test_a_profile_always_keeps_an_owner(household: Household) -> None:
         await hh.grant(alice, dad, "viewer")
     await hh.grant(olga, dad, "owner")
     assert await hh.grant(alice, dad, "viewer") == "owner"
-    roles = {g["user"]: g["role"] for g in await Grant.select(Grant.user, Grant.role).where(
-        Grant.profile == dad)}
+    roles = {
+        g["user"]: g["role"]
+        for g in await Grant.select(Grant.user, Grant.role).where(Grant.profile == dad)
+    }
     assert roles[alice] == "viewer" and roles[olga] == "owner"
 
 

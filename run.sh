@@ -31,7 +31,7 @@ find_uv() {
 }
 
 setup() {
-    apt_install tesseract-ocr tesseract-ocr-eng ghostscript unpaper pngquant poppler-utils \
+    apt_install tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd ghostscript unpaper pngquant poppler-utils \
         python3 python3-venv nodejs npm ca-certificates "$@"
     find_uv
     say "installing Python packages from uv.lock"

@@ -1,0 +1,134 @@
+"""Map OCR results found on a turned and deskewed copy of a page back onto the page itself.
+
+The engine OCRs a copy that was first turned by a multiple of 90 degrees (PIL transpose,
+counter-clockwise) and then rotated by a small skew angle about its centre (PIL rotate,
+counter-clockwise, same size). OCRmyPDF places the text layer using pixel boxes on the
+original image, so every box is mapped back: skew first, then the quarter turn. Lines keep
+their reading direction through `textangle` (hOCR: counter-clockwise) and their tilt through
+the baseline slope, which is how Tesseract itself describes skewed and rotated lines.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from ocrmypdf.models.ocr_element import Baseline, BoundingBox, OcrClass, OcrElement
+
+Point = tuple[float, float]
+
+
+@dataclass(frozen=True)
+class Turn:
+    """How the OCR copy was made from the original image of `width` × `height` pixels."""
+
+    quarter: int  # 0, 90, 180 or 270 degrees counter-clockwise, applied first
+    skew: float  # degrees counter-clockwise, applied second about the centre
+    width: int
+    height: int
+
+    @property
+    def turned_size(self) -> tuple[int, int]:
+        """Size of the image after the quarter turn (and after the skew, which keeps it)."""
+        if self.quarter in (90, 270):
+            return self.height, self.width
+        return self.width, self.height
+
+    def to_original(self, point: Point) -> Point:
+        """Map a point on the OCR copy to the original image."""
+        return self._unturn(self._unskew(point))
+
+    def _unskew(self, point: Point) -> Point:
+        if not self.skew:
+            return point
+        w, h = self.turned_size
+        cx, cy = w / 2, h / 2
+        a = math.radians(self.skew)
+        dx, dy = point[0] - cx, point[1] - cy
+        # PIL's counter-clockwise rotation in y-down coordinates, inverted.
+        return (cx + dx * math.cos(a) - dy * math.sin(a), cy + dx * math.sin(a) + dy * math.cos(a))
+
+    def _unturn(self, point: Point) -> Point:
+        x, y = point
+        if self.quarter == 90:
+            return (self.width - y, x)
+        if self.quarter == 180:
+            return (self.width - x, self.height - y)
+        if self.quarter == 270:
+            return (y, self.height - x)
+        return point
+
+
+def map_tree(page: OcrElement, turn: Turn) -> OcrElement:
+    """Return `page` with every box, baseline and text angle expressed on the original image."""
+    if not turn.quarter and not turn.skew:
+        return page
+    mapped = _map_element(page, turn)
+    return replace(mapped, bbox=BoundingBox(0, 0, turn.width, turn.height))
+
+
+def _map_element(element: OcrElement, turn: Turn) -> OcrElement:
+    children = [_map_element(child, turn) for child in element.children]
+    if element.bbox is None:
+        return replace(element, children=children)
+    if element.ocr_class in OcrClass.LINE_TYPES:
+        return _map_line(element, children, turn)
+    box = _clamp(_map_box(element.bbox, turn.to_original), turn)
+    return replace(element, bbox=box, children=children)
+
+
+def _map_line(line: OcrElement, children: list[OcrElement], turn: Turn) -> OcrElement:
+    assert line.bbox is not None
+    box = line.bbox
+    angle = ((line.textangle or 0.0) - turn.quarter) % 360
+    if line.textangle:
+        # Tesseract already found this line running vertically: move its box, keep its
+        # baseline (relative to the line), and add the turn to its angle.
+        moved = _clamp(_map_box(box, turn.to_original), turn)
+        return replace(line, bbox=moved, textangle=angle or None, children=children)
+    baseline = line.baseline or Baseline(0.0, 0.0)
+    # Two points on the baseline, in the skewed copy's coordinates.
+    start = (box.left, box.bottom + baseline.intercept)
+    end = (box.right, start[1] + baseline.slope * (box.right - box.left))
+    # Undo the skew first: the line stays in the upright (turned) frame, tilted by the skew.
+    tilted = _map_box(box, turn._unskew)
+    s0, s1 = turn._unskew(start), turn._unskew(end)
+    slope = (s1[1] - s0[1]) / (s1[0] - s0[0]) if s1[0] != s0[0] else 0.0
+    baseline_y = s0[1] + slope * (tilted.left - s0[0])
+    intercept = baseline_y - tilted.bottom
+    # OCRmyPDF sizes the font from the baseline's left end up to the box top. For a line
+    # rising to the right that would include the whole rise; bring the top down so the font
+    # keeps the height the text had on the levelled copy.
+    glyph_height = box.bottom + baseline.intercept - box.top
+    top = min(tilted.bottom, max(tilted.top, baseline_y - glyph_height))
+    level = BoundingBox(tilted.left, top, tilted.right, tilted.bottom)
+    # Then the quarter turn, which maps boxes exactly and only changes the reading angle.
+    upright = _clamp(_map_box(level, turn._unturn), turn)
+    return replace(
+        line,
+        bbox=upright,
+        baseline=Baseline(slope=slope, intercept=intercept),
+        textangle=angle or None,
+        children=children,
+    )
+
+
+def _map_box(box: BoundingBox, mapping: Callable[[Point], Point]) -> BoundingBox:
+    corners = [
+        mapping((box.left, box.top)),
+        mapping((box.right, box.top)),
+        mapping((box.left, box.bottom)),
+        mapping((box.right, box.bottom)),
+    ]
+    xs = [p[0] for p in corners]
+    ys = [p[1] for p in corners]
+    return BoundingBox(min(xs), min(ys), max(xs), max(ys))
+
+
+def _clamp(box: BoundingBox, turn: Turn) -> BoundingBox:
+    left = min(max(0.0, box.left), turn.width)
+    top = min(max(0.0, box.top), turn.height)
+    return BoundingBox(
+        left, top, max(left, min(box.right, turn.width)), max(top, min(box.bottom, turn.height))
+    )

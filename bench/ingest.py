@@ -138,7 +138,7 @@ def run_batch(server: Server, files: list[Path], expect_ready: int) -> tuple[flo
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--docs", type=int, default=6)
+    ap.add_argument("--docs", type=int, default=10, help="scanned documents per batch")
     ap.add_argument("--pages-per-doc", type=int, default=2)
     ap.add_argument("--digital-docs", type=int, default=12)
     ap.add_argument("--digital-pages-per-doc", type=int, default=5)
@@ -149,7 +149,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="kinchart-bench-"))
     try:
         images, scans, digital = [], [], []
-        for d in range(args.docs):
+        for d in range(2 * args.docs):  # two batches: OCR processes cold, then warm
             pages = []
             for p in range(args.pages_per_doc):
                 img = page_image(lab_page(d * 100 + p), dpi=args.dpi, skew=0.6, seed=d * 100 + p)
@@ -167,13 +167,14 @@ def main() -> None:
                     [lab_page(5000 + d * 10 + p) for p in range(args.digital_pages_per_doc)],
                 )
             )
-        n_pages = len(images)
+        n_pages = len(images) // 2
         print(
-            f"machine: {cores} cores; {n_pages} scanned pages at {args.dpi} dpi in {args.docs} "
-            f"documents; {args.digital_docs * args.digital_pages_per_doc} born-digital pages"
+            f"machine: {cores} cores; two batches of {n_pages} scanned pages at {args.dpi} dpi "
+            f"in {args.docs} documents each; "
+            f"{args.digital_docs * args.digital_pages_per_doc} born-digital pages"
         )
 
-        base_spp = tesseract_baseline(images, work)
+        base_spp = tesseract_baseline(images[:n_pages], work)
         limit = cores / base_spp
         print(
             f"baseline: tesseract alone {base_spp:.2f} s/page on one core "
@@ -194,12 +195,16 @@ def main() -> None:
             assert server.proc is not None
             time.sleep(3)
             idle_start = tree_rss(server.proc.pid)
-            secs, peak_scan = run_batch(server, scans, len(scans))
-            pps = n_pages / secs
-            print(
-                f"kinchart: {n_pages} scanned pages in {secs:.1f} s = {pps:.2f} pages/s "
-                f"(ratio to limit {pps / limit:.2f}; target >= 0.8)"
-            )
+            peak_scan = 0
+            # The first batch pays for starting the OCR processes; the second finds them warm.
+            for label, batch in (("cold", scans[: args.docs]), ("warm", scans[args.docs :])):
+                secs, peak = run_batch(server, batch, len(batch))
+                peak_scan = max(peak_scan, peak)
+                pps = n_pages / secs
+                print(
+                    f"kinchart, OCR processes {label}: {n_pages} scanned pages in {secs:.1f} s "
+                    f"= {pps:.2f} pages/s (ratio to limit {pps / limit:.2f}; target >= 0.8)"
+                )
             d_pages = args.digital_docs * args.digital_pages_per_doc
             dsecs, peak_dig = run_batch(server, digital, len(digital))
             print(

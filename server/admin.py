@@ -11,7 +11,7 @@ from starlette.routing import Route
 
 from server import audit, household
 from server.household import HouseholdError
-from server.tables import Document, Profile, User
+from server.tables import Arrival, Document, Profile, User
 from server.web import admin_of, render
 
 
@@ -113,7 +113,17 @@ async def triage(request: Request) -> Response:
     names = {p["id"]: p for p in profiles}
     for d in docs:
         d["suggested"] = [names[i] for i in d["suggested_profiles"] or [] if i in names]
-    return render(request, "admin/triage.html", {"documents": docs, "profiles": profiles})
+    # Files refused at intake belong to no one yet: only the admin sees their names.
+    rejected = (
+        await Arrival.select(
+            Arrival.original_name, Arrival.source, Arrival.reason, Arrival.received_at
+        )
+        .where(Arrival.outcome == "rejected")
+        .order_by(Arrival.id, ascending=False)
+        .limit(50)
+    )
+    context = {"documents": docs, "profiles": profiles, "rejected": rejected}
+    return render(request, "admin/triage.html", context)
 
 
 routes = [

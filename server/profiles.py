@@ -83,12 +83,13 @@ async def profile_update(request: Request) -> Response:
         if not name:
             raise HouseholdError("A profile needs a name.")
         dob = household.parse_dob(str(form.get("date_of_birth", "")))
+        linked = await _linked_user(str(form.get("linked_user", "")))
     except HouseholdError as exc:
         context = await _settings_context(profile, error=exc.user_message)
         return render(request, "profiles/settings.html", context, status_code=400)
-    await Profile.update({Profile.display_name: name, Profile.date_of_birth: dob}).where(
-        Profile.id == profile["id"]
-    )
+    await Profile.update(
+        {Profile.display_name: name, Profile.date_of_birth: dob, Profile.linked_user: linked}
+    ).where(Profile.id == profile["id"])
     await audit.record(
         "profile_changed",
         caller=caller,
@@ -98,6 +99,13 @@ async def profile_update(request: Request) -> Response:
         date_of_birth=str(dob or ""),
     )
     return RedirectResponse(f"/profiles/{profile['slug']}/settings", status_code=303)
+
+
+async def _linked_user(username: str) -> int | None:
+    """The user who is this person (optional); shown as "you" on their own profile."""
+    if not username:
+        return None
+    return int((await household.user_by_name(username))["id"])
 
 
 async def grant_add(request: Request) -> Response:

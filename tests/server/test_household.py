@@ -86,3 +86,21 @@ async def test_owners_see_their_profiles_events_and_admins_see_account_events(
     audit = await client.get("/admin/audit")
     assert "login" in audit.text and "carol" in audit.text
     assert "document viewed" not in audit.text, "admins see account events, not record views"
+
+
+async def test_rejected_files_show_to_the_admin_only_and_linked_user_is_you(
+    client: httpx.AsyncClient, household: Household, app_services: Services, tmp_path
+) -> None:
+    empty = tmp_path / "empty-scan.pdf"
+    empty.touch()
+    await app_services.intake.take(empty, source="inbox")
+    await login(client, "alice")
+    assert "empty-scan.pdf" not in (await client.get("/documents")).text
+    r = await client.post(
+        "/profiles/dad/settings", data={"display_name": "Secret Dad", "linked_user": "alice"}
+    )
+    assert r.status_code == 303
+    assert "This is you" in (await client.get("/profiles/dad")).text
+    await login(client, "admin")
+    triage = await client.get("/triage")
+    assert "empty-scan.pdf" in triage.text and "empty" in triage.text

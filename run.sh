@@ -31,8 +31,13 @@ find_uv() {
 }
 
 setup() {
-    apt_install tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd ghostscript unpaper pngquant poppler-utils \
-        python3 python3-venv nodejs npm ca-certificates "$@"
+    local extra=()
+    # Node.js may come from elsewhere (NodeSource bundles npm, which conflicts with Debian's
+    # npm package): only ask apt for it when the commands are missing.
+    command -v node >/dev/null 2>&1 || extra+=(nodejs)
+    command -v npm >/dev/null 2>&1 || extra+=(npm)
+    apt_install tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd ghostscript unpaper pngquant \
+        poppler-utils python3 python3-venv ca-certificates "${extra[@]}" "$@"
     find_uv
     say "installing Python packages from uv.lock"
     if [ "${KINCHART_DEV:-0}" = 1 ]; then "$UV" sync --frozen -q; else "$UV" sync --frozen --no-dev -q; fi

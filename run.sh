@@ -62,7 +62,14 @@ start_postgres() {
     PG_STOP=("${run[@]}" "$bindir/pg_ctl" -D "$PGTMP/data" -m immediate stop)
 }
 
-runuser_stop() { "${PG_STOP[@]}" >/dev/null 2>&1 || true; rm -rf "$PGTMP"; }
+runuser_stop() {
+    "${PG_STOP[@]}" >/dev/null 2>&1 || true
+    rm -rf "$PGTMP"
+    if [ -d test-artifacts/screenshots ]; then
+        say "browser screenshots kept in $PWD/test-artifacts/screenshots:"
+        ls -1 test-artifacts/screenshots >&2
+    fi
+}
 
 case "${1:-}" in
 serve)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -49,9 +50,14 @@ def database_url(tmp_path: Path) -> Iterator[str]:
         finally:
             await con.close()
 
-    asyncio.run(admin_sql(f'CREATE DATABASE "{name}"'))
+    def run(sql: str) -> None:
+        # In a thread of its own: sync Playwright keeps an event loop running in this one.
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, admin_sql(sql)).result()
+
+    run(f'CREATE DATABASE "{name}"')
     yield admin.rsplit("/", 1)[0] + "/" + name
-    asyncio.run(admin_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from server import audit
+from server import api_tokens, audit
 from server.auth import (
     AuthError,
     create_session,
@@ -140,7 +140,8 @@ async def logout(request: Request) -> Response:
 async def account(request: Request) -> Response:
     caller = caller_of(request)
     sessions = await Session.count().where(Session.user == caller.user_id)
-    return render(request, "accounts/account.html", {"sessions": sessions})
+    context = {"sessions": sessions, **await api_tokens.listing(caller)}
+    return render(request, "accounts/account.html", context)
 
 
 async def change_password(request: Request) -> Response:
@@ -150,7 +151,8 @@ async def change_password(request: Request) -> Response:
     assert user is not None
     ok, _ = verify_password(user["password_hash"], str(form.get("current", "")))
     context: dict[str, Any] = {
-        "sessions": await Session.count().where(Session.user == caller.user_id)
+        "sessions": await Session.count().where(Session.user == caller.user_id),
+        **await api_tokens.listing(caller),
     }
     try:
         if not ok:

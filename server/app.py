@@ -13,8 +13,10 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server import accounts, admin, documents, profiles
+from server import accounts, admin, api, api_tokens, documents, profiles, sources_web
 from server.access import AccessDenied, visible_profiles
+from server.search import routes as search_routes
+from server.search import sync as search_sync
 from server.security import SecurityMiddleware
 from server.services import open_services
 from server.settings import Settings
@@ -52,10 +54,14 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = await open_services(settings)
         app.state.services = services
+        if services.search is not None:
+            search_sync.start_catch_up(services.search)  # in the background: never blocks start
         if workers:
             services.start_workers()
         if settings.watch_inbox if watcher is None else watcher:
             services.start_watcher()
+        if settings.sync_sources if watcher is None else watcher:
+            services.start_sync()
         try:
             yield
         finally:
@@ -68,6 +74,10 @@ def create_app(
         *profiles.routes,
         *documents.routes,
         *admin.routes,
+        *sources_web.routes,
+        *api_tokens.routes,
+        *api.routes,
+        *search_routes.routes,
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
     return Starlette(

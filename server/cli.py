@@ -16,9 +16,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
-from server import audit, household, queue
+from server import audit, household, queue, sources_cli
 from server.db import DatabaseError
 from server.household import HouseholdError
+from server.search import cli as search_cli
 from server.services import Services, running
 from server.settings import Settings, SettingsError, describe, load_settings, settings_table
 from server.tables import FAILED, READY, Arrival, Document, Page
@@ -553,3 +554,9 @@ def revoke_cmd(username: str, profile_slug: str) -> None:
 
     old = _run(go())
     out.print(f"revoked {username}'s {old} role on {profile_slug}" if old else "nothing to revoke")
+
+
+main.add_command(search_cli.reindex)
+main.add_command(search_cli.search_cmd)
+main.add_command(sources_cli.source)
+main.add_command(sources_cli.sync_cmd)

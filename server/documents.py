@@ -17,6 +17,8 @@ from starlette.routing import Route
 
 from server import audit, queue
 from server.access import AccessDenied, Caller, document_for, visible_documents, visible_profiles
+from server.search import routes as search_routes
+from server.search import sync as search_sync
 from server.services import Services
 from server.tables import FAILED, Arrival, Document, Page, Profile
 from server.web import caller_of, is_htmx, render
@@ -130,6 +132,7 @@ async def document_page(request: Request) -> Response:
         "profile": profile,
         "can_edit": caller.may("edit", doc["profile"]),
         "move_targets": await _move_targets(caller, doc["profile"]),
+        "highlights": await search_routes.highlights(doc["id"], request.query_params.get("q")),
     }
     response = render(request, "documents/detail.html", context, partial="documents/_status.html")
     if is_htmx(request) and doc["state"] in ("ready", "failed"):
@@ -204,6 +207,7 @@ async def retry_document(request: Request) -> Response:
     if doc["state"] != FAILED:
         raise HTTPException(409, "Only failed documents can be retried.")
     await queue.retry([doc["id"]])
+    await search_sync.refresh([doc["id"]])
     services = services_of(request)
     if services.workers:
         services.workers.notify()
@@ -237,6 +241,7 @@ async def move_document(request: Request) -> Response:
     await Document.update({Document.profile: target["id"], Document.suggested_profiles: []}).where(
         Document.id == doc_id
     )
+    await search_sync.refresh([doc_id])
     for pid in {doc["profile"], target["id"]} - {None}:
         await audit.record(
             "document_reassigned",

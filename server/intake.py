@@ -14,6 +14,7 @@ from typing import Literal
 from piccolo.engine.base import Engine
 
 from server.db import write_transaction
+from server.search import sync as search_sync
 from server.store import Store, StoreError
 from server.tables import QUEUED, Arrival, Document
 
@@ -76,6 +77,8 @@ class Intake:
         )
         if result.outcome == "new" and self.on_queued:
             self.on_queued()
+        if result.outcome == "duplicate" and profile_id is not None:
+            await search_sync.refresh([result.document_id or 0])  # it may have just been filed
         return result
 
     async def _record(

@@ -22,6 +22,7 @@ CSRF_FIELD = "csrf_token"
 CSRF_HEADER = "x-csrf-token"
 MAX_FORM_BYTES = 1024 * 1024
 SETUP_OPEN = ("/setup", "/static/", "/healthz")
+API_PREFIX = "/api/"
 
 SECURITY_HEADERS = [
     (
@@ -60,6 +61,11 @@ class SecurityMiddleware:
             return
         request = Request(scope)
         scope["kinchart.client_ip"], scope["kinchart.https"] = self._client(request)
+        if path.startswith(API_PREFIX):
+            # Token-only routes (server/api.py): no cookie is read here, so a browser's session
+            # cannot be ridden cross-site and there is no CSRF token to check.
+            await self.app(scope, receive, send)
+            return
         await self._load_session(request, scope)
         if not await self._setup_done() and not path.startswith(SETUP_OPEN):
             await _refuse_or_redirect(request, "/setup", scope, receive, send)
@@ -113,7 +119,8 @@ class SecurityMiddleware:
             scope["kinchart.caller"] = caller
             # For the profile switcher on every page.
             scope["kinchart.profiles"] = await visible_profiles(
-                caller, Profile.select(Profile.slug, Profile.display_name, Profile.color)
+                caller,
+                Profile.select(Profile.id, Profile.slug, Profile.display_name, Profile.color),
             ).order_by(Profile.display_name)
 
     async def _setup_done(self) -> bool:

@@ -14,11 +14,13 @@ from piccolo.engine.base import Engine
 
 from server import db
 from server.intake import Intake
+from server.search import SearchBackend, open_backend, sync
 from server.settings import Settings
 from server.store import Store
 from sync.inbox import Delivered, InboxWatcher
 
 if TYPE_CHECKING:
+    from server.sync_runner import SourceRunner
     from server.worker import Workers
 
 log = logging.getLogger(__name__)
@@ -32,8 +34,10 @@ class Services:
     engine: Engine
     store: Store
     intake: Intake
+    search: SearchBackend | None = None
     workers: Workers | None = None
     watcher: InboxWatcher | None = None
+    sources: SourceRunner | None = None
     _tasks: list[asyncio.Task[None]] = field(default_factory=list)
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
@@ -59,6 +63,19 @@ class Services:
         self._tasks.append(asyncio.create_task(self._guard(self.watcher.run), name="inbox"))
         return self.watcher
 
+    def start_sync(self) -> SourceRunner:
+        from server.sync_runner import SourceRunner
+        from server.vault import Vault
+
+        self.sources = SourceRunner(
+            self.intake,
+            self.store.tmp,
+            Vault(self.settings.data_dir),
+            settle_seconds=self.settings.sync_settle_seconds,
+        )
+        self._tasks.append(asyncio.create_task(self._guard(self.sources.run), name="sync"))
+        return self.sources
+
     async def _guard(self, run: object) -> None:
         # The watcher must never take the server down; restart it after unexpected errors.
         while not self._stop.is_set():
@@ -74,6 +91,7 @@ class Services:
         for task in self._tasks:
             with contextlib.suppress(Exception, asyncio.CancelledError):
                 await asyncio.wait_for(task, timeout=30)
+        await sync.unbind(self.search)
         await db.close(self.engine)
 
 
@@ -82,7 +100,9 @@ async def open_services(settings: Settings) -> Services:
     store = Store(settings.data_dir)
     store.ensure()
     intake = Intake(engine, store, settings.max_file_mb * 1024 * 1024)
-    return Services(settings, engine, store, intake)
+    # Every process that changes documents keeps the index current, not only the server.
+    search = sync.bind(open_backend(settings))
+    return Services(settings, engine, store, intake, search)
 
 
 @contextlib.asynccontextmanager

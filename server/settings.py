@@ -73,6 +73,14 @@ class Settings:
         60.0, "Full rescan of the inbox, to catch files whose events were missed."
     )
     watch_inbox: bool = _setting(True, "Watch the inbox folder when serving.")
+    sync_sources: bool = _setting(
+        True, "Pull from the sync sources (WebDAV, `kinchart source add`) when serving."
+    )
+    sync_settle_seconds: float = _setting(
+        10.0,
+        "A remote file is taken once its size and ETag are the same in two listings this many "
+        "seconds apart (so files still being uploaded are left alone).",
+    )
     max_file_mb: int = _setting(500, "Largest file taken in (inbox, upload or CLI), in megabytes.")
     max_pages: int = _setting(1000, "Documents with more pages than this fail with a reason.")
     max_attempts: int = _setting(
@@ -92,6 +100,14 @@ class Settings:
         "",
         "Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
         "believed (needed for Secure cookies and per-address login throttling behind a proxy).",
+    )
+    meili_url: str = _setting(
+        "",
+        "Meilisearch URL (e.g. `http://meilisearch:7700`). When set, search uses it instead of "
+        "the embedded Tantivy index in `<data dir>/search`.",
+    )
+    meili_key: str = _setting(
+        "", "Meilisearch API key (the master key, or a key that may search and index).", secret=True
     )
     log_level: str = _setting("info", "Log level: debug, info, warning or error.")
 

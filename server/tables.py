@@ -1,4 +1,4 @@
-"""Piccolo tables: people and access, documents, their pages, arrivals, and the audit log."""
+"""Piccolo tables: people and access, documents, pages, arrivals, audit log, sync and API."""
 
 from __future__ import annotations
 
@@ -154,4 +154,69 @@ class AuditEvent(Table, tablename="audit_event"):
     detail = JSON(default="{}")
 
 
-TABLES: list[type[Table]] = [User, Session, Profile, Grant, Document, Page, Arrival, AuditEvent]
+class SyncSource(Table, tablename="sync_source"):
+    """A remote folder (WebDAV) Kinchart pulls files from."""
+
+    id = Serial(primary_key=True)
+    kind = Varchar(length=20, default="webdav")
+    url = Text()
+    username = Varchar(length=255, default="")
+    password_encrypted = Text(default="")  # Fernet, with the key in <data dir>/secret.key
+    remote_path = Text(default="/")
+    # Files go to this profile; else, with by_subfolder, the first sub-folder names the profile.
+    profile = ForeignKey(references=Profile, null=True, on_delete=OnDelete.set_null)
+    by_subfolder = Boolean(default=False)
+    after = Varchar(length=255, default="delete")  # delete | keep | move:PATH
+    interval_seconds = Integer(default=300)
+    enabled = Boolean(default=True)
+    lease_owner = Varchar(length=100, default="")
+    lease_until = Float(default=0.0)
+    last_run = Timestamptz(null=True, default=None)
+    last_taken = Integer(default=0)
+    total_taken = Integer(default=0)
+    last_error = Text(default="")
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class RemoteFile(Table, tablename="sync_remote_file"):
+    """One version (path, ETag, size) of a remote file a source has taken or refused."""
+
+    id = Serial(primary_key=True)
+    key = Varchar(length=64, unique=True)  # SHA-256 of source, path, ETag and size
+    source = ForeignKey(references=SyncSource, on_delete=OnDelete.cascade, index=True)
+    remote_path = Text()
+    etag = Varchar(length=255, default="")
+    size = BigInt(default=0)
+    modified = Float(default=0.0)
+    state = Varchar(length=20)  # taken (clean-up pending) | done | rejected
+    document = ForeignKey(references=Document, null=True, on_delete=OnDelete.set_null)
+    reason = Text(default="")
+    updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class ApiToken(Table, tablename="api_token"):
+    """A user's token for the upload API, limited to profiles they chose; stored as SHA-256."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    name = Varchar(length=100, default="")
+    token_hash = Varchar(length=64, unique=True, index=True)
+    profiles = JSON(default="[]")
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_used = Timestamptz(null=True, default=None)
+    revoked_at = Timestamptz(null=True, default=None)
+
+
+TABLES: list[type[Table]] = [
+    User,
+    Session,
+    Profile,
+    Grant,
+    Document,
+    Page,
+    Arrival,
+    AuditEvent,
+    SyncSource,
+    RemoteFile,
+    ApiToken,
+]

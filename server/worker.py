@@ -20,6 +20,7 @@ from ocr.options import ReadOptions
 from ocr.pool import ReaderPool
 from server import audit, queue
 from server.routing import route
+from server.search import sync as search_sync
 from server.settings import Settings
 from server.store import Store
 from server.tables import Document, Page
@@ -218,5 +219,6 @@ class Workers:
             log.info("document %s ready: %d pages in %.1fs", doc_id, len(pages), reading.seconds)
             if doc["profile"] is None:
                 await self._route(doc, [p.text for p in reading.pages])
+            await search_sync.refresh([doc_id])
         else:
             log.warning("document %s: lease lost before storing; another worker has it", doc_id)

@@ -1,0 +1,128 @@
+"""Sync benchmark: pulling files from a local WsgiDAV server through Kinchart vs plain webdav4.
+
+Run: uv run python bench/sync.py [--files 500] [--min-kb 50] [--max-kb 1000] [--after delete]
+Everything is generated in a temporary folder. The baseline lists the folder and downloads each
+file with webdav4's `download_file`, nothing more. Kinchart's figure is its taking pass: listing,
+downloads (4 at a time), size and ETag checks, the intake (SHA-256, durable copy in the originals
+store, SQLite commit) and the after-import step. The wait between the two listings that proves a
+file complete (KINCHART_SYNC_SETTLE_SECONDS) is a configured delay, reported but not counted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from webdav4.client import Client  # noqa: E402
+
+from server.services import running  # noqa: E402
+from server.settings import load_settings  # noqa: E402
+from server.sources import NewSource, add_source  # noqa: E402
+from server.sync_runner import SourceRunner  # noqa: E402
+from server.tables import Document  # noqa: E402
+from server.vault import Vault  # noqa: E402
+from tests.procs import free_port  # noqa: E402
+from tests.sync.davserver import MOUNT, PASSWORD, USER  # noqa: E402
+
+
+def make_share(folder: Path, n: int, min_kb: int, max_kb: int) -> int:
+    rnd = random.Random(7)
+    total = 0
+    for i in range(n):
+        sub = folder / f"batch-{i % 10}"
+        sub.mkdir(parents=True, exist_ok=True)
+        size = rnd.randint(min_kb, max_kb) * 1024
+        (sub / f"scan-{i:04d}.pdf").write_bytes(b"%PDF-1.4\n" + os.urandom(size))
+        total += size + 9
+    return total
+
+
+def baseline(url: str, dest: Path) -> tuple[float, int]:
+    """Plain webdav4: list each folder, download every file."""
+    client = Client(url, auth=(USER, PASSWORD))
+    t0 = time.perf_counter()
+    n = 0
+    for folder in client.ls("/", detail=False):
+        for path in client.ls(str(folder), detail=False):
+            client.download_file(str(path), dest / f"{n}.bin")
+            n += 1
+    seconds = time.perf_counter() - t0
+    client.http.close()
+    return seconds, n
+
+
+async def through_kinchart(url: str, data: Path, after: str) -> tuple[float, float, int, str]:
+    settings = load_settings(environ={}, env_file=None, data_dir=data, inbox_dir=data / "inbox")
+    async with running(settings) as services:
+        vault = Vault(settings.data_dir)
+        row = await add_source(NewSource(url, USER, PASSWORD, after=after), vault)
+        runner = SourceRunner(services.intake, services.store.tmp, vault)
+        t0 = time.perf_counter()
+        first = await runner.run_source(row["id"])  # notes sizes and ETags only
+        listing_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        report = await runner.run_source(row["id"])
+        seconds = time.perf_counter() - t0
+        assert first is not None and report is not None
+        return seconds, listing_s, await Document.count(), report.error
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--files", type=int, default=500)
+    parser.add_argument("--min-kb", type=int, default=50)
+    parser.add_argument("--max-kb", type=int, default=1000)
+    parser.add_argument("--after", default="delete", help="delete, keep or move:FOLDER")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="kc-bench-sync-") as tmp:
+        work = Path(tmp)
+        share, dest = work / "share", work / "plain"
+        share.mkdir()
+        dest.mkdir()
+        total = make_share(share, args.files, args.min_kb, args.max_kb)
+        mb = total / 1e6
+        # The WebDAV server runs in a process of its own, as a NAS or cloud would.
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-m", "tests.sync.davserver", str(share), str(port)],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
+        url = f"http://127.0.0.1:{port}{MOUNT}"
+        try:
+            assert server.stdout is not None and server.stdout.readline().strip() == "ready"
+            plain_s, plain_n = baseline(url, dest)
+            kc_s, list_s, docs, error = asyncio.run(
+                through_kinchart(url, work / "data", args.after)
+            )
+        finally:
+            server.terminate()
+            server.wait(10)
+        assert plain_n == args.files, plain_n
+        assert docs == args.files and not error, (docs, error)
+    print(f"machine: {os.cpu_count()} cores; {args.files} files, {mb:.1f} MB, after: {args.after}")
+    print(
+        f"plain webdav4 loop : {plain_s:6.2f} s  {plain_n / plain_s:7.1f} files/s  "
+        f"{mb / plain_s:6.1f} MB/s"
+    )
+    print(
+        f"through Kinchart   : {kc_s:6.2f} s  {docs / kc_s:7.1f} files/s  {mb / kc_s:6.1f} MB/s"
+        f"  (first listing {list_s:.2f} s, not counted)"
+    )
+    print(f"ratio Kinchart / plain: {plain_s / kc_s:.2f} (target >= 0.8)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,41 @@
+"""Search: one contract (`SearchBackend`), an embedded Tantivy index or Meilisearch behind it."""
+
+from __future__ import annotations
+
+from server.search.contract import (
+    UNFILED,
+    Facets,
+    Filters,
+    Hit,
+    PageText,
+    Results,
+    SearchBackend,
+    SearchDoc,
+    SearchError,
+)
+from server.settings import Settings
+
+
+def open_backend(settings: Settings) -> SearchBackend:
+    """Meilisearch when KINCHART_MEILI_URL is set, else the Tantivy index in the data folder."""
+    if settings.meili_url:
+        from server.search.meili_backend import MeiliBackend
+
+        return MeiliBackend(settings.meili_url, settings.meili_key)
+    from server.search.tantivy_backend import TantivyBackend
+
+    return TantivyBackend(settings.data_dir / "search")
+
+
+__all__ = [
+    "UNFILED",
+    "Facets",
+    "Filters",
+    "Hit",
+    "PageText",
+    "Results",
+    "SearchBackend",
+    "SearchDoc",
+    "SearchError",
+    "open_backend",
+]

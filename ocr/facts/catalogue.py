@@ -1,0 +1,303 @@
+"""The analyte catalogue: find an analyte by printed name or LOINC, convert to its unit."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from functools import cache, lru_cache
+
+from ocr.facts.analyte import Analyte
+from ocr.facts.analytes_chemistry import CHEMISTRY
+from ocr.facts.analytes_other import GASES_AND_VITALS, HAEMATOLOGY, SEROLOGY, URINE
+from ocr.facts.units import Unit, parse, rescale, significant
+
+ANALYTES: tuple[Analyte, ...] = (*CHEMISTRY, *HAEMATOLOGY, *URINE, *SEROLOGY, *GASES_AND_VITALS)
+BY_KEY = {analyte.key: analyte for analyte in ANALYTES}
+
+# LOINC long names ("Glucose [Mass/volume] in Serum or Plasma") and short names
+# ("Hgb A1c MFr Bld", "LDLc SerPl-mCnc") are printed by EHR exports; reduce them to the
+# analyte's words. The specimen is kept when it is urine (it changes the analyte).
+_PROPERTY = re.compile(r"\[[^\]]*(?:\]|$)")
+_FSN = re.compile(r"^([^:;]+)[:;][a-z]+[:;]pt[:;\-\s]", re.IGNORECASE)
+_URINE_PHRASE = re.compile(r"\b(?:in|of)\s+(?:unspecified time\s+|24 hour\s+|random\s+)?urine\b")
+_SPECIMEN_PHRASE = re.compile(
+    r"\b(?:in|of)\s+(?:serum or plasma|serum/plasma|serum|plasma|whole blood|venous blood|"
+    r"arterial blood|capillary blood|blood|platelet poor plasma)\b"
+)
+_METHOD = re.compile(r"\s+by\s+(?!creatinine-based formula).*$|\s+by\s+creatinine.*$")
+_SHORT = re.compile(
+    r"(?:-[a-z]{0,2}n[ce]\b|\bserp[li1|]|\bm\w?fr\b|\bql\b|\bqn\b|\bb[li1|][dgo]\b)"
+)
+# The parts of a LOINC short name that say specimen, method and property, not the analyte.
+_SHORT_PARTS = re.compile(
+    r"(?<![\w/])(?:serp[li1|]\w*|b[li1|][dgoc]|ser/plas|ser|plas|stl|xxx|strip|auto|calc|m\w?fr"
+    r"|m[ef][rtf?]|fr|ql|qn|imp|eia|rapid)(?![\w/])|-[a-z]{0,2}n[ce]\b"
+)
+_SHORT_UR = re.compile(r"\sur\b")
+_TRAILING = re.compile(
+    r"(?:[\s,]+(?:serum/plasma|s[ce]rum|plasma|whole\s+b[l1i][o0]{2}d|level|fr|mfr|#? auto))+$"
+)
+# Glyphs OCR takes for one another fold together (in both the catalogue and what is read).
+_SYMBOLS = str.maketrans({"€": "e", "¢": "c", "©": "c", "®": "r", "£": "e", "@": "e"})
+_OCR_SAME = str.maketrans({"l": "1", "i": "1", "|": "1", "!": "1", "o": "0", "e": "c"})
+
+
+@lru_cache(maxsize=65536)
+def name_key(text: str) -> str:
+    """A printed test name reduced for lookup: lower case, no punctuation, OCR-confusable
+    letters and digits folded together (so "Hemoglobin Alc" finds "Hemoglobin A1c")."""
+    text = unicodedata.normalize("NFKC", text).casefold().replace("µ", "u").replace("μ", "u")
+    text = text.translate(_SYMBOLS)
+    text = re.sub(r"(?<=\w)[.,;:](?=\s)", "", text)
+    text = text.replace("\u200b", "")
+    text = re.sub(r"(?<=[a-z])[.\-](?=[a-z]{2})", " ", text)  # "in.Serum", "in-Serum"
+    fsn = _FSN.match(text)
+    if fsn:
+        text = fsn.group(1)
+    text = _PROPERTY.sub(" ", text)
+    text = _URINE_PHRASE.sub(" urine", text)
+    text = _SPECIMEN_PHRASE.sub(" ", text)
+    text = _DANGLING.sub("", _cut_specimen_tail(text))
+    text = _METHOD.sub("", text)
+    if _SHORT.search(text) or _near_short_parts(text):
+        short = _SHORT_UR.sub(" urine", _SHORT_PARTS.sub(" ", text))
+        # Three-letter words are left: "Alc" (OCR'd A1c) is one edit from "calc".
+        short = " ".join(w for w in short.split() if len(w) < 4 or not _is_short_part(w))
+        text = short if short.strip(" -#") else text
+    text = re.sub(r"(?<=[a-z])\.(?=[a-z])", " ", text)
+    text = re.sub(r"(?<!\d)-|-(?!\d)", " ", text)
+    text = re.sub(r"[^\w\s%#/+.\-]|_", " ", text)
+    text = re.sub(r"\s*([/%#+])\s*", r" \1 ", text)
+    text = re.sub(r"\s+", " ", text).strip(" .")
+    text = _TRAILING.sub("", text).strip()
+    return text.replace("rn", "m").translate(_OCR_SAME)
+
+
+_PARTS = ("serpl", "bld", "mcnc", "scnc", "acnc", "ncnc", "auto", "calc", "mfr")
+
+
+@lru_cache(maxsize=16384)
+def _is_short_part(word: str) -> bool:
+    """Whether a word is a LOINC short-name part that OCR changed a letter of (`Blg`, `SerP`)."""
+    word = word.strip(".-,")
+    if not 3 <= len(word) <= 6:
+        return False
+    return any(abs(len(word) - len(p)) <= 1 and _edits(word, p, 1) <= 1 for p in _PARTS)
+
+
+def _near_short_parts(text: str) -> bool:
+    """Whether a name reads as a LOINC short name: two such parts, or one of four letters."""
+    words = text.split()
+    parts = [w for w in words[1:] if _is_short_part(w)]
+    return len(words) >= 2 and (len(parts) >= 2 or any(len(w.strip(".-,")) >= 4 for w in parts))
+
+
+def _cut_specimen_tail(text: str) -> str:
+    """Drop a specimen phrase cut short by the printer ("… in Serum or Pl")."""
+    words = text.split()
+    if "in" not in words:
+        return text
+    last = len(words) - 1 - words[::-1].index("in")
+    tail = words[last + 1 :]
+    if all(any(s.startswith(w) for s in _SPECIMEN_WORDS) for w in tail):
+        return " ".join(words[:last])
+    return text
+
+
+_DANGLING = re.compile(r"(?:\s+(?:or|and|in|by|of))+\s*$")
+_SPECIMEN_WORDS = ("serum", "or", "plasma", "blood", "whole", "venous", "arterial", "capillary")
+
+
+@cache
+def _index() -> dict[str, tuple[Analyte, ...]]:
+    index: dict[str, list[Analyte]] = {}
+    for analyte in ANALYTES:
+        for synonym in analyte.synonyms:
+            found = index.setdefault(name_key(synonym), [])
+            if analyte not in found:
+                found.append(analyte)
+    return {key: tuple(found) for key, found in index.items()}
+
+
+@cache
+def _first_words() -> frozenset[str]:
+    return frozenset(key.split()[0] for key in _index() if key)
+
+
+def could_start(word: str) -> bool:
+    """Whether a catalogue name can begin with `word` (a cheap test before trying names)."""
+    key = name_key(word)
+    return bool(key) and key.split()[0] in _first_words()
+
+
+@cache
+def _loinc_index() -> dict[str, Analyte]:
+    index: dict[str, Analyte] = {}
+    for analyte in ANALYTES:
+        for code in (analyte.loinc, *analyte.other_loincs):
+            index.setdefault(code, analyte)
+    return index
+
+
+def by_loinc(code: str | None) -> Analyte | None:
+    """The analyte a LOINC code belongs to."""
+    return _loinc_index().get(code.strip()) if code else None
+
+
+def lookup(name: str, fuzzy: bool = True) -> tuple[Analyte, ...]:
+    """Analytes a printed name may mean (several for names such as "Glucose" or "WBC");
+    with `fuzzy`, also a name one or two OCR slips away."""
+    key = name_key(name)
+    if not key or not re.search(r"[^\W\d_]", name):
+        return ()  # "11" folds like "li" (lithium), but a name has letters
+    found = _index().get(key) or (_near(key) if fuzzy else ())
+    if found:
+        return found
+    if "(" in name:  # "Glomerular Filtration Rate (eGFR)": the name, else the abbreviation
+        outer = re.sub(r"\([^)]*\)?", " ", name)
+        for part in (outer, *re.findall(r"\(([^)]*)\)", name)):
+            found = lookup(part, fuzzy) if part.strip() and part != name else ()
+            if found:
+                return found
+    if fuzzy:
+        words = key.split()
+        for size in range(len(words) - 1, 1, -1):  # a long name with a printed tail
+            head = " ".join(words[:size])
+            if len(head) >= 12 and head in _index():
+                return _index()[head]
+    if key.endswith(" #"):  # LOINC short names count things with "#": "WBC # Bld"
+        return lookup(key[:-2], fuzzy)
+    if fuzzy and _SHORT.search(name.lower()):
+        # A LOINC short name with its parts garbled ("LDLc SerPl-MCi"): the analyte leads.
+        words = key.split()
+        for size in range(len(words) - 1, 0, -1):
+            found = _index().get(" ".join(words[:size]), ())
+            if found:
+                return found
+    if key.endswith(" ur1ne"):
+        return tuple(a for a in lookup(key[:-6], fuzzy) if a.specimen == "urine")
+    return ()
+
+
+@cache
+def _near(key: str) -> tuple[Analyte, ...]:
+    """Analytes whose name is one edit away (two for long names), if exactly one name is."""
+    if len(key) < 4:
+        return ()
+    limit = 2 if len(key) >= 12 else 1
+    best: list[str] = []
+    best_distance = limit + 1
+    letters = Counter(key)
+    for candidate, counts in _by_length(len(key), limit):
+        # Each edit changes the letter counts by at most two: a cheap test before the costly one.
+        if sum(((letters - counts) + (counts - letters)).values()) > 2 * limit:
+            continue
+        distance = _edits(key, candidate, limit)
+        if distance > limit:
+            continue
+        if distance < best_distance:
+            best, best_distance = [candidate], distance
+        elif distance == best_distance:
+            best.append(candidate)
+    meanings = {_index()[key] for key in best}
+    return meanings.pop() if len(meanings) == 1 else ()
+
+
+@cache
+def _by_length(length: int, limit: int) -> list[tuple[str, Counter[str]]]:
+    """Catalogue keys within `limit` of `length` characters (and at least four), with counts."""
+    return [
+        (key, Counter(key)) for key in _index() if abs(len(key) - length) <= limit and len(key) >= 4
+    ]
+
+
+def _edits(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance of `a` and `b`, or `limit + 1` once it must exceed `limit`."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+def resolve(
+    name: str, unit: str | None = None, *, text_value: bool = False, context: str = ""
+) -> Analyte | None:
+    """The analyte a printed name means, using the unit, result kind and section to choose."""
+    candidates = lookup(name)
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    parsed = parse(unit)
+    if parsed is not None:
+        fitting = tuple(c for c in candidates if _convertible(parsed, c))
+        candidates = fitting or candidates
+    urine = bool(re.search(r"urin|\bua\b|dipstick|microscop", context, re.IGNORECASE))
+    if urine:
+        candidates = tuple(c for c in candidates if c.specimen == "urine") or candidates
+    elif text_value:
+        qualitative = tuple(c for c in candidates if c.specimen == "urine" or c.unit is None)
+        candidates = qualitative or candidates
+    else:
+        candidates = tuple(c for c in candidates if c.specimen != "urine") or candidates
+    return candidates[0]
+
+
+def _convertible(unit: Unit, analyte: Analyte) -> bool:
+    return convert(1.0, unit.text, analyte) is not None
+
+
+def convert(value: float, unit: str | None, analyte: Analyte) -> float | None:
+    """`value` in `unit` expressed in the analyte's canonical unit, if that is valid for it."""
+    source, target = parse(unit), parse(analyte.unit)
+    if source is None or target is None:
+        return None
+    direct = rescale(value, source, target)
+    if direct is not None:
+        return significant(direct)
+    for text, factor in analyte.factors:
+        if source.text == text:
+            return significant(value * factor)
+    if analyte.key == "hba1c":
+        return _hba1c(value, source, target)
+    if analyte.fraction and {source.dimension, target.dimension} == {"percent", "fraction"}:
+        return significant(value * source.scale / target.scale)
+    moles = _to_moles(value, source, analyte)
+    if moles is None:
+        return None
+    converted = _from_moles(moles, target, analyte)
+    return None if converted is None else significant(converted)
+
+
+def _hba1c(value: float, source: Unit, target: Unit) -> float | None:
+    """NGSP % ↔ IFCC mmol/mol by the master equation IFCC = 10.929 × (NGSP − 2.15)."""
+    if source.dimension == "mmol/mol" and target.dimension == "percent":
+        return round(value / 10.929 + 2.15, 2)
+    if source.dimension == "percent" and target.dimension == "mmol/mol":
+        return round((value - 2.15) * 10.929, 1)
+    return None
+
+
+def _to_moles(value: float, unit: Unit, analyte: Analyte) -> float | None:
+    """`value` as mol/L, when this analyte's molar mass or valence allows it."""
+    if unit.dimension == "amount/vol":
+        return value * unit.scale
+    if unit.dimension == "mass/vol" and analyte.molar_mass:
+        return value * unit.scale / analyte.molar_mass
+    if unit.dimension == "eq/vol" and analyte.valence:
+        return value * unit.scale / analyte.valence
+    return None
+
+
+def _from_moles(moles: float, unit: Unit, analyte: Analyte) -> float | None:
+    if unit.dimension == "amount/vol":
+        return moles / unit.scale
+    if unit.dimension == "mass/vol" and analyte.molar_mass:
+        return moles * analyte.molar_mass / unit.scale
+    if unit.dimension == "eq/vol" and analyte.valence:
+        return moles * analyte.valence / unit.scale
+    return None

@@ -1,0 +1,304 @@
+"""Diagnoses, problems and allergies from clinical text (medications and immunizations are
+in `ocr.facts.medications`); `find_clinical` reads them all from a document's lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ocr.facts.clinical_data import CONDITIONS, REACTIONS, SEVERITIES
+from ocr.facts.lines import Line
+from ocr.facts.medications import find_immunizations, find_medications
+from ocr.facts.model import Allergy, Condition, Immunization, Medication
+from ocr.facts.negation import assertion, historical
+from ocr.facts.sections import Section, split_sections
+from ocr.facts.spans import Text, join, split_items
+
+_ICD10 = re.compile(
+    r"(?<![\w.])(?P<code>[A-TV-Z][0-9][0-9AB]\.[0-9A-TV-Z]{1,4})(?![\w.])"
+    r"|(?:icd-?10(?:-cm)?\s*(?:code)?\s*[:#]?\s*|\()(?P<bare>[A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?)"
+    r"(?![\w.])|^(?P<lead>[A-TV-Z][0-9][0-9AB])(?=\s+[-–:]?\s*[A-Z][a-z])",
+    re.IGNORECASE | re.MULTILINE,
+)
+_CONDITION_TERMS = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])", re.IGNORECASE
+)
+_NUMBERING = re.compile(r"\s*(?:\d{1,2}[.)]\s*|[-*•·]\s*|[a-z][.)]\s+)")
+_LEAD_IN = re.compile(
+    r"^(?:(?:is\s+)?(?:significant|positive|notable|remarkable)\s+for|includes?|including"
+    r"|history\s+of|h/o|hx\s+of|(?:the\s+)?patient\s+has|(?:he|she)\s+has|known)\s+",
+    re.IGNORECASE,
+)
+_NOTHING = re.compile(
+    r"^(?:none(?:\s+known)?|negative|noncontributory|non-contributory|unremarkable|n/?a|not\s+applicable"
+    r"|no\s+significant.*|nothing.*|unknown|deferred|see\s+(?:above|below|hpi).*|reviewed.*"
+    r"|unchanged.*)\.?$",
+    re.IGNORECASE,
+)
+_DIAGNOSED = re.compile(r"\b(?:diagnosed\s+with|diagnosis\s+of|dx\s+of|history\s+of|h/o)\s+",
+                        re.IGNORECASE)  # fmt: skip
+_NO_ALLERGIES = re.compile(
+    r"\b(?P<drug>nkda|no\s+(?:known\s+)?(?:drug|medication|medicine)\s+allerg(?:ies|y))\b"
+    r"|\b(?P<food>no\s+known\s+food\s+allerg(?:ies|y))\b"
+    r"|\b(?P<all>nka|no\s+known\s+allerg(?:ies|y)|no\s+allerg(?:ies|y)|denies\s+(?:any\s+)?"
+    r"(?:drug\s+)?allerg(?:ies|y)|allerg(?:ies|y)\s*:\s*none(?:\s+known)?)\b",
+    re.IGNORECASE,
+)
+_ALLERGIC_TO = re.compile(r"\b(?:allergic|allergy|allergies|sensitivity|intolerance)\s+to\s+",
+                          re.IGNORECASE)  # fmt: skip
+_REACTION = re.compile(
+    r"(?<![\w-])(?:" + "|".join(re.escape(r) for r in REACTIONS) + r")(?![\w-])", re.IGNORECASE
+)
+_SEVERITY = re.compile(r"(?<![\w-])(?:" + "|".join(SEVERITIES) + r")(?![\w-])", re.IGNORECASE)
+_DENIED_ALLERGY = re.compile(
+    r"\b(?:denies|denied|no)\s+(?:any\s+)?(?:known\s+)?(?P<s>[\w\-]+(?:\s+[\w\-]+)?)\s+allerg",
+    re.IGNORECASE,
+)
+_NOT_SUBSTANCES = {
+    "drug", "drugs", "food", "medication", "medicine", "medicines", "known", "any", "other",
+    "medical", "seasonal", "environmental", "unknown", "however", "none",
+}  # fmt: skip
+_SUBSTANCE_END = re.compile(r"\s*(?:[(:\-–—]|,|\bcauses?\b|\bcaused\b|\bwith\b|\breaction\b"
+                            r"|\bwhich\b|\bthat\b|\bwhen\b|\bafter\b"
+                            r"|\bresult(?:s|ed)?\s+in\b|\bgives?\b)", re.IGNORECASE)  # fmt: skip
+_ALLERGY_WORDS = re.compile(r"^(?:allergic|allergy|allergies)\s+to\s+|\s+allergy$", re.I)
+_MAX_ITEM_WORDS = 8
+_MEASURED = re.compile(r"\d+\.\d+|\b(?:19|20)\d\d\b")  # a value or a year: a finding, not a name
+_DENIED_AFTER = re.compile(
+    r"(?:\s+(?:(?:was|is|has\s+been|been)\s+)?(?:ruled\s+out|excluded|unlikely)"
+    r"|\s*:\s*(?:negative|not\s+seen|absent|none))\s*\.?$",
+    re.I,
+)
+# Words of a sentence about care, not of a diagnosis's name.
+_PROSE = re.compile(
+    r"\b(?:i|we|he|she|they|you|was|were|is|are|has|have|had|will|would|should|can|could"
+    r"|recommended|discussed|given|completed|ordered|scheduled|advised|today|please|follow"
+    r"|the\s+patient|takes|uses|taking|using|this|that|his|her|him|includes?|reviewed|unchanged"
+    r"|history|unable|evaluate|medicines?|medications?|understand|wished|plan|otherwise|terms"
+    r"|admitted|received|intact|score|recheck|proceed|discharge|described|quit)\b",
+    re.IGNORECASE,
+)
+_QUALIFIER = re.compile(
+    r"^(?:(?:possible|probable|questionable|suspected|presumed|likely|rule\s+out|r/o"
+    r"|no|denies|negative(?:\s+for)?|history\s+of|h/o|status\s+post|s/p)\s+)+",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class ClinicalFacts:
+    """Medications, conditions (the patient's, and those excluded), allergies, immunizations."""
+
+    medications: list[Medication] = field(default_factory=list)
+    conditions: list[Condition] = field(default_factory=list)
+    excluded: list[Condition] = field(default_factory=list)
+    allergies: list[Allergy] = field(default_factory=list)
+    immunizations: list[Immunization] = field(default_factory=list)
+
+
+def find_clinical(lines: Sequence[Line]) -> ClinicalFacts:
+    """Read every clinical fact kind from `lines` (a document's, in reading order)."""
+    doc = join(lines)
+    sections = split_sections(doc.text)
+    present, excluded = find_conditions(doc, sections)
+    return ClinicalFacts(
+        find_medications(doc, sections), present, excluded, find_allergies(doc, sections),
+        find_immunizations(doc, sections),
+    )  # fmt: skip
+
+
+def find_conditions(doc: Text, sections: list[Section]) -> tuple[list[Condition], list[Condition]]:
+    """The patient's conditions, and conditions mentioned as absent, possible or family's."""
+    found: dict[tuple[str, str], Condition] = {}
+    for section in sections:
+        listed = section.kind in ("problems", "history", "family")
+        for start, end in section.spans:
+            for condition in _conditions(doc, start, end, section.kind, listed):
+                found.setdefault((condition.name.lower(), condition.assertion), condition)
+    conditions = list(found.values())
+    return (
+        [c for c in conditions if c.assertion == "present"],
+        [c for c in conditions if c.assertion != "present"],
+    )
+
+
+def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> list[Condition]:
+    text = doc.text
+    out: list[Condition] = []
+    coded = list(_ICD10.finditer(text, start, end))
+    for match in coded:
+        code = (match["code"] or match["bare"] or match["lead"]).upper()
+        name = _described(text[start:end], match.start() - start, match.end() - start)
+        if name:
+            out.append(_condition(doc, start, end, name, kind, code))
+    if coded:
+        return out
+    if listed:
+        return _listed(doc, start, end, kind)
+    for match in _DIAGNOSED.finditer(text, start, end):
+        term = _CONDITION_TERMS.match(text, match.end())
+        if term:
+            out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None))
+    for term in _CONDITION_TERMS.finditer(text, start, end):
+        condition = _condition(doc, term.start(), term.end(), term.group(), kind, None)
+        if condition.assertion != "present":
+            out.append(condition)  # kept so that "denies chest pain" is visibly not a diagnosis
+    return out
+
+
+def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
+    """Conditions in an item of a problem, history or family section."""
+    text = doc.text
+    numbering = _NUMBERING.match(text, start)
+    item_start = numbering.end() if numbering else start
+    lead = _LEAD_IN.match(text[item_start:end])
+    item_start += lead.end() if lead else 0
+    item = text[item_start:end].rstrip(" .")
+    if not item.strip() or _NOTHING.match(item.strip()):
+        return []
+    pieces = split_items(text, item_start, end)
+    terms = [p for p in pieces if _CONDITION_TERMS.search(text[p[0] : p[1]])]
+    if len(pieces) > 1 and len(terms) >= 2:
+        # "hypertension, diabetes and asthma": a list of conditions
+        spans = []
+        for piece in pieces:
+            if _short_name(text[piece[0] : piece[1]]):
+                spans.append(piece)
+            elif piece in terms:  # a long piece: only the condition it names
+                spans.extend((m.start(), m.end()) for m in _CONDITION_TERMS.finditer(text, *piece))
+    elif len(item.split()) <= _MAX_ITEM_WORDS and not _PROSE.search(item):
+        spans = [(item_start, item_start + len(item))]
+    else:
+        spans = [(m.start(), m.end()) for m in _CONDITION_TERMS.finditer(text, start, end)]
+    out = []
+    for a, b in spans:
+        qualifier = _QUALIFIER.match(text[a:b])
+        a += qualifier.end() if qualifier else 0
+        denied = _DENIED_AFTER.search(text, a, b)
+        b = denied.start() if denied else b  # "myocardial infarction ruled out": said after it
+        name = text[a:b].strip(" .")
+        if (
+            name
+            and not _NOTHING.match(name)
+            and re.search(r"[^\W\d_]{3}", name)
+            and not (_MEASURED.search(name))
+        ):
+            out.append(_condition(doc, a, b, name, kind, None, denied is not None))
+    return out
+
+
+def _short_name(text: str) -> bool:
+    return len(text.split()) <= 4 and not _PROSE.search(text) and not _NOTHING.match(text.strip())
+
+
+def _condition(
+    doc: Text, start: int, end: int, name: str, kind: str, code: str | None, denied: bool = False
+) -> Condition:
+    said = "absent" if denied else assertion(doc.text, start, end, family_section=kind == "family")
+    past = kind == "history" or historical(doc.text, start)
+    return Condition(
+        name=name.strip(" .,;:-"),
+        citation=doc.cite(start, end),
+        icd10=code,
+        status="historical" if past else "active",
+        assertion=said,
+    )
+
+
+def _described(item: str, code_start: int, code_end: int) -> str:
+    """The words naming a coded diagnosis: the item without its code and punctuation."""
+    name = (item[:code_start] + " " + item[code_end:]).strip()
+    name = _unnumbered(name)
+    name = re.sub(r"\(\s*\)|\bicd-?10(?:-cm)?\s*(?:code)?\s*[:#]?", " ", name, flags=re.IGNORECASE)
+    return re.sub(r"\s+", " ", name).strip(" -–:;,.()")
+
+
+def find_allergies(doc: Text, sections: list[Section]) -> list[Allergy]:
+    """Allergies, statements of none known, and refuted allergies ("not allergic to …")."""
+    text = doc.text
+    found: dict[str, Allergy] = {}
+    for match in _NO_ALLERGIES.finditer(text):
+        scope = match.lastgroup or "all"
+        key = f"none-known:{scope}"
+        found.setdefault(key, Allergy(None, doc.cite(match.start(), match.end()),
+                                      none_known=True, scope=scope))  # fmt: skip
+    for section in sections:
+        for start, end in section.spans:
+            if section.kind == "allergies":
+                for a, b in _allergy_items(text, start, end):
+                    _add_allergy(found, doc, a, b)
+            for match in _DENIED_ALLERGY.finditer(text, start, end):
+                if match["s"].lower().split()[-1] not in _NOT_SUBSTANCES:
+                    _add_allergy(found, doc, match.start(), match.end())
+            for match in _ALLERGIC_TO.finditer(text, start, end):
+                stop = re.compile(r"[.;\n]|\band\s+(?:has|is|was)\b").search(text, match.end(), end)
+                _add_allergy(found, doc, match.end(), stop.start() if stop else end)
+    return list(found.values())
+
+
+def _allergy_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    items: list[tuple[int, int]] = []
+    for a, b in split_items(text, start, end):
+        piece = text[a:b].strip()
+        if items and (_SEVERITY.fullmatch(piece) or _REACTION.fullmatch(piece)):
+            items[-1] = (items[-1][0], b)  # "Sulfa - rash, severe": the severity belongs above
+        else:
+            items.append((a, b))
+    return items
+
+
+def _add_allergy(found: dict[str, Allergy], doc: Text, start: int, end: int) -> None:
+    text = doc.text
+    numbering = _NUMBERING.match(text, start)
+    begin = numbering.end() if numbering else start
+    item = text[begin:end]
+    if not item.strip(" .") or _NO_ALLERGIES.search(item) or _NOTHING.match(item.strip(" .")):
+        return
+    lead = _ALLERGIC_TO.search(item)
+    if lead:  # "He is allergic to penicillin"
+        begin += lead.end()
+        item = text[begin:end]
+    denied = _DENIED_ALLERGY.search(item)
+    if denied:  # "denies latex allergy"
+        sub_start, sub_end = begin + denied.start("s"), begin + denied.end("s")
+    else:
+        cut = _SUBSTANCE_END.search(item)
+        sub_start = begin + len(item) - len(item.lstrip())
+        sub_end = begin + (cut.start() if cut else len(item.rstrip(" .")))
+    substance = _ALLERGY_WORDS.sub("", text[sub_start:sub_end].strip(" .,"))
+    substance = re.sub(r"^(?:and|or|to)\s+", "", substance, flags=re.IGNORECASE)
+    if not re.search(r"[^\W\d_]{2}", substance) or len(substance.split()) > 4:
+        return
+    if any(c.isdigit() for c in substance) or substance.lower() in _NOT_SUBSTANCES:
+        return
+    if _REACTION.fullmatch(substance) or (
+        _REACTION.search(substance) and _SEVERITY.match(substance)
+    ):
+        return  # "severe rash": a reaction whose substance is on another line
+    if _PROSE.search(substance) or substance.lower() in found:
+        return
+    rest = text[sub_end:end]
+    reaction = _REACTION.search(rest)
+    severity = _SEVERITY.search(rest)
+    said = "absent" if denied else assertion(text, sub_start, sub_end)
+    found[substance.lower()] = Allergy(
+        substance,
+        doc.cite(start, end),
+        reaction=reaction.group().lower() if reaction else _bracketed(rest),
+        severity=severity.group().lower() if severity else None,
+        status="refuted" if said == "absent" else "active",
+    )
+
+
+def _bracketed(rest: str) -> str | None:
+    inside = re.search(r"\(([^)]{2,40})\)", rest)
+    if inside and not _SEVERITY.fullmatch(inside.group(1).strip()):
+        return inside.group(1).strip().lower()
+    return None
+
+
+def _unnumbered(text: str) -> str:
+    """`text` without a leading list number or bullet."""
+    numbering = _NUMBERING.match(text)
+    return text[numbering.end() :] if numbering else text

@@ -1,0 +1,140 @@
+"""Lab results from printed lines: tables read by column when a header row names them,
+free lines (`Glucose ....... 95 mg/dL  70-99`) read by the shape of their words otherwise."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
+
+from ocr.facts import catalogue, units
+from ocr.facts.analyte import Analyte
+from ocr.facts.lines import Line, cite
+from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
+from ocr.facts.rows import Row, free_rows, table_row
+from ocr.facts.table import Header, find_header
+from ocr.facts.values import clean_name, parse_flag
+
+_UNITLESS = ("ratio", "index")
+
+
+def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabResult]:
+    """Every lab result printed on `lines` (one page or several, in reading order)."""
+    results: list[LabResult] = []
+    header: Header | None = None
+    context = ""
+    pending: list[Line] = []
+    last_row: Line | None = None
+    for line in lines:
+        found = find_header(line)
+        if found is not None:
+            header, pending, context = found, [], f"{context} {found.text}"
+            continue
+        rows = table_row(line, header) if header is not None else None
+        if rows is None:
+            rows = free_rows(line, require_known=header is not None)
+        if not rows:
+            if header is not None and _continues(results, line, last_row):
+                last_row = line
+                continue
+            if not any(c.isdigit() for c in line.text):
+                pending = [*pending[-1:], line]
+                context = line.text
+            else:
+                pending = []
+            continue
+        for row in rows:
+            pending = _attach_wrapped(row, pending)
+            result = _result(row, collected, context)
+            if result is not None:
+                results.append(result)
+                last_row = line
+        pending = []
+    return results
+
+
+def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:
+    """Prefix a wrapped test name printed on the line(s) above its values."""
+    if not pending:
+        return pending
+    above = " ".join(clean_name(line.text) for line in pending[-1:])
+    combined = f"{above} {row.name}".strip()
+    carried = bool(re.match(r"[(a-z]", row.name))  # "(eGFR)" under "Glomerular Filtration Rate"
+    if not row.name or carried or (not catalogue.lookup(row.name) and catalogue.lookup(combined)):
+        row.name = combined
+        row.lines = [*pending[-1:], *row.lines]
+        row.tokens = [*pending[-1].tokens, *row.tokens]
+        return []
+    return pending
+
+
+def _continues(results: list[LabResult], line: Line, above: Line | None) -> bool:
+    """Whether `line` carries on the name of the result read from the line `above` (a long
+    name wrapped under itself): it follows closely and starts in lower case or a bracket, or
+    it completes a name the catalogue did not know."""
+    if not results or above is None or line.page != above.page:
+        return False
+    if line.tokens[0].y - above.tokens[0].y > 2.0 * above.height:
+        return False
+    last = results[-1]
+    combined = f"{last.name} {clean_name(line.text)}"
+    analyte = catalogue.resolve(combined, last.unit)
+    carried = bool(re.match(r"[(a-z]", line.text))
+    if not carried and (last.analyte is not None or analyte is None):
+        return False
+    if analyte is None or (last.analyte is not None and analyte.key != last.analyte):
+        analyte = catalogue.BY_KEY.get(last.analyte or "")
+    boxes = last.citation.boxes + cite([line]).boxes
+    citation = Citation(last.citation.page, boxes, f"{last.citation.line}\n{line.text}")
+    results[-1] = _with(last, combined, analyte, citation)
+    return True
+
+
+def _with(result: LabResult, name: str, analyte: Analyte | None, citation: Citation) -> LabResult:
+    canonical = _canonical(result.value, result.unit, analyte)
+    return replace(result, name=name, analyte=analyte.key if analyte else None,
+                   loinc=analyte.loinc if analyte else None, canonical=canonical,
+                   citation=citation)  # fmt: skip
+
+
+def _result(row: Row, collected: date | None, context: str) -> LabResult | None:
+    if not row.name:
+        return None
+    text_value = row.value.number is None
+    analyte = catalogue.resolve(row.name, row.unit, text_value=text_value, context=context)
+    flag = parse_flag(row.flag_text) if row.flag_text else None
+    if flag is None and row.outside:
+        flag = "A"
+    notes = list(row.notes)
+    canonical = _canonical(row.value, row.unit, analyte)
+    if analyte is not None and row.unit and canonical is None and row.value.number is not None:
+        notes.append(f"{row.unit} is not convertible to {analyte.unit} for {analyte.name}")
+    return LabResult(
+        name=row.name,
+        value=row.value,
+        citation=cite(row.lines, row.tokens),
+        analyte=analyte.key if analyte else None,
+        loinc=analyte.loinc if analyte else None,
+        unit=row.unit,
+        unit_normal=units.normalise(row.unit),
+        canonical=canonical,
+        reference=row.reference,
+        flag=flag,
+        flag_text=row.flag_text,
+        collected=row.collected or collected,
+        category=analyte.category if analyte else "lab",
+        notes=tuple(notes),
+    )
+
+
+def _canonical(value: ResultValue, unit: str | None, analyte: Analyte | None) -> Quantity | None:
+    if analyte is None or value.number is None or analyte.unit is None:
+        return None
+    if not unit and analyte.unit in _UNITLESS:
+        return Quantity(value.number, analyte.unit, value.text)
+    converted = catalogue.convert(value.number, unit, analyte)
+    if converted is None:
+        return None
+    prefix = value.comparator or ""
+    return Quantity(converted, analyte.unit, f"{prefix}{converted:g}")

@@ -1,0 +1,254 @@
+"""Medications and immunizations from clinical text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from ocr.facts.clinical_data import AS_NEEDED, DRUGS, FREQUENCIES, ROUTES, VACCINES
+from ocr.facts.dates import find_dates
+from ocr.facts.model import Immunization, Medication
+from ocr.facts.sections import Section
+from ocr.facts.spans import Text, split_items
+
+_UNIT = (r"(?:mg|mcg|µg|ug|g|gm|grams?|ml|units?|iu|meq|%|mmol)"
+         r"(?:\s*/\s*(?:ml|\d*\s?ml|actuation|act|dose|spray|puff|hr|h|kg|tab|cap))?")  # fmt: skip
+_STRENGTH = re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?\s*{_UNIT}(?![\w])",
+                       re.IGNORECASE)  # fmt: skip
+_DOSE = re.compile(
+    r"(?<![\w.])(?:take\s+|inhale\s+|apply\s+|inject\s+|use\s+)?(?:\d+(?:\.\d+)?|one|two|three|four"
+    r"|half|1/2|½)(?:\s*(?:-|to|or)\s*(?:\d+|two|three))?\s*(?:tablets?|tabs?|caps?|capsules?"
+    r"|puffs?|sprays?|drops?|patch(?:es)?|units?|ml|teaspoons?|tsp|tablespoons?|inhalations?"
+    r"|pills?|vials?|injections?|applications?|packets?)\b",
+    re.IGNORECASE,
+)
+_ROUTE = re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(r) for r in sorted(ROUTES, key=len,
+                    reverse=True)) + r")(?![\w])", re.IGNORECASE)  # fmt: skip
+_FREQUENCIES = [
+    (re.compile(rf"(?<![\w])(?:{p})(?![\w])", re.IGNORECASE), n) for p, n in FREQUENCIES
+]
+_AS_NEEDED = re.compile(AS_NEEDED, re.IGNORECASE)
+_STOPPED = re.compile(r"\b(?:discontinued|discontinue|stopped|stop\s+taking|d/c(?:'?d)?|dc'?d"
+                      r"|no\s+longer\s+taking|held|on\s+hold|hold)\b", re.IGNORECASE)  # fmt: skip
+_REFUSED = re.compile(r"\b(?:refused|refuses|declined|declines)\b", re.IGNORECASE)
+_NUMBERING = re.compile(r"\s*(?:\d{1,2}[.)]\s*|[-*•·]\s*|(?:rx|take)\s*[:.]?\s+)", re.IGNORECASE)
+_NO_MEDS = re.compile(r"^(?:none|no\s+(?:current\s+)?medications?|denies|nil|n/?a|no\s+meds)\b",
+                      re.IGNORECASE)  # fmt: skip
+_FORMS = re.compile(
+    r"(?:\s+(?:tablets?|tabs?|capsules?|caps?|solution|suspension|injection"
+    r"|inhaler|cream|ointment|patch|oral|po|liquid|syrup|drops))+$",
+    re.IGNORECASE,
+)
+_SIG = re.compile(r"^\s*(?:sig|directions|instructions)\s*[:.]\s*", re.IGNORECASE)
+_WORD = re.compile(r"[A-Za-z][\w\-/']*")
+_MAX_NAME_WORDS = 5
+_WORD_OR_NUMBER = re.compile(r"[\w\-/'.]+|[(\[:#]")
+# Words of a sentence about the medications, which a medication's name does not contain.
+_NOT_A_NAME = re.compile(
+    r"\b(?:is|are|was|were|currently|patient|he|she|they|from|around|the|has|had|medications?"
+    r"|meds|also|no|not|none|takes?|taking|using|uses)\b",
+    re.IGNORECASE,
+)
+_INTRO = re.compile(
+    r"^.{0,40}?\b(?:medications?|meds)\b.{0,25}?\b(?:are|is|include[sd]?|consists?\s+of)\s*:?\s+"
+    r"|^(?:the|his|her|a|an)\s+",
+    re.IGNORECASE,
+)
+_NAME_STOPS = {
+    "for", "take", "takes", "taking", "by", "as", "with", "every", "daily", "once", "twice",
+    "at", "in", "per", "x", "one", "two", "three", "four", "half", "(", "[", ":", "#", "and",
+    "which", "that", "prn", "q", "qd", "bid", "tid", "qid", "qhs", "each", "up", "to", "on",
+    "dose", "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "cap", "caps", "sig",
+}  # fmt: skip
+_NOT_MEDICATIONS = re.compile(r"\b(?:anesthesia|sedation|anesthetic|none|see\s+(?:above|below))\b",
+                              re.IGNORECASE)  # fmt: skip
+
+_VACCINE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(v) for v in sorted(VACCINES, key=len,
+                      reverse=True)) + r")(?![\w-])", re.IGNORECASE)  # fmt: skip
+_VACCINE_CONTEXT = re.compile(r"\b(?:vaccin\w*|immuni[sz]\w*|shot|dose|booster|given|administered"
+                              r"|received|inoculat\w*)\b", re.IGNORECASE)  # fmt: skip
+_DOSE_NUMBER = re.compile(r"\bdose\s*(?:#|no\.?|number)?\s*(\d)\b|#\s*(\d)\b|\b(\d)(?:st|nd|rd|th)"
+                          r"\s+dose\b|\bdose\s+(one|two|three|four)\b", re.IGNORECASE)  # fmt: skip
+_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4}
+_NOT_GIVEN = re.compile(r"\b(?:not\s+given|not\s+administered|deferred|contraindicated)\b", re.I)
+
+
+def find_medications(doc: Text, sections: list[Section]) -> list[Medication]:
+    """Medications listed in medication sections, named with a strength elsewhere, and the
+    directions (`Sig:`) printed under them."""
+    text = doc.text
+    found: list[Medication] = []
+    for section in sections:
+        listed = section.kind in ("medications", "stopped medications")
+        for start, end in section.spans:
+            sig = _SIG.match(text[start:end])
+            if sig and found:
+                found[-1] = _with_sig(found[-1], text[start + sig.end() : end])
+                continue
+            for a, b in _med_items(text, start, end, listed):
+                medication = _medication(doc, a, b, listed, section.kind == "stopped medications")
+                if medication is not None:
+                    found.append(medication)
+    unique: dict[tuple[str, str | None], Medication] = {}
+    for medication in found:
+        unique.setdefault((medication.name.lower(), medication.strength), medication)
+    return list(unique.values())
+
+
+def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int, int]]:
+    """Items of a logical line: one medication each (commas split only between drugs)."""
+    if not listed:
+        starts = [m.start() for m in _WORD.finditer(text, start, end) if _is_drug(m.group())]
+        return list(zip(starts, [*starts[1:], end], strict=False))
+    pieces = split_items(text, start, end)
+    items: list[tuple[int, int]] = []
+    for a, b in pieces:
+        piece = re.sub(r"^(?:the|his|her)\s+", "", text[a:b], flags=re.IGNORECASE)
+        first = _WORD.match(piece)
+        new = (
+            first is not None
+            and not _FREQ_OR_ROUTE(piece)
+            and (
+                _is_drug(first.group())
+                or first.group()[0].isupper()
+                or _STRENGTH.search(piece) is not None
+            )
+        )
+        if items and not new:
+            items[-1] = (items[-1][0], b)
+        else:
+            items.append((a, b))
+    return items
+
+
+def _FREQ_OR_ROUTE(piece: str) -> bool:
+    return any(p.match(piece.strip()) for p, _ in _FREQUENCIES) or bool(_ROUTE.match(piece.strip()))
+
+
+def _is_drug(word: str) -> bool:
+    return word.lower().strip("-/") in DRUGS
+
+
+def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) -> Medication | None:
+    item = doc.text[start:end]
+    numbering = _NUMBERING.match(item)
+    offset = numbering.end() if numbering else 0
+    body = item[offset:].strip(" .,;")
+    intro = _INTRO.match(body)
+    if intro:  # "Her only medication currently is Allegra"
+        offset += item[offset:].find(body) + intro.end()
+        body = body[intro.end() :]
+    if not body or _NO_MEDS.match(body) or _NOT_MEDICATIONS.search(body[:40]):
+        return None
+    strength = _STRENGTH.search(body)
+    name_end = _name_end(body)
+    name = _FORMS.sub("", body[:name_end].strip(" ,-")).strip(" ,-.")
+    words = name.split()
+    if (words and words[0].lower() in _NAME_STOPS) or _NOT_A_NAME.search(name):
+        return None
+    if not words or not re.match(r"[A-Za-z]", name) or len(words) > _MAX_NAME_WORDS:
+        return None
+    drug = any(_is_drug(w) for w in re.findall(r"[A-Za-z][\w\-]*", name))
+    if not listed and not (drug and strength):
+        return None  # in prose, only a known drug with a strength is a medication statement
+    if listed and not drug and not strength and len(body.split()) > _MAX_NAME_WORDS + 3:
+        return None  # a sentence in a medication section, not a list item
+    medication = Medication(
+        name=name,
+        citation=doc.cite(start + offset, end),
+        strength=_spaced(strength.group()) if strength else None,
+    )
+    medication = _with_sig(medication, body[name_end:])
+    if stopped or _STOPPED.search(body):
+        medication = replace(medication, status="stopped")
+    elif _REFUSED.search(body):
+        medication = replace(medication, status="refused")
+    return medication
+
+
+def strength_in(text: str) -> str | None:
+    """The strength printed in a medication's name or line ("lisinopril 10 MG Oral Tablet")."""
+    found = _STRENGTH.search(text)
+    return _spaced(found.group()) if found else None
+
+
+def _name_end(body: str) -> int:
+    """Where a medication's name ends: at its strength, dose, route, timing or a remark."""
+    for word in _WORD_OR_NUMBER.finditer(body):
+        text = word.group().lower()
+        if word.start() and (text in _NAME_STOPS or text[0].isdigit() or _ROUTE.fullmatch(text)):
+            return word.start()
+        if word.start() and (_first_frequency(text) or _AS_NEEDED.match(text)):
+            return word.start()
+    return len(body)
+
+
+def _with_sig(medication: Medication, sig: str) -> Medication:
+    """`medication` with dose, route, frequency and as-needed read from its directions."""
+    dose = _DOSE.search(sig)
+    route = _ROUTE.search(sig)
+    frequency = _first_frequency(sig)
+    normal = None
+    if frequency is not None:
+        normal = next(frequency.expand(n) for p, n in _FREQUENCIES if p is frequency.re)
+    instructions = sig.strip(" ,.;-") or None
+    return replace(
+        medication,
+        dose=medication.dose or (_spaced(dose.group()) if dose else None),
+        route=medication.route or (ROUTES[route.group().lower()] if route else None),
+        frequency=medication.frequency or normal,
+        as_needed=medication.as_needed or bool(_AS_NEEDED.search(sig)),
+        instructions=medication.instructions or instructions,
+    )
+
+
+def _first_frequency(text: str) -> re.Match[str] | None:
+    matches = [m for p, _ in _FREQUENCIES if (m := p.search(text))]
+    return min(matches, key=lambda m: (m.start(), -len(m.group()))) if matches else None
+
+
+def _spaced(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def find_immunizations(doc: Text, sections: list[Section]) -> list[Immunization]:
+    """Vaccines given or refused, with date and dose number when printed."""
+    text = doc.text
+    found: dict[tuple[str, object], Immunization] = {}
+    for section in sections:
+        listed = section.kind == "immunizations"
+        for start, end in section.spans:
+            line = text[start:end]
+            vaccine = _VACCINE.search(line)
+            if vaccine is None or (not listed and not _VACCINE_CONTEXT.search(line)):
+                continue
+            if (
+                not listed
+                and vaccine.group().lower() in ("flu", "td")
+                and "vaccin" not in line.lower()
+            ):
+                continue
+            dates = [d for d, _, _ in find_dates(line)]
+            status = "completed"
+            if _REFUSED.search(line):
+                status = "refused"
+            elif _NOT_GIVEN.search(line):
+                status = "not given"
+            number = _dose_number(line)
+            name = VACCINES[vaccine.group().lower()]
+            series = len(dates) > 1 and number is None
+            for index, given in enumerate(dates or [None]):
+                immunization = Immunization(
+                    name, doc.cite(start, end), given=given,
+                    dose_number=index + 1 if series else number, status=status,
+                )  # fmt: skip
+                found.setdefault((name, given or start), immunization)
+    return list(found.values())
+
+
+def _dose_number(line: str) -> int | None:
+    found = _DOSE_NUMBER.search(line)
+    if found is None:
+        return None
+    value = next(g for g in found.groups() if g)
+    return _WORDS.get(value.lower()) or int(value)

@@ -1,0 +1,73 @@
+"""Whether a mention in clinical prose is the patient's: negated, family, possible, or present.
+
+NegEx-style: a trigger before the mention in the same clause ("denies", "no history of",
+"negative for"), or after it ("… was ruled out"), changes the assertion; a conjunction
+such as "but" or a full stop ends a trigger's reach.
+"""
+
+from __future__ import annotations
+
+import re
+
+_NEGATED_BEFORE = re.compile(
+    r"\b(?:no|not|denies|denied|deny|denying|without|negative(?:\s+for)?|no\s+evidence\s+of"
+    r"|no\s+(?:prior\s+|past\s+|previous\s+|known\s+)?(?:history|hx)\s+of|no\s+signs?\s+of"
+    r"|no\s+symptoms\s+of|absence\s+of|free\s+of|never\s+had|never|(?:does|did|do)\s*(?:not|n't)\s+have"
+    r"|has\s+no|had\s+no|with\s+no|ruled\s+out|rules\s+out|ruling\s+out|excluded|nor"
+    r"|not\s+have|not\s+had|negative\s+history\s+of|non-?contributory\s+for)\b",
+    re.IGNORECASE,
+)
+_NEGATED_AFTER = re.compile(
+    r"^[\s,]*(?:(?:was|were|is|are|has\s+been|have\s+been|had\s+been|being)\s+)?"
+    r"(?:ruled\s+out|excluded|unlikely|negative|not\s+(?:seen|present|found|identified|detected)"
+    r"|absent|denied)\b",
+    re.IGNORECASE,
+)
+_POSSIBLE = re.compile(
+    r"\b(?:rule\s+out|r/o|possible|possibly|probable|suspected|suspect|suspicion\s+of"
+    r"|questionable|concern\s+for|concerning\s+for|evaluate\s+for|evaluation\s+for|cannot\s+exclude"
+    r"|may\s+have|risk\s+of|at\s+risk\s+for|if\s+(?:he|she|they|you|patient)\s+(?:has|develops))\b",
+    re.IGNORECASE,
+)
+_FAMILY = re.compile(
+    r"\b(?:family\s+history|fh|fhx|mother|mom|father|dad|brother|sister|siblings?|son|daughter"
+    r"|grandmother|grandfather|grandparents?|aunt|uncle|cousin|maternal|paternal|parents?)\b",
+    re.IGNORECASE,
+)
+_HISTORY = re.compile(r"\b(?:history\s+of|h/o|hx\s+of|past|previous|prior|status\s+post|s/p)\b",
+                      re.IGNORECASE)  # fmt: skip
+# Words and marks that end the reach of a trigger.
+_END = re.compile(
+    r"[.;:!?\n]|\b(?:but|however|although|though|except|apart\s+from|aside\s+from|which|who"
+    r"|presents?|presented|complains?|reports?|secondary\s+to|due\s+to|and\s+has|now\s+has)\b",
+    re.IGNORECASE,
+)
+_WINDOW = 100
+
+
+def assertion(text: str, start: int, end: int, family_section: bool = False) -> str:
+    """ "present", "absent", "family" or "possible" for the mention `text[start:end]`."""
+    clause_start = max(0, start - _WINDOW)
+    ends = list(_END.finditer(text, clause_start, start))
+    if ends:
+        clause_start = ends[-1].end()
+    before = text[clause_start:start]
+    after_end = _END.search(text, end)
+    after = text[end : after_end.start() if after_end else min(len(text), end + _WINDOW)]
+    if family_section or _FAMILY.search(before):
+        return "family"
+    # "Rule out" is a question, "ruled out" an answer: test the answer first.
+    if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(after):
+        return "absent"
+    if _POSSIBLE.search(before) or re.match(r"^[\s,]*(?:\?|is\s+possible|is\s+suspected)", after):
+        return "possible"
+    return "present"
+
+
+def historical(text: str, start: int) -> bool:
+    """Whether the clause before a mention says it is past ("history of", "s/p")."""
+    window = text[max(0, start - 40) : start]
+    ends = list(_END.finditer(window))
+    if ends:
+        window = window[ends[-1].end() :]
+    return bool(_HISTORY.search(window))

@@ -1,0 +1,296 @@
+"""One result row read from its words: by table column, or by the shape of the words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ocr.facts import catalogue, units
+from ocr.facts.analyte import Analyte
+from ocr.facts.dates import find_dates
+from ocr.facts.lines import Line, Token
+from ocr.facts.model import ReferenceRange, ResultValue
+from ocr.facts.table import Header, assign, spans_columns
+from ocr.facts.values import (
+    TEXT_RESULTS,
+    clean_name,
+    is_leader,
+    is_leaderish,
+    is_sex_marker,
+    parse_flag,
+    parse_range,
+    parse_value,
+    split_token,
+)  # fmt: skip
+
+_MAX_NAME_TOKENS = 7
+_UNIT_LIKE = re.compile(
+    r"(?!(?:to|and|or|adult|adults|normal|high|low|neg|pos)$)[A-Za-zµ%][\w/%*^.\[\]]{0,11}", re.I
+)
+_RANGE_UNIT = re.compile(
+    r"(?P<range>[<>=]*\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?)-?(?P<unit>%+|[a-zA-Zµ/][\w/^*.]*)"
+)
+_SPECKS = re.compile(r"[.,:;'`~_|]+")  # punctuation alone is dust on the scan, not a word
+_SPECK = re.compile(r"[a-z.,:;'`~\-]{1,4}|0\d[\d.]*|\S*\.\.\S*")
+# Units that are also everyday words or measures ("seen 3 times in 2020"): not enough alone.
+_MAX_TAIL = 12
+# Words a reference range is written with: numbers, bounds, sex labels, brackets.
+_RANGE_WORD = re.compile(
+    r"[(\[]?(?:[<>≤≥=]*[+-]?\d[\d.,:]*(?:\s*[-–]\s*[\d.,]+)?%?|[-–]|to|and|or|[mf]:?|males?:?"
+    r"|females?:?|men:?|women:?|normal:?|ref:?|adults?:?)[)\].,;:]?",
+    re.IGNORECASE,
+)
+_PROSE_DIMENSIONS = {"length", "body mass", "time", "rate", "temperature", "ratio", "index"}
+
+
+@dataclass
+class Row:
+    """One result as read from a line, before it is checked against the catalogue."""
+
+    name: str
+    value: ResultValue
+    lines: list[Line]
+    tokens: list[Token]
+    unit: str | None = None
+    flag_text: str | None = None
+    reference: ReferenceRange | None = None
+    collected: date | None = None
+    outside: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _Piece:
+    """A token, or part of one that OCR merged, and the token it came from."""
+
+    text: str
+    token: Token
+
+
+def table_row(line: Line, header: Header) -> list[Row] | None:
+    """The result on a table row, read column by column; None when the row has no value."""
+    if spans_columns(line, header):
+        return None
+    parts = assign(line, header)
+    name_tokens = [t for t in parts.get("name", []) if not is_leader(t.text)]
+    outside = bool(parts.get("outside"))
+    result_tokens = parts.get("result", []) + parts.get("outside", [])
+    pieces = _pieces(result_tokens)
+    value, used = parse_value([p.text for p in pieces])
+    if value is None:
+        return None
+    row = Row(clean_name(" ".join(t.text for t in name_tokens)), value, [line], [], outside=outside)
+    row.tokens = name_tokens + [t for role, ts in parts.items() if role != "ignore" for t in ts
+                                if role != "name"]  # fmt: skip
+    rest = pieces[used:]
+    _read_tail(row, rest + _pieces(parts.get("flag", [])))
+    unit_tokens = parts.get("unit", [])
+    range_tokens = parts.get("range", [])
+    unit_text = _unit_text(unit_tokens) if unit_tokens else None
+    if unit_text and (units.parse(unit_text) or not any(c.isdigit() for c in unit_text)):
+        row.unit = unit_text
+    else:
+        range_tokens = unit_tokens + range_tokens  # a range that strayed under UNITS
+    if range_tokens:
+        _read_range(row, range_tokens)
+    for token in parts.get("date", []):
+        dates = find_dates(token.text)
+        if dates:
+            row.collected = dates[0][0]
+    return [row]
+
+
+def free_rows(line: Line, require_known: bool = False) -> list[Row]:
+    """Results on a line without table columns: name, value, then flag, unit and range."""
+    pieces = [p for p in _pieces(line.tokens) if not is_leader(p.text)]
+    texts = [p.text for p in pieces]
+    leaders = [is_leaderish(t) for t in texts]
+    rows: list[Row] = []
+    start = 0
+    while start < len(pieces):
+        known = require_known or bool(rows) or start > 0
+        row, end = _free_row(line, pieces, texts, leaders, start, known)
+        if row is None:
+            start += 1  # "Labs: WBC 12.3, …": results may follow a label
+            continue
+        rows.append(row)
+        start = end
+    return rows
+
+
+def _free_row(
+    line: Line,
+    pieces: list[_Piece],
+    texts: list[str],
+    leaders: list[bool],
+    start: int,
+    require_known: bool,
+) -> tuple[Row | None, int]:
+    if not re.match(r"[^\W\d_]", texts[start]):
+        return None, start  # a name starts with a letter
+    known = _known_name(texts, leaders, start, fuzzy=start == 0)
+    if known is not None:
+        size, name, value, used = known
+    else:
+        if require_known:
+            return None, start
+        window = range(start + 1, min(len(texts), start + _MAX_NAME_TOKENS + 1))
+        size = next((i - start for i in window if parse_value(texts[i : i + 4])[0]), 0)
+        leader = next((i for i in range(start + 1, start + size) if leaders[i]), None)
+        name = clean_name(" ".join(texts[start : leader if leader else start + size]))
+        if size == 0 or not re.search(r"[^\W\d_]{2}", name) or len(name) > 60:
+            return None, start
+        parsed, used = parse_value(texts[start + size : start + size + 4])
+        if parsed is None:
+            return None, start
+        value = parsed
+    row = Row(name, value, [line], [])
+    candidates = catalogue.lookup(name)
+    end = _read_tail(row, pieces[start + size + used :], lambda unit: _fits(unit, candidates))
+    end += start + size + used
+    if not catalogue.lookup(name) and not _looks_like_result(row):
+        return None, start
+    row.tokens = [p.token for p in pieces[start:end]]
+    return row, end
+
+
+def _known_name(
+    texts: list[str], leaders: list[bool], start: int, fuzzy: bool = True
+) -> tuple[int, str, ResultValue, int] | None:
+    """The longest catalogue name at `start` followed by a value (exact names before near
+    ones; near ones only with `fuzzy`, for the start of a line)."""
+    if not fuzzy and not catalogue.could_start(texts[start]):
+        return None
+    for near in (False, True) if fuzzy else (False,):
+        for size in range(min(_MAX_NAME_TOKENS, len(texts) - start - 1), 0, -1):
+            if any(leaders[start + 1 : start + size]):
+                continue  # a name does not run through a dot leader
+            name = clean_name(" ".join(texts[start : start + size]))
+            if name and catalogue.lookup(name, near):
+                gap = _junk(texts, start + size)
+                value, used = parse_value(texts[start + size + gap : start + size + gap + 4])
+                if value is not None:
+                    return size, name, value, used + gap
+    return None
+
+
+def _fits(unit: str, candidates: tuple[Analyte, ...]) -> bool:
+    """Whether a unit can be the unit of one of the tests a name may mean (or of any test)."""
+    parsed = units.parse(unit)
+    if parsed is None:
+        return False
+    if parsed.dimension not in _PROSE_DIMENSIONS:
+        return True  # a lab unit is kept even when wrong for the test (noted, not converted)
+    return any(a.unit is None or catalogue.convert(1.0, unit, a) is not None for a in candidates)
+
+
+def _junk(texts: list[str], index: int) -> int:
+    """How many specks OCR made of a dot leader (`a.`, `on.`) sit before the value."""
+    count = 0
+    while index + count < len(texts) - 1 and _SPECK.fullmatch(texts[index + count]):
+        if texts[index + count].lower() in TEXT_RESULTS:
+            break
+        count += 1
+    return count
+
+
+def _looks_like_result(row: Row) -> bool:
+    """Whether an unknown test name has a result's shape: number, lab unit and range."""
+    unit = units.parse(row.unit)
+    return (
+        row.value.number is not None
+        and unit is not None
+        and unit.dimension not in _PROSE_DIMENSIONS
+        and row.reference is not None
+    )
+
+
+def _read_tail(
+    row: Row, pieces: list[_Piece], fits: Callable[[str], bool] = lambda unit: True
+) -> int:
+    """Read flag, unit and range words after a value, up to the first word that is none of
+    them (prose, or the name of the next result); returns how many pieces were used.
+    `fits` says whether a unit can belong to the test (a pulse is not in inches)."""
+    range_words: list[str] = []
+    used = 0
+    skip = False
+    for index, piece in enumerate(pieces[:_MAX_TAIL]):
+        if skip:  # the second half of a unit OCR split in two ("10 3/ul")
+            skip, used = False, index + 1
+            continue
+        text = piece.text
+        if row.unit is None and index + 1 < len(pieces) and units.parse(text) is None:
+            joined = text + pieces[index + 1].text
+            if re.match(r"[x×]?10", text) and units.parse(joined) is not None and fits(joined):
+                row.unit, skip, used = joined, True, index + 1
+                continue
+        flag = parse_flag(text)
+        if flag is not None and not (range_words and is_sex_marker(text)) and row.flag_text is None:
+            row.flag_text = text
+        elif row.unit is None and units.parse(text) is not None and not is_sex_marker(text):
+            if not fits(text):
+                break
+            row.unit = text
+        elif _RANGE_WORD.fullmatch(text) or text.lower().strip("().,;") in TEXT_RESULTS:
+            if _starts_name([p.text for p in pieces[index : index + 5]]):
+                break
+            range_words.append(text)
+        else:
+            break
+        used = index + 1
+    if range_words and row.reference is None:
+        row.reference = parse_range(" ".join(range_words))
+    return used
+
+
+def _starts_name(texts: list[str]) -> bool:
+    """Whether a known test name starts here (a second result on the same line)."""
+    if not texts or not re.match(r"[^\W\d_]", texts[0]) or parse_flag(texts[0]):
+        return False
+    return any(
+        catalogue.lookup(" ".join(texts[:size])) and parse_value(texts[size : size + 4])[0]
+        for size in range(1, min(4, len(texts)))
+    )
+
+
+def _read_range(row: Row, tokens: list[Token]) -> None:
+    """A range cell, which may carry the unit too (`70-99 mg/dL`, OCR'd `mmol/L_mmol/L.`)."""
+    words = []
+    for token in tokens:
+        whole = units.parse(token.text) is not None
+        parts = token.text.split("_") if "_" in token.text and not whole else [token.text]
+        for part in parts:
+            glued = None if units.parse(part) else _RANGE_UNIT.fullmatch(part)
+            if glued and units.parse(glued["unit"]) is not None:
+                words.append(glued["range"])  # "41-53%": a range with its unit attached
+                part = glued["unit"]
+            if part and units.parse(part) is not None and not is_sex_marker(part):
+                row.unit = row.unit or part
+            elif part:
+                words.append(part)
+    if row.unit is None and words and _UNIT_LIKE.fullmatch(words[-1]):
+        row.unit = words.pop()  # a unit we do not know, printed after the range
+    row.reference = parse_range(" ".join(words)) if words else None
+    if row.reference is None and words:
+        row.notes.append(f"reference range not understood: {' '.join(words)}")
+
+
+def _unit_text(tokens: list[Token]) -> str:
+    spaced = " ".join(t.text for t in tokens)
+    joined = "".join(t.text for t in tokens)
+    if units.parse(spaced) is None and units.parse(joined) is not None:
+        return joined
+    return spaced
+
+
+def _pieces(tokens: Sequence[Token]) -> list[_Piece]:
+    """The words of `tokens`, without specks of dust, stray quotes, or merged values split."""
+    return [
+        _Piece(text, token)
+        for token in tokens
+        if not _SPECKS.fullmatch(token.text)
+        for text in split_token(token.text.lstrip("‘’'`\"“”"))
+        if text
+    ]

@@ -1,0 +1,129 @@
+"""Section headings of clinical documents ("CURRENT MEDICATIONS:", "Allergies:", …)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ocr.facts.spans import logical_lines, sentences
+
+_TITLES: dict[str, tuple[str, ...]] = {
+    "medications": (
+        "medications", "medication", "current medications", "home medications", "meds",
+        "discharge medications", "outpatient medications", "medication list", "active medications",
+        "current outpatient prescriptions", "prescriptions", "medications on admission",
+        "admission medications", "current meds", "medications at discharge", "present medications",
+        "medications prior to admission", "current medication", "rx", "new medications",
+        "continue medications", "medication changes", "prescribed", "discharge meds",
+    ),
+    "stopped medications": (
+        "discontinued medications", "stopped medications", "medications stopped",
+        "medications discontinued", "inactive medications", "stop taking", "past medications",
+        "previous medications", "stop these medications", "discontinued",
+    ),
+    "allergies": (
+        "allergies", "allergy", "drug allergies", "allergies/adverse reactions",
+        "adverse reactions", "allergies and adverse reactions", "medication allergies",
+        "allergies/intolerances", "known allergies",
+    ),
+    "problems": (
+        "diagnosis", "diagnoses", "assessment", "impression", "assessment and plan",
+        "assessment/plan", "problem list", "active problems", "problems", "discharge diagnosis",
+        "discharge diagnoses", "admitting diagnosis", "admission diagnosis", "final diagnosis",
+        "final diagnoses", "preoperative diagnosis", "postoperative diagnosis",
+        "principal diagnosis",
+        "primary diagnosis", "secondary diagnoses", "secondary diagnosis", "chronic problems",
+        "diagnoses this visit", "visit diagnoses", "impression and plan", "clinical impression",
+        "working diagnosis", "admitting diagnoses", "pre-operative diagnosis",
+        "post-operative diagnosis", "postoperative diagnoses", "preoperative diagnoses",
+    ),
+    "history": (
+        "past medical history", "pmh", "medical history", "past history", "pmhx",
+        "past medical/surgical history", "history", "medical problems", "past medical hx",
+    ),
+    "family": ("family history", "fh", "family medical history", "fhx", "family hx"),
+    "immunizations": (
+        "immunizations", "immunization", "immunization history", "vaccines", "vaccinations",
+        "immunization record", "vaccination history", "vaccines administered",
+    ),
+    "other": (
+        "history of present illness", "hpi", "review of systems", "ros", "physical examination",
+        "physical exam", "exam", "plan", "laboratory", "labs", "laboratory data", "vital signs",
+        "vitals", "chief complaint", "cc", "procedures", "procedure", "past surgical history",
+        "psh", "surgical history", "findings", "recommendations", "hospital course", "disposition",
+        "follow up", "follow-up", "instructions", "subjective", "objective", "reason for visit",
+        "social history", "sh", "results", "indications", "technique", "comparison", "condition",
+        "discharge instructions", "diet", "activity", "signed", "operation", "anesthesia",
+        "description of procedure", "estimated blood loss", "complications", "specimen",
+        "heent", "neck", "lungs", "heart", "abdomen", "extremities", "neurologic", "skin",
+        "general", "cardiovascular", "respiratory", "psychiatric", "data", "course",
+    ),
+}  # fmt: skip
+_KIND = {title: kind for kind, titles in _TITLES.items() for title in titles}
+_TELLING = (
+    (r"^allerg|adverse reaction", "allergies"),
+    (r"^family", "family"),
+    (r"immuni[sz]|vaccin", "immunizations"),
+    (r"discontinued|stopped", "stopped medications"),
+    (r"medication|^meds\b|prescription", "medications"),
+    (r"diagnos|problem", "problems"),
+    (r"past medical|medical history", "history"),
+)
+_HEADING = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<title>[A-Za-z][A-Za-z /&'\-]{0,60}?)\s*[:]")
+_CAPS_LINE = re.compile(r"^[A-Z][A-Z /&'\-]{2,60}$")
+
+
+@dataclass
+class Section:
+    """A run of logical lines under one heading; spans exclude the heading itself."""
+
+    kind: str
+    title: str
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+def heading(text: str, start: int, end: int) -> tuple[str, str, int] | None:
+    """(kind, title, where the content starts) when the logical line opens a section."""
+    line = text[start:end]
+    found = _HEADING.match(line)
+    if found:
+        title = found["title"].strip()
+        kind = _KIND.get(_normal(title)) or _kind_by_word(title)
+        if kind is None and title.isupper() and len(title) > 2 and len(title.split()) <= 6:
+            kind = "other"  # an unknown all-caps heading still ends the previous section
+        if kind is not None:
+            return kind, title, start + found.end()
+    stripped = line.strip().rstrip(":")
+    if _CAPS_LINE.fullmatch(stripped) and len(stripped.split()) <= 6:
+        kind = _KIND.get(_normal(stripped), "other")
+        return kind, stripped, end
+    return None
+
+
+def split_sections(text: str) -> list[Section]:
+    """The document as sections; text before the first heading is in a section of kind "none"."""
+    sections = [Section("none", "")]
+    for start, end in logical_lines(text):
+        found = heading(text, start, end)
+        if found is not None:
+            kind, title, content = found
+            sections.append(Section(kind, title))
+            if content < end and text[content:end].strip(" ,.:"):
+                for a, b in logical_lines(text, content, end):
+                    sections[-1].spans.extend(sentences(text, a, b))
+            continue
+        sections[-1].spans.extend(sentences(text, start, end))
+    return [s for s in sections if s.spans or s.kind != "none"]
+
+
+def _kind_by_word(title: str) -> str | None:
+    """The kind of a heading not in the list, by its telling word ("ALLERGIES TO DRUGS")."""
+    lowered = title.lower()
+    for word, kind in _TELLING:
+        if re.search(word, lowered):
+            return kind
+    return None
+
+
+def _normal(title: str) -> str:
+    return re.sub(r"\s+", " ", title.lower().replace("&", "and")).strip(" -")

@@ -1,0 +1,253 @@
+"""Unit spellings as labs print them, their normal form, and conversion between them.
+
+A unit is parsed into a dimension and a scale to that dimension's base, so conversions
+within a dimension (mg/dL → g/L, 10^3/µL → 10^9/L, µIU/mL → mIU/L) hold for every analyte;
+conversions across dimensions (mass ↔ amount, % ↔ mmol/mol) need facts about the analyte
+and live with it in the catalogue.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A recognised unit: its normal spelling, dimension and scale to the dimension's base."""
+
+    text: str
+    dimension: str
+    scale: float
+
+
+_PREFIX = {"": 1.0, "k": 1e3, "m": 1e-3, "u": 1e-6, "n": 1e-9, "p": 1e-12, "f": 1e-15}
+_SHOWN_PREFIX = {"u": "µ"}
+_VOLUME = {"l": 1.0, "dl": 0.1, "ml": 1e-3, "ul": 1e-6}
+_SHOWN_VOLUME = {"l": "L", "dl": "dL", "ml": "mL", "ul": "µL"}
+# Numerator bases: (spelling in the compact form, dimension of base/volume, shown as).
+_BASES = {
+    "g": ("mass/vol", "g"),
+    "mol": ("amount/vol", "mol"),
+    "eq": ("eq/vol", "Eq"),
+    "iu": ("units/vol", "IU"),
+    "u": ("units/vol", "U"),
+    "kat": ("units/vol", "kat"),
+    "osm": ("osm/vol", "Osm"),
+}
+_KAT_IN_U = 6e7  # 1 katal = 60,000,000 U (µmol/min); enzymes only, where IU ≡ U
+
+# Whole spellings that are not prefix-base/volume: compact form → (shown, dimension, scale).
+_FIXED: dict[str, tuple[str, str, float]] = {
+    "%": ("%", "percent", 1.0),
+    "l/l": ("L/L", "fraction", 100.0),
+    "fl": ("fL", "volume", 1.0),
+    "um3": ("fL", "volume", 1.0),
+    "pg": ("pg", "mass", 1.0),
+    "uug": ("pg", "mass", 1.0),
+    "mm/h": ("mm/h", "mm/h", 1.0),
+    "s": ("s", "time", 1.0),
+    "min": ("min", "time", 60.0),
+    "h": ("h", "time", 3600.0),
+    "ratio": ("ratio", "ratio", 1.0),
+    "1": ("ratio", "ratio", 1.0),
+    "index": ("index", "index", 1.0),
+    "s/co": ("S/CO", "s/co", 1.0),
+    "ml/min/1.73m2": ("mL/min/1.73m²", "egfr", 1.0),
+    "ml/min": ("mL/min", "clearance", 1.0),
+    "mg/g": ("mg/g", "mass/mass", 1e-3),
+    "ug/mg": ("mg/g", "mass/mass", 1e-3),
+    "g/g": ("g/g", "mass/mass", 1.0),
+    "mg/mmol": ("mg/mmol", "mass/amount", 1e-3),
+    "mmol/mol": ("mmol/mol", "mmol/mol", 1.0),
+    "mosm/kg": ("mOsm/kg", "osm/mass", 1e-3),
+    "mg/24h": ("mg/24 h", "mass/day", 1e-3),
+    "g/24h": ("g/24 h", "mass/day", 1.0),
+    "/hpf": ("/HPF", "per hpf", 1.0),
+    "/100wbc": ("/100 WBC", "per 100 wbc", 1.0),
+    "/100wbcs": ("/100 WBC", "per 100 wbc", 1.0),
+    "/lpf": ("/LPF", "per lpf", 1.0),
+    "eu/dl": ("EU/dL", "ehrlich/vol", 1.0),
+    "au/ml": ("AU/mL", "au/vol", 1.0),
+    "mmhg": ("mmHg", "pressure", 1.0),
+    "kg": ("kg", "body mass", 1.0),
+    "g": ("g", "body mass", 1e-3),
+    "lb": ("lb", "body mass", 0.45359237),
+    "oz": ("oz", "body mass", 0.028349523),
+    "cm": ("cm", "length", 1.0),
+    "in": ("in", "length", 2.54),
+    "kg/m2": ("kg/m²", "bmi", 1.0),
+    "/min": ("/min", "rate", 1.0),
+    "degf": ("°F", "temperature", 1.0),
+    "degc": ("°C", "temperature", 1.0),
+    "ngfeu/ml": ("ng/mL FEU", "feu", 1.0),
+    "ugfeu/ml": ("µg/mL FEU", "feu", 1e3),
+    "mgfeu/l": ("mg/L FEU", "feu", 1e3),
+}
+# Counts of cells per volume; base: per litre.
+_COUNT_SCALE = {"/l": 1.0, "/ml": 1e3, "/ul": 1e6}
+_SHOWN_COUNT = {"/l": "/L", "/ml": "/mL", "/ul": "/µL"}
+
+# Spelling repairs applied in order to the lower-cased, space-free text.
+_REWRITES: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"\[iu\]", "iu"),
+        (r"\{[^}]*\}", ""),  # UCUM annotations: {cells}, {ratio}
+        (r"\[(\w+)\]", r"\1"),
+        (r"mc(?=g|l\b|l/|mol|iu|u|eq)", "u"),  # mcg, MCL, mcIU
+        (r"(?<![a-z])(?:cu\.?mm|c\.?mm|mm3|mm\^3)", "ul"),
+        (r"(?<=/)(?:cmm|cumm)", "ul"),
+        (r"(?:hr|hour|hours)$", "h"),
+        (r"(?:sec|secs|seconds)$", "s"),
+        (r"^(?:m|mil|mill|million|millions)(?:cells)?(?=/)", "10^6"),
+        (r"^(?:k|th|thou|thous|thousand|thousands)(?:cells)?(?=/)", "10^3"),
+        (r"^(?:x|×)?_?10[\^*+\-ex×°º%’'`]?(3|6|9|12)(?:cells)?(?=/)", r"10^\1"),
+        (r"^(?:cells?|#)(?=/)", ""),
+        (r"^(?:x|×)?_?10[\^*+ex×](\d{1,2})(?:cells)?(?=/)", r"10^\1"),
+        (r"^(?:x|×)10e(\d{1,2})(?=/)", r"10^\1"),
+        (r"^mgalb/gcre(?:at)?$", "mg/g"),
+        (r"^mg/gcr(?:eat|eatinine)?$", "mg/g"),
+        (r"^(?:deg\.?|°|º)f$", "degf"),
+        (r"^(?:deg\.?|°|º)c$|^cel$", "degc"),
+        (r"^in_us$|^inch(?:es)?$", "in"),
+        (r"^lb_av$|^pounds?$", "lb"),
+        (r"^(?:beats|breaths|bpm)(?:/min)?$", "/min"),
+        (r"^(?:mm|mm/hr)/h$", "mm/h"),
+        (r"^lbs$", "lb"),
+        (r"^(?:e\.?u\.?|ehrlichu(?:nits)?)/dl$", "eu/dl"),
+        (r"^ml/min/(?:1\.73m\^?2|1\.73sq\.?m|bsa|1\.73)$", "ml/min/1.73m2"),
+        (r"^kg/m\^?2$", "kg/m2"),
+        (r"^(ng|ug|mg)/(ml|l)feu$", r"\1feu/\2"),
+        (r"^(?:percent|pct)$", "%"),
+        (r"^/(hpf|lpf)$", r"/\1"),
+        (r"^(?:per)?(hpf|lpf)$", r"/\1"),
+    ]
+]
+_PARTS = re.compile(r"^(?P<p>[kmunpf]?)(?P<b>mol|eq|iu|kat|osm|g|u)/(?P<v>l|dl|ml|ul)$")
+_COUNT = re.compile(r"^(?:10\^(?P<e>\d{1,2}))?(?P<v>/l|/ml|/ul)$")
+_STRIP = " \t.,;:_'`’‘“”»«*-"
+# OCR misreadings inside units, tried only when a spelling is not recognised as it is.
+_OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
+    (re.compile(p), r)
+    for p, r in [
+        (r"\[|\]", ""),
+        (r"^(.+?)\.?\1$", r"\1"),  # mg/dL.mg/dL: printed twice
+        (r"(?<=[mu])[l1|][uv][yj]?(?=/)", "iu"),  # mlU/L, mlUy/L → mIU/L
+        (r"^m[ce]+[l1|]u(?=/)", "uiu"),  # melU/mL → mcIU/mL
+        (r"^meg(?=/)", "ug"),  # meg/dL → mcg/dL
+        (r"^(x?)[l1|i][o0](?=e|\^|\*)", r"\g<1>10"),  # xLOE3 → x10E3
+        (r"(?<=10e)s", "3"),
+        (r"^(?:w|v)[/i1l|]?l$|^u[i1|]l$", "u/l"),  # W/L, VIL, UIL → U/L
+        (r"(?<=/m)u$|(?<=/)t$", "l"),  # ng/mu, mmol/t
+        (r"(?<=/d)[kebt]$", "l"),  # mg/dk, mg/de
+        (r"(?<=[mu]i)v(?=/)", "u"),  # mIv/L → mIU/L
+        (r"(?<=1)o|o(?=\d)", "0"),  # x1OE3 → x10E3
+        (r"(?<=/d)[.i|1t]?$", "l"),  # mg/d., mg/dt → mg/dl
+        (r"(?<=g)[i1l|](?=d[l1i]$)", "/"),  # gidl → g/dl
+        (r"^u[il1|]l$", "u/l"),  # UIL → U/L
+        (r"^%+$", "%"),
+        (r"^x+(?=\d)", "x"),
+        (r"^m[lui]*/?min/?1[.,]?73.*$", "ml/min/1.73m2"),  # eGFR's unit, however mangled
+        (r"(?<=\d)[.,](?=\d)", "."),
+        (r"^(?:x|×)?_?10[479/“”\"](3|6|9|12)(?=/)", r"10^\1"),  # 10^3's caret read as 4, 7, 9
+        (r"^([mun]?g)[i1l|/]d[l1i]?$", r"\1/dl"),  # gid → g/dl
+    ]
+]
+
+
+def normalise(text: str | None) -> str | None:
+    """The normal spelling of a printed unit, or None when it is not a unit we know."""
+    unit = parse(text)
+    return unit.text if unit else None
+
+
+def parse(text: str | None) -> Unit | None:
+    """Parse a printed unit such as `x10E3/uL`, `THOUS/MCL`, `mg/dl` or `µmol/L`."""
+    if not text:
+        return None
+    return _parse(text)
+
+
+@cache
+def _parse(text: str) -> Unit | None:
+    compact = _compact(text)
+    if not compact:
+        return None
+    found = _known(compact)
+    if found is None:
+        repaired = compact
+        for pattern, replacement in _OCR_REPAIRS:
+            repaired = pattern.sub(replacement, repaired)
+        if repaired != compact:
+            found = _known(_rewritten(repaired))
+    return found
+
+
+def _known(compact: str) -> Unit | None:
+    """The unit a compact spelling names, if it is one we know."""
+    fixed = _FIXED.get(compact)
+    if fixed:
+        return Unit(*fixed)
+    parts = _PARTS.match(compact)
+    if parts:
+        prefix, base, volume = parts["p"], parts["b"], parts["v"]
+        dimension, shown = _BASES[base]
+        scale = _PREFIX[prefix] / _VOLUME[volume]
+        if base == "kat":
+            scale *= _KAT_IN_U
+        text_out = f"{_SHOWN_PREFIX.get(prefix, prefix)}{shown}/{_SHOWN_VOLUME[volume]}"
+        return Unit(text_out, dimension, scale)
+    count = _COUNT.match(compact)
+    if count:
+        exponent = int(count["e"]) if count["e"] else 0
+        if count["e"] and exponent not in (3, 6, 9, 12):
+            return None
+        head = f"10^{exponent}" if exponent else ""
+        scale = 10.0**exponent * _COUNT_SCALE[count["v"]]
+        return Unit(f"{head}{_SHOWN_COUNT[count['v']]}", "count/vol", scale)
+    return None
+
+
+def _compact(text: str) -> str:
+    """Lower-case, space-free, ASCII micro spelling of a unit with its repairs applied."""
+    text = unicodedata.normalize("NFKC", text).strip(_STRIP)
+    while len(text) > 2 and (text[0], text[-1]) in (("(", ")"), ("[", "]")):
+        text = text[1:-1].strip(_STRIP)
+    text = text.replace("µ", "u").replace("μ", "u").replace("²", "2").replace("³", "3")
+    text = text.replace("\u2009", " ")
+    return _rewritten(re.sub(r"\s+", "", text).lower())
+
+
+def _rewritten(compact: str) -> str:
+    for pattern, replacement in _REWRITES:
+        compact = pattern.sub(replacement, compact)
+    return compact
+
+
+def same(a: str | None, b: str | None) -> bool:
+    """Whether two printed units mean the same thing (`g/dl` = `G/DL`, `K/uL` = `10^9/L`)."""
+    if a is None or b is None:
+        return a is b or (not a and not b)
+    ua, ub = parse(a), parse(b)
+    if ua is None or ub is None:
+        return _compact(a) == _compact(b)
+    return ua.dimension == ub.dimension and abs(ua.scale / ub.scale - 1) < 1e-9
+
+
+def rescale(value: float, source: Unit, target: Unit) -> float | None:
+    """`value` in `source` expressed in `target`, when both share a dimension."""
+    if source.dimension != target.dimension:
+        return None
+    if source.dimension in ("temperature",) and source.text != target.text:
+        if source.text == "°F":
+            return (value - 32) * 5 / 9
+        return value * 9 / 5 + 32
+    return value * source.scale / target.scale
+
+
+def significant(value: float, digits: int = 5) -> float:
+    """`value` rounded to `digits` significant figures (conversions add noise, not precision)."""
+    return float(f"{value:.{digits}g}")

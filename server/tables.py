@@ -107,6 +107,13 @@ class Document(Table, tablename="document"):
     read_seconds = Float(default=0.0)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+    # What the facts extractor read (ocr.facts): type, the date it is about, who issued it.
+    doc_type = Varchar(length=40, default="", index=True)  # "lab report", "visit note", …
+    doc_date = Date(null=True, default=None, index=True)
+    doc_date_kind = Varchar(length=20, default="")  # "collected", "service", "discharge", …
+    provider = Varchar(length=255, default="")
+    facility = Varchar(length=255, default="")
+    facts_version = Integer(default=0)  # the extractor version that wrote this document's facts
 
 
 class Page(Table, tablename="page"):
@@ -120,6 +127,51 @@ class Page(Table, tablename="page"):
     width_pt = Float(default=0.0)
     height_pt = Float(default=0.0)
     ocr_applied = Boolean(default=False)
+
+
+FACT_KINDS = ("lab", "medication", "condition", "allergy", "immunization")
+EXTRACTED = "extracted"
+CONFIRMED = "confirmed"
+CORRECTED = "corrected"
+REJECTED = "rejected"
+MANUAL = "manual"  # entered by hand
+FACT_STATUSES = (EXTRACTED, CONFIRMED, CORRECTED, REJECTED, MANUAL)
+
+
+class Fact(Table, tablename="fact"):
+    """One health fact about a profile, with its citation in the source document.
+
+    Extracted facts belong to their document and follow it: `profile` always equals the
+    document's profile (None while the document waits in triage). Facts entered by hand have
+    no document. The columns always hold the current value: a correction rewrites them and
+    keeps what was read in `data` (never changed after extraction) and the changed fields in
+    `corrected`. Readers skip `rejected` facts.
+    """
+
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=Profile, null=True, on_delete=OnDelete.cascade, index=True)
+    document = ForeignKey(references=Document, null=True, on_delete=OnDelete.cascade, index=True)
+    kind = Varchar(length=20, index=True)  # one of FACT_KINDS
+    status = Varchar(length=20, default=EXTRACTED, index=True)  # one of FACT_STATUSES
+    seq = Integer(default=0)  # order within the document
+    name = Varchar(length=255, default="")  # analyte / medication / condition / substance / vaccine
+    analyte = Varchar(length=64, default="", index=True)  # catalogue key for labs
+    code = Varchar(length=64, default="")  # LOINC, ICD-10, RxNorm, CVX, … when known
+    effective = Date(null=True, default=None, index=True)  # collected / given / document date
+    value_text = Varchar(length=255, default="")  # as printed: "<0.5", "Negative", "1:160", "500 mg"
+    value_num = Float(null=True, default=None)  # in `unit` (the canonical unit when convertible)
+    unit = Varchar(length=40, default="")
+    flag = Varchar(length=10, default="")  # H, L, A, HH, LL, critical
+    state = Varchar(length=20, default="")  # active / stopped / resolved / none-known / …
+    data = JSON(default="{}")  # the whole extracted record, as read
+    corrected = JSON(default="{}")  # fields a person changed (status corrected or manual)
+    page = Integer(null=True, default=None)  # 1-based; None for structured sources
+    boxes = JSON(default="[]")  # [[x0, y0, x1, y1], …] as fractions of the page, top-left origin
+    line = Text(default="")  # the source line(s)
+    locator = Varchar(length=255, default="")  # element path for structured sources (C-CDA)
+    reviewed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    reviewed_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
 
 
 class Arrival(Table, tablename="arrival"):
@@ -213,6 +265,7 @@ TABLES: list[type[Table]] = [
     Profile,
     Grant,
     Document,
+    Fact,
     Page,
     Arrival,
     AuditEvent,

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ocrmypdf import hookimpl
+from ocrmypdf._exec import tesseract as _tesseract_exec
 from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from ocrmypdf.exceptions import SubprocessOutputError
 from ocrmypdf.hocrtransform import HocrParser
@@ -28,11 +29,8 @@ from PIL import Image
 
 from ocr import raster
 from ocr.geometry import Turn, map_tree
-from ocr.layout import measure
+from ocr.layout import DESKEW_MIN_DEGREES, measure
 
-# With --psm 4, generated lab tables kept every row intact up to 1.2° of skew and lost
-# rows from 1.5° on; levelling costs ~0.15 s of CPU a page, so only steeper pages pay it.
-DESKEW_MIN_DEGREES = 1.0
 DOUBTFUL_CONFIDENCE = 0.6  # upright text reads at ~0.9; upside-down gibberish at ~0.3
 OSD_MIN_CONFIDENCE = 1.5  # low, because a turn is only kept if it reads better
 BETTER_BY = 1.3
@@ -74,10 +72,10 @@ class _Attempt:
     score: float
 
 
-def take_outcomes(output_file: Path | str) -> dict[int, PageOutcome]:
+def take_outcomes(output_file: Any) -> dict[int, PageOutcome]:
     """Remove and return the per-page outcomes (0-based page → outcome) of one OCRmyPDF run."""
     with _lock:
-        return _outcomes.pop(str(output_file), {})
+        return _outcomes.pop(raster.run_key(output_file), {})
 
 
 class KinchartTesseract(TesseractOcrEngine):
@@ -112,7 +110,7 @@ def _generate(
 ) -> tuple[OcrElement, str]:
     """Read one page, turning and levelling it first when the layout asks for it."""
     dpi = float(image.info.get("dpi", (300, 300))[0] or 300)
-    layout = raster.take_layout(input_file) or measure(image, dpi)
+    layout = raster.take_layout(input_file) or measure(image, dpi, DESKEW_MIN_DEGREES)
     # Text running up or down the page: ask Tesseract which way before reading it.
     quarter = _orientation(input_file, options, 0) if layout.sideways else 0
     attempt = _recognise(image, dpi, input_file, options, quarter, layout.skew)
@@ -135,13 +133,20 @@ def _generate(
         _boxed_words(attempt.tree, image.size),
     )
     with _lock:
-        _outcomes.setdefault(str(options.output_file), {})[page_number] = outcome
+        _outcomes.setdefault(raster.run_key(options.output_file), {})[page_number] = outcome
     return attempt.tree, attempt.text
 
 
 @cache
 def _tesseract_version() -> str:
     return TesseractOcrEngine.version()
+
+
+# OCRmyPDF's Tesseract plugin asks `tesseract --version` three more times per run in its
+# check_options hook and once for the PDF's Creator (~10 ms of CPU each, a process start
+# apiece), bypassing the engine's version(); ask once per process instead.
+if not hasattr(_tesseract_exec.version, "cache_info"):
+    _tesseract_exec.version = cache(_tesseract_exec.version)
 
 
 @cache
@@ -189,7 +194,7 @@ def _recognise(
     if quarter:
         work = _gray(image).transpose(_TRANSPOSE[quarter])
     if skew is None:
-        skew = measure(work, dpi).skew
+        skew = measure(work, dpi, DESKEW_MIN_DEGREES).skew
     if abs(skew) < DESKEW_MIN_DEGREES:
         skew = 0.0
     else:

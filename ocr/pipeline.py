@@ -74,18 +74,18 @@ def _as_pdf(src: Path, found: Detected, workdir: Path, options: ReadOptions) -> 
 
 def _searchable(
     pdf_in: Path, facts: PdfFacts, workdir: Path, options: ReadOptions
-) -> tuple[Path, dict[int, PageOutcome], set[int]]:
-    """The PDF to keep, what OCR did to each page it touched, and pages already drawn."""
+) -> tuple[Path, dict[int, PageOutcome], dict[int, tuple[Path, Path]]]:
+    """The PDF to keep, what OCR did to each page it touched, and page images already drawn."""
     document = workdir / "document.pdf"
     if facts.signed or facts.dynamic_xfa:
         # OCR would break a signature (so keep the file byte for byte); OCRmyPDF refuses
         # dynamic XFA forms, whose real pages only Adobe Reader draws.
         shutil.copyfile(pdf_in, document)
-        return document, {}, set()
+        return document, {}, {}
     if all(_pages_with_text(pdf_in)):
         # Born-digital: nothing for OCR to add, so skip OCRmyPDF (and its startup) entirely.
         shutil.copyfile(pdf_in, document)
-        return document, {}, set()
+        return document, {}, {}
     source = decrypt_copy(pdf_in, workdir / "decrypted.pdf") if facts.encrypted else pdf_in
     settings = OcrSettings(options.languages, options.jobs, options.max_image_megapixels)
     images = PageImages(workdir, options.display_px, options.thumb_px)
@@ -93,7 +93,14 @@ def _searchable(
     if source != pdf_in:
         source.unlink(missing_ok=True)
     # OCR wrote display images of the pages it rendered; those it turned need redrawing.
-    drawn = {n for n in images.written if n - 1 in outcomes and not outcomes[n - 1].quarter}
+    drawn = {}
+    for number, paths in images.written.items():
+        outcome = outcomes.get(number - 1)
+        if outcome is not None and not outcome.quarter:
+            drawn[number] = paths
+        else:
+            for path in paths:
+                path.unlink(missing_ok=True)
     return document, outcomes, drawn
 
 
@@ -108,7 +115,7 @@ def _pages_with_text(path: Path) -> list[bool]:
 def _read_pages(
     path: Path,
     outcomes: dict[int, PageOutcome],
-    drawn: set[int],
+    drawn: dict[int, tuple[Path, Path]],
     workdir: Path,
     options: ReadOptions,
     facts: PdfFacts,
@@ -118,7 +125,7 @@ def _read_pages(
     try:
         pages = [
             _read_page(
-                pdf[index], index + 1, outcomes.get(index), index + 1 in drawn, workdir, options
+                pdf[index], index + 1, outcomes.get(index), drawn.get(index + 1), workdir, options
             )
             for index in range(len(pdf))
         ]
@@ -138,7 +145,7 @@ def _read_page(
     page: pdfium.PdfPage,
     number: int,
     outcome: PageOutcome | None,
-    drawn: bool,
+    drawn: tuple[Path, Path] | None,
     workdir: Path,
     options: ReadOptions,
 ) -> PageReading:
@@ -151,9 +158,11 @@ def _read_page(
             frame = Frame.of(page)
             text = outcome.text
             words = ocr_words(frame, (frame.rotation + outcome.quarter) % 360, outcome.words)
-        display, thumbnail = image_paths(workdir, number)
-        if not drawn:
+        if drawn is None:
+            display, thumbnail = image_paths(workdir, number)
             render_page(page, display, thumbnail, options.display_px, options.thumb_px)
+        else:
+            display, thumbnail = drawn
         width, height = page.get_size()
         return PageReading(
             number,

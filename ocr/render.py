@@ -1,21 +1,27 @@
-"""Page images for the browser: a display image and a thumbnail, as WebP."""
+"""Page images for the browser: a display image and a thumbnail, as WebP or JPEG."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 from PIL import Image
 
-# WebP method 0 encodes a 1600 px page in ~35 ms (method 4: ~130 ms) for ~20% more bytes;
-# still a third smaller than JPEG q85, and it keeps born-digital pages under 0.1 s each.
-_WEBP = {"quality": 80, "method": 0}
-_THUMB_WEBP = {"quality": 75, "method": 0}
+# Pages are WebP: method 0 encodes a 1600 px page in ~35 ms (method 4: ~130 ms) for ~20% more
+# bytes, still a third smaller than JPEG q85 and without JPEG's ringing around sharp text.
+# Pages scanned to JPEG are JPEG again: their grain costs WebP ~31 ms a page where JPEG takes
+# ~6 ms (q80, optimised Huffman tables; ~200 KB against WebP's ~145 KB for a 300 dpi lab
+# page), 3% of OCR throughput, and the scan itself already carries JPEG's artefacts.
+_OPTIONS: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {  # display, thumbnail
+    ".webp": ({"quality": 80, "method": 0}, {"quality": 75, "method": 0}),
+    ".jpg": ({"quality": 80, "optimize": True}, {"quality": 75}),
+}
 
 
-def image_paths(folder: Path, number: int) -> tuple[Path, Path]:
-    """Where page `number`'s display image and thumbnail go."""
-    return folder / f"page-{number:04d}.webp", folder / f"thumb-{number:04d}.webp"
+def image_paths(folder: Path, number: int, suffix: str = ".webp") -> tuple[Path, Path]:
+    """Where page `number`'s display image and thumbnail go (`suffix` .webp or .jpg)."""
+    return folder / f"page-{number:04d}{suffix}", folder / f"thumb-{number:04d}{suffix}"
 
 
 def render_page(
@@ -35,13 +41,17 @@ def render_page(
 def save_images(
     image: Image.Image, display: Path, thumbnail: Path, display_px: int, thumb_px: int
 ) -> None:
-    """Save `image` shrunk to `display_px` and `thumb_px` on its long side."""
+    """Save `image` shrunk to `display_px` and `thumb_px` on its long side.
+
+    The format follows the display path's suffix (see `image_paths`).
+    """
+    display_options, thumb_options = _OPTIONS[display.suffix]
     if image.mode not in ("RGB", "L"):
         image = image.convert("L" if image.mode in ("1", "LA", "I;16") else "RGB")
     image = _shrink(image, display_px)
-    image.save(display, "WEBP", **_WEBP)
+    image.save(display, **display_options)
     image.thumbnail((thumb_px, thumb_px))
-    image.save(thumbnail, "WEBP", **_THUMB_WEBP)
+    image.save(thumbnail, **thumb_options)
 
 
 def _shrink(image: Image.Image, long_side: int) -> Image.Image:

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import ocrmypdf
 import pikepdf
@@ -40,8 +41,12 @@ def make_searchable(
     display images of the OCR'd pages are written on the way (see ocr/raster.py).
     """
     try:
-        with _temporary_files_in(out.parent / "ocrmypdf-tmp"), raster.page_images(out, images):
-            _ocr(src, out, settings)
+        with (
+            _temporary_files_in(out.parent / "ocrmypdf-tmp"),
+            raster.page_images(out, images),
+            open(out, "wb") as stream,
+        ):
+            _ocr(src, stream, settings)
     finally:
         outcomes = engine.take_outcomes(out)
     turned = {page: o.quarter for page, o in outcomes.items() if o.quarter}
@@ -50,7 +55,9 @@ def make_searchable(
     return outcomes
 
 
-def _ocr(src: Path, out: Path, settings: OcrSettings) -> None:
+def _ocr(src: Path, out: BinaryIO, settings: OcrSettings) -> None:
+    # Written to a stream, OCRmyPDF skips its closing check of the output, which decodes
+    # every stream in the file (~15 ms a scanned page) and whose verdict it only logs.
     ocrmypdf.ocr(
         src,
         out,

@@ -43,3 +43,17 @@ def test_upside_down_is_not_sideways(draw: Callable) -> None:
 def test_blank_page(draw: Callable) -> None:
     layout = measure(Image.new("L", (1700, 2200), 255), 200)
     assert layout.ink < 0.001 and layout.skew == 0.0
+
+
+@pytest.mark.parametrize(
+    ("angle", "levelled"), [(-0.6, False), (0.6, False), (1.2, True), (-2.5, True)]
+)
+def test_tilts_too_small_to_level_skip_the_fine_search(
+    draw: Callable, angle: float, levelled: bool
+) -> None:
+    page = draw(LINES, dpi=300, inches=(8.5, 11)).image
+    tilted = page.rotate(angle, resample=Image.Resampling.BICUBIC, fillcolor=255)
+    precise = measure(tilted, 300)
+    quick = measure(tilted, 300, level_from=1.0)
+    assert quick.skew == (precise.skew if levelled else 0.0)
+    assert quick.sideways == precise.sideways is False

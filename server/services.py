@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from piccolo.engine.base import Engine
 
-from server import db
+from server import db, memory
 from server.intake import Intake
 from server.search import SearchBackend, open_backend, sync
 from server.settings import Settings
@@ -47,6 +47,8 @@ class Services:
         self.workers = Workers(self.settings, self.engine, self.store)
         self.intake.on_queued = self.workers.notify
         self._tasks.append(asyncio.create_task(self.workers.run(self._stop), name="workers"))
+        # Reading leaves freed heap behind; give it back so the idle server stays small.
+        self._tasks.append(asyncio.create_task(memory.trim_when_grown(self._stop), name="trim"))
         return self.workers
 
     def start_watcher(self) -> InboxWatcher:

@@ -10,6 +10,7 @@ from datetime import date
 
 from ocr.facts import catalogue, units
 from ocr.facts.analyte import Analyte
+from ocr.facts.decimals import digit_width, restore_point
 from ocr.facts.lines import Line, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row, free_rows, table_row
@@ -26,6 +27,10 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
     context = ""
     pending: list[Line] = []
     last_row: Line | None = None
+    digits = {
+        page: digit_width([line for line in lines if line.page == page])
+        for page in {line.page for line in lines}
+    }
     for line in lines:
         found = find_header(line)
         if found is not None:
@@ -46,7 +51,7 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
             continue
         for row in rows:
             pending = _attach_wrapped(row, pending)
-            result = _result(row, collected, context)
+            result = _result(row, collected, context, digits.get(line.page))
             if result is not None:
                 results.append(result)
                 last_row = line
@@ -98,9 +103,18 @@ def _with(result: LabResult, name: str, analyte: Analyte | None, citation: Citat
                    citation=citation)  # fmt: skip
 
 
-def _result(row: Row, collected: date | None, context: str) -> LabResult | None:
+def _result(
+    row: Row, collected: date | None, context: str, digit: float | None = None
+) -> LabResult | None:
     if not row.name:
         return None
+    restored = restore_point(row.value, row.tokens, row.reference, digit)
+    if restored is not None:
+        row.notes.append(
+            f"read as {row.value.text}; the decimal point was restored from the width of the "
+            "printed number and the reference range"
+        )
+        row.value = restored
     text_value = row.value.number is None
     analyte = catalogue.resolve(row.name, row.unit, text_value=text_value, context=context)
     flag = parse_flag(row.flag_text) if row.flag_text else None

@@ -1,0 +1,88 @@
+"""Decimal points that OCR dropped from low-resolution scans (`7.1` read as `71`).
+
+At 150–200 dpi a blurred decimal point is a few grey pixels, and Tesseract often reads the
+number without it. Two independent clues, both required, bring it back:
+
+- **room**: the word is wider than its digits. Digits share one width in almost every font
+  (tabular figures) and a point takes about half a digit, so the page's other numbers give the
+  digit width, and a word with room for an extra half digit or more probably lost a point;
+- **range**: the printed reference range says where the value should be. The point is put
+  back only when the number as read is far outside the range (more than 3 times the upper
+  limit) and exactly one placement of the point puts it within half to twice the range.
+
+Without a reference range, or with a normal-width word, the value is left as read.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections.abc import Sequence
+
+from ocr.facts.lines import Line, Token
+from ocr.facts.model import ReferenceRange, ResultValue
+
+_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_WHOLE = re.compile(r"^\d{2,4}$")
+POINT_WIDTH = 0.5  # a decimal point's advance, in digit widths (Helvetica, Arial, Times: ~0.5)
+MIN_ROOM = 0.3  # unexplained room, in digit widths, that suggests a lost point
+FAR_OUT = 3.0  # the value as read must exceed the range's upper limit this many times
+_MIN_SAMPLES = 5
+
+
+def digit_width(lines: Sequence[Line]) -> float | None:
+    """The median width of one digit on these lines, from their plain numbers."""
+    widths = []
+    for line in lines:
+        for token in line.tokens:
+            if token.word is None or not _NUMBER.match(token.text):
+                continue
+            digits = sum(c.isdigit() for c in token.text)
+            if digits:
+                span = token.x1 - token.x0
+                widths.append(span / (digits + POINT_WIDTH * token.text.count(".")))
+    if len(widths) < _MIN_SAMPLES:
+        return None
+    return statistics.median(widths)
+
+
+def restore_point(
+    value: ResultValue,
+    tokens: Sequence[Token],
+    reference: ReferenceRange | None,
+    digit: float | None,
+) -> ResultValue | None:
+    """`value` with its decimal point put back, or None when the clues do not agree."""
+    if digit is None or value.comparator or value.number is None or not _WHOLE.match(value.text):
+        return None
+    token = next((t for t in tokens if t.text == value.text and t.word is not None), None)
+    if token is None:
+        return None
+    room = (token.x1 - token.x0) / digit - len(value.text)
+    if room < MIN_ROOM:
+        return None
+    band = _band(reference)
+    if band is None:
+        return None
+    low, high = band
+    if value.number <= FAR_OUT * high:
+        return None
+    fits = []
+    for cut in range(1, len(value.text)):
+        text = f"{value.text[:cut]}.{value.text[cut:]}"
+        number = float(text)
+        if low / 2 <= number <= high * 2:
+            fits.append((text, number))
+    if len(fits) != 1:
+        return None
+    text, number = fits[0]
+    return ResultValue(text=text, number=number)
+
+
+def _band(reference: ReferenceRange | None) -> tuple[float, float] | None:
+    if reference is None:
+        return None
+    for band in reference.bands:
+        if band.high is not None and band.high > 0:
+            return (band.low or 0.0, band.high)
+    return None

@@ -13,8 +13,9 @@ from ocr.facts.spans import Text, split_items
 
 _UNIT = (r"(?:mg|mcg|µg|ug|g|gm|grams?|ml|units?|iu|meq|%|mmol)"
          r"(?:\s*/\s*(?:ml|\d*\s?ml|actuation|act|dose|spray|puff|hr|h|kg|tab|cap))?")  # fmt: skip
-_STRENGTH = re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?\s*{_UNIT}(?![\w])",
-                       re.IGNORECASE)  # fmt: skip
+# Not a concentration per litre or decilitre: "Potassium 4.2 mmol/L" is a lab result.
+_STRENGTH = re.compile(rf"(?<![\w.])\d+(?:[.,]\d+)?(?:\s*/\s*\d+(?:[.,]\d+)?)?\s*{_UNIT}"
+                       r"(?![\w])(?!\s*/\s*d?l\b)", re.IGNORECASE)  # fmt: skip
 _DOSE = re.compile(
     r"(?<![\w.])(?:take\s+|inhale\s+|apply\s+|inject\s+|use\s+)?(?:\d+(?:\.\d+)?|one|two|three|four"
     r"|half|1/2|½)(?:\s*(?:-|to|or)\s*(?:\d+|two|three))?\s*(?:tablets?|tabs?|caps?|capsules?"

@@ -147,6 +147,16 @@ def test_medications_in_prose_need_a_known_drug_and_a_strength() -> None:
     assert read("He walked 500 mg of stairs daily.").medications == []
 
 
+def test_lab_results_in_prose_are_not_medications() -> None:
+    facts = read(
+        "Labs today: Potassium 4.2 mmol/L, sodium 140 mEq/L, glucose 95 mg/dL.\n"
+        "Started potassium chloride 20 mEq daily."
+    )
+    assert [(m.name.lower(), m.strength) for m in facts.medications] == [
+        ("potassium chloride", "20 mEq")
+    ]
+
+
 def test_stopped_medication_section() -> None:
     facts = read("Discontinued medications: Warfarin 5 mg daily\nMedications: Apixaban 5 mg BID\n")
     status = {m.name: m.status for m in facts.medications}

@@ -158,7 +158,7 @@ class Fact(Table, tablename="fact"):
     analyte = Varchar(length=64, default="", index=True)  # catalogue key for labs
     code = Varchar(length=64, default="")  # LOINC, ICD-10, RxNorm, CVX, … when known
     effective = Date(null=True, default=None, index=True)  # collected / given / document date
-    value_text = Varchar(length=255, default="")  # as printed: "<0.5", "Negative", "1:160", "500 mg"
+    value_text = Varchar(length=255, default="")  # as printed: "<0.5", "Negative", "1:160"
     value_num = Float(null=True, default=None)  # in `unit` (the canonical unit when convertible)
     unit = Varchar(length=40, default="")
     flag = Varchar(length=10, default="")  # H, L, A, HH, LL, critical

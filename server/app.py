@@ -15,6 +15,9 @@ from starlette.staticfiles import StaticFiles
 
 from server import accounts, admin, api, api_tokens, documents, profiles, sources_web
 from server.access import AccessDenied, visible_profiles
+from server.facts import persist as facts_persist
+from server.facts import review as facts_review
+from server.health import routes as health_routes
 from server.search import routes as search_routes
 from server.search import sync as search_sync
 from server.security import SecurityMiddleware
@@ -58,6 +61,8 @@ def create_app(
             search_sync.start_catch_up(services.search)  # in the background: never blocks start
         if workers:
             services.start_workers()
+            # Documents read before facts existed (or by an older extractor) get them now.
+            facts_persist.start_backfill(services.engine, services.store)
         if settings.watch_inbox if watcher is None else watcher:
             services.start_watcher()
         if settings.sync_sources if watcher is None else watcher:
@@ -65,6 +70,7 @@ def create_app(
         try:
             yield
         finally:
+            await facts_persist.stop_backfill()
             await services.close()
 
     routes = [
@@ -78,6 +84,8 @@ def create_app(
         *api_tokens.routes,
         *api.routes,
         *search_routes.routes,
+        *health_routes.routes,
+        *facts_review.routes,
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
     return Starlette(

@@ -18,6 +18,7 @@ from rich.table import Table as RichTable
 
 from server import audit, household, queue, sources_cli
 from server.db import DatabaseError
+from server.facts import cli as facts_cli
 from server.household import HouseholdError
 from server.search import cli as search_cli
 from server.services import Services, running
@@ -560,3 +561,4 @@ main.add_command(search_cli.reindex)
 main.add_command(search_cli.search_cmd)
 main.add_command(sources_cli.source)
 main.add_command(sources_cli.sync_cmd)
+main.add_command(facts_cli.facts_cmd)

@@ -17,6 +17,8 @@ from starlette.routing import Route
 
 from server import audit, queue
 from server.access import AccessDenied, Caller, document_for, visible_documents, visible_profiles
+from server.facts import persist as facts_persist
+from server.health import citation as health_citation
 from server.search import routes as search_routes
 from server.search import sync as search_sync
 from server.services import Services
@@ -133,6 +135,7 @@ async def document_page(request: Request) -> Response:
         "can_edit": caller.may("edit", doc["profile"]),
         "move_targets": await _move_targets(caller, doc["profile"]),
         "highlights": await search_routes.highlights(doc["id"], request.query_params.get("q")),
+        "citation": await health_citation.cited(doc, request.query_params.get("fact")),
     }
     response = render(request, "documents/detail.html", context, partial="documents/_status.html")
     if is_htmx(request) and doc["state"] in ("ready", "failed"):
@@ -238,8 +241,12 @@ async def move_document(request: Request) -> Response:
     )
     if target is None or not allowed:
         raise AccessDenied("You cannot file documents under that profile.", 403)
-    await Document.update({Document.profile: target["id"], Document.suggested_profiles: []}).where(
-        Document.id == doc_id
+    # The document's facts move with it, in the same transaction.
+    await facts_persist.move_document(
+        services_of(request).engine,
+        doc_id,
+        {Document.profile: target["id"], Document.suggested_profiles: []},
+        Document.id == doc_id,
     )
     await search_sync.refresh([doc_id])
     for pid in {doc["profile"], target["id"]} - {None}:

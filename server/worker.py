@@ -19,6 +19,8 @@ from ocr.model import Reading
 from ocr.options import ReadOptions
 from ocr.pool import ReaderPool
 from server import audit, queue
+from server.facts import persist as facts
+from server.facts.reading import ReadingWithFacts, facts_of, read_with_facts
 from server.routing import route
 from server.search import sync as search_sync
 from server.settings import Settings
@@ -44,6 +46,7 @@ def make_pool(settings: Settings) -> ReaderPool:
         read_options(settings),
         timeout_s=settings.ocr_timeout_seconds,
         idle_exit_s=settings.ocr_idle_exit_seconds,
+        reader=read_with_facts,  # facts are extracted in the child too, off the event loop
     )
 
 
@@ -161,12 +164,10 @@ class Workers:
         values: dict[Any, Any] = {Document.suggested_profiles: routing.suggestions}
         if routing.profile_id is not None:
             values[Document.profile] = routing.profile_id
-        rows = (
-            await Document.update(values)
-            .where((Document.id == doc["id"]) & Document.profile.is_null())
-            .returning(Document.id)
+        moved = await facts.move_document(
+            self.engine, doc["id"], values, (Document.id == doc["id"]) & Document.profile.is_null()
         )
-        if rows and routing.profile_id is not None:
+        if moved and routing.profile_id is not None:
             await audit.record(
                 "document_routed",
                 actor_name="kinchart",
@@ -219,6 +220,25 @@ class Workers:
             log.info("document %s ready: %d pages in %.1fs", doc_id, len(pages), reading.seconds)
             if doc["profile"] is None:
                 await self._route(doc, [p.text for p in reading.pages])
+            await self._facts(doc, reading)
             await search_sync.refresh([doc_id])
         else:
             log.warning("document %s: lease lost before storing; another worker has it", doc_id)
+
+    async def _facts(self, doc: dict[str, Any], reading: Reading) -> None:
+        """Store the facts the pool child extracted (or extract them here, in a thread)."""
+        if isinstance(reading, ReadingWithFacts):
+            found, error = reading.facts, reading.facts_error
+        else:  # a pool with another reader (tests)
+            src = self.store.original_path(doc["sha256"])
+            found, error = await asyncio.to_thread(
+                facts_of, reading.structured_format, src, reading.pages
+            )
+        if found is None:
+            # The reading is stored; the facts are tried again when a server starts.
+            log.error("document %s: facts not extracted: %s", doc["id"], error)
+            return
+        try:
+            await facts.store(self.engine, doc["id"], found)
+        except Exception:
+            log.exception("document %s: facts not stored; tried again at the next start", doc["id"])

@@ -1,7 +1,7 @@
-"""What search facets need that the database does not store yet: a document's type and date.
+"""A document's type and date for the search facets.
 
-Both are guesses from the text, made again on every reindex; once fact extraction stores a
-type and a visit date, those replace them here.
+Fact extraction stores both on the document (`Document.doc_type`, `doc_date`); documents it
+has not read yet fall back to these guesses from the text, made again on every reindex.
 """
 
 from __future__ import annotations
@@ -36,6 +36,28 @@ _DATES = [
     (re.compile(r"\b([A-Za-z]{3})[a-z]*\.? (\d{1,2}),? (\d{4})\b"), "Mdy"),
 ]
 _BIRTH = re.compile(r"\b(dob|d\.o\.b|birth|born)\b", re.IGNORECASE)
+
+
+# The fact extractor's document types (ocr.facts.document.KINDS), as search types.
+FACT_TYPES = {
+    "lab report": "lab",
+    "visit note": "visit",
+    "discharge summary": "discharge",
+    "imaging report": "imaging",
+    "medication list": "medication",
+    "immunization record": "immunization",
+    "referral": "referral",
+    "billing": "billing",
+    "other": OTHER,
+}
+
+
+def stored_type(extracted: str, kind: str = "") -> str:
+    """The search type of the type fact extraction stored; "" when it has not run."""
+    if not extracted:
+        return ""
+    found = FACT_TYPES.get(extracted, OTHER)
+    return STRUCTURED if found == OTHER and kind == "structured" else found
 
 
 def doc_type(texts: Sequence[str], kind: str = "") -> str:

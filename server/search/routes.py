@@ -39,6 +39,8 @@ TYPE_LABELS = {
     "immunization": "Immunizations",
     "imaging": "Imaging",
     "discharge": "Discharge papers",
+    "referral": "Referrals",
+    "billing": "Bills and insurance",
     "record": "Structured records",
     "other": "Other",
 }

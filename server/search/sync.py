@@ -12,11 +12,11 @@ import contextlib
 import logging
 import queue
 from collections.abc import AsyncIterator, Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from server.search.contract import UNFILED, PageText, SearchBackend, SearchDoc
-from server.search.derive import doc_type, document_date
+from server.search.derive import doc_type, document_date, stored_type
 from server.tables import READY, Document, Page
 
 log = logging.getLogger(__name__)
@@ -69,6 +69,8 @@ async def load(doc_ids: Iterable[int]) -> list[SearchDoc]:
         Document.kind,
         Document.created_at,
         Document.updated_at,
+        Document.doc_type,
+        Document.doc_date,
     ).where(Document.id.is_in(ids) & (Document.state == READY))
     if not rows:
         return []
@@ -89,11 +91,20 @@ def _doc(row: dict[str, Any], pages: list[PageText]) -> SearchDoc:
         doc_id=row["id"],
         profile=row["profile"] if row["profile"] is not None else UNFILED,
         name=row["original_name"],
-        doc_type=doc_type(plain, row["kind"]),
-        date=document_date(plain, row["created_at"].date()),
+        # What fact extraction stored, else a guess from the text.
+        doc_type=stored_type(row["doc_type"], row["kind"]) or doc_type(plain, row["kind"]),
+        date=_as_date(row["doc_date"]) or document_date(plain, row["created_at"].date()),
         stamp=stamp(row["updated_at"]),
         pages=tuple(pages),
     )
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
 
 
 async def refresh(doc_ids: Iterable[int], backend: SearchBackend | None = None) -> bool:

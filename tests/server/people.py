@@ -33,6 +33,7 @@ class Household:
     users: dict[str, int] = field(default_factory=dict)
     profiles: dict[str, int] = field(default_factory=dict)
     docs: dict[str, int] = field(default_factory=dict)
+    facts: dict[str, int] = field(default_factory=dict)  # made by the tests that need them
 
 
 ROLES = {"olga": "owner", "bob": "caregiver", "carol": "viewer"}

@@ -13,7 +13,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
-from server.tables import Document, Grant, User
+from server.tables import Document, Fact, Grant, User
 from tests.server.conftest import new_client
 from tests.server.people import (
     ROLES,
@@ -64,6 +64,19 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/admin/audit"): "admin",
     ("GET", "/triage"): "admin",
     ("GET", "/search"): "user",
+    ("GET", "/profiles/{slug}/timeline"): "viewer",
+    ("GET", "/profiles/{slug}/labs"): "viewer",
+    ("GET", "/profiles/{slug}/labs/{analyte}"): "viewer",
+    ("GET", "/profiles/{slug}/summary"): "viewer",
+    ("GET", "/profiles/{slug}/review"): "caregiver",
+    ("GET", "/profiles/{slug}/facts/new"): "caregiver",
+    ("POST", "/profiles/{slug}/facts"): "caregiver",
+    ("GET", "/facts/{fact_id}"): "caregiver",
+    ("GET", "/facts/{fact_id}/edit"): "caregiver",
+    ("POST", "/facts/{fact_id}/correct"): "caregiver",
+    ("POST", "/facts/{fact_id}/confirm"): "caregiver",
+    ("POST", "/facts/{fact_id}/reject"): "caregiver",
+    ("POST", "/facts/{fact_id}/reopen"): "caregiver",
     ("POST", "/account/tokens"): "user",
     ("POST", "/account/tokens/{token_id}/revoke"): "user",
     ("GET", "/admin/sources"): "admin",
@@ -82,6 +95,8 @@ SHOWS_SECRET = {
     "/documents/{doc_id}/row",
     "/documents/{doc_id}/original",
     "/documents/{doc_id}/pdf",
+    "/profiles/{slug}/review",
+    "/facts/{fact_id}/edit",
 }
 # Requests that end the caller's session go last.
 LAST = ("/account/logout-all", "/logout")
@@ -131,6 +146,8 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
         .replace("{source_id}", "1")
         .replace("{kind:str}", "page")
         .replace("{number:int}", "1")
+        .replace("{fact_id}", str(h.facts.get("dad", 0)))
+        .replace("{analyte}", "glucose")
     )
     kwargs: dict[str, Any] = {}
     if method == "POST":
@@ -145,6 +162,8 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
             "/account/password": {"current": "wrong", "password": "x" * 12, "password2": "x" * 12},
             "/login": {"username": "nobody", "password": "wrong"},
             "/setup": {"username": "intruder", "password": "x" * 12, "password2": "x" * 12},
+            "/profiles/{slug}/facts": {"kind": "lab", "name": "Glucose", "value": "99"},
+            "/facts/{fact_id}/correct": {"value": "4243"},
         }.get(path, {})
         kwargs["data"] = data
         if path == "/upload":
@@ -156,6 +175,28 @@ def _denied(r: httpx.Response, caller: str) -> bool:
     if caller == "anonymous" and r.status_code == 303:
         return r.headers["location"].startswith("/login")
     return r.status_code in (401, 403, 404)
+
+
+@pytest.fixture(autouse=True)
+async def dad_fact(household: Household) -> None:
+    """A fact read from dad's document, for the /facts/{fact_id} routes."""
+    rows = await Fact.insert(
+        Fact(
+            profile=household.profiles["dad"],
+            document=household.docs["dad"],
+            kind="lab",
+            name="Creatinine",
+            analyte="creatinine",
+            value_text="4242",
+            value_num=4242.0,
+            unit="mg/dL",
+            page=1,
+            boxes=[[0.1, 0.1, 0.5, 0.12]],
+            line=SECRET_TEXT,
+            data={"key": "lab|1|creatinine|#1", "unit": "mg/dL"},
+        )
+    ).returning(Fact.id)
+    household.facts["dad"] = rows[0]["id"]
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -210,6 +251,12 @@ async def test_route_access_for_every_caller(
         assert carol and not carol["disabled"]
         assert not await User.exists().where(User.username == "newbie")
     assert uploaded == (1 if caller in ("bob", "olga") else 0)
+    fact = await Fact.select(Fact.status, Fact.value_text).where(Fact.id == household.facts["dad"])
+    entered = await Fact.count().where(Fact.status == "manual")
+    if caller not in ("bob", "olga"):
+        assert fact == [{"status": "extracted", "value_text": "4242"}] and entered == 0
+    else:
+        assert fact[0]["value_text"] == "4243" and entered == 1
     assert not await User.exists().where(User.username == "intruder")
 
 

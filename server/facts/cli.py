@@ -1,0 +1,182 @@
+"""`kinchart facts`: a profile's facts with their citations, or reading facts again."""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table as RichTable
+
+from server.services import running
+from server.tables import FACT_KINDS
+
+
+class _Refused(Exception):
+    """The command cannot answer (no such profile for this user, a disabled user)."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+def _fail(message: str) -> None:
+    from server.cli import console
+
+    console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    sys.exit(2)
+
+
+@click.command("facts")
+@click.option("--profile", "profile_slug", default=None, help="The profile whose facts to print.")
+@click.option("--kind", type=click.Choice(FACT_KINDS), default=None, help="Only this kind.")
+@click.option("--user", "username", default=None, help="As this user sees them (needs a role).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option(
+    "--reextract",
+    is_flag=True,
+    help="Read the facts of documents read before this version again (the server does this "
+    "at start too).",
+)
+@click.option("--force", is_flag=True, help="With --reextract: every ready document.")
+def facts_cmd(
+    profile_slug: str | None,
+    kind: str | None,
+    username: str | None,
+    as_json: bool,
+    reextract: bool,
+    force: bool,
+) -> None:
+    """Print a profile's facts: value, unit, status and citation (document, page, boxes)."""
+    from server.cli import _run, _settings, out
+
+    if reextract:
+        if profile_slug or kind or username or as_json:
+            raise click.UsageError("--reextract takes no --profile, --kind, --user or --json")
+        _reextract(force)
+        return
+    if force:
+        raise click.UsageError("--force goes with --reextract")
+    if not profile_slug:
+        raise click.UsageError("give --profile SLUG (or --reextract)")
+    settings = _settings()
+
+    async def go() -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        from server import household
+        from server.access import AccessDenied, load_caller, profile_for
+        from server.facts.service import profile_facts
+
+        async with running(settings):
+            if username is not None:
+                user = await household.user_by_name(username)
+                if user["disabled"]:
+                    raise _Refused(f"User {username} is disabled.")
+                caller = await load_caller(user)
+                try:
+                    profile = await profile_for(caller, profile_slug, "view")
+                except AccessDenied:
+                    raise _Refused(f"{username} has no profile {profile_slug!r}.") from None
+            else:
+                profile = await household.profile_by_slug(profile_slug)
+            rows = await profile_facts(profile["id"], kinds=[kind] if kind else None)
+            return profile, rows
+
+    try:
+        profile, rows = _run(go())
+    except _Refused as exc:
+        _fail(exc.user_message)
+    facts = [as_dict(r) for r in rows]
+    if as_json:
+        out.print_json(json.dumps(facts))
+        return
+    _table(profile, facts)
+
+
+def as_dict(row: dict[str, Any]) -> dict[str, Any]:
+    """One fact as `kinchart facts --json` prints it."""
+    effective = row.get("effective")
+    return {
+        "id": row["id"],
+        "kind": row["kind"],
+        "status": row["status"],
+        "name": row["name"],
+        "analyte": row["analyte"],
+        "code": row["code"],
+        "value": row["value_text"],
+        "value_num": row["value_num"],
+        "unit": row["unit"],
+        "flag": row["flag"],
+        "state": row["state"],
+        "date": effective.isoformat() if effective else None,
+        "corrected": row.get("corrected") or {},
+        "citation": {
+            "document": row["document"],
+            "document_name": row.get("doc_name"),
+            "page": row["page"],
+            "boxes": row.get("boxes") or [],
+            "line": row["line"],
+            "locator": row["locator"],
+        },
+    }
+
+
+def _table(profile: dict[str, Any], facts: list[dict[str, Any]]) -> None:
+    from server.cli import out
+
+    table = RichTable(box=None, pad_edge=False)
+    for name in ("kind", "name", "value", "unit", "flag", "date", "status", "source"):
+        table.add_column(name, no_wrap=name not in ("name", "value"), overflow="fold")
+    for f in facts:
+        number = f["value_num"]
+        value = f"{number:g}" if isinstance(number, float | int) else f["value"]
+        cite = f["citation"]
+        if cite["document"] is None:
+            source = "by hand"
+        elif cite["page"]:
+            source = f"#{cite['document']} p.{cite['page']}"
+        else:
+            source = f"#{cite['document']} record"
+        state = f" ({f['state']})" if f["state"] and f["kind"] != "lab" else ""
+        table.add_row(
+            f["kind"],
+            f["name"] + state,
+            value,
+            f["unit"],
+            f["flag"],
+            f["date"] or "",
+            f["status"],
+            source,
+        )
+    out.print(f"{profile['display_name']} ({profile['slug']}): {len(facts)} facts")
+    out.print(table)
+
+
+def _reextract(everything: bool) -> None:
+    from server.cli import _run, _settings, console, out
+    from server.facts.persist import reextract
+
+    settings = _settings()
+
+    async def go() -> tuple[int, int]:
+        async with running(settings) as services:
+            with Progress(
+                TextColumn("{task.description}"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TimeElapsedColumn(),
+                console=console,
+            ) as progress:
+                task = progress.add_task("reading facts", total=None)
+
+                def step(done: int, total: int) -> None:
+                    progress.update(task, completed=done, total=total)
+
+                return await reextract(
+                    services.engine, services.store, everything=everything, progress=step
+                )
+
+    done, failed = _run(go())
+    out.print(f"facts read for {done} documents" + (f", {failed} failed" if failed else ""))
+    sys.exit(1 if failed else 0)

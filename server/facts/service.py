@@ -1,0 +1,300 @@
+"""Reading and changing facts as a person: every call goes through `server.access`.
+
+Viewers read; caregivers and owners confirm, correct, reject and enter facts; nobody without
+a role on the profile learns that a fact exists (admins included). Every change is recorded
+in the audit log of the fact's profile.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from starlette.requests import Request
+
+from server import audit
+from server.access import AccessDenied, Caller, profile_for
+from server.facts import fields as F
+from server.tables import (
+    CONFIRMED,
+    CORRECTED,
+    EXTRACTED,
+    MANUAL,
+    REJECTED,
+    Document,
+    Fact,
+    Page,
+)
+
+REVIEW_DOCS_PER_PAGE = 10
+_COLUMNS = (*Fact.all_columns(), Fact.document.profile.as_alias("doc_profile"))
+
+
+class FactGone(Exception):
+    """The fact was replaced meanwhile (its document was read again)."""
+
+    user_message = "This fact was replaced by a new reading of its document. Reload the page."
+
+
+async def fact_for(
+    caller: Caller, fact_id: int, action: str, key: str | None = None
+) -> dict[str, Any]:
+    """The fact if the caller may `action` it: 404 if they may not see it, 403 if only see.
+
+    `key` (what a page showed: `data["key"]`) makes sure the id still means the same fact.
+    """
+    row = await Fact.select(*_COLUMNS).where(Fact.id == fact_id).output(load_json=True).first()
+    owner = _owner(row) if row else None
+    if row is None or owner is None or not caller.may("view", owner):
+        raise AccessDenied("No such fact.", 404)
+    if not caller.may(action, owner):
+        raise AccessDenied("Your role on this profile does not allow this.", 403)
+    if key and key != fact_key(row):
+        raise FactGone()
+    row["profile"] = owner
+    return row
+
+
+def fact_key(fact: Mapping[str, Any]) -> str:
+    """What a fact is, across readings of its document (empty for facts typed in)."""
+    return str((fact.get("data") or {}).get("key") or "")
+
+
+def _owner(row: Mapping[str, Any]) -> int | None:
+    # A document's facts are its profile's: the document decides, even before they follow.
+    return row["doc_profile"] if row["document"] is not None else row["profile"]
+
+
+async def profile_facts(
+    profile_id: int, *, kinds: list[str] | None = None, statuses: list[str] | None = None
+) -> list[dict[str, Any]]:
+    """A profile's facts (call after an access check), with their document's name and date."""
+    query = Fact.select(
+        *Fact.all_columns(),
+        Fact.document.original_name.as_alias("doc_name"),
+        Fact.document.doc_date.as_alias("doc_date"),
+    ).where(
+        (Fact.profile == profile_id)
+        & (Fact.document.is_null() | (Fact.document.profile == profile_id))
+    )
+    if kinds:
+        query = query.where(Fact.kind.is_in(kinds))
+    if statuses:
+        query = query.where(Fact.status.is_in(statuses))
+    rows = (
+        await query.order_by(Fact.document)
+        .order_by(Fact.seq)
+        .order_by(Fact.id)
+        .output(load_json=True)
+    )
+    return list(rows)
+
+
+async def review(caller: Caller, slug: str, *, everything: bool, page: int) -> dict[str, Any]:
+    """The review page's content: documents with facts still to review (or all), newest first."""
+    profile = await profile_for(caller, slug, "edit")
+    pid = profile["id"]
+    scope: Any = (Fact.profile == pid) & (Fact.document.profile == pid)
+    if not everything:
+        scope = scope & (Fact.status == EXTRACTED)
+    doc_rows = await Fact.select(Fact.document).where(scope).distinct()
+    doc_ids = sorted((r["document"] for r in doc_rows), reverse=True)
+    shown = doc_ids[(page - 1) * REVIEW_DOCS_PER_PAGE : page * REVIEW_DOCS_PER_PAGE]
+    facts = []
+    if shown:
+        query = Fact.select().where(scope & Fact.document.is_in(shown))
+        facts = list(await query.order_by(Fact.seq).output(load_json=True))
+    docs = []
+    if shown:
+        docs = list(
+            await Document.select(
+                Document.id,
+                Document.original_name,
+                Document.doc_type,
+                Document.doc_date,
+                Document.provider,
+                Document.facility,
+                Document.kind,
+                Document.created_at,
+            ).where(Document.id.is_in(shown))
+        )
+    sizes = {}
+    if shown:
+        for p in await Page.select(Page.document, Page.number, Page.width_pt, Page.height_pt).where(
+            Page.document.is_in(shown)
+        ):
+            sizes[(p["document"], p["number"])] = (p["width_pt"], p["height_pt"])
+    by_doc: dict[int, list[dict[str, Any]]] = {d: [] for d in shown}
+    for f in facts:
+        f["crop"] = crop(f, sizes.get((f["document"], f["page"])))
+        by_doc[f["document"]].append(f)
+    docs.sort(key=lambda d: -d["id"])
+    manual = []
+    if everything and page == 1:
+        manual = list(
+            await Fact.select()
+            .where((Fact.profile == pid) & Fact.document.is_null())
+            .order_by(Fact.id, ascending=False)
+            .output(load_json=True)
+        )
+    open_count = await Fact.count().where(
+        (Fact.profile == pid) & (Fact.document.profile == pid) & (Fact.status == EXTRACTED)
+    )
+    return {
+        "profile": profile,
+        "documents": [{**d, "facts": by_doc.get(d["id"], [])} for d in docs],
+        "manual": manual,
+        "open_count": open_count,
+        "page": page,
+        "has_next": len(doc_ids) > page * REVIEW_DOCS_PER_PAGE,
+        "everything": everything,
+    }
+
+
+def crop(fact: Mapping[str, Any], size: tuple[float, float] | None) -> dict[str, Any] | None:
+    """A strip of the cited page around the fact's boxes, in a 1000-wide coordinate system."""
+    boxes = fact.get("boxes") or []
+    if not fact.get("page") or not boxes or size is None:
+        return None
+    width, height = size
+    tall = 1000.0 * (height / width) if width and height else 1294.0
+    rects = [
+        {
+            "x": round(b[0] * 1000, 1),
+            "y": round(b[1] * tall, 1),
+            "w": round(max(0.0, b[2] - b[0]) * 1000, 1),
+            "h": round(max(0.0, b[3] - b[1]) * tall, 1),
+        }
+        for b in boxes
+        if len(b) == 4
+    ]
+    if not rects:
+        return None
+    line = max(8.0, min(r["h"] for r in rects))
+    # The cited words and a little around them: a line above and below, some margin aside.
+    x0 = max(0.0, min(r["x"] for r in rects) - 2 * line)
+    x1 = min(1000.0, max(r["x"] + r["w"] for r in rects) + 2 * line)
+    y0 = max(0.0, min(r["y"] for r in rects) - 1.2 * line)
+    y1 = min(tall, max(r["y"] + r["h"] for r in rects) + 1.2 * line)
+    return {
+        "tall": round(tall, 1),
+        "x": round(x0, 1),
+        "y": round(y0, 1),
+        "w": round(x1 - x0, 1),
+        "h": round(y1 - y0, 1),
+        "rects": rects,
+    }
+
+
+async def confirm(
+    caller: Caller, fact_id: int, request: Request | None = None, key: str | None = None
+) -> dict[str, Any]:
+    fact = await fact_for(caller, fact_id, "edit", key)
+    if fact["status"] in (EXTRACTED, REJECTED):
+        await _set(fact, {Fact.status: CONFIRMED}, caller)
+        await _audit("fact_confirmed", caller, request, fact)
+    return await fact_for(caller, fact_id, "view")
+
+
+async def reject(
+    caller: Caller, fact_id: int, request: Request | None = None, key: str | None = None
+) -> dict[str, Any]:
+    fact = await fact_for(caller, fact_id, "edit", key)
+    if fact["status"] != REJECTED:
+        await _set(fact, {Fact.status: REJECTED}, caller)
+        await _audit("fact_rejected", caller, request, fact, was=fact["status"])
+    return await fact_for(caller, fact_id, "view")
+
+
+async def reopen(
+    caller: Caller, fact_id: int, request: Request | None = None, key: str | None = None
+) -> dict[str, Any]:
+    """Undo a confirmation or rejection: back to what it was before anyone reviewed it."""
+    fact = await fact_for(caller, fact_id, "edit", key)
+    if fact["status"] in (CONFIRMED, REJECTED):
+        if fact["document"] is None:
+            status = MANUAL
+        else:
+            status = CORRECTED if fact["corrected"] else EXTRACTED
+        await _set(fact, {Fact.status: status}, caller)
+        await _audit("fact_reopened", caller, request, fact, was=fact["status"], now=status)
+    return await fact_for(caller, fact_id, "view")
+
+
+async def correct(
+    caller: Caller, fact_id: int, form: Mapping[str, Any], request: Request | None = None
+) -> dict[str, Any]:
+    """Change a fact's fields (raises fields.FieldError); nothing changed means confirm."""
+    key = str(form.get("key", "") or "")
+    fact = await fact_for(caller, fact_id, "edit", key)
+    before = F.current(fact)
+    # A field the form leaves out keeps its value (it is not cleared).
+    after = F.cleaned(fact["kind"], {k: form.get(k, v) for k, v in before.items()})
+    changed = {k: v for k, v in after.items() if v != before.get(k, "")}
+    if not changed:
+        return await confirm(caller, fact_id, request, key)
+    corrected = dict(fact["corrected"] or {})
+    corrected.update(changed)
+    values = {
+        getattr(Fact, k): v for k, v in F.columns(fact["kind"], after, fact["analyte"]).items()
+    }
+    values[Fact.corrected] = corrected
+    values[Fact.status] = MANUAL if fact["status"] == MANUAL else CORRECTED
+    await _set(fact, values, caller)
+    changes = {k: [before.get(k, ""), v] for k, v in changed.items()}
+    await _audit("fact_corrected", caller, request, fact, changes=changes)
+    return await fact_for(caller, fact_id, "view")
+
+
+async def enter(
+    caller: Caller, slug: str, kind: str, form: Mapping[str, Any], request: Request | None = None
+) -> dict[str, Any]:
+    """A fact typed in by hand (no document); raises fields.FieldError."""
+    profile = await profile_for(caller, slug, "edit")
+    entered = F.cleaned(kind, form)
+    columns = F.columns(kind, entered)
+    rows = await Fact.insert(
+        Fact(
+            profile=profile["id"],
+            document=None,
+            kind=kind,
+            status=MANUAL,
+            data={"entered": entered},
+            corrected=entered,
+            reviewed_by=caller.user_id,
+            reviewed_at=_now(),
+            **columns,
+        )
+    ).returning(Fact.id)
+    fact = await fact_for(caller, rows[0]["id"], "view")
+    await _audit("fact_entered", caller, request, fact, fields=entered)
+    return fact
+
+
+async def _set(fact: Mapping[str, Any], values: dict[Any, Any], caller: Caller) -> None:
+    values[Fact.reviewed_by] = caller.user_id
+    values[Fact.reviewed_at] = _now()
+    rows = await Fact.update(values).where(Fact.id == fact["id"]).returning(Fact.id)
+    if not rows:
+        raise FactGone()
+
+
+async def _audit(
+    kind: str, caller: Caller, request: Request | None, fact: Mapping[str, Any], **detail: Any
+) -> None:
+    await audit.record(
+        kind,
+        caller=caller,
+        request=request,
+        profile=fact["profile"],
+        document=fact["document"],
+        fact=fact["id"],
+        fact_kind=fact["kind"],
+        name=fact["name"],
+        **detail,
+    )
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)

@@ -1,0 +1,1 @@
+"""Read-only health views: the timeline, lab trends, the current summary, citations."""

@@ -1,0 +1,226 @@
+"""Facts as the health views read them: one profile's, never rejected, with their document."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from ocr.facts.units import same
+from server.tables import REJECTED, Document, Fact
+
+_COLUMNS = (
+    Fact.id,
+    Fact.kind,
+    Fact.status,
+    Fact.name,
+    Fact.analyte,
+    Fact.code,
+    Fact.effective,
+    Fact.value_text,
+    Fact.value_num,
+    Fact.unit,
+    Fact.flag,
+    Fact.state,
+    Fact.data,
+    Fact.corrected,
+    Fact.page,
+    Fact.line,
+    Fact.locator,
+    Fact.document,
+    Fact.seq,
+    Fact.document.original_name.as_alias("doc_name"),
+    Fact.document.doc_date.as_alias("doc_date"),
+    Fact.document.doc_type.as_alias("doc_type"),
+    Fact.document.created_at.as_alias("doc_added"),
+    Fact.document.profile.as_alias("doc_profile"),
+)
+
+
+@dataclass(frozen=True, eq=False)  # one row is one fact: compared and hashed by identity
+class FactRow:
+    """One fact with what the views need of its document; columns hold the current value."""
+
+    id: int
+    kind: str
+    name: str
+    status: str = "extracted"
+    analyte: str = ""
+    code: str = ""
+    effective: date | None = None
+    value_text: str = ""
+    value_num: float | None = None
+    unit: str = ""
+    flag: str = ""
+    state: str = ""
+    data: Mapping[str, Any] = field(default_factory=dict)
+    corrected: Mapping[str, Any] = field(default_factory=dict)
+    page: int | None = None
+    line: str = ""
+    locator: str = ""
+    document: int | None = None
+    seq: int = 0
+    doc_name: str = ""
+    doc_date: date | None = None
+    doc_type: str = ""
+    doc_added: date | None = None
+
+    @property
+    def when(self) -> date | None:
+        """The date the fact is about: its own, else its document's, else the day it arrived."""
+        return self.effective or self.doc_date or self.doc_added
+
+    @property
+    def cite_url(self) -> str | None:
+        """The document page with this fact's words highlighted (None for facts typed in)."""
+        if self.document is None:
+            return None
+        anchor = f"#page-{self.page}" if self.page else ""
+        return f"/documents/{self.document}?fact={self.id}{anchor}"
+
+    def get(self, name: str) -> Any:
+        """A field of the extracted record, as a person corrected it when they did."""
+        if name in self.corrected:
+            return self.corrected[name]
+        return self.data.get(name)
+
+    @property
+    def flagged(self) -> bool:
+        return self.flag.strip().upper() not in ("", "N")
+
+    @property
+    def converted(self) -> bool:
+        """Whether the number was converted from the unit the document printed."""
+        # A person's correction rewrites value_text in the unit column's unit (server.facts).
+        printed = str(self.data.get("unit") or "")
+        if self.corrected or self.value_num is None or not printed or not self.unit:
+            return False
+        return not same(printed, self.unit)
+
+    @property
+    def display(self) -> str:
+        """The current value with its unit (in the canonical unit when it was converted)."""
+        if self.converted and self.value_num is not None:
+            comparator = re.match(r"\s*(<=|>=|<|>|≤|≥)", self.value_text)
+            prefix = comparator.group(1) if comparator else ""
+            return f"{prefix}{self.value_num:g} {self.unit}"
+        value = self.value_text or ("" if self.value_num is None else f"{self.value_num:g}")
+        return f"{value} {self.unit}".strip()
+
+    @property
+    def reference_text(self) -> str:
+        reference = self.get("reference")
+        if isinstance(reference, Mapping):
+            return str(reference.get("text") or "")
+        return str(reference or "")
+
+    @property
+    def none_known(self) -> bool:
+        """An allergy fact saying there are none known ("NKDA")."""
+        return self.kind == "allergy" and (
+            self.state.casefold() in ("none-known", "none known") or bool(self.get("none_known"))
+        )
+
+    @property
+    def detail(self) -> str:
+        """The fact's value in words, as the lists show it beside its name."""
+        if self.kind == "lab":
+            return self.display
+        if self.kind == "medication":
+            parts = [self.get(k) for k in ("strength", "dose", "route", "frequency")]
+            text = " ".join(str(p) for p in parts if p) or self.value_text
+            return text + (f" ({self.state})" if self.state not in ("", "active") else "")
+        if self.kind == "allergy":
+            if self.none_known:
+                return "none known"
+            parts = [self.get("reaction"), self.get("severity")]
+            text = ", ".join(str(p) for p in parts if p)
+            return text + (f" ({self.state})" if self.state not in ("", "active") else "")
+        if self.kind == "immunization":
+            number = self.get("dose_number")
+            text = f"dose {number}" if number else ""
+            return text + (f" ({self.state})" if self.state not in ("", "completed") else "")
+        code = self.code or str(self.get("icd10") or "")
+        return " ".join(p for p in (code, self.state if self.state != "active" else "") if p)
+
+    @property
+    def printed(self) -> str:
+        """The value as the document printed it, when `display` shows a converted one."""
+        return f"{self.value_text} {self.data.get('unit')}" if self.converted else ""
+
+
+async def profile_facts(profile_id: int, *kinds: str) -> list[FactRow]:
+    """The profile's facts (of `kinds`, else all), skipping rejected ones.
+
+    A fact is shown only while its document is filed under the same profile: facts follow
+    their document, and this keeps a fact that has not followed yet from showing anywhere.
+    """
+    query = Fact.select(*_COLUMNS).where(
+        (Fact.profile == profile_id)
+        & (Fact.status != REJECTED)
+        & (Fact.document.is_null() | (Fact.document.profile == profile_id))
+    )
+    if kinds:
+        query = query.where(Fact.kind.is_in(list(kinds)))
+    rows = await query.output(load_json=True)
+    return [_row(r) for r in rows]
+
+
+async def profile_documents(profile_id: int) -> list[dict[str, Any]]:
+    """The profile's read documents with their type, date, provider and facility."""
+    return list(
+        await Document.select(
+            Document.id,
+            Document.original_name,
+            Document.doc_type,
+            Document.doc_date,
+            Document.provider,
+            Document.facility,
+            Document.created_at,
+            Document.page_count,
+        ).where((Document.profile == profile_id) & (Document.state == "ready"))
+    )
+
+
+def _row(r: dict[str, Any]) -> FactRow:
+    return FactRow(
+        id=int(r["id"]),
+        kind=r["kind"],
+        status=r["status"],
+        name=r["name"] or "",
+        analyte=r["analyte"] or "",
+        code=r["code"] or "",
+        effective=_date(r["effective"]),
+        value_text=r["value_text"] or "",
+        value_num=None if r["value_num"] is None else float(r["value_num"]),
+        unit=r["unit"] or "",
+        flag=r["flag"] or "",
+        state=r["state"] or "",
+        data=_mapping(r["data"]),
+        corrected=_mapping(r["corrected"]),
+        page=r["page"],
+        line=r["line"] or "",
+        locator=r["locator"] or "",
+        document=r["document"],
+        seq=r["seq"] or 0,
+        doc_name=r["doc_name"] or "",
+        doc_date=_date(r["doc_date"]),
+        doc_type=r["doc_type"] or "",
+        doc_added=_date(r["doc_added"]),
+    )
+
+
+def _date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and value:
+        return date.fromisoformat(value[:10])
+    return None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, dict) else {}

@@ -9,8 +9,11 @@ number without it. Two independent clues, both required, bring it back:
 - **range**: the printed reference range says where the value should be. The point is put
   back only when the number as read is far outside the range (more than 3 times the upper
   limit) and exactly one placement of the point puts it within half to twice the range.
+  Without a printed range, the limits of what a living patient's result can be (`LIMITS`,
+  for tests where a lost point leaves an impossible number) take its place: the number as read
+  must be beyond them, and exactly one placement of the point within them.
 
-Without a reference range, or with a normal-width word, the value is left as read.
+Otherwise, or with a normal-width word, the value is left as read.
 """
 
 from __future__ import annotations
@@ -29,6 +32,30 @@ MIN_ROOM = 0.3  # unexplained room, in digit widths, that suggests a lost point
 FAR_OUT = 3.0  # the value as read must exceed the range's upper limit this many times
 _MIN_SAMPLES = 5
 
+# Results no living patient has, in the analyte's canonical unit (generous: beyond the most
+# extreme values reported), for tests where a lost point gives such a number.
+LIMITS: dict[str, tuple[float, float]] = {
+    "hba1c": (2.0, 20.0),  # %
+    "potassium": (1.0, 12.0),  # mmol/L
+    "sodium": (90.0, 200.0),
+    "chloride": (50.0, 160.0),
+    "co2": (2.0, 60.0),
+    "albumin": (0.5, 7.0),  # g/dL
+    "globulin": (0.3, 10.0),
+    "protein_total": (1.0, 15.0),
+    "calcium": (2.0, 20.0),  # mg/dL
+    "magnesium": (0.2, 10.0),
+    "phosphorus": (0.3, 20.0),
+    "creatinine": (0.05, 30.0),
+    "hemoglobin": (1.5, 26.0),  # g/dL
+    "mchc": (20.0, 45.0),
+    "hematocrit": (5.0, 80.0),  # %
+    "rbc": (0.5, 10.0),  # 10^6/µL
+    "rdw": (8.0, 40.0),  # %
+    "inr": (0.5, 15.0),
+    "temperature": (25.0, 45.0),  # °C
+}
+
 
 def digit_width(lines: Sequence[Line]) -> float | None:
     """The median width of one digit on these lines, from their plain numbers."""
@@ -46,14 +73,22 @@ def digit_width(lines: Sequence[Line]) -> float | None:
     return statistics.median(widths)
 
 
+def could_have_lost_point(value: ResultValue) -> bool:
+    """Whether `value` is a whole number of 2–4 digits with no comparator."""
+    return not value.comparator and value.number is not None and bool(_WHOLE.match(value.text))
+
+
 def restore_point(
     value: ResultValue,
     tokens: Sequence[Token],
     reference: ReferenceRange | None,
     digit: float | None,
+    limits: tuple[float, float] | None = None,
 ) -> ResultValue | None:
-    """`value` with its decimal point put back, or None when the clues do not agree."""
-    if digit is None or value.comparator or value.number is None or not _WHOLE.match(value.text):
+    """`value` with its decimal point put back, or None when the clues do not agree.
+
+    `limits` are the analyte's `LIMITS` in the unit `value` is printed in."""
+    if digit is None or value.number is None or not could_have_lost_point(value):
         return None
     token = next((t for t in tokens if t.text == value.text and t.word is not None), None)
     if token is None:
@@ -62,16 +97,22 @@ def restore_point(
     if room < MIN_ROOM:
         return None
     band = _band(reference)
-    if band is None:
-        return None
-    low, high = band
-    if value.number <= FAR_OUT * high:
+    if band is not None:
+        low, high = band
+        if value.number <= FAR_OUT * high:
+            return None
+        low, high = low / 2, high * 2
+    elif limits is not None:
+        low, high = limits
+        if low <= value.number <= high:
+            return None
+    else:
         return None
     fits = []
     for cut in range(1, len(value.text)):
         text = f"{value.text[:cut]}.{value.text[cut:]}"
         number = float(text)
-        if low / 2 <= number <= high * 2:
+        if low <= number <= high:
             fits.append((text, number))
     if len(fits) != 1:
         return None

@@ -10,7 +10,7 @@ from datetime import date
 
 from ocr.facts import catalogue, units
 from ocr.facts.analyte import Analyte
-from ocr.facts.decimals import digit_width, restore_point
+from ocr.facts.decimals import LIMITS, could_have_lost_point, digit_width, restore_point
 from ocr.facts.lines import Line, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row, free_rows, table_row
@@ -108,7 +108,8 @@ def _result(
 ) -> LabResult | None:
     if not row.name:
         return None
-    restored = restore_point(row.value, row.tokens, row.reference, digit)
+    limits = _limits(row) if digit and could_have_lost_point(row.value) else None
+    restored = restore_point(row.value, row.tokens, row.reference, digit, limits)
     if restored is not None:
         row.notes.append(
             f"read as {row.value.text}; the decimal point was restored from the width of the "
@@ -140,6 +141,20 @@ def _result(
         category=analyte.category if analyte else "lab",
         notes=tuple(notes),
     )
+
+
+def _limits(row: Row) -> tuple[float, float] | None:
+    """The analyte's LIMITS in the unit the row is printed in (None when not comparable)."""
+    number = row.value.number
+    if not number:
+        return None
+    analyte = catalogue.resolve(row.name, row.unit, context="")
+    limits = LIMITS.get(analyte.key) if analyte else None
+    canonical = _canonical(row.value, row.unit, analyte)
+    if limits is None or canonical is None or not canonical.value:
+        return None
+    factor = canonical.value / number  # printed unit -> canonical unit
+    return (limits[0] / factor, limits[1] / factor)
 
 
 def _canonical(value: ResultValue, unit: str | None, analyte: Analyte | None) -> Quantity | None:

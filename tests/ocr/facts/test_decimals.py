@@ -58,7 +58,20 @@ def test_a_normal_width_number_is_not_changed() -> None:
     assert found["hba1c"] == ("71", ())
 
 
-def test_no_range_no_guess() -> None:
+def test_no_range_no_limits_no_guess() -> None:
     rows = [Row(r.name, r.value, r.unit, "", r.flag) for r in ROWS]
-    page = _drop_point(page_reading(LAYOUTS["columns"](Report(rows))[0]), "7.1")
-    assert _values(page)["hba1c"][0] == "71"
+    page = _drop_point(page_reading(LAYOUTS["columns"](Report(rows))[0]), "6.7")
+    assert _values(page)["wbc"][0] == "67"  # no range printed, and 67 is a possible count
+
+
+def test_without_a_range_the_limits_of_life_decide() -> None:
+    rows = [Row(r.name, r.value, r.unit, "", r.flag) for r in ROWS]
+    page = page_reading(LAYOUTS["inline"](Report(rows))[0])
+    for value in ("7.1", "4.7", "4.1", "6.7"):
+        page = _drop_point(page, value)
+    found = _values(page)
+    # A1c 71 %, potassium 47 mmol/L and albumin 41 g/dL are impossible; one point fixes each.
+    assert (found["hba1c"][0], found["potassium"][0], found["albumin"][0]) == ("7.1", "4.7", "4.1")
+    # A white count of 67 is possible (leukaemia): it stays as read.
+    assert found["wbc"][0] == "67"
+    assert found["alt"] == ("640", ())

@@ -225,6 +225,39 @@ def _edits(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+# Glyphs OCR reads for one another in a blurred capital abbreviation, both ways (lower case).
+_LOOKALIKES = (
+    "be", "bs", "b8", "b3", "b6", "ce", "co", "cg", "do", "d0", "g6", "gq", "hn", "o0", "oq",
+    "s5", "s8", "t1", "tl", "ti", "tf", "l1", "li", "i1", "uv", "z2", "mn",
+)  # fmt: skip
+_LOOKALIKE: dict[str, str] = {}
+for _pair in _LOOKALIKES:
+    _LOOKALIKE[_pair[0]] = _LOOKALIKE.get(_pair[0], "") + _pair[1]
+    _LOOKALIKE[_pair[1]] = _LOOKALIKE.get(_pair[1], "") + _pair[0]
+
+
+def misread(name: str) -> str | None:
+    """The catalogue name a test name is, when OCR took one glyph of a short abbreviation in
+    it for a look-alike (`wsc` and `WEC # Bld Auto` for WBC: B read as s and E); None unless
+    exactly one test is one such glyph away (and the name is not itself a test)."""
+    if lookup(name):
+        return None
+    words = name.split(" ")
+    found: dict[tuple[Analyte, ...], str] = {}
+    for index, word in enumerate(words):
+        if not 3 <= len(word) <= 4 or not word.isalnum():
+            continue
+        for at, glyph in enumerate(word.lower()):
+            for other in _LOOKALIKE.get(glyph, ""):
+                swapped = word[:at] + (other.upper() if word[at].isupper() else other)
+                swapped += word[at + 1 :]
+                candidate = " ".join([*words[:index], swapped, *words[index + 1 :]])
+                analytes = lookup(candidate, fuzzy=False)
+                if analytes:
+                    found.setdefault(analytes, candidate)
+    return next(iter(found.values())) if len(found) == 1 else None
+
+
 def resolve(
     name: str, unit: str | None = None, *, text_value: bool = False, context: str = ""
 ) -> Analyte | None:

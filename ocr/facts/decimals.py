@@ -5,7 +5,11 @@ number without it. Two independent clues, both required, bring it back:
 
 - **room**: the word is wider than its digits. Digits share one width in almost every font
   (tabular figures) and a point takes about half a digit, so the page's other numbers give the
-  digit width, and a word with room for an extra half digit or more probably lost a point;
+  digit width, and a word with room for an extra half digit or more probably lost a point.
+  Dates and times count too (`02.01.2010`, `11/02/2024`, `08:15`: their separators take about
+  half a digit as well), so a report with a single result still has numbers to measure. The
+  width most of them agree on is used (not that of a footer in small print), and at least
+  three numbers besides the word itself must agree;
 - **range**: the printed reference range says where the value should be. The point is put
   back only when the number as read is far outside the range (more than 3 times the upper
   limit) and exactly one placement of the point puts it within half to twice the range.
@@ -25,12 +29,15 @@ from collections.abc import Sequence
 from ocr.facts.lines import Line, Token
 from ocr.facts.model import ReferenceRange, ResultValue
 
-_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_NUMERIC = re.compile(r"^\d(?:[\d.,:/\-]*\d)?$")  # 95, 7.2, 2010-01-02, 11/02/2024, 08:15
 _WHOLE = re.compile(r"^\d{2,4}$")
 POINT_WIDTH = 0.5  # a decimal point's advance, in digit widths (Helvetica, Arial, Times: ~0.5)
+# Advances of the other separators numbers are printed with, in digit widths (Helvetica/Arial).
+_SEPARATORS = {".": POINT_WIDTH, ",": 0.5, ":": 0.5, "/": 0.5, "-": 0.6}
 MIN_ROOM = 0.3  # unexplained room, in digit widths, that suggests a lost point
 FAR_OUT = 3.0  # the value as read must exceed the range's upper limit this many times
-_MIN_SAMPLES = 5
+AGREE = 0.08  # digit widths within this share of one another are of one print size
+_MIN_SAMPLES = 3
 
 # Results no living patient has, in the analyte's canonical unit (generous: beyond the most
 # extreme values reported), for tests where a lost point gives such a number.
@@ -57,20 +64,32 @@ LIMITS: dict[str, tuple[float, float]] = {
 }
 
 
-def digit_width(lines: Sequence[Line]) -> float | None:
-    """The median width of one digit on these lines, from their plain numbers."""
-    widths = []
-    for line in lines:
-        for token in line.tokens:
-            if token.word is None or not _NUMBER.match(token.text):
-                continue
-            digits = sum(c.isdigit() for c in token.text)
-            if digits:
-                span = token.x1 - token.x0
-                widths.append(span / (digits + POINT_WIDTH * token.text.count(".")))
-    if len(widths) < _MIN_SAMPLES:
-        return None
-    return statistics.median(widths)
+class DigitWidths:
+    """The width of one digit as printed on some lines, measured from their numbers."""
+
+    def __init__(self, lines: Sequence[Line]) -> None:
+        self.samples: list[tuple[Token, float]] = []
+        for line in lines:
+            for token in line.tokens:
+                if token.word is None or not _NUMERIC.match(token.text):
+                    continue
+                digits = sum(c.isdigit() for c in token.text)
+                advance = digits + sum(_SEPARATORS.get(c, 0.0) for c in token.text)
+                self.samples.append((token, (token.x1 - token.x0) / advance))
+
+    def besides(self, token: Token) -> float | None:
+        """The digit width most of the other numbers agree on: the median of the largest group
+        of widths within `AGREE` of one another (the wider group on a tie, so that small print
+        in a footer never makes a word look roomy); None when fewer than three agree."""
+        widths = [width for other, width in self.samples if other is not token]
+        best: list[float] = []
+        for centre in sorted(widths, reverse=True):
+            group = [w for w in widths if abs(w - centre) <= AGREE * centre]
+            if len(group) > len(best):
+                best = group
+        if len(best) < _MIN_SAMPLES:
+            return None
+        return statistics.median(best)
 
 
 def could_have_lost_point(value: ResultValue) -> bool:
@@ -82,21 +101,22 @@ def restore_point(
     value: ResultValue,
     tokens: Sequence[Token],
     reference: ReferenceRange | None,
-    digit: float | None,
+    digits: DigitWidths | None,
     limits: tuple[float, float] | None = None,
 ) -> ResultValue | None:
     """`value` with its decimal point put back, or None when the clues do not agree.
 
     `limits` are the analyte's `LIMITS` in the unit `value` is printed in."""
-    if digit is None or value.number is None or not could_have_lost_point(value):
+    if digits is None or value.number is None or not could_have_lost_point(value):
         return None
     token = next((t for t in tokens if t.text == value.text and t.word is not None), None)
-    if token is None:
+    digit = digits.besides(token) if token is not None else None
+    if token is None or digit is None:
         return None
     room = (token.x1 - token.x0) / digit - len(value.text)
     if room < MIN_ROOM:
         return None
-    band = _band(reference)
+    band = range_band(reference)
     if band is not None:
         low, high = band
         if value.number <= FAR_OUT * high:
@@ -120,7 +140,8 @@ def restore_point(
     return ResultValue(text=text, number=number)
 
 
-def _band(reference: ReferenceRange | None) -> tuple[float, float] | None:
+def range_band(reference: ReferenceRange | None) -> tuple[float, float] | None:
+    """The first band of a printed range with an upper limit, as (low, high)."""
     if reference is None:
         return None
     for band in reference.bands:

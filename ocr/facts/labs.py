@@ -10,7 +10,13 @@ from datetime import date
 
 from ocr.facts import catalogue, units
 from ocr.facts.analyte import Analyte
-from ocr.facts.decimals import LIMITS, could_have_lost_point, digit_width, restore_point
+from ocr.facts.decimals import (
+    LIMITS,
+    DigitWidths,
+    could_have_lost_point,
+    range_band,
+    restore_point,
+)
 from ocr.facts.lines import Line, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row, free_rows, table_row
@@ -28,7 +34,7 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
     pending: list[Line] = []
     last_row: Line | None = None
     digits = {
-        page: digit_width([line for line in lines if line.page == page])
+        page: DigitWidths([line for line in lines if line.page == page])
         for page in {line.page for line in lines}
     }
     for line in lines:
@@ -104,24 +110,35 @@ def _with(result: LabResult, name: str, analyte: Analyte | None, citation: Citat
 
 
 def _result(
-    row: Row, collected: date | None, context: str, digit: float | None = None
+    row: Row, collected: date | None, context: str, digits: DigitWidths | None = None
 ) -> LabResult | None:
     if not row.name:
         return None
-    limits = _limits(row) if digit and could_have_lost_point(row.value) else None
-    restored = restore_point(row.value, row.tokens, row.reference, digit, limits)
-    if restored is not None:
-        row.notes.append(
-            f"read as {row.value.text}; the decimal point was restored from the width of the "
-            "printed number and the reference range"
-        )
-        row.value = restored
     text_value = row.value.number is None
     analyte = catalogue.resolve(row.name, row.unit, text_value=text_value, context=context)
+    misread = None
+    if analyte is None and not text_value:
+        analyte, misread = _misread(row, context)
+    limits = _limits(row, analyte) if digits and could_have_lost_point(row.value) else None
+    restored = restore_point(row.value, row.tokens, row.reference, digits, limits)
+    if restored is not None:
+        clue = "the reference range" if range_band(row.reference) else "the limits of life"
+        row.notes.append(
+            f"read as {row.value.text}; the decimal point was restored from the width of the "
+            f"printed number and {clue}"
+        )
+        row.value = restored
+    if misread is not None:
+        limits = _limits(row, analyte)
+        number = row.value.number or 0.0
+        if limits is not None and not limits[0] <= number <= limits[1]:
+            analyte = None  # no patient has such a result of the test the name was taken for
+        else:
+            row.notes.append(misread)
+    notes = list(row.notes)
     flag = parse_flag(row.flag_text) if row.flag_text else None
     if flag is None and row.outside:
         flag = "A"
-    notes = list(row.notes)
     canonical = _canonical(row.value, row.unit, analyte)
     if analyte is not None and row.unit and canonical is None and row.value.number is not None:
         notes.append(f"{row.unit} is not convertible to {analyte.unit} for {analyte.name}")
@@ -143,12 +160,27 @@ def _result(
     )
 
 
-def _limits(row: Row) -> tuple[float, float] | None:
+def _misread(row: Row, context: str) -> tuple[Analyte | None, str | None]:
+    """The test a name means when OCR took one glyph of its abbreviation for a look-alike
+    (`wsc` for WBC), only when the printed unit is one that test is reported in; and a note
+    saying so."""
+    name = catalogue.misread(row.name)
+    analyte = catalogue.resolve(name, row.unit, context=context) if name else None
+    if analyte is None or analyte.unit is None or row.value.number is None:
+        return None, None
+    if not row.unit or catalogue.convert(row.value.number, row.unit, analyte) is None:
+        return None, None
+    return analyte, (
+        f"test name read as {row.name}; taken as {name}, one look-alike glyph away, as the "
+        f"unit {row.unit} fits {analyte.name}"
+    )
+
+
+def _limits(row: Row, analyte: Analyte | None) -> tuple[float, float] | None:
     """The analyte's LIMITS in the unit the row is printed in (None when not comparable)."""
     number = row.value.number
     if not number:
         return None
-    analyte = catalogue.resolve(row.name, row.unit, context="")
     limits = LIMITS.get(analyte.key) if analyte else None
     canonical = _canonical(row.value, row.unit, analyte)
     if limits is None or canonical is None or not canonical.value:

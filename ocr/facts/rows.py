@@ -17,8 +17,10 @@ from ocr.facts.values import (
     TEXT_RESULTS,
     clean_name,
     is_leader,
+    is_leader_tail,
     is_leaderish,
     is_sex_marker,
+    leader_start,
     parse_flag,
     parse_range,
     parse_value,
@@ -67,6 +69,7 @@ class _Piece:
 
     text: str
     token: Token
+    note: str | None = None  # what was repaired, for the result's notes
 
 
 def table_row(line: Line, header: Header) -> list[Row] | None:
@@ -104,7 +107,7 @@ def table_row(line: Line, header: Header) -> list[Row] | None:
 
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:
     """Results on a line without table columns: name, value, then flag, unit and range."""
-    pieces = [p for p in _pieces(line.tokens) if not is_leader(p.text)]
+    pieces = _without_leaders(_pieces(line.tokens))
     texts = [p.text for p in pieces]
     leaders = [is_leaderish(t) for t in texts]
     rows: list[Row] = []
@@ -118,6 +121,28 @@ def free_rows(line: Line, require_known: bool = False) -> list[Row]:
         rows.append(row)
         start = end
     return rows
+
+
+def _without_leaders(pieces: list[_Piece]) -> list[_Piece]:
+    """The pieces without dot leaders and what OCR made of their ends: letters read from the
+    dots after a leader (`teens`), and from its first dots stuck to a short name (`Ko`)."""
+    kept: list[_Piece] = []
+    after = False
+    for piece in pieces:
+        if is_leader(piece.text):
+            name = leader_start(kept[-1].text) if kept and not after else None
+            if (
+                name
+                and catalogue.lookup(name, False)
+                and not catalogue.lookup(kept[-1].text, False)
+            ):
+                note = f"test name read as {kept[-1].text}; the dots of its leader taken off"
+                kept[-1] = _Piece(name, kept[-1].token, note)
+            after = True
+        elif not (after and is_leader_tail(piece.text)):
+            kept.append(piece)
+            after = False
+    return kept
 
 
 def _free_row(
@@ -152,8 +177,23 @@ def _free_row(
     end += start + size + used
     if not catalogue.lookup(name) and not _looks_like_result(row):
         return None, start
+    repaired = [p.note for p in pieces[start : start + size] if p.note]
+    if repaired and not _unit_fits(row):
+        return None, start  # a repaired name needs the unit of the test it names
+    row.notes.extend(repaired)
     row.tokens = [p.token for p in pieces[start:end]]
     return row, end
+
+
+def _unit_fits(row: Row) -> bool:
+    """Whether the row's unit is one its test is reported in (convertible to its unit)."""
+    analyte = catalogue.resolve(row.name, row.unit)
+    return (
+        analyte is not None
+        and row.unit is not None
+        and analyte.unit is not None
+        and catalogue.convert(1.0, row.unit, analyte) is not None
+    )
 
 
 def _known_name(

@@ -43,6 +43,7 @@ TEXT_RESULTS = {
     "3+": "3+", "4+": "4+", "tnp": "not performed", "not performed": "not performed",
 }  # fmt: skip
 _TEXT_WORDS = sorted(TEXT_RESULTS, key=lambda t: -len(t.split()))
+_RESULT_WORDS = frozenset(word for phrase in TEXT_RESULTS for word in phrase.split())
 
 # Abnormal flags, as printed (upper case, brackets removed) → normal form.
 FLAGS = {
@@ -70,13 +71,16 @@ _BOUNDS = re.compile(
 
 def repair_number(text: str) -> str:
     """`text` with OCR misreads fixed, if it is otherwise a number: letters for digits, a
-    colon for the decimal point (`3:9`; `1:40` stays a titre), a speck before it (`.1.90`)."""
+    colon for the decimal point (`3:9`, `15:0`; `1:40` stays a titre and `10:45` a time), a
+    speck before it (`.1.90`) or after it (`6.7.`: a point with no digit after ends nothing)."""
     body = text.lstrip("<>≤≥=")
     prefix = text[: len(text) - len(body)]
-    colon = re.fullmatch(r"([02-9]\d*):(\d+)", body)
+    # A colon in a titre follows a lone 1, in a time two digits follow it.
+    colon = re.fullmatch(r"(?:(?P<a>[02-9]\d*):(?P<b>\d+)|(?P<c>1\d+):(?P<d>\d))", body)
     if colon:
-        body = f"{colon[1]}.{colon[2]}"
+        body = f"{colon['a'] or colon['c']}.{colon['b'] or colon['d']}"
     body = re.sub(r"^[.,'`](?=\d+[.,]\d)", "", body)
+    body = re.sub(r"(?<=[\dOolI|])\.$", "", body)
     if body and _NUMBERISH.fullmatch(body) and any(c.isdigit() for c in body):
         return prefix + body.translate(_DIGIT_FIX)
     return prefix + body
@@ -114,6 +118,26 @@ def is_leader(text: str) -> bool:
     return sum(c in "ces" for c in letters) >= 0.6 * len(letters)
 
 
+def is_leader_tail(text: str) -> bool:
+    """Whether a word that follows a dot leader is more of it: lower-case letters dots are
+    misread as (`teens`, `ee`), and no word of a text result (`trace`, `see note`)."""
+    letters = text.strip(".,:;'`")
+    return (
+        bool(letters)
+        and letters.isalpha()
+        and letters.islower()
+        and all(c in _ROUND for c in letters)
+        and letters not in _RESULT_WORDS
+    )
+
+
+def leader_start(text: str) -> str | None:
+    """A short upper-case name with the first dots of the leader after it read as letters
+    (`Ko` for `K ....`, `PLTcc`): the name, else None."""
+    found = re.fullmatch(r"([A-Z][A-Z0-9]{0,4})([ceos]{1,2})", text)
+    return found[1] if found else None
+
+
 def clean_name(text: str) -> str:
     """A printed test name without dot leaders, bullets and trailing colons."""
     text = _TRAILING_DOTS.sub("", text.strip()).strip(" :.-*•·\t")
@@ -129,6 +153,14 @@ def split_token(text: str) -> list[str]:
     glued = re.fullmatch(r"(\d+(?:[.,]\d+)?)[:;,'`](\S+)", text)
     if glued and not re.fullmatch(r"\d+", glued[2]) and not _is_unit(text):
         return [glued[1], glued[2]]  # "152:10*3/uL": a speck OCR read between value and unit
+    dotted = re.fullmatch(r"(\d+(?:\.\d+)?)\.(\S+)", text)
+    if (
+        dotted
+        and re.search(r"[^\W\d_]|%", dotted[2])
+        and _is_unit(dotted[2])
+        and not _is_unit(text)
+    ):
+        return [dotted[1], dotted[2]]  # "4.21.10*12/L", "99.U/L": a speck read as a point
     unit = _MERGED_UNIT.fullmatch(text)
     if unit and unit["u"].upper() not in FLAGS and not _is_unit(text):
         return [unit["v"], unit["u"]]
@@ -192,6 +224,7 @@ def parse_range(text: str) -> ReferenceRange | None:
     body = _RANGE_LABEL.sub("", raw.strip("()[] ")).strip("()[] ")
     if not body:
         return None
+    body = re.sub(r"\d+:\d+", lambda m: repair_number(m[0]), body)  # "4:3-10.8", not "1:40"
     pieces = re.split(r"[;\n]|(?=\b(?:m|male|men|f|female|women)\s*[:=]?\s*[<>≤≥\d])", body,
                       flags=re.I)  # fmt: skip
     bands = []

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from ocr.facts.catalogue import ANALYTES, BY_KEY, by_loinc, lookup, resolve
+from ocr.facts.catalogue import ANALYTES, BY_KEY, by_loinc, lookup, misread, resolve
 from ocr.facts.units import parse
 
 pytestmark = pytest.mark.nodb
@@ -94,3 +94,21 @@ def test_shared_names_are_told_apart_by_unit_result_and_section() -> None:
     found = resolve("Protein", "mg/dL", context="URINALYSIS, COMPLETE")
     assert found is not None and found.key == "ua_protein"
     assert resolve("Leukocytes", text_value=True).key == "ua_leukocyte_esterase"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("read", "meant"),
+    [
+        ("wsc", "wbc"),
+        ("WEC # Bld Auto", "WBC # Bld Auto"),
+        ("HOL", "HDL"),
+        ("TSN", "TSH"),
+        ("AST", None),  # a test's own name is never another's
+        ("ALT", None),
+        ("Wwec", None),  # more than one glyph away
+        ("Glucose", None),
+        ("NA", None),  # two letters: too short
+    ],
+)
+def test_misread_abbreviations_one_look_alike_glyph_away(read: str, meant: str | None) -> None:
+    assert misread(read) == meant

@@ -8,7 +8,10 @@ import pytest
 from lab_pages import LAYOUTS, Report, Row, page_reading
 
 from ocr.facts import extract
-from ocr.model import PageReading
+from ocr.facts.decimals import DigitWidths, restore_point
+from ocr.facts.lines import Line, Token
+from ocr.facts.model import ReferenceBand, ReferenceRange, ResultValue
+from ocr.model import PageReading, Word
 
 pytestmark = pytest.mark.nodb
 
@@ -72,6 +75,40 @@ def test_without_a_range_the_limits_of_life_decide() -> None:
     found = _values(page)
     # A1c 71 %, potassium 47 mmol/L and albumin 41 g/dL are impossible; one point fixes each.
     assert (found["hba1c"][0], found["potassium"][0], found["albumin"][0]) == ("7.1", "4.7", "4.1")
+    assert any("read as 71" in n and "limits of life" in n for n in found["hba1c"][1])
     # A white count of 67 is possible (leukaemia): it stays as read.
     assert found["wbc"][0] == "67"
     assert found["alt"] == ("640", ())
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_a_single_result_is_measured_against_the_dates_on_its_page(layout: str) -> None:
+    # A report of one result has too few plain numbers to give a digit width; its dates
+    # (`2010-01-02`, `02.01.2010`, `Jan 02, 2010`) and times count too.
+    rows = [Row("Hgb A1c MFr Bld", "6.5", "%", "4-5.6%")]
+    page = _drop_point(page_reading(LAYOUTS[layout](Report(rows))[0]), "6.5")
+    value, notes = _values(page)["hba1c"]
+    assert value == "6.5"
+    assert any("read as 65" in note and "reference range" in note for note in notes)
+
+
+def _token(text: str, x0: float, width: float) -> Token:
+    return Token(text, x0, x0 + width, 100.0, 7.0, Word(text, 0.1, 0.1, 0.2, 0.12))
+
+
+def test_the_digit_width_is_the_one_most_numbers_agree_on() -> None:
+    # Three dates at the body size (5 pt a digit) and a footer in small print (4 pt): the
+    # footer does not make the body's numbers look roomy.
+    body = [_token("2010-01-02", 0, 5 * 9.2), _token("11/02/2024", 60, 5 * 9.0)]
+    body.append(_token("08:15", 120, 5 * 4.5))
+    small = [_token("11/02/2024", 0, 4 * 9.0), _token("20", 50, 8.0), _token("31", 60, 8.0)]
+    value = _token("65", 200, 5 * 2.5)  # "6.5" printed, read without its point
+    widths = DigitWidths([Line(1, [*body, value]), Line(1, small)])
+    assert widths.besides(value) == pytest.approx(5.0)
+    # Fewer than three numbers agreeing give no width, and no repair.
+    few = DigitWidths([Line(1, [*body[:2], small[0], value])])
+    assert few.besides(value) is None
+    reference = ReferenceRange("4.0-5.6", (ReferenceBand(4.0, 5.6),))
+    assert restore_point(ResultValue("65", number=65), [value], reference, few) is None
+    restored = restore_point(ResultValue("65", number=65), [value], reference, widths)
+    assert restored is not None and restored.text == "6.5"

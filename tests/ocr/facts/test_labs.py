@@ -248,3 +248,55 @@ def test_units_that_do_not_fit_the_analyte_are_kept_but_not_converted() -> None:
     (result,) = find_labs(text_lines("ALT   30   mg/dL   7-56"))
     assert result.analyte == "alt" and result.unit == "mg/dL" and result.canonical is None
     assert any("not convertible" in note for note in result.notes)
+
+
+def test_what_ocr_makes_of_dot_leaders_around_short_names() -> None:
+    lines = text_lines(
+        "Ko cocccccceceseectecseenceseesesseetecse 3.5 mmol/L\n"  # K, its first dot read as o
+        "PLT ccccccccstesesssesssevecesversssucse teens 220 10*3/uL\n"  # dots read as a word
+        "Protein ccccccccstesesssesssevecesversssucse trace\n"  # a result, not more dots
+        "Glucose ccccccccstesesssesssevecesversssucse see note\n"
+    )
+    results = find_labs(lines)
+    assert [(r.analyte, r.value.text, r.unit) for r in results] == [
+        ("potassium", "3.5", "mmol/L"),
+        ("platelets", "220", "10*3/uL"),
+        ("ua_protein", "trace", None),
+        ("ua_glucose", "see note", None),
+    ]
+    assert results[0].name == "K"
+    assert any("read as Ko" in note for note in results[0].notes)
+
+
+def test_a_name_repaired_from_leader_dots_needs_the_unit_of_its_test() -> None:
+    # "Ko" is K only when what follows is a potassium result; here the unit is not one.
+    results = find_labs(text_lines("Ko cocccccceceseectecseenceseesesseetecse 35 U/L"))
+    assert all(r.analyte != "potassium" for r in results)
+
+
+@pytest.mark.parametrize(
+    ("name", "unit", "analyte"),
+    [
+        ("wsc", "10*3/uL", "wbc"),  # B read as s
+        ("WEC # Bld Auto", "x10E3/uL", "wbc"),  # B read as E
+        ("H6B", "g/dL", "hemoglobin"),
+        ("wsc", "mg/dL", None),  # not a unit a white count is given in: left unknown
+        ("ct", "mmol/L", None),  # too short to tell Cl from Ca, CO, ...
+    ],
+)
+def test_an_abbreviation_with_one_glyph_misread(name: str, unit: str, analyte: str | None) -> None:
+    lines = text_lines(
+        "TEST            RESULT   UNITS      REFERENCE RANGE\n"
+        f"{name:<16}7.6      {unit:<11}4.3-10.8\n"
+    )
+    (result,) = find_labs(lines)
+    assert (result.name, result.analyte, result.value.text) == (name, analyte, "7.6")
+    assert any("one look-alike glyph" in note for note in result.notes) == (analyte is not None)
+
+
+def test_a_misread_name_is_not_taken_for_a_test_no_patient_could_have_that_result_of() -> None:
+    # "H6B 145 g/dL" is not haemoglobin: no patient has 145 g/dL (nor is there room for a
+    # point in a word box of text lines), so the name stays unknown.
+    (result,) = find_labs(text_lines("TEST   RESULT  UNITS\nH6B    145     g/dL\n"))
+    assert (result.name, result.analyte, result.value.text) == ("H6B", None, "145")
+    assert not any("look-alike" in note for note in result.notes)

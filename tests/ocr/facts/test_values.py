@@ -8,6 +8,8 @@ from ocr.facts.model import ReferenceBand
 from ocr.facts.values import (
     clean_name,
     is_leader,
+    is_leader_tail,
+    leader_start,
     parse_flag,
     parse_range,
     parse_value,
@@ -185,3 +187,49 @@ def test_dot_leaders_and_what_ocr_makes_of_them() -> None:
     assert not is_leader("Hemoglobin")
     assert clean_name("Glucose..........") == "Glucose"
     assert clean_name("Potassium:") == "Potassium"
+
+
+@pytest.mark.parametrize(
+    ("ocr", "repaired"),
+    [
+        ("6.7.", "6.7"),  # a speck after the number: a point with no digit after ends nothing
+        ("25.", "25"),
+        ("15:0", "15.0"),  # a colon for the point after a number starting with 1
+        ("12:5", "12.5"),
+        ("1:40", "1:40"),  # a titre
+        ("10:45", "10:45"),  # a time
+        ("..", ".."),
+    ],
+)
+def test_specks_and_colons_around_numbers(ocr: str, repaired: str) -> None:
+    assert repair_number(ocr) == repaired
+
+
+@pytest.mark.parametrize(
+    ("token", "parts"),
+    [
+        ("4.21.10*12/L", ["4.21", "10*12/L"]),  # a speck between value and unit read as a point
+        ("99.U/L", ["99", "U/L"]),
+        ("7.1", ["7.1"]),
+        ("4.21.10", ["4.21.10"]),
+        ("7.5.5", ["7.5.5"]),
+    ],
+)
+def test_a_point_between_value_and_unit_is_a_speck(token: str, parts: list[str]) -> None:
+    assert split_token(token) == parts
+
+
+def test_a_colon_read_for_the_point_of_a_range() -> None:
+    found = parse_range("4:3-10.8")
+    assert found is not None and found.bands == (ReferenceBand(4.3, 10.8),)
+    assert found.text == "4:3-10.8"  # as printed
+    titre = parse_range("<1:40")
+    assert titre is not None and titre.bands[0].text == "<1:40"
+
+
+def test_what_ocr_makes_of_the_end_of_a_dot_leader() -> None:
+    assert is_leader_tail("teens") and is_leader_tail("ee.")
+    assert not is_leader_tail("trace") and not is_leader_tail("see")  # results: "see note"
+    assert not is_leader_tail("Teens") and not is_leader_tail("mg/dL") and not is_leader_tail("4")
+    assert leader_start("Ko") == "K" and leader_start("PLTcc") == "PLT"
+    assert leader_start("Glucose") is None and leader_start("K") is None

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.search_corpus import CONDITIONS, DRUGS, LABS, generate  # noqa: E402
+from server.facts import FACTS_VERSION  # noqa: E402
 from server.search import sync  # noqa: E402
 from server.search.contract import SearchDoc  # noqa: E402
 from server.search.tantivy_backend import TantivyBackend  # noqa: E402
@@ -46,6 +47,7 @@ from tests.server.people import PASSWORD, password_hash  # noqa: E402
 PROFILES = 6
 UPDATED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
 USERS = {"one": [1], "two": [1, 2], "three": [1, 2, 3]}  # permission filters of 1-3 profiles
+TOTAL = re.compile(r'data-testid="search-total"><strong>(\d+)</strong>')
 
 
 def pct(values: list[float], p: float) -> float:
@@ -136,6 +138,9 @@ async def build_database(settings_env: dict[str, str], n: int) -> None:
                     page_count=3,
                     profile=1 + i % PROFILES,
                     updated_at=UPDATED,
+                    # Read by the current fact extractor: a server that found them unread would
+                    # read them again, touch them, and re-index them from rows without pages.
+                    facts_version=FACTS_VERSION,
                 )
             )
             if len(batch) == 2000:
@@ -145,8 +150,10 @@ async def build_database(settings_env: dict[str, str], n: int) -> None:
             await Document.insert(*batch)
 
 
-def backend_latency(path: Path, qs: dict[str, list[tuple[str, str]]]) -> None:
+def backend_latency(path: Path, qs: dict[str, list[tuple[str, str]]]) -> dict[tuple[str, str], int]:
+    """Prints the backend's latencies; returns the total it found for each (query, user)."""
     backend = TantivyBackend(path)
+    totals: dict[tuple[str, str], int] = {}
     scopes = {u: frozenset(p) for u, p in USERS.items()}
     for q, user in queries(30, seed=99)["typo"]:  # a server in use has its files in memory
         backend.query(q, profiles=scopes[user])
@@ -164,14 +171,17 @@ def backend_latency(path: Path, qs: dict[str, list[tuple[str, str]]]) -> None:
         seen: set[str] = set()
         for q, user in items:
             t0 = time.perf_counter()
-            backend.query(q, profiles=scopes[user])
+            found = backend.query(q, profiles=scopes[user])
             ms = (time.perf_counter() - t0) * 1000
+            totals[(q, user)] = found.total
             times.append(ms)
             if q not in seen:
                 first.append(ms)
                 seen.add(q)
         print(row(f"{kind}, 1-3 profiles", times))
         print(row(f"{kind}, first time each query", first))
+    backend.close()
+    return totals
 
 
 def _login(client: httpx.Client, user: str) -> None:
@@ -199,7 +209,11 @@ class RssSampler(threading.Thread):
             time.sleep(0.01)
 
 
-def http_latency(env: dict[str, str], qs: dict[str, list[tuple[str, str]]]) -> None:
+def http_latency(
+    env: dict[str, str],
+    qs: dict[str, list[tuple[str, str]]],
+    totals: dict[tuple[str, str], int],
+) -> None:
     port = free_port()
     env = {**env, "KINCHART_PORT": str(port), "KINCHART_LOG_LEVEL": "warning"}
     log = open(Path(env["KINCHART_DATA_DIR"]) / "serve.log", "ab")  # noqa: SIM115
@@ -225,12 +239,14 @@ def http_latency(env: dict[str, str], qs: dict[str, list[tuple[str, str]]]) -> N
         floor, cpu = _timed(clients["one"], [("", "one")] * 200, "/healthz", proc)
         print(row("baseline: /healthz", floor, f"  server CPU {cpu:.1f} ms/request"))
         worst = 0.0
+        answers: dict[tuple[str, str], int] = {}
         for kind, items in qs.items():
-            times, cpu = _timed(clients, items, "/search", proc)
+            times, cpu = _timed(clients, items, "/search", proc, answers)
             worst = max(worst, pct(times, 95))
             print(row(f"{kind}, 1-3 profiles", times, f"  server CPU {cpu:.1f} ms/request"))
         sampler.stop.set()
         sampler.join()
+        _same_answers(totals, answers)
         print(f"server RSS while answering: peak {sampler.peak / 1e6:.0f} MB (target <= 300 MB)")
         print(f"worst HTTP p95: {worst:.2f} ms (target <= 20 ms)")
         print("server CPU: user + system time of the server process (all its threads)")
@@ -241,9 +257,13 @@ def http_latency(env: dict[str, str], qs: dict[str, list[tuple[str, str]]]) -> N
 
 
 def _timed(
-    clients: object, items: list[tuple[str, str]], path: str, proc: psutil.Process
+    clients: object,
+    items: list[tuple[str, str]],
+    path: str,
+    proc: psutil.Process,
+    answers: dict[tuple[str, str], int] | None = None,
 ) -> tuple[list[float], float]:
-    """Latencies in ms, and the server's CPU time per request in ms."""
+    """Latencies in ms, and the server's CPU time per request in ms (totals into `answers`)."""
     out = []
     before = sum(proc.cpu_times()[:2])
     for q, user in items:
@@ -253,7 +273,25 @@ def _timed(
         r = c.get(path, params={"q": q} if path == "/search" else None)
         out.append((time.perf_counter() - t0) * 1000)
         assert r.status_code == 200, (path, q, r.status_code)
+        if answers is not None:
+            found = TOTAL.search(r.text)
+            assert found, r.text[:300]
+            answers[(q, user)] = int(found.group(1))
     return out, (sum(proc.cpu_times()[:2]) - before) * 1000 / len(items)
+
+
+def _same_answers(backend: dict[tuple[str, str], int], http: dict[tuple[str, str], int]) -> None:
+    """Fast answers count only if they are the answers: the server must find what the index has."""
+    differ = [k for k, n in http.items() if backend.get(k) != n]
+    hits = sum(1 for n in http.values() if n)
+    print(f"answers: {hits} of {len(http)} queries found pages; totals as in the backend: ", end="")
+    if differ:
+        print(
+            f"NO, {len(differ)} differ, e.g. {differ[0]}: {backend.get(differ[0])} vs "
+            f"{http[differ[0]]}"
+        )
+        raise SystemExit("the server's index is not the one measured: the figures are void")
+    print("yes")
 
 
 def _wait(ok: Callable[[], bool], timeout: float = 120) -> None:
@@ -295,8 +333,8 @@ def main() -> None:
     )
     print(f"database: {args.docs:,} document rows in {time.perf_counter() - t0:.1f} s")
     qs = queries(args.queries)
-    backend_latency(work / "data" / "search", qs)
-    http_latency(env, qs)
+    totals = backend_latency(work / "data" / "search", qs)
+    http_latency(env, qs, totals)
 
 
 if __name__ == "__main__":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +61,29 @@ class Caller:
 
 async def load_caller(user: Mapping[str, Any]) -> Caller:
     grants = await Grant.select(Grant.profile, Grant.role).where(Grant.user == user["id"])
+    return _caller(user, grants)
+
+
+def caller_and_profiles(
+    user: Mapping[str, Any], grants: Iterable[Mapping[str, Any]]
+) -> tuple[Caller, list[dict[str, Any]]]:
+    """The caller, and the profiles they may see (for the switcher on every page), from the
+    user's grants joined to their profiles (`auth.load_session` reads them with the session):
+    a profile is visible exactly when the user has a grant on it."""
+    grants = list(grants)
+    profiles = [
+        {
+            "id": g["profile"],
+            "slug": g["slug"],
+            "display_name": g["display_name"],
+            "color": g["color"],
+        }
+        for g in grants
+    ]
+    return _caller(user, grants), profiles
+
+
+def _caller(user: Mapping[str, Any], grants: Iterable[Mapping[str, Any]]) -> Caller:
     return Caller(
         user_id=user["id"],
         username=user["username"],

@@ -12,7 +12,7 @@ from typing import Any
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.tables import AuditEvent, Session, User
+from server.tables import AuditEvent, Grant, Profile, Session, User
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A hash of a random password, verified when the username is unknown so both paths cost the same.
@@ -55,12 +55,14 @@ def token_hash(token: str) -> str:
 
 @dataclass(frozen=True)
 class SessionInfo:
-    """A live session and its user."""
+    """A live session, its user (id, username, display_name, is_admin, disabled) and the user's
+    grants (profile, role, and the profile's slug, display_name and color; by profile name)."""
 
     id: int
     token: str
     csrf_token: str
     user: dict[str, Any]
+    grants: tuple[dict[str, Any], ...] = ()
 
 
 async def create_session(user_id: int, ip: str, user_agent: str) -> tuple[str, str]:
@@ -81,24 +83,60 @@ async def create_session(user_id: int, ip: str, user_agent: str) -> tuple[str, s
     return token, csrf
 
 
+# Everything a request needs to know who is asking, in one query on every request: the session,
+# its user, and the user's grants with their profiles (one row per grant; one row with no grant
+# for a user who has none). Written out because Piccolo spends longer compiling a join in
+# Python (~0.6 ms) than the database spends answering it.
+_SESSION_SQL = (
+    'SELECT s."id", s."csrf_token", s."created", s."last_seen", u."id" AS "user_id", '
+    'u."username", u."display_name", u."is_admin", u."disabled", g."profile", g."role", '
+    'p."slug", p."display_name" AS "profile_name", p."color" '
+    f'FROM "{Session._meta.tablename}" AS s JOIN "{User._meta.tablename}" AS u '
+    'ON u."id" = s."user" '
+    f'LEFT JOIN "{Grant._meta.tablename}" AS g ON g."user" = u."id" '
+    f'LEFT JOIN "{Profile._meta.tablename}" AS p ON p."id" = g."profile" '
+    'WHERE s."token_hash" = {} ORDER BY p."display_name", p."id"'
+)
+
+
 async def load_session(token: str, *, idle_s: float, max_age_s: float) -> SessionInfo | None:
-    """The session for a cookie token, if it is live; expired sessions are deleted."""
+    """The session for a cookie token, if it is live; expired sessions are deleted.
+
+    Read from the database on every request, never cached: a session that was ended, expired
+    or whose user was disabled, and a grant that was revoked, show on the very next request,
+    whichever process did it.
+    """
     if not token or len(token) > 100:
         return None
-    row = await Session.select().where(Session.token_hash == token_hash(token)).first()
-    if row is None:
+    rows = await Session.raw(_SESSION_SQL, token_hash(token))
+    if not rows:
         return None
+    row = rows[0]
     now = time.time()
-    if now - row["last_seen"] > idle_s or now - row["created"] > max_age_s:
-        await Session.delete().where(Session.id == row["id"])
-        return None
-    user = await User.select().where(User.id == row["user"]).first()
-    if user is None or user["disabled"]:
+    if now - row["last_seen"] > idle_s or now - row["created"] > max_age_s or row["disabled"]:
         await Session.delete().where(Session.id == row["id"])
         return None
     if now - row["last_seen"] > 60:  # write at most once a minute per session
         await Session.update({Session.last_seen: now}).where(Session.id == row["id"])
-    return SessionInfo(row["id"], token, row["csrf_token"], user)
+    user = {
+        "id": row["user_id"],
+        "username": row["username"],
+        "display_name": row["display_name"],
+        "is_admin": bool(row["is_admin"]),
+        "disabled": bool(row["disabled"]),
+    }
+    grants = tuple(
+        {
+            "profile": r["profile"],
+            "role": r["role"],
+            "slug": r["slug"],
+            "display_name": r["profile_name"],
+            "color": r["color"],
+        }
+        for r in rows
+        if r["profile"] is not None
+    )
+    return SessionInfo(row["id"], token, row["csrf_token"], user, grants)
 
 
 async def end_session(token: str) -> None:

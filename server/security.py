@@ -11,10 +11,10 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from server.access import load_caller, visible_profiles
+from server.access import caller_and_profiles
 from server.auth import load_session
 from server.settings import Settings
-from server.tables import Profile, User
+from server.tables import User
 
 SESSION_COOKIE = "kinchart_session"
 CSRF_COOKIE = "kinchart_csrf"
@@ -115,13 +115,10 @@ class SecurityMiddleware:
         if info is not None:
             scope["kinchart.session"] = info
             scope["kinchart.csrf"] = info.csrf_token
-            caller = await load_caller(info.user)
+            # The caller, and the profiles for the switcher on every page: read with the session.
+            caller, profiles = caller_and_profiles(info.user, info.grants)
             scope["kinchart.caller"] = caller
-            # For the profile switcher on every page.
-            scope["kinchart.profiles"] = await visible_profiles(
-                caller,
-                Profile.select(Profile.id, Profile.slug, Profile.display_name, Profile.color),
-            ).order_by(Profile.display_name)
+            scope["kinchart.profiles"] = profiles
 
     async def _setup_done(self) -> bool:
         if not self._admin_exists:

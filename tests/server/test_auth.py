@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import re
 import time
 
 import httpx
@@ -11,8 +13,11 @@ from starlette.applications import Starlette
 from server.app import create_app
 from server.settings import Settings
 from server.tables import AuditEvent, Session, User
+from tests.procs import kinchart
 from tests.server.conftest import new_client
 from tests.server.people import PASSWORD, Household, csrf_from, login
+
+SWITCHER = 'data-testid="profile-switcher"'
 
 
 async def test_first_run_asks_for_the_admin_and_nothing_else_is_served(app: Starlette) -> None:
@@ -230,3 +235,57 @@ async def test_outdated_hash_is_rehashed_and_disabled_user_is_refused(
             "/login", data={"username": "bob", "password": PASSWORD, "csrf_token": token}
         )
         assert r.status_code == 401 and "Wrong username or password" in r.text
+
+
+async def test_a_revoked_grant_applies_on_the_very_next_request(
+    app: Starlette, household: Household
+) -> None:
+    async with new_client(app) as alice, new_client(app) as carol:
+        await login(alice, "alice")
+        await login(carol, "carol")
+        page = await carol.get(f"/documents/{household.docs['dad']}")
+        assert page.status_code == 200 and SWITCHER in page.text
+        r = await alice.post(f"/profiles/dad/grants/{household.users['carol']}/revoke")
+        assert r.status_code == 303
+        assert (await carol.get(f"/documents/{household.docs['dad']}")).status_code == 404
+        assert (await carol.get("/profiles/dad")).status_code == 404
+        assert SWITCHER not in (await carol.get("/account")).text, "gone from the switcher too"
+
+
+async def test_changes_made_by_another_process_apply_on_the_very_next_request(
+    app: Starlette, household: Household, env: dict[str, str]
+) -> None:
+    # `kinchart revoke` and `kinchart user disable` write through connections of their own:
+    # nothing this server keeps open may hide their commits.
+    async with new_client(app) as bob, new_client(app) as olga:
+        await login(bob, "bob")
+        await login(olga, "olga")
+        assert (await bob.get("/profiles/dad")).status_code == 200
+        assert SWITCHER in (await bob.get("/account")).text
+        done = await asyncio.to_thread(kinchart, "revoke", "bob", "dad", env=env)
+        assert done.returncode == 0, done.stderr
+        assert (await bob.get("/profiles/dad")).status_code == 404
+        assert SWITCHER not in (await bob.get("/account")).text
+        assert (await olga.get("/profiles/dad")).status_code == 200
+        done = await asyncio.to_thread(kinchart, "user", "disable", "olga", env=env)
+        assert done.returncode == 0, done.stderr
+        r = await olga.get("/profiles/dad")
+        assert r.status_code == 303 and r.headers["location"].startswith("/login")
+        assert not await Session.exists().where(Session.user == household.users["olga"])
+
+
+async def test_the_switcher_lists_exactly_the_callers_profiles_by_name(
+    app: Starlette, household: Household
+) -> None:
+    from server.tables import Grant
+
+    uid, kid = household.users["alice"], household.profiles["kid"]
+    await Grant.insert(Grant(key=f"{uid}:{kid}", user=uid, profile=kid, role="viewer"))
+    async with new_client(app) as alice, new_client(app) as dave:
+        await login(alice, "alice")
+        await login(dave, "dave")
+        page = (await alice.get("/account")).text
+        switcher = page[page.index(SWITCHER) : page.index("</details>", page.index(SWITCHER))]
+        names = re.findall(r'<a href="/profiles/([^"]+)">', switcher)
+        assert names == ["kid", "dad"], "Kiddo before Secret Dad"
+        assert SWITCHER not in (await dave.get("/account")).text, "no grants, no profiles"

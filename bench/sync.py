@@ -2,10 +2,12 @@
 
 Run: uv run python bench/sync.py [--files 500] [--min-kb 50] [--max-kb 1000] [--after delete]
 Everything is generated in a temporary folder. The baseline lists the folder and downloads each
-file with webdav4's `download_file`, nothing more. Kinchart's figure is its taking pass: listing,
-downloads (4 at a time), size and ETag checks, the intake (SHA-256, durable copy in the originals
-store, SQLite commit) and the after-import step. The wait between the two listings that proves a
-file complete (KINCHART_SYNC_SETTLE_SECONDS) is a configured delay, reported but not counted.
+file with webdav4's `download_file`, one after the other, nothing more. Kinchart's figure is its
+taking pass: listing, downloads (4 requests at a time), size and ETag checks, the intake (each
+download hashed, fsynced and renamed into the originals store, then recorded in a SQLite commit
+shared by the files stored meanwhile) and the after-import step (DELETE or MOVE on the server, only
+after the commit). The wait between the two listings that proves a file complete
+(KINCHART_SYNC_SETTLE_SECONDS) is a configured delay, reported but not counted.
 """
 
 from __future__ import annotations
@@ -112,6 +114,9 @@ def main() -> None:
             server.wait(10)
         assert plain_n == args.files, plain_n
         assert docs == args.files and not error, (docs, error)
+        # Every file was taken exactly once and cleaned up as the policy says.
+        left = sum(1 for _ in share.glob("batch-*/*"))
+        assert left == (args.files if args.after == "keep" else 0), left
     print(f"machine: {os.cpu_count()} cores; {args.files} files, {mb:.1f} MB, after: {args.after}")
     print(
         f"plain webdav4 loop : {plain_s:6.2f} s  {plain_n / plain_s:7.1f} files/s  "

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import os
 import shutil
 import uuid
 from pathlib import Path
+from typing import BinaryIO
 
 CHUNK = 1024 * 1024
 
@@ -28,6 +30,23 @@ def fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _digest(fin: BinaryIO, fout: BinaryIO | None, max_bytes: int) -> tuple[str, int]:
+    """Read `fin` to the end, copying it to `fout`; its SHA-256 and size, within the limit."""
+    digest = hashlib.sha256()
+    size = 0
+    while chunk := fin.read(CHUNK):
+        size += len(chunk)
+        if size > max_bytes:
+            raise StoreError(
+                f"The file is larger than the limit of {max_bytes // (1024 * 1024)} MB "
+                "(KINCHART_MAX_FILE_MB)."
+            )
+        digest.update(chunk)
+        if fout is not None:
+            fout.write(chunk)
+    return digest.hexdigest(), size
+
+
 class Store:
     """Paths and durable writes inside the data folder."""
 
@@ -37,6 +56,7 @@ class Store:
         self.derived = self.root / "derived"
         self.work = self.root / "work"
         self.tmp = self.root / "tmp"
+        self._settled_dirs: set[str] = set()
 
     def ensure(self) -> None:
         for p in (self.originals, self.derived, self.work, self.tmp):
@@ -51,42 +71,47 @@ class Store:
     def work_dir(self, document_id: int) -> Path:
         return self.work / f"{document_id}-{uuid.uuid4().hex[:8]}"
 
-    def put_original(self, src: Path, *, max_bytes: int) -> tuple[str, int]:
-        """Copy `src` into the originals store, fsynced, and return (sha256, size).
+    def put_original(self, src: Path, *, max_bytes: int, move: bool = False) -> tuple[str, int]:
+        """Store `src` in the originals store, fsynced, and return (sha256, size).
 
         The copy and the hash are one pass; the source is opened without following
         symlinks so a file swapped for a link after checking cannot be read through it.
+        With `move`, `src` is a temporary file of the caller's on this disk: it is hashed,
+        fsynced and renamed into place instead of copied (its bytes are written once).
         """
         self.ensure()
-        tmp = self.tmp / f"in-{uuid.uuid4().hex}"
-        digest = hashlib.sha256()
-        size = 0
         try:
             fd = os.open(src, os.O_RDONLY | os.O_NOFOLLOW)
         except OSError as exc:
             raise StoreError(f"Could not open the file: {exc.strerror}") from exc
+        tmp = self.tmp / f"in-{uuid.uuid4().hex}"
         try:
-            with os.fdopen(fd, "rb") as fin, open(tmp, "wb") as fout:
-                while chunk := fin.read(CHUNK):
-                    size += len(chunk)
-                    if size > max_bytes:
-                        raise StoreError(
-                            f"The file is larger than the limit of {max_bytes // (1024 * 1024)} MB "
-                            "(KINCHART_MAX_FILE_MB)."
-                        )
-                    digest.update(chunk)
-                    fout.write(chunk)
-                fout.flush()
-                os.fsync(fout.fileno())
-            sha = digest.hexdigest()
+            with os.fdopen(fd, "rb") as fin:
+                if move:
+                    sha, size = _digest(fin, None, max_bytes)
+                    os.fsync(fin.fileno())
+                    os.fchmod(fin.fileno(), 0o440)
+                else:
+                    with open(tmp, "wb") as fout:
+                        sha, size = _digest(fin, fout, max_bytes)
+                        fout.flush()
+                        os.fsync(fout.fileno())
+                        os.fchmod(fout.fileno(), 0o440)
             dest = self.original_path(sha)
             if dest.exists() and dest.stat().st_size == size:
-                tmp.unlink()
-            else:
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(tmp, dest)
-                os.chmod(dest, 0o440)
-                fsync_dir(dest.parent)
+                return sha, size
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                os.replace(src if move else tmp, dest)
+            except OSError as exc:
+                if not move or exc.errno != errno.EXDEV:
+                    raise
+                return self.put_original(src, max_bytes=max_bytes)  # another disk: copy it
+            fsync_dir(dest.parent)
+            if dest.parent.name not in self._settled_dirs:
+                # The folder may be new: its own entry must be durable too, once per process.
+                fsync_dir(self.originals)
+                self._settled_dirs.add(dest.parent.name)
             return sha, size
         except OSError as exc:
             raise StoreError(f"Could not store the file: {exc.strerror}", permanent=False) from exc

@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from server.intake import Intake
+from server.intake import Incoming, Intake, IntakeResult, Stored
 from server.sources import Ledger, share_for
 from server.tables import SyncSource
 from server.vault import Vault, VaultError
-from sync.pull import Deliver, Delivered, Puller, Report
+from sync.pull import Puller, Report
 from sync.rules import profile_hint
 from sync.webdav import After, RemoteEntry, SyncError
 
@@ -128,7 +128,7 @@ class SourceRunner:
         puller = Puller(
             share,
             Ledger(row["id"]),
-            self._deliverer(row),
+            IntakeReceiver(self.intake, row),
             self.tmp_dir,
             After.parse(row["after"]),
             concurrency=self.concurrency,
@@ -141,20 +141,6 @@ class SourceRunner:
         self._previous[row["id"]] = listing
         report.seconds = time.perf_counter() - started
         return report
-
-    def _deliverer(self, row: dict[str, Any]) -> Deliver:
-        async def deliver(path: Path, entry: RemoteEntry) -> Delivered:
-            hint = profile_hint(PurePosixPath(entry.rel)) if row["by_subfolder"] else None
-            return await self.intake.take(
-                path,
-                source="webdav",
-                original_name=entry.name,
-                profile_hint=hint,
-                source_path=row["url"] + entry.path,
-                profile_id=row["profile"],
-            )
-
-        return deliver
 
     def _remove_stale_downloads(self) -> None:
         # Left by a process killed mid-download. ctime, not mtime: mtime is set to the remote one.
@@ -183,6 +169,31 @@ class SourceRunner:
             await SyncSource.update({SyncSource.lease_until: time.time() + LEASE_SECONDS}).where(
                 (SyncSource.id == source_id) & (SyncSource.lease_owner == self.owner)
             )
+
+
+class IntakeReceiver:
+    """A source's downloads into the intake: moved into the store, then recorded in batches."""
+
+    def __init__(self, intake: Intake, row: dict[str, Any]) -> None:
+        self.intake = intake
+        self.row = row
+
+    async def store(self, path: Path, entry: RemoteEntry) -> Stored:
+        row = self.row
+        hint = profile_hint(PurePosixPath(entry.rel)) if row["by_subfolder"] else None
+        incoming = Incoming(
+            path,
+            source="webdav",
+            original_name=entry.name,
+            profile_hint=hint,
+            source_path=row["url"] + entry.path,
+            profile_id=row["profile"],
+            own=True,  # our own download, in the data folder: moved into the store, not copied
+        )
+        return await self.intake.store_one(incoming)
+
+    async def record(self, stored: list[Stored]) -> list[IntakeResult]:
+        return await self.intake.record(stored)
 
 
 async def _first(*events: asyncio.Event) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import posixpath
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -107,6 +108,7 @@ class Share:
         auth = (username, password) if username else None
         self.client = Client(self.url, auth=auth, retry=False, timeout=timeout)
         self._made: set[str] = set()
+        self._making = threading.Lock()
 
     def close(self) -> None:
         self.client.http.close()
@@ -211,13 +213,16 @@ class Share:
 
     def _makedirs(self, folder: str) -> None:
         parts = [p for p in folder.split("/") if p]
-        for i in range(1, len(parts) + 1):
-            path = "/" + "/".join(parts[:i])
-            if path in self._made:
-                continue
-            with contextlib.suppress(ResourceAlreadyExists):
-                self.client.mkdir(_q(path))
-            self._made.add(path)
+        # One at a time: moves run in several threads, and two MKCOLs of one folder at once
+        # make some servers (WsgiDAV) answer 500 instead of 405.
+        with self._making:
+            for i in range(1, len(parts) + 1):
+                path = "/" + "/".join(parts[:i])
+                if path in self._made:
+                    continue
+                with contextlib.suppress(ResourceAlreadyExists):
+                    self.client.mkdir(_q(path))
+                self._made.add(path)
 
     @contextlib.contextmanager
     def _errors(self, doing: str, *, folder: str = "") -> Iterator[None]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from server.intake import Incoming
 from server.services import Services
 from server.tables import Arrival, Document
 
@@ -90,3 +91,75 @@ async def test_originals_are_fsynced_into_place_with_no_temp_leftovers(
     src.write_bytes(os.urandom(3_000_000))
     await services.intake.take(src, source="cli")
     assert list(services.store.tmp.iterdir()) == []
+
+
+async def test_a_batch_is_recorded_in_order_with_one_document_per_content(
+    services: Services, tmp_path: Path
+) -> None:
+    known = tmp_path / "known.pdf"
+    known.write_bytes(b"%PDF-1.4 seen before")
+    before = await services.intake.take(known, source="inbox", source_path="known.pdf")
+    files = {
+        "a.pdf": b"%PDF-1.4 a",
+        "b.pdf": b"%PDF-1.4 b",
+        "copy of a.pdf": b"%PDF-1.4 a",  # the same bytes twice in one batch
+        "again.pdf": b"%PDF-1.4 seen before",
+        "empty.pdf": b"",
+    }
+    for name, body in files.items():
+        (tmp_path / name).write_bytes(body)
+    batch = [Incoming(tmp_path / n, "webdav", source_path=f"/dav/{n}") for n in files]
+    batch.append(Incoming(tmp_path / "never-written.pdf", "webdav"))
+    results = await services.intake.take_many(batch)
+
+    outcomes = [(r.outcome, r.document_id) for r in results]
+    a_id, b_id = results[0].document_id, results[1].document_id
+    assert outcomes == [
+        ("new", a_id),
+        ("new", b_id),
+        ("duplicate", a_id),
+        ("duplicate", before.document_id),
+        ("rejected", None),
+        ("rejected", None),
+    ]
+    assert len({a_id, b_id, before.document_id}) == 3
+    assert "empty" in results[4].reason and "could not be read" in results[5].reason
+    assert await Document.count() == 3
+    arrivals = await Arrival.select(Arrival.original_name, Arrival.outcome, Arrival.document)
+    recorded = sorted((x["original_name"], x["outcome"], x["document"]) for x in arrivals)
+    assert recorded == sorted(
+        [
+            ("known.pdf", "new", before.document_id),
+            ("a.pdf", "new", a_id),
+            ("b.pdf", "new", b_id),
+            ("copy of a.pdf", "duplicate", a_id),
+            ("again.pdf", "duplicate", before.document_id),
+            ("empty.pdf", "rejected", None),
+        ]
+    )
+    for name in files:
+        assert (tmp_path / name).exists(), "not the intake's files: left where they are"
+    # The same batch handed in again (a replay after a crash) records nothing new.
+    replay = await services.intake.take_many(batch[:4])
+    assert [r.outcome for r in replay] == ["duplicate"] * 4 and all(r.replayed for r in replay)
+    assert await Arrival.count() == 6
+
+
+async def test_an_own_temporary_file_is_moved_into_the_store_not_copied(
+    services: Services,
+) -> None:
+    body = os.urandom(200_000)
+    tmp = services.store.tmp / "download-1"
+    tmp.write_bytes(body)
+    inode = tmp.stat().st_ino
+    [result] = await services.intake.take_many([Incoming(tmp, "webdav", "scan.pdf", own=True)])
+    doc = await Document.objects().get(Document.id == result.document_id)
+    stored = services.store.original_path(doc.sha256)
+    assert stored.read_bytes() == body and stored.stat().st_ino == inode, "renamed, one write"
+    assert stored.stat().st_mode & 0o777 == 0o440
+    assert not tmp.exists() and list(services.store.tmp.iterdir()) == []
+    # Bytes the store already holds: the temporary file is left for its owner to remove.
+    again = services.store.tmp / "download-2"
+    again.write_bytes(body)
+    [dup] = await services.intake.take_many([Incoming(again, "webdav", "scan.pdf", own=True)])
+    assert dup.outcome == "duplicate" and again.exists() and stored.read_bytes() == body

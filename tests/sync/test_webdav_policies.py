@@ -206,7 +206,9 @@ async def test_a_file_the_intake_refuses_stays_on_the_server_and_is_not_fetched_
 async def test_a_file_replaced_on_the_server_after_download_is_not_deleted(
     services: Services, dav: DavServer, share: Path
 ) -> None:
+    from server.intake import IntakeResult, Stored
     from server.sources import Ledger, add_source, share_for
+    from server.sync_runner import IntakeReceiver
     from server.tables import SyncSource
     from server.vault import Vault
     from sync.pull import Puller
@@ -218,16 +220,17 @@ async def test_a_file_replaced_on_the_server_after_download_is_not_deleted(
     row = await SyncSource.select().where(SyncSource.id == added["id"]).first()
     assert row is not None
 
-    async def deliver_while_the_phone_uploads_again(path: Path, entry: object) -> object:
-        # The scanner app overwrites scan.pdf while Kinchart is taking the first one in.
-        (share / "scan.pdf").write_bytes(b"%PDF-1.4 second scan, same name, longer")
-        return await services.intake.take(path, source="webdav", source_path=str(entry))
+    class PhoneUploadsAgain(IntakeReceiver):
+        async def record(self, stored: list[Stored]) -> list[IntakeResult]:
+            # The scanner app overwrites scan.pdf while Kinchart is taking the first one in.
+            (share / "scan.pdf").write_bytes(b"%PDF-1.4 second scan, same name, longer")
+            return await super().record(stored)
 
     share_client = share_for(row, vault)
     puller = Puller(
         share_client,
         Ledger(row["id"]),
-        deliver_while_the_phone_uploads_again,  # type: ignore[arg-type]
+        PhoneUploadsAgain(services.intake, row),
         services.store.tmp,
         After("delete"),
     )

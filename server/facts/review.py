@@ -17,6 +17,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ocr.facts.units import same
+from server import numbers
 from server.access import profile_for
 from server.facts import fields as F
 from server.facts import service
@@ -211,7 +212,7 @@ def _shown(fact: dict[str, Any]) -> dict[str, Any]:
         and not same(printed_unit, unit)
     ):
         printed = f"{value} {printed_unit}"
-        value = f"{float(fact['value_num']):g}"
+        value = numbers.converted(float(fact["value_num"]), value)
     fact["shown"] = f"{value} {unit}".strip()
     fact["printed"] = printed
     fact["kind_label"] = F.KIND_LABELS.get(fact["kind"], fact["kind"])

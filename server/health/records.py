@@ -9,6 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ocr.facts.units import same
+from server import numbers
 from server.tables import REJECTED, Document, Fact
 
 _COLUMNS = (
@@ -105,7 +106,7 @@ class FactRow:
         if self.converted and self.value_num is not None:
             comparator = re.match(r"\s*(<=|>=|<|>|≤|≥)", self.value_text)
             prefix = comparator.group(1) if comparator else ""
-            return f"{prefix}{self.value_num:g} {self.unit}"
+            return f"{prefix}{numbers.converted(self.value_num, self.value_text)} {self.unit}"
         value = self.value_text or ("" if self.value_num is None else f"{self.value_num:g}")
         return f"{value} {self.unit}".strip()
 

@@ -200,6 +200,11 @@ def test_click_a_point_on_a_lab_trend_and_see_the_cited_line(
         page.goto(server.url + "/profiles/grandpa/summary")
         expect(page.get_by_test_id("latest-labs")).to_contain_text("131 mg/dL")
         _shot(page, "health-05-phone-summary")
+        # Nothing runs off the side of a phone: the header wraps, wide tables scroll inside.
+        for path in ("/profiles/grandpa/summary", "/profiles/grandpa/labs/glucose"):
+            page.goto(server.url + path)
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 390, (path, width)
         assert not blocked, blocked
         page.close()
     finally:

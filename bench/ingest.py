@@ -1,6 +1,6 @@
 """Ingest benchmark: OCR throughput through Kinchart vs tesseract alone, born-digital speed, RSS.
 
-Run: uv run python bench/ingest.py [--docs 6] [--pages-per-doc 2] [--digital-pages 60]
+Run: uv run python bench/ingest.py [--docs 10] [--pages-per-doc 2] [--warm-batches 3]
 Everything is generated in the run, in a temporary folder; a real `kinchart serve` is measured.
 """
 
@@ -12,6 +12,7 @@ import os
 import random
 import shutil
 import sqlite3
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -144,12 +145,14 @@ def main() -> None:
     ap.add_argument("--digital-pages-per-doc", type=int, default=5)
     ap.add_argument("--dpi", type=int, default=300)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--warm-batches", type=int, default=3, help="the median is the figure")
     args = ap.parse_args()
     cores = os.cpu_count() or 1
     work = Path(tempfile.mkdtemp(prefix="kinchart-bench-"))
     try:
         images, scans, digital = [], [], []
-        for d in range(2 * args.docs):  # two batches: OCR processes cold, then warm
+        batches = 1 + args.warm_batches  # OCR processes cold, then warm
+        for d in range(batches * args.docs):
             pages = []
             for p in range(args.pages_per_doc):
                 img = page_image(lab_page(d * 100 + p), dpi=args.dpi, skew=0.6, seed=d * 100 + p)
@@ -167,10 +170,10 @@ def main() -> None:
                     [lab_page(5000 + d * 10 + p) for p in range(args.digital_pages_per_doc)],
                 )
             )
-        n_pages = len(images) // 2
+        n_pages = len(images) // batches
         print(
-            f"machine: {cores} cores; two batches of {n_pages} scanned pages at {args.dpi} dpi "
-            f"in {args.docs} documents each; "
+            f"machine: {cores} cores; {batches} batches of {n_pages} scanned pages at {args.dpi} "
+            f"dpi in {args.docs} documents each (1 cold, {args.warm_batches} warm); "
             f"{args.digital_docs * args.digital_pages_per_doc} born-digital pages"
         )
 
@@ -196,14 +199,25 @@ def main() -> None:
             time.sleep(3)
             idle_start = tree_rss(server.proc.pid)
             peak_scan = 0
-            # The first batch pays for starting the OCR processes; the second finds them warm.
-            for label, batch in (("cold", scans[: args.docs]), ("warm", scans[args.docs :])):
+            # The first batch pays for starting the OCR processes; the next find them warm.
+            warm = []
+            for b in range(batches):
+                label = "cold" if b == 0 else f"warm {b}"
+                batch = scans[b * args.docs : (b + 1) * args.docs]
                 secs, peak = run_batch(server, batch, len(batch))
                 peak_scan = max(peak_scan, peak)
                 pps = n_pages / secs
+                if b:
+                    warm.append(pps)
                 print(
                     f"kinchart, OCR processes {label}: {n_pages} scanned pages in {secs:.1f} s "
                     f"= {pps:.2f} pages/s (ratio to limit {pps / limit:.2f}; target >= 0.8)"
+                )
+            if warm:
+                median = statistics.median(warm)
+                print(
+                    f"kinchart, OCR processes warm, median of {len(warm)} batches: "
+                    f"{median:.2f} pages/s (ratio to limit {median / limit:.2f}; target >= 0.8)"
                 )
             d_pages = args.digital_docs * args.digital_pages_per_doc
             dsecs, peak_dig = run_batch(server, digital, len(digital))

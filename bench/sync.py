@@ -1,6 +1,7 @@
 """Sync benchmark: pulling files from a local WsgiDAV server through Kinchart vs plain webdav4.
 
-Run: uv run python bench/sync.py [--files 500] [--min-kb 50] [--max-kb 1000] [--after delete] [--rounds 3]
+Run: uv run python bench/sync.py [--files 500] [--min-kb 50] [--max-kb 1000] [--after delete]
+                                  [--rounds 3]
 Everything is generated in a temporary folder. The baseline lists the folder and downloads each
 file with webdav4's `download_file`, one after the other, nothing more. Kinchart's figure is its
 taking pass: listing, downloads (4 requests at a time), size and ETag checks, the intake (each

@@ -76,6 +76,10 @@ class ReaderPool:
         """Like `read`, waiting in a worker thread so the event loop keeps running."""
         return await asyncio.to_thread(self.read, src, workdir)
 
+    def reap(self) -> int:
+        """Collect children that exited for being idle (else they linger as zombies); how many."""
+        return sum(slot.reap() for slot in self._slots)
+
     def close(self) -> None:
         """Stop idle children now; children busy with a read stop when it finishes."""
         self._closed = True
@@ -128,6 +132,18 @@ class _Slot:
                 permanent=False,
                 code="crashed",
             )
+
+    def reap(self) -> bool:
+        """Forget the child if it has exited on its own; never waits for a busy slot."""
+        if not self._lock.acquire(blocking=False):
+            return False
+        try:
+            if self._process is None or self._process.is_alive():  # is_alive() reaps
+                return False
+            self._kill()
+            return True
+        finally:
+            self._lock.release()
 
     def stop(self) -> None:
         with self._lock:

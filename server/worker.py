@@ -99,6 +99,7 @@ class Workers:
                     self._wake.set()
             except Exception:
                 log.exception("lease sweep failed")
+            self.pool.reap()  # OCR processes that exited for being idle
 
     async def _slot(self, stop: asyncio.Event) -> None:
         while not stop.is_set():

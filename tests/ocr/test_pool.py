@@ -182,6 +182,21 @@ def test_idle_children_exit_and_come_back(tmp_path: Path, pool_of: Callable) -> 
     assert _child_pid(again) != pid
 
 
+def test_idle_children_are_reaped(tmp_path: Path, pool_of: Callable) -> None:
+    pool = pool_of(1, idle_exit_s=1)
+    pid = _child_pid(pool.read(_source(tmp_path, "a.pdf"), tmp_path / "a"))
+    deadline = time.monotonic() + 10
+    while not _gone(pid):
+        assert time.monotonic() < deadline, "idle child did not exit"
+        time.sleep(0.1)
+    assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE  # exited, not yet collected
+    assert pool.reap() == 1
+    assert not psutil.pid_exists(pid)
+    assert pool.reap() == 0
+    again = pool.read(_source(tmp_path, "b.pdf"), tmp_path / "b")
+    assert _child_pid(again) != pid
+
+
 def test_memory_limit(tmp_path: Path, pool_of: Callable) -> None:
     with pytest.raises(ReadError) as err:
         pool_of(1, memory_limit_mb=1536).read(_source(tmp_path, "hog.pdf"), tmp_path / "hog")

@@ -9,7 +9,7 @@ import signal
 import sys
 from collections.abc import Coroutine
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 from rich.console import Console
@@ -29,6 +29,25 @@ from sync.rules import is_ignored
 
 T = TypeVar("T")
 console = Console(stderr=True)
+
+
+def fail(message: str) -> NoReturn:
+    """Say what went wrong, in words a person can act on, and exit with status 2."""
+    console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    sys.exit(2)
+
+
+def progress_bar() -> Progress:
+    """The progress display of every long CLI command: what, bar, n of total, time taken."""
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    )
+
+
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -36,8 +55,7 @@ def _run(coro: Coroutine[Any, Any, T]) -> T:
     try:
         return asyncio.run(coro)
     except (SettingsError, DatabaseError, HouseholdError) as exc:
-        console.print(f"[red]error:[/red] {exc.user_message}")
-        sys.exit(2)
+        fail(exc.user_message)
 
 
 async def _household_call(coro: Coroutine[Any, Any, T]) -> T:
@@ -48,8 +66,7 @@ def _settings() -> Settings:
     try:
         return load_settings()
     except SettingsError as exc:
-        console.print(f"[red]error:[/red] {exc.user_message}")
-        sys.exit(2)
+        fail(exc.user_message)
 
 
 def _logging(settings: Settings, quiet: bool = False) -> None:
@@ -149,14 +166,7 @@ async def _ingest(
     settings: Settings, files: list[Path], *, wait: bool, profile_slug: str | None = None
 ) -> list[dict[str, Any]]:
     results: list[dict[str, Any]] = []
-    progress = Progress(
-        TextColumn("{task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-        transient=False,
-    )
+    progress = progress_bar()
     async with running(settings, workers=wait) as services:
         profile_id = None
         if profile_slug:

@@ -21,10 +21,9 @@ ONCE_ROUNDS = 4  # listings in `sync --once`: a file still changing after these 
 
 
 def _fail(message: str) -> NoReturn:
-    from server.cli import console
+    from server.cli import fail  # server.cli imports this module
 
-    console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
-    sys.exit(2)
+    fail(message)
 
 
 @click.group()

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table as RichTable
 
 from server.services import running
@@ -22,11 +21,10 @@ class _Refused(Exception):
         self.user_message = user_message
 
 
-def _fail(message: str) -> None:
-    from server.cli import console
+def _fail(message: str) -> NoReturn:
+    from server.cli import fail  # server.cli imports this module
 
-    console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
-    sys.exit(2)
+    fail(message)
 
 
 @click.command("facts")
@@ -154,20 +152,14 @@ def _table(profile: dict[str, Any], facts: list[dict[str, Any]]) -> None:
 
 
 def _reextract(everything: bool) -> None:
-    from server.cli import _run, _settings, console, out
+    from server.cli import _run, _settings, out, progress_bar
     from server.facts.persist import reextract
 
     settings = _settings()
 
     async def go() -> tuple[int, int]:
         async with running(settings) as services:
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as progress:
+            with progress_bar() as progress:
                 task = progress.add_task("reading facts", total=None)
 
                 def step(done: int, total: int) -> None:

@@ -5,11 +5,9 @@ from __future__ import annotations
 import html
 import json
 import re
-import sys
-from typing import Any
+from typing import Any, NoReturn
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.text import Text
 
 from server.search import sync
@@ -19,17 +17,16 @@ from server.services import running
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
-def _fail(message: str) -> None:
-    from server.cli import console
+def _fail(message: str) -> NoReturn:
+    from server.cli import fail  # server.cli imports this module
 
-    console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
-    sys.exit(2)
+    fail(message)
 
 
 @click.command()
 def reindex() -> None:
     """Rebuild the search index from the database (safe while the server runs)."""
-    from server.cli import _run, _settings, console, out
+    from server.cli import _run, _settings, out, progress_bar
 
     settings = _settings()
 
@@ -39,13 +36,7 @@ def reindex() -> None:
             if backend is None:
                 raise SearchError("No search backend is configured.")
             total = await sync.total_ready()
-            with Progress(
-                TextColumn("{task.description}"),
-                BarColumn(),
-                MofNCompleteColumn(),
-                TimeElapsedColumn(),
-                console=console,
-            ) as progress:
+            with progress_bar() as progress:
                 task = progress.add_task(f"indexing ({backend.name})", total=total)
                 n = await sync.rebuild(backend, lambda done: progress.update(task, completed=done))
             return n, backend.name

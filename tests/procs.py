@@ -25,6 +25,19 @@ def kinchart(
     )
 
 
+def add_user(name: str, password: str, *flags: str, env: dict[str, str]) -> None:
+    """`kinchart user add NAME --password-stdin [FLAGS]`, which must succeed."""
+    r = subprocess.run(
+        [*KINCHART, "user", "add", name, "--password-stdin", *flags],
+        input=password + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert r.returncode == 0, r.stderr
+
+
 def kinchart_json(*args: str, env: dict[str, str]) -> Any:
     proc = kinchart(*args, "--json", env=env)
     assert proc.returncode == 0, proc.stderr

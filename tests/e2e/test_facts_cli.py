@@ -3,27 +3,18 @@
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 from tests.conftest import CORPUS
 from tests.ocr.facts.lab_pages import columns, digital_pdf
-from tests.procs import KINCHART, kinchart, kinchart_json
+from tests.procs import add_user, kinchart, kinchart_json
 from tests.server.facts_fixtures import COLLECTED, report
 
 CCD = CORPUS / "ccda" / "hl7_examples__Documents__CCD__CCD_1__CCD.XML"
 
 
 def _user(name: str, env: dict[str, str]) -> None:
-    r = subprocess.run(
-        [*KINCHART, "user", "add", name, "--password-stdin"],
-        input="a long enough password\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert r.returncode == 0, r.stderr
+    add_user(name, "a long enough password", env=env)
 
 
 def test_facts_of_a_profile_with_citations(env: dict[str, str], tmp_path: Path) -> None:

@@ -3,28 +3,19 @@
 from __future__ import annotations
 
 import re
-import subprocess
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_browser import PASSWORD, _login, _shot, browser  # noqa: F401 (fixture)
 from tests.ocr.facts.lab_pages import columns, digital_pdf
-from tests.procs import KINCHART, Server, kinchart
+from tests.procs import Server, add_user, kinchart
 from tests.server.facts_fixtures import report
 
 
 def _setup(env: dict[str, str], tmp_path: Path) -> None:
-    for name, flags in (("ann", ["--admin"]), ("sam", [])):
-        r = subprocess.run(
-            [*KINCHART, "user", "add", name, "--password-stdin", *flags],
-            input=PASSWORD + "\n",
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert r.returncode == 0, r.stderr
+    add_user("ann", PASSWORD, "--admin", env=env)
+    add_user("sam", PASSWORD, env=env)
     assert kinchart("profile", "add", "Grandpa Joe", "--slug", "grandpa", env=env).returncode == 0
     assert kinchart("grant", "sam", "grandpa", "caregiver", env=env).returncode == 0
     pdf = digital_pdf(columns(report()), tmp_path / "labs.pdf")

@@ -5,7 +5,6 @@ chart clicked, and the document page opened with the cited line highlighted wher
 from __future__ import annotations
 
 import re
-import subprocess
 import time
 from datetime import date
 from pathlib import Path
@@ -23,7 +22,7 @@ from tests.ocr.facts.lab_pages import (
     scanned_pdf,
     width_in,
 )
-from tests.procs import KINCHART, Server, kinchart
+from tests.procs import Server, add_user, kinchart
 
 REPORTS = [  # (collected, glucose, flag)
     (date(2021, 4, 12), "92", ""),
@@ -55,16 +54,8 @@ def _setup(env: dict[str, str], tmp_path: Path) -> dict[str, tuple[float, float,
     Returns where the latest report printed the words of its glucose line, as fractions of
     the page (x0, y0, x1, y1), worked out from the layout itself, not from OCR.
     """
-    for name, flags in (("ann", ["--admin"]), ("sam", [])):
-        r = subprocess.run(
-            [*KINCHART, "user", "add", name, "--password-stdin", *flags],
-            input=PASSWORD + "\n",
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        assert r.returncode == 0, r.stderr
+    add_user("ann", PASSWORD, "--admin", env=env)
+    add_user("sam", PASSWORD, env=env)
     for args in (
         ("profile", "add", "Grandpa Joe", "--slug", "grandpa"),
         ("grant", "sam", "grandpa", "viewer"),

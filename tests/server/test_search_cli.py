@@ -10,19 +10,11 @@ from typing import Any
 import pytest
 
 from tests.make_docs import digital_pdf
-from tests.procs import KINCHART, kinchart, kinchart_json
+from tests.procs import add_user, kinchart, kinchart_json
 
 
 def _add_user(name: str, env: dict[str, str], *flags: str) -> None:
-    r = subprocess.run(
-        [*KINCHART, "user", "add", name, "--password-stdin", *flags],
-        input="long enough password\n",
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert r.returncode == 0, r.stderr
+    add_user(name, "long enough password", *flags, env=env)
 
 
 def _ok(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:

@@ -64,7 +64,6 @@ class Workers:
         self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
         self._wake = asyncio.Event()
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.busy = 0
         # Documents this process is working on. "ready" is set before routing, facts and the
         # search index are done; a caller waiting for a document waits for this too.
         self.in_flight: set[int] = set()
@@ -117,12 +116,10 @@ class Workers:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), timeout=2.0)
                 continue
-            self.busy += 1
             self.in_flight.add(doc["id"])
             try:
                 await self.process(doc)
             finally:
-                self.busy -= 1
                 self.in_flight.discard(doc["id"])
 
     async def process(self, doc: dict[str, Any]) -> None:

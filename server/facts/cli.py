@@ -9,6 +9,7 @@ from typing import Any, NoReturn
 import click
 from rich.table import Table as RichTable
 
+from server import numbers
 from server.services import running
 from server.tables import FACT_KINDS
 
@@ -120,6 +121,18 @@ def as_dict(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _shown(number: float | None, printed: str) -> str:
+    """The value as printed, or converted with the precision it was printed with."""
+    if number is None:
+        return printed
+    try:
+        if float(printed.lstrip("<>=≤≥ ").replace(",", "")) == number:
+            return printed
+    except ValueError:
+        pass
+    return numbers.converted(number, printed)
+
+
 def _table(profile: dict[str, Any], facts: list[dict[str, Any]]) -> None:
     from server.cli import out
 
@@ -127,8 +140,7 @@ def _table(profile: dict[str, Any], facts: list[dict[str, Any]]) -> None:
     for name in ("kind", "name", "value", "unit", "flag", "date", "status", "source"):
         table.add_column(name, no_wrap=name not in ("name", "value"), overflow="fold")
     for f in facts:
-        number = f["value_num"]
-        value = f"{number:g}" if isinstance(number, float | int) else f["value"]
+        value = _shown(f["value_num"], f["value"])
         cite = f["citation"]
         if cite["document"] is None:
             source = "by hand"

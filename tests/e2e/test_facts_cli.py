@@ -54,6 +54,7 @@ def test_facts_of_a_profile_with_citations(env: dict[str, str], tmp_path: Path) 
     table = kinchart("facts", "--profile", "grandpa", "--kind", "lab", env=env)
     assert table.returncode == 0
     assert "Creatinine" in table.stdout and "extracted" in table.stdout
+    assert "0.995" in table.stdout and "0.99546" not in table.stdout  # printed precision kept
     assert f"#{docs['labs.pdf']} p.1" in table.stdout
 
     # As a user: only profiles they have a role on.

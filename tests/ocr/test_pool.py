@@ -62,6 +62,16 @@ def _gone(pid: int) -> bool:
         return True
 
 
+def _dies(pid: int, seconds: float = 10) -> bool:
+    """Whether `pid` ends within `seconds`: kill() returns before the kernel ends a process."""
+    deadline = time.monotonic() + seconds
+    while not _gone(pid):
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.02)
+    return True
+
+
 def _wait_for(path: Path, seconds: float = 60) -> str:
     deadline = time.monotonic() + seconds
     while not path.exists() or not path.read_text():
@@ -87,8 +97,8 @@ def test_hung_job_times_out_and_the_pool_keeps_serving(tmp_path: Path, pool_of: 
     assert (err.value.code, err.value.permanent) == ("timeout", False)
     assert "longer than 3 seconds" in err.value.user_message
     # The child and the "Tesseract" it started are both gone.
-    assert _gone(int((tmp_path / "hang" / "pid").read_text()))
-    assert _gone(int((tmp_path / "hang" / "grandchild").read_text()))
+    assert _dies(int((tmp_path / "hang" / "pid").read_text()))
+    assert _dies(int((tmp_path / "hang" / "grandchild").read_text()))
     after = pool.read(_source(tmp_path, "after.pdf"), tmp_path / "after")
     assert after.warnings[0].startswith("read after.pdf")
 
@@ -108,7 +118,7 @@ def test_killed_child_is_a_crash_and_the_slot_recovers(tmp_path: Path, pool_of: 
     grandchild = int(_wait_for(tmp_path / "victim" / "grandchild"))
     os.kill(int(_wait_for(tmp_path / "victim" / "pid")), signal.SIGKILL)
     reader.join(timeout=30)
-    assert _gone(grandchild), "the crashed child's Tesseract was left running"
+    assert _dies(grandchild), "the crashed child's Tesseract was left running"
     [err] = outcome
     assert isinstance(err, ReadError)
     assert (err.code, err.permanent) == ("crashed", False)
@@ -174,10 +184,7 @@ def test_at_most_size_reads_run_at_once(tmp_path: Path, pool_of: Callable) -> No
 def test_idle_children_exit_and_come_back(tmp_path: Path, pool_of: Callable) -> None:
     pool = pool_of(1, idle_exit_s=1)
     pid = _child_pid(pool.read(_source(tmp_path, "a.pdf"), tmp_path / "a"))
-    deadline = time.monotonic() + 10
-    while not _gone(pid):
-        assert time.monotonic() < deadline, "idle child did not exit"
-        time.sleep(0.1)
+    assert _dies(pid), "idle child did not exit"
     again = pool.read(_source(tmp_path, "b.pdf"), tmp_path / "b")
     assert _child_pid(again) != pid
 
@@ -185,10 +192,7 @@ def test_idle_children_exit_and_come_back(tmp_path: Path, pool_of: Callable) -> 
 def test_idle_children_are_reaped(tmp_path: Path, pool_of: Callable) -> None:
     pool = pool_of(1, idle_exit_s=1)
     pid = _child_pid(pool.read(_source(tmp_path, "a.pdf"), tmp_path / "a"))
-    deadline = time.monotonic() + 10
-    while not _gone(pid):
-        assert time.monotonic() < deadline, "idle child did not exit"
-        time.sleep(0.1)
+    assert _dies(pid), "idle child did not exit"
     assert psutil.Process(pid).status() == psutil.STATUS_ZOMBIE  # exited, not yet collected
     assert pool.reap() == 1
     assert not psutil.pid_exists(pid)

@@ -13,6 +13,7 @@ the pipeline turns the page afterwards with /Rotate.
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass, replace
 from functools import cache
@@ -27,7 +28,7 @@ from ocrmypdf.hocrtransform import HocrParser
 from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 from PIL import Image
 
-from ocr import raster
+from ocr import raster, tess
 from ocr.geometry import Turn, map_tree
 from ocr.layout import DESKEW_MIN_DEGREES, measure
 
@@ -36,6 +37,7 @@ OSD_MIN_CONFIDENCE = 1.5  # low, because a turn is only kept if it reads better
 BETTER_BY = 1.3
 _MIN_INK = 0.002
 
+log = logging.getLogger(__name__)
 _outcomes: dict[str, dict[int, PageOutcome]] = {}
 _lock = threading.Lock()
 
@@ -199,13 +201,7 @@ def _recognise(
         skew = 0.0
     else:
         work = _gray(work).rotate(-skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
-    source = input_file
-    if work is not image:
-        # Uncompressed: the file lives only until Tesseract has read it, and writing a
-        # BMP takes ~1 ms where even a fast PNG takes ~40 ms.
-        source = input_file.with_name(f"{input_file.stem}_q{quarter}.bmp")
-        work.save(source, dpi=(dpi, dpi))
-    tree, text = _tesseract(source, options, work.size, dpi)
+    tree, text = _tesseract(work, input_file, options, dpi)
     tree = map_tree(tree, Turn(quarter, -skew, image.width, image.height))
     words = [w for w in tree.iter_by_class(OcrClass.WORD) if w.text.strip()]
     confidences = [w.confidence if w.confidence is not None else 0.5 for w in words]
@@ -215,20 +211,28 @@ def _recognise(
 
 
 def _tesseract(
-    source: Path, options: Any, size: tuple[int, int], dpi: float
+    image: Image.Image, input_file: Path, options: Any, dpi: float
 ) -> tuple[OcrElement, str]:
-    hocr = source.with_name(f"{source.stem}_kc.hocr")
-    text_file = source.with_name(f"{source.stem}_kc.txt")
-    TesseractOcrEngine.generate_hocr(source, hocr, text_file, options)
-    text = text_file.read_text(encoding="utf-8") if text_file.exists() else ""
-    if not hocr.exists() or hocr.stat().st_size == 0:
-        # Tesseract timed out or found an empty page: an empty page keeps OCRmyPDF going.
-        empty = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, *size))
+    """Tesseract's reading of `image` (in memory; see ocr/tess.py) as a tree and plain text."""
+    try:
+        found = tess.recognise(
+            image,
+            dpi,
+            list(options.languages),
+            options.tesseract.pagesegmode if options.tesseract.pagesegmode is not None else 3,
+            options.tesseract.timeout,
+        )
+    except tess.TesseractTimeout:
+        # As OCRmyPDF does when the command times out: the page goes on without text.
+        log.warning("%s: Tesseract timed out; the page goes on without text", input_file.name)
+        empty = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, *image.size))
         return replace(empty, dpi=dpi), ""
+    hocr = input_file.with_name(f"{input_file.stem}_kc.hocr")
+    hocr.write_text(found.hocr, encoding="utf-8")
     tree = HocrParser(hocr).parse()
     if tree.dpi is None:
         tree = replace(tree, dpi=dpi)
-    return tree, "" if text.strip() == "[skipped page]" else text
+    return tree, found.text
 
 
 def _gray(image: Image.Image) -> Image.Image:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+import logging
 import sqlite3
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -24,6 +25,8 @@ from server import piccolo_conf
 from server.settings import Settings, SettingsError
 from server.tables import TABLES
 
+log = logging.getLogger(__name__)
+
 
 class DatabaseError(Exception):
     """The database could not be opened or migrated."""
@@ -34,10 +37,15 @@ class DatabaseError(Exception):
 
 
 def make_engine(url: str) -> Engine:
-    """An engine for a `sqlite:///path` or `postgresql://` URL."""
+    """An engine for a `sqlite:///path` or `postgresql://` URL.
+
+    As everywhere else (SQLAlchemy, Django's dj-database-url): what follows `sqlite:///` is the
+    path, so `sqlite:///data/k.sqlite3` is relative to the working folder and
+    `sqlite:////var/lib/k.sqlite3` is absolute.
+    """
     parsed = urlparse(url)
     if parsed.scheme == "sqlite":
-        path = Path(unquote(parsed.path if not parsed.netloc else parsed.netloc + parsed.path))
+        path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         # A long busy timeout: the server, `kinchart ingest` and workers share one file.
         return PooledSQLiteEngine(path=str(path), timeout=60)
@@ -55,6 +63,18 @@ def make_engine(url: str) -> Engine:
     )
 
 
+def sqlite_path(url: str) -> Path:
+    """The file a `sqlite://` URL names (see `make_engine`)."""
+    rest = url.split(":", 1)[1].split("?", 1)[0]
+    if rest.startswith("///"):
+        rest = rest[3:]
+    elif rest.startswith("//"):  # sqlite://file.db, a form some tools write
+        rest = rest[2:]
+    if not rest:
+        raise SettingsError("KINCHART_DATABASE_URL names no SQLite file (sqlite:///path)")
+    return Path(unquote(rest))
+
+
 def bind(engine: Engine) -> None:
     """Point Piccolo (our tables, its migration table and its config) at one engine."""
     piccolo_conf.DB = engine
@@ -68,12 +88,28 @@ async def connect(settings: Settings, *, migrate: bool = True) -> Engine:
     engine = make_engine(settings.effective_database_url)
     bind(engine)
     if isinstance(engine, SQLiteEngine):
+        _warn_if_misplaced(settings, Path(engine.path))
         _prepare_sqlite(Path(engine.path))
     elif isinstance(engine, PostgresEngine):
         await _start_pool(engine)
     if migrate:
         await apply_migrations()
     return engine
+
+
+def _warn_if_misplaced(settings: Settings, path: Path, root: Path = Path("/")) -> None:
+    """Versions before 2026-11-21 read a relative default path as absolute (./data -> /data)."""
+    if settings.database_url or path.is_absolute() or path.exists():
+        return
+    old = root / path
+    if old.exists():
+        log.warning(
+            "A database from an earlier Kinchart was left at %s, outside the data folder. "
+            "Kinchart now uses %s: stop the server and move the file (with any -wal and -shm "
+            "files beside it) there to keep its users, profiles and documents.",
+            old,
+            path.resolve(),
+        )
 
 
 async def close(engine: Engine) -> None:

@@ -44,7 +44,8 @@ class Settings:
     )
     database_url: str = _setting(
         "",
-        "Database URL: `sqlite:///path` or `postgresql://user:pass@host:port/db`.",
+        "Database URL: `sqlite:///relative/path`, `sqlite:////absolute/path` or "
+        "`postgresql://user:pass@host:port/db`.",
         secret=True,
         shown_default="SQLite file `<data dir>/kinchart.sqlite3`",
     )

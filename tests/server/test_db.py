@@ -13,7 +13,8 @@ import pytest
 from piccolo.engine.sqlite import TransactionType
 from piccolo.querystring import QueryString
 
-from server.db import READERS, PooledSQLiteEngine, make_engine
+from server.db import READERS, PooledSQLiteEngine, SettingsError, make_engine, sqlite_path
+from server.settings import load_settings
 
 # The SQLite engine itself, whatever KINCHART_TEST_DB says: run once, in the SQLite pass.
 pytestmark = pytest.mark.nodb
@@ -132,3 +133,59 @@ def test_reads_are_told_from_writes_without_compiling(engine: PooledSQLiteEngine
     finally:
         if before is not None:
             db.bind(before)
+
+
+@pytest.mark.parametrize(
+    ("url", "path"),
+    [
+        ("sqlite:///data/kinchart.sqlite3", "data/kinchart.sqlite3"),  # relative
+        ("sqlite:////var/lib/kinchart/k.sqlite3", "/var/lib/kinchart/k.sqlite3"),  # absolute
+        ("sqlite:///my%20data/k.sqlite3", "my data/k.sqlite3"),
+        ("sqlite://k.sqlite3", "k.sqlite3"),
+    ],
+)
+def test_sqlite_urls_name_the_path_after_three_slashes(url: str, path: str) -> None:
+    assert sqlite_path(url) == Path(path)
+
+
+def test_the_default_database_is_inside_the_data_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The README's first command runs with KINCHART_DATA_DIR=./data: the database must land in
+    # ./data, not in /data (a relative path read as absolute).
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(environ={}, env_file=None)
+    engine = make_engine(settings.effective_database_url)
+    assert isinstance(engine, PooledSQLiteEngine)
+    assert Path(engine.path).resolve() == (tmp_path / "data" / "kinchart.sqlite3").resolve()
+    assert (tmp_path / "data").is_dir()
+
+
+def test_an_empty_sqlite_url_is_refused() -> None:
+    with pytest.raises(SettingsError, match="names no SQLite file"):
+        make_engine("sqlite:///")
+
+
+def test_a_database_left_outside_the_data_folder_is_pointed_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from server.db import _warn_if_misplaced
+
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(environ={}, env_file=None)
+    path = sqlite_path(settings.effective_database_url)
+    root = tmp_path / "root"
+    _warn_if_misplaced(settings, path, root)
+    assert not caplog.records  # nothing left behind: nothing to say
+    (root / path).parent.mkdir(parents=True)
+    (root / path).write_bytes(b"")
+    _warn_if_misplaced(settings, path, root)
+    [record] = caplog.records
+    assert str(root / path) in record.getMessage()
+    assert str((tmp_path / path).resolve()) in record.getMessage()
+    # Once the database is where it belongs, the old file is not mentioned again.
+    caplog.clear()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"")
+    _warn_if_misplaced(settings, path, root)
+    assert not caplog.records

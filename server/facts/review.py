@@ -70,6 +70,11 @@ async def _act(request: Request, action: Any) -> Response:
         fact = await action(caller, _fact_id(request), request, str(form.get("key", "") or ""))
     except FactGone as exc:
         raise HTTPException(409, exc.user_message) from None
+    return await _done(request, form, fact)
+
+
+async def _done(request: Request, form: Any, fact: dict[str, Any]) -> Response:
+    """After a change: the fact's new row for htmx, else back to where the form came from."""
     if is_htmx(request):
         return await _row(request, fact)
     return RedirectResponse(await _back(form, fact), status_code=303)
@@ -92,9 +97,7 @@ async def correct(request: Request) -> Response:
         return await _edit(request, fact, values, exc, str(form.get("back", "")))
     except FactGone as exc:
         raise HTTPException(409, exc.user_message) from None
-    if is_htmx(request):
-        return await _row(request, fact)
-    return RedirectResponse(await _back(form, fact), status_code=303)
+    return await _done(request, form, fact)
 
 
 async def new_form(request: Request) -> Response:

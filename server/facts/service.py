@@ -101,12 +101,12 @@ async def review(caller: Caller, slug: str, *, everything: bool, page: int) -> d
     doc_rows = await Fact.select(Fact.document).where(scope).distinct()
     doc_ids = sorted((r["document"] for r in doc_rows), reverse=True)
     shown = doc_ids[(page - 1) * REVIEW_DOCS_PER_PAGE : page * REVIEW_DOCS_PER_PAGE]
-    facts = []
+    facts: list[dict[str, Any]] = []
+    docs: list[dict[str, Any]] = []
+    sizes = {}
     if shown:
         query = Fact.select().where(scope & Fact.document.is_in(shown))
         facts = list(await query.order_by(Fact.seq).output(load_json=True))
-    docs = []
-    if shown:
         docs = list(
             await Document.select(
                 Document.id,
@@ -119,8 +119,6 @@ async def review(caller: Caller, slug: str, *, everything: bool, page: int) -> d
                 Document.created_at,
             ).where(Document.id.is_in(shown))
         )
-    sizes = {}
-    if shown:
         for p in await Page.select(Page.document, Page.number, Page.width_pt, Page.height_pt).where(
             Page.document.is_in(shown)
         ):

@@ -84,7 +84,7 @@ serve)
     ;;
 test)
     export KINCHART_DEV=1
-    setup postgresql chromium fonts-dejavu-core
+    setup postgresql chromium fonts-dejavu-core fonts-liberation
     start_postgres
     shift
     say "lint: ruff and mypy"

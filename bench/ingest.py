@@ -24,8 +24,8 @@ import psutil
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.make_docs import digital_pdf, page_image  # noqa: E402
-from tests.procs import Server  # noqa: E402
+from tests.fixtures.make_docs import digital_pdf, page_image  # noqa: E402
+from tests.fixtures.procs import Server  # noqa: E402
 
 IDLE_EXIT_S = 60
 

@@ -25,9 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server.app import create_app  # noqa: E402
+from server.db.tables import Document, Page  # noqa: E402
 from server.settings import load_settings  # noqa: E402
-from server.tables import Document, Page  # noqa: E402
-from tests.server.people import PASSWORD, make_household  # noqa: E402
+from tests.fixtures.people import PASSWORD, make_household  # noqa: E402
 
 WORDS = [
     "glucose",

@@ -34,15 +34,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.search_corpus import CONDITIONS, DRUGS, LABS, generate  # noqa: E402
+from server.db.tables import Document, Grant, Profile, User  # noqa: E402
 from server.facts import FACTS_VERSION  # noqa: E402
-from server.search import sync  # noqa: E402
+from server.runtime import running  # noqa: E402
+from server.search import projection as sync  # noqa: E402
+from server.search.backends.tantivy import TantivyBackend  # noqa: E402
 from server.search.contract import SearchDoc  # noqa: E402
-from server.search.tantivy_backend import TantivyBackend  # noqa: E402
-from server.services import running  # noqa: E402
 from server.settings import load_settings  # noqa: E402
-from server.tables import Document, Grant, Profile, User  # noqa: E402
-from tests.procs import free_port  # noqa: E402
-from tests.server.people import PASSWORD, password_hash  # noqa: E402
+from tests.fixtures.people import PASSWORD, password_hash  # noqa: E402
+from tests.fixtures.procs import free_port  # noqa: E402
 
 PROFILES = 6
 UPDATED = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)

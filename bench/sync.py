@@ -29,14 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 from webdav4.client import Client  # noqa: E402
 
-from server.services import running  # noqa: E402
+from server.db.tables import Document  # noqa: E402
+from server.runtime import running  # noqa: E402
 from server.settings import load_settings  # noqa: E402
-from server.sources import NewSource, add_source  # noqa: E402
-from server.sync_runner import SourceRunner  # noqa: E402
-from server.tables import Document  # noqa: E402
-from server.vault import Vault  # noqa: E402
-from tests.procs import free_port  # noqa: E402
-from tests.sync.davserver import MOUNT, PASSWORD, USER  # noqa: E402
+from server.sources.config import NewSource, add_source  # noqa: E402
+from server.sources.runner import SourceRunner  # noqa: E402
+from server.sources.vault import Vault  # noqa: E402
+from tests.fixtures.davserver import MOUNT, PASSWORD, USER  # noqa: E402
+from tests.fixtures.procs import free_port  # noqa: E402
 
 
 def make_share(folder: Path, n: int, min_kb: int, max_kb: int) -> int:
@@ -90,7 +90,7 @@ def one_round(work: Path, args: argparse.Namespace, kinchart_first: bool) -> tup
     # The WebDAV server runs in a process of its own, as a NAS or cloud would.
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "tests.sync.davserver", str(share), str(port)],
+        [sys.executable, "-m", "tests.fixtures.davserver", str(share), str(port)],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,

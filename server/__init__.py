@@ -3,4 +3,4 @@
 import os
 
 # Piccolo finds its configuration through this variable; ours lives inside the package.
-os.environ["PICCOLO_CONF"] = "server.piccolo_conf"
+os.environ["PICCOLO_CONF"] = "server.db.piccolo_conf"

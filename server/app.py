@@ -13,18 +13,20 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server import accounts, admin, api, api_tokens, documents, profiles, sources_web
-from server.access import AccessDenied, visible_profiles
+from server.access.policy import AccessDenied
+from server.access.scope import visible_profiles
+from server.db.tables import Profile
 from server.facts import persist as facts_persist
-from server.facts import review as facts_review
-from server.health import routes as health_routes
-from server.search import routes as search_routes
-from server.search import sync as search_sync
-from server.security import SecurityMiddleware
-from server.services import open_services
+from server.runtime import open_services
+from server.search import projection as search_sync
 from server.settings import Settings
-from server.tables import Profile
-from server.web import (
+from server.web import accounts, admin, api, documents, profiles
+from server.web import facts as facts_review
+from server.web import health as health_routes
+from server.web import search as search_routes
+from server.web import sources as sources_web
+from server.web import tokens as api_tokens
+from server.web._common import (
     STATIC_DIR,
     LoginRequired,
     access_denied,
@@ -33,6 +35,7 @@ from server.web import (
     login_required,
     server_error,
 )
+from server.web._security import SecurityMiddleware
 
 
 async def home(request: Request) -> Response:

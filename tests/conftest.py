@@ -94,7 +94,7 @@ def env(settings: Settings) -> dict[str, str]:
 
 @pytest.fixture
 async def services(settings: Settings) -> AsyncIterator[object]:
-    from server.services import running
+    from server.runtime import running
 
     async with running(settings) as s:
         yield s

@@ -15,8 +15,8 @@ from typing import Any
 
 from ocr.facts import catalogue, units
 from ocr.facts.values import parse_value
+from server.db.tables import FACT_KINDS
 from server.facts.records import EARLIEST, clip
-from server.tables import FACT_KINDS
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "lab": ("name", "value", "unit", "flag", "date", "code"),

@@ -21,13 +21,13 @@ from typing import Any
 from piccolo.engine.base import Engine
 
 from ocr.facts.model import DocumentFacts
-from server.db import write_transaction
+from server.db.engine import write_transaction
+from server.db.tables import EXTRACTED, READY, Document, Fact, Page
 from server.facts import FACTS_VERSION
 from server.facts.reading import CCDA_MIME, facts_of, stored_pages
 from server.facts.records import document_values, from_document
-from server.search import sync as search_sync
+from server.search import projection as search_sync
 from server.store import Store
-from server.tables import EXTRACTED, READY, Document, Fact, Page
 
 log = logging.getLogger(__name__)
 _INSERT_BATCH = 40  # rows per INSERT: SQLite limits the number of bound values

@@ -27,7 +27,7 @@ from ocr.facts.model import (
     Medication,
 )
 
-# Column widths of server.tables.Fact and Document (PostgreSQL enforces them).
+# Column widths of server.db.tables.Fact and Document (PostgreSQL enforces them).
 WIDTHS = {
     "name": 255,
     "analyte": 64,

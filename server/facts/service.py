@@ -1,4 +1,4 @@
-"""Reading and changing facts as a person: every call goes through `server.access`.
+"""Reading and changing facts as a person: every call goes through `server.access.scope`.
 
 Viewers read; caregivers and owners confirm, correct, reject and enter facts; nobody without
 a role on the profile learns that a fact exists (admins included). Every change is recorded
@@ -13,10 +13,10 @@ from typing import Any
 
 from starlette.requests import Request
 
-from server import audit
-from server.access import AccessDenied, Caller, profile_for
-from server.facts import fields as F
-from server.tables import (
+from server.access import audit
+from server.access.policy import AccessDenied, Caller
+from server.access.scope import profile_for
+from server.db.tables import (
     CONFIRMED,
     CORRECTED,
     EXTRACTED,
@@ -26,6 +26,7 @@ from server.tables import (
     Fact,
     Page,
 )
+from server.facts import fields as F
 
 REVIEW_DOCS_PER_PAGE = 10
 _COLUMNS = (*Fact.all_columns(), Fact.document.profile.as_alias("doc_profile"))

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from server.access import AccessDenied
-from server.tables import Fact, Page
+from server.access.policy import AccessDenied
+from server.db.tables import Fact, Page
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from datetime import date, datetime
 from typing import Any
 
 from ocr.facts.units import same
-from server import numbers
-from server.tables import REJECTED, Document, Fact
+from server.db.tables import REJECTED, Document, Fact
+from server.facts import numbers
 
 _COLUMNS = (
     Fact.id,

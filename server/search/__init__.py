@@ -19,10 +19,10 @@ from server.settings import Settings
 def open_backend(settings: Settings) -> SearchBackend:
     """Meilisearch when KINCHART_MEILI_URL is set, else the Tantivy index in the data folder."""
     if settings.meili_url:
-        from server.search.meili_backend import MeiliBackend
+        from server.search.backends.meili import MeiliBackend
 
         return MeiliBackend(settings.meili_url, settings.meili_key)
-    from server.search.tantivy_backend import TantivyBackend
+    from server.search.backends.tantivy import TantivyBackend
 
     return TantivyBackend(settings.data_dir / "search")
 

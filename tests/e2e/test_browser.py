@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from tests.conftest import ARTIFACTS
-from tests.make_docs import digital_pdf, scanned_png
-from tests.procs import Server
+from tests.fixtures.make_docs import digital_pdf, scanned_png
+from tests.fixtures.procs import Server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = ARTIFACTS / "screenshots"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pikepdf
 
 from server.settings import Settings
-from tests.make_docs import digital_pdf, scanned_pdf, scanned_png
-from tests.procs import kinchart, kinchart_json
+from tests.fixtures.make_docs import digital_pdf, scanned_pdf, scanned_png
+from tests.fixtures.procs import kinchart, kinchart_json
 
 
 def test_ingest_reads_files_and_reports_failures(

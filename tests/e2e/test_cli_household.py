@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from tests.make_docs import digital_pdf
-from tests.procs import KINCHART, kinchart, kinchart_json
+from tests.fixtures.make_docs import digital_pdf
+from tests.fixtures.procs import KINCHART, kinchart, kinchart_json
 
 
 def _with_stdin(

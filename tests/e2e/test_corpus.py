@@ -11,7 +11,7 @@ import pytest
 
 from server.settings import Settings
 from tests.conftest import CORPUS
-from tests.procs import kinchart, kinchart_json
+from tests.fixtures.procs import kinchart, kinchart_json
 
 SCANS = CORPUS / "scans"
 pytestmark = [

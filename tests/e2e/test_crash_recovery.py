@@ -7,8 +7,8 @@ import shutil
 from pathlib import Path
 
 from server.settings import Settings
-from tests.make_docs import digital_pdf, scanned_pdf, scanned_png
-from tests.procs import Server, kinchart_json, wait_for
+from tests.fixtures.make_docs import digital_pdf, scanned_pdf, scanned_png
+from tests.fixtures.procs import Server, kinchart_json, wait_for
 
 
 def _batch(folder: Path) -> dict[str, bytes]:

@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 from tests.conftest import CORPUS
+from tests.fixtures.facts import COLLECTED, report
+from tests.fixtures.procs import add_user, kinchart, kinchart_json
 from tests.ocr.facts.lab_pages import columns, digital_pdf
-from tests.procs import add_user, kinchart, kinchart_json
-from tests.server.facts_fixtures import COLLECTED, report
 
 CCD = CORPUS / "ccda" / "hl7_examples__Documents__CCD__CCD_1__CCD.XML"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_browser import PASSWORD, _login, _shot, browser  # noqa: F401 (fixture)
+from tests.fixtures.facts import report
+from tests.fixtures.procs import Server, add_user, kinchart
 from tests.ocr.facts.lab_pages import columns, digital_pdf
-from tests.procs import Server, add_user, kinchart
-from tests.server.facts_fixtures import report
 
 
 def _setup(env: dict[str, str], tmp_path: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.e2e.test_browser import PASSWORD, SHOTS, _login, _shot, browser  # noqa: F401 (fixture)
+from tests.fixtures.procs import Server, add_user, kinchart
 from tests.ocr.facts.lab_pages import (
     PAGE_IN,
     SIZE,
@@ -22,7 +23,6 @@ from tests.ocr.facts.lab_pages import (
     scanned_pdf,
     width_in,
 )
-from tests.procs import Server, add_user, kinchart
 
 REPORTS = [  # (collected, glucose, flag)
     (date(2021, 4, 12), "92", ""),

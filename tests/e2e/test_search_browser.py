@@ -8,8 +8,8 @@ from pathlib import Path
 from playwright.sync_api import Browser, expect
 
 from tests.e2e.test_browser import PASSWORD, _login, _shot, browser  # noqa: F401 (fixture)
-from tests.make_docs import digital_pdf
-from tests.procs import Server, add_user, kinchart
+from tests.fixtures.make_docs import digital_pdf
+from tests.fixtures.procs import Server, add_user, kinchart
 
 
 def _setup(env: dict[str, str], tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from ocrmypdf.models.ocr_element import OcrClass
 from PIL import Image
 
 from ocr import tess
-from tests.make_docs import page_image
+from tests.fixtures.make_docs import page_image
 
 LINES = [
     "ACME CLINICAL LABORATORIES",

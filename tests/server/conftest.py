@@ -7,9 +7,9 @@ import pytest
 from starlette.applications import Starlette
 
 from server.app import create_app
-from server.services import Services
+from server.runtime import Services
 from server.settings import Settings
-from tests.server.people import Household, make_household
+from tests.fixtures.people import Household, make_household
 
 
 @pytest.fixture

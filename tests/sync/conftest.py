@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from server.services import Services
-from server.sources import NewSource, add_source
-from server.sync_runner import SourceRunner
-from server.vault import Vault
+from server.runtime import Services
+from server.sources.config import NewSource, add_source
+from server.sources.runner import SourceRunner
+from server.sources.vault import Vault
 from sync.pull import Report
-from tests.sync.davserver import PASSWORD, USER, DavServer
+from tests.fixtures.davserver import PASSWORD, USER, DavServer
 
 SETTLE = 0.2
 

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from server.services import Services, running
+from server.db.tables import Arrival, Document
+from server.runtime import Services, running
 from server.settings import Settings
-from server.tables import Arrival, Document
 
 
 async def _until(cond: Callable[[], object], timeout: float = 10.0) -> None:

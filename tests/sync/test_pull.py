@@ -10,15 +10,15 @@ from typing import Any
 
 import pytest
 
-from server.intake import IntakeResult, Stored
-from server.services import Services
-from server.sources import Ledger, NewSource, add_source, share_for
-from server.sync_runner import IntakeReceiver
-from server.tables import Arrival, Document, SyncSource
-from server.vault import Vault
+from server.db.tables import Arrival, Document, SyncSource
+from server.documents.intake import IntakeResult, Stored
+from server.runtime import Services
+from server.sources.config import Ledger, NewSource, add_source, share_for
+from server.sources.runner import IntakeReceiver
+from server.sources.vault import Vault
 from sync.pull import Puller
 from sync.webdav import After, RemoteEntry, Share
-from tests.sync.davserver import PASSWORD, USER, DavServer
+from tests.fixtures.davserver import PASSWORD, USER, DavServer
 
 
 async def _share(services: Services, dav: DavServer) -> tuple[dict[str, Any], Share]:

@@ -13,11 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from server.services import Services
-from server.sync_runner import SourceRunner
-from server.tables import Arrival, Document, Profile, RemoteFile, SyncSource
+from server.db.tables import Arrival, Document, Profile, RemoteFile, SyncSource
+from server.runtime import Services
+from server.sources.runner import SourceRunner
+from tests.fixtures.davserver import PASSWORD, USER, DavServer
 from tests.sync.conftest import SETTLE, AddSource, settle_and_run
-from tests.sync.davserver import PASSWORD, USER, DavServer
 
 
 def _names(rows: list[dict[str, object]]) -> list[str]:

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from server.services import Services, running
-from server.sources import NewSource, SourceError, check_source, version_key
-from server.sync_runner import SourceRunner
-from server.tables import Document, RemoteFile
-from tests.procs import KINCHART, kinchart, kinchart_json
+from server.db.tables import Document, RemoteFile
+from server.runtime import Services, running
+from server.sources.config import NewSource, SourceError, check_source, version_key
+from server.sources.runner import SourceRunner
+from tests.fixtures.davserver import PASSWORD, USER, DavServer
+from tests.fixtures.procs import KINCHART, kinchart, kinchart_json
 from tests.sync.conftest import SETTLE, AddSource, settle_and_run
-from tests.sync.davserver import PASSWORD, USER, DavServer
 
 
 async def test_keep_leaves_the_file_and_never_takes_it_again(
@@ -119,8 +119,8 @@ async def test_serve_runs_sources_on_their_own_and_run_now_wakes_them(
     fast = dataclasses.replace(settings, sync_settle_seconds=SETTLE)  # type: ignore[type-var]
     (share / "first.pdf").write_bytes(b"%PDF-1.4 first")
     async with running(fast) as services:
-        from server.sources import add_source
-        from server.vault import Vault
+        from server.sources.config import add_source
+        from server.sources.vault import Vault
 
         row = await add_source(
             NewSource(dav.url, USER, PASSWORD, interval_seconds=3600), Vault(fast.data_dir)
@@ -184,8 +184,8 @@ async def test_a_file_the_intake_refuses_stays_on_the_server_and_is_not_fetched_
     small = dataclasses.replace(settings, max_file_mb=1)  # type: ignore[type-var]
     (share / "huge.pdf").write_bytes(b"%PDF-1.4\n" + b"0" * (2 * 1024 * 1024))
     async with running(small) as services:
-        from server.sources import add_source
-        from server.vault import Vault
+        from server.sources.config import add_source
+        from server.sources.vault import Vault
 
         vault = Vault(small.data_dir)
         row = await add_source(NewSource(dav.url, USER, PASSWORD), vault)
@@ -206,11 +206,11 @@ async def test_a_file_the_intake_refuses_stays_on_the_server_and_is_not_fetched_
 async def test_a_file_replaced_on_the_server_after_download_is_not_deleted(
     services: Services, dav: DavServer, share: Path
 ) -> None:
-    from server.intake import IntakeResult, Stored
-    from server.sources import Ledger, add_source, share_for
-    from server.sync_runner import IntakeReceiver
-    from server.tables import SyncSource
-    from server.vault import Vault
+    from server.db.tables import SyncSource
+    from server.documents.intake import IntakeResult, Stored
+    from server.sources.config import Ledger, add_source, share_for
+    from server.sources.runner import IntakeReceiver
+    from server.sources.vault import Vault
     from sync.pull import Puller
     from sync.webdav import After
 

@@ -1,0 +1,95 @@
+"""The audit log: one function records; owners read their profiles' events, admins accounts'."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+
+from server.access.policy import Caller
+from server.db.tables import AuditEvent
+
+# Events about accounts (admins see these); the rest concern a profile's records (owners).
+ACCOUNT_EVENTS = (
+    "login",
+    "login_failed",
+    "login_blocked",
+    "logout",
+    "logout_all",
+    "password_changed",
+    "password_reset",
+    "user_added",
+    "user_disabled",
+    "user_enabled",
+    "admin_created",
+)
+
+
+def client_ip(request: Request | None) -> str:
+    if request is None:
+        return "cli"
+    ip = request.scope.get("kinchart.client_ip")
+    if ip:
+        return str(ip)
+    return request.client.host if request.client else ""
+
+
+async def record(
+    kind: str,
+    *,
+    caller: Caller | None = None,
+    request: Request | None = None,
+    actor_name: str = "",
+    profile: int | None = None,
+    document: int | None = None,
+    subject: str = "",
+    **detail: Any,
+) -> None:
+    await AuditEvent.insert(
+        AuditEvent(
+            kind=kind,
+            actor=caller.user_id if caller else None,
+            actor_name=(caller.username if caller else actor_name)[:64],
+            profile=profile,
+            document=document,
+            subject=subject[:64],
+            ip=client_ip(request)[:64],
+            detail=detail,
+        )
+    )
+
+
+async def profile_events(profile_id: int, limit: int = 200) -> list[dict[str, Any]]:
+    rows = (
+        await AuditEvent.select(
+            AuditEvent.at,
+            AuditEvent.kind,
+            AuditEvent.actor_name,
+            AuditEvent.document,
+            AuditEvent.subject,
+            AuditEvent.detail,
+        )
+        .where(AuditEvent.profile == profile_id)
+        .order_by(AuditEvent.id, ascending=False)
+        .limit(limit)
+        .output(load_json=True)
+    )
+    return list(rows)
+
+
+async def account_events(limit: int = 300) -> list[dict[str, Any]]:
+    rows = (
+        await AuditEvent.select(
+            AuditEvent.at,
+            AuditEvent.kind,
+            AuditEvent.actor_name,
+            AuditEvent.subject,
+            AuditEvent.ip,
+            AuditEvent.detail,
+        )
+        .where(AuditEvent.kind.is_in(list(ACCOUNT_EVENTS)))
+        .order_by(AuditEvent.id, ascending=False)
+        .limit(limit)
+        .output(load_json=True)
+    )
+    return list(rows)

@@ -1,0 +1,58 @@
+"""The rules: roles, what each action needs, and the caller (DESIGN.md, Access model)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from server.db.tables import CAREGIVER, OWNER, ROLES, VIEWER
+
+__all__ = ["CAREGIVER", "NEEDS", "OWNER", "RANK", "ROLES", "VIEWER", "AccessDenied", "Caller"]
+
+RANK = {VIEWER: 1, CAREGIVER: 2, OWNER: 3}
+# The least role each action needs on a profile.
+NEEDS = {
+    "view": VIEWER,
+    "download": VIEWER,
+    "upload": CAREGIVER,
+    "edit": CAREGIVER,
+    "share": CAREGIVER,
+    "audit": OWNER,
+    "grant": OWNER,
+    "delete": OWNER,
+    "manage": OWNER,
+}
+
+
+class AccessDenied(Exception):
+    """The caller may not do this; `status` is 404 when even existence must not show."""
+
+    def __init__(self, user_message: str = "Not found.", status: int = 404) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A logged-in user and their roles, by profile id."""
+
+    user_id: int
+    username: str
+    display_name: str = ""
+    is_admin: bool = False
+    roles: Mapping[int, str] = field(default_factory=dict)
+
+    @property
+    def visible(self) -> frozenset[int]:
+        return frozenset(self.roles)
+
+    def may(self, action: str, profile_id: int | None) -> bool:
+        if profile_id is None:
+            # Unrouted documents: only admins see them, to triage them.
+            return self.is_admin and action in ("view", "download", "triage")
+        role = self.roles.get(profile_id)
+        return role is not None and RANK[role] >= RANK[NEEDS[action]]
+
+    def role(self, profile_id: int) -> str | None:
+        return self.roles.get(profile_id)

@@ -1,0 +1,46 @@
+"""Filing documents under profiles: inbox folder, then printed name and birth date, else triage."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ocr.identity import find_patient, matches, name_matches
+from server.db.tables import Profile
+from server.people.household import slugify
+
+
+@dataclass(frozen=True)
+class Routing:
+    """Where a document goes, and why."""
+
+    profile_id: int | None
+    suggestions: list[int] = field(default_factory=list)
+    reason: str = ""
+
+
+async def route(profile_hint: str | None, pages: Sequence[str]) -> Routing:
+    profiles = await Profile.select(
+        Profile.id, Profile.slug, Profile.display_name, Profile.date_of_birth
+    )
+    if profile_hint:
+        slug = slugify(profile_hint)
+        for p in profiles:
+            if p["slug"] == slug:
+                return Routing(p["id"], reason=f"inbox folder “{profile_hint}”")
+    identity = find_patient(pages)
+    if not identity.names and not identity.birth_dates:
+        return Routing(None, reason="no patient name or date of birth found")
+    sure = [p["id"] for p in profiles if matches(identity, p["display_name"], p["date_of_birth"])]
+    if len(sure) == 1:
+        shown = ", ".join(identity.names[:1] + tuple(str(d) for d in identity.birth_dates[:1]))
+        return Routing(sure[0], reason=f"patient printed on the document ({shown})")
+    if sure:
+        return Routing(None, sure, "several profiles match the printed name and date of birth")
+    maybe = [
+        p["id"]
+        for p in profiles
+        if any(name_matches(n, p["display_name"]) for n in identity.names)
+        or (p["date_of_birth"] is not None and p["date_of_birth"] in identity.birth_dates)
+    ]
+    return Routing(None, maybe, "the printed patient matches no profile exactly")

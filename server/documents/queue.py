@@ -1,0 +1,188 @@
+"""The durable work queue: document states with leases, in the database."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from piccolo.engine.base import Engine
+from piccolo.query.functions.aggregate import Count
+
+from server.db.engine import write_transaction
+from server.db.tables import FAILED, PROCESSING, QUEUED, READY, Document, Page
+
+
+async def claim(engine: Engine, owner: str, lease_seconds: float) -> dict[str, Any] | None:
+    """Claim the oldest due queued document for `owner`, or return None."""
+    while True:  # each lost race means another worker took that row: progress is guaranteed
+        now = time.time()
+        row = (
+            await Document.select(Document.id)
+            .where((Document.state == QUEUED) & (Document.not_before <= now))
+            .order_by(Document.id)
+            .first()
+        )
+        if row is None:
+            return None
+        # Only one claimer can move the row out of `queued`; losers try the next one.
+        won = (
+            await Document.update(
+                {
+                    Document.state: PROCESSING,
+                    Document.lease_owner: owner,
+                    Document.lease_expires: now + lease_seconds,
+                    Document.attempts: Document.attempts + 1,
+                }
+            )
+            .where((Document.id == row["id"]) & (Document.state == QUEUED))
+            .returning(*Document.all_columns())
+        )
+        if won:
+            return won[0]
+
+
+async def renew(doc_id: int, owner: str, lease_seconds: float) -> bool:
+    rows = (
+        await Document.update({Document.lease_expires: time.time() + lease_seconds})
+        .where(
+            (Document.id == doc_id)
+            & (Document.lease_owner == owner)
+            & (Document.state == PROCESSING)
+        )
+        .returning(Document.id)
+    )
+    return bool(rows)
+
+
+async def requeue_expired() -> int:
+    """Return documents whose worker stopped renewing its lease (killed, crashed) to the queue."""
+    rows = (
+        await Document.update({Document.state: QUEUED, Document.lease_owner: ""})
+        .where((Document.state == PROCESSING) & (Document.lease_expires < time.time()))
+        .returning(Document.id)
+    )
+    return len(rows)
+
+
+async def release_owned(owner: str) -> int:
+    """On a clean shutdown, hand this worker's documents straight back (no lease wait)."""
+    rows = (
+        await Document.update(
+            {
+                Document.state: QUEUED,
+                Document.lease_owner: "",
+                Document.attempts: Document.attempts - 1,
+            }
+        )
+        .where((Document.state == PROCESSING) & (Document.lease_owner == owner))
+        .returning(Document.id)
+    )
+    return len(rows)
+
+
+async def complete(
+    engine: Engine, doc_id: int, owner: str, values: dict[Any, Any], pages: list[Page]
+) -> bool:
+    """Store a reading and mark the document ready, if this worker still holds the lease."""
+    async with write_transaction(engine):
+        rows = (
+            await Document.update(
+                {
+                    **values,
+                    Document.state: READY,
+                    Document.lease_owner: "",
+                    Document.failure_code: "",
+                    Document.failure_reason: "",
+                    Document.updated_at: _now(),
+                }
+            )
+            .where(
+                (Document.id == doc_id)
+                & (Document.lease_owner == owner)
+                & (Document.state == PROCESSING)
+            )
+            .returning(Document.id)
+        )
+        if not rows:
+            return False
+        await Page.delete().where(Page.document == doc_id)
+        if pages:
+            await Page.insert(*pages)
+    return True
+
+
+async def fail(
+    doc_id: int,
+    owner: str,
+    *,
+    code: str,
+    reason: str,
+    permanent: bool,
+    attempts: int,
+    max_attempts: int,
+    backoff_seconds: float,
+    extra: dict[Any, Any] | None = None,
+) -> str | None:
+    """Record a failed attempt: retry later with backoff, or fail for good; return the state."""
+    if permanent or attempts >= max_attempts:
+        if not permanent:
+            reason = f"{reason} (gave up after {attempts} attempts)"
+        values: dict[Any, Any] = {Document.state: FAILED}
+    else:
+        delay = backoff_seconds * (2 ** max(0, attempts - 1))
+        values = {Document.state: QUEUED, Document.not_before: time.time() + delay}
+    values.update(
+        {
+            Document.failure_code: code,
+            Document.failure_reason: reason,
+            Document.lease_owner: "",
+            Document.updated_at: _now(),
+            **(extra or {}),
+        }
+    )
+    rows = (
+        await Document.update(values)
+        .where(
+            (Document.id == doc_id)
+            & (Document.lease_owner == owner)
+            & (Document.state == PROCESSING)
+        )
+        .returning(Document.state)
+    )
+    return rows[0]["state"] if rows else None
+
+
+async def retry(doc_ids: list[int] | None = None) -> list[int]:
+    """Put failed documents back in the queue (all failed ones when `doc_ids` is None)."""
+    where: Any = Document.state == FAILED
+    if doc_ids is not None:
+        where = where & Document.id.is_in(doc_ids or [-1])
+    rows = (
+        await Document.update(
+            {
+                Document.state: QUEUED,
+                Document.attempts: 0,
+                Document.not_before: 0.0,
+                Document.failure_code: "",
+                Document.failure_reason: "",
+                Document.updated_at: _now(),
+            }
+        )
+        .where(where)
+        .returning(Document.id)
+    )
+    return [r["id"] for r in rows]
+
+
+async def counts() -> dict[str, int]:
+    out = dict.fromkeys((QUEUED, PROCESSING, READY, FAILED), 0)
+    query = Document.select(Document.state, Count(Document.id, alias="n"))
+    for row in await query.group_by(Document.state):
+        out[row["state"]] = row["n"]
+    return out
+
+
+def _now() -> Any:
+    import datetime
+
+    return datetime.datetime.now(datetime.UTC)

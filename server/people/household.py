@@ -1,0 +1,173 @@
+"""Users, profiles and grants: the rules, shared by the web UI and the CLI."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+from typing import Any
+
+from server.db.tables import OWNER, ROLES, Grant, Profile, User
+from server.people.auth import AuthError, end_all_sessions, hash_password
+
+COLORS = ("#3366aa", "#aa3366", "#2e7d32", "#b26a00", "#6a3cb5", "#00838f", "#c62828", "#5d4037")
+
+
+class HouseholdError(Exception):
+    """A change to users, profiles or grants that is not allowed; the message says why."""
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+def slugify(name: str) -> str:
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:64]
+
+
+def parse_dob(raw: str | None) -> date | None:
+    if not raw:
+        return None
+    try:
+        dob = date.fromisoformat(raw.strip())
+    except ValueError:
+        raise HouseholdError("Write the date of birth as YYYY-MM-DD.") from None
+    if dob > date.today() or dob.year < 1900:
+        raise HouseholdError("That date of birth is not possible.")
+    return dob
+
+
+async def add_user(
+    username: str, password: str, *, display_name: str = "", is_admin: bool = False
+) -> dict[str, Any]:
+    from server.web.accounts import clean_username
+
+    try:
+        name = clean_username(username)
+        password_hash = hash_password(password)
+    except AuthError as exc:
+        raise HouseholdError(exc.user_message) from None
+    if await User.exists().where(User.username == name):
+        raise HouseholdError(f"There is already a user called {name}.")
+    rows = await User.insert(
+        User(
+            username=name,
+            display_name=display_name.strip()[:100] or name,
+            password_hash=password_hash,
+            is_admin=is_admin,
+        )
+    ).returning(*User.all_columns())
+    return rows[0]
+
+
+async def user_by_name(username: str) -> dict[str, Any]:
+    row = await User.select().where(User.username == username.strip().lower()).first()
+    if row is None:
+        raise HouseholdError(f"There is no user called {username}.")
+    return row
+
+
+async def set_disabled(user_id: int, disabled: bool) -> None:
+    if disabled:
+        admins = await User.count().where(
+            (User.is_admin == True) & (User.disabled == False) & (User.id != user_id)  # noqa: E712
+        )
+        target = await User.select(User.is_admin).where(User.id == user_id).first()
+        if target and target["is_admin"] and admins == 0:
+            raise HouseholdError("This is the last admin; add another admin first.")
+        await end_all_sessions(user_id)
+    await User.update({User.disabled: disabled}).where(User.id == user_id)
+
+
+async def reset_password(user_id: int, password: str) -> None:
+    try:
+        password_hash = hash_password(password)
+    except AuthError as exc:
+        raise HouseholdError(exc.user_message) from None
+    await User.update({User.password_hash: password_hash}).where(User.id == user_id)
+    await end_all_sessions(user_id)
+
+
+async def add_profile(
+    display_name: str,
+    *,
+    dob: date | None = None,
+    slug: str | None = None,
+    owner_id: int | None = None,
+) -> dict[str, Any]:
+    display_name = display_name.strip()[:100]
+    if not display_name:
+        raise HouseholdError("A profile needs a name.")
+    slug = slugify(slug or display_name)
+    if not slug:
+        raise HouseholdError("Choose a short name (slug) with letters or digits.")
+    if await Profile.exists().where(Profile.slug == slug):
+        raise HouseholdError(f"The short name {slug!r} is taken; choose another.")
+    n = await Profile.count()
+    rows = await Profile.insert(
+        Profile(
+            slug=slug, display_name=display_name, date_of_birth=dob, color=COLORS[n % len(COLORS)]
+        )
+    ).returning(*Profile.all_columns())
+    profile = rows[0]
+    if owner_id is not None:
+        await grant(owner_id, profile["id"], OWNER)
+    return profile
+
+
+async def profile_by_slug(slug: str) -> dict[str, Any]:
+    row = await Profile.select().where(Profile.slug == slug.strip().lower()).first()
+    if row is None:
+        raise HouseholdError(f"There is no profile {slug!r}.")
+    return row
+
+
+async def grant(user_id: int, profile_id: int, role: str) -> str | None:
+    """Give `role`; returns the role it replaces. The last owner cannot be demoted."""
+    if role not in ROLES:
+        raise HouseholdError(f"A role is one of: {', '.join(ROLES)}.")
+    key = f"{user_id}:{profile_id}"
+    old = await Grant.select(Grant.role).where(Grant.key == key).first()
+    if old and old["role"] == OWNER and role != OWNER:
+        await _keep_an_owner(profile_id, user_id)
+    if old:
+        await Grant.update({Grant.role: role}).where(Grant.key == key)
+        return str(old["role"])
+    await Grant.insert(Grant(key=key, user=user_id, profile=profile_id, role=role))
+    return None
+
+
+async def revoke(user_id: int, profile_id: int) -> str | None:
+    key = f"{user_id}:{profile_id}"
+    old = await Grant.select(Grant.role).where(Grant.key == key).first()
+    if old is None:
+        return None
+    if old["role"] == OWNER:
+        await _keep_an_owner(profile_id, user_id)
+    await Grant.delete().where(Grant.key == key)
+    return str(old["role"])
+
+
+async def _keep_an_owner(profile_id: int, leaving_user: int) -> None:
+    others = await Grant.count().where(
+        (Grant.profile == profile_id) & (Grant.role == OWNER) & (Grant.user != leaving_user)
+    )
+    if others == 0:
+        raise HouseholdError(
+            "A profile always keeps at least one owner; make someone else owner first."
+        )
+
+
+async def grants_of(profile_id: int) -> list[dict[str, Any]]:
+    rows = (
+        await Grant.select(
+            Grant.user,
+            Grant.role,
+            Grant.user.username.as_alias("username"),
+            Grant.user.display_name.as_alias("display_name"),
+        )
+        .where(Grant.profile == profile_id)
+        .order_by(Grant.id)
+    )
+    return list(rows)

@@ -1,0 +1,117 @@
+"""Shared web plumbing: templates, htmx-aware rendering, the caller, error pages."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.templating import Jinja2Templates
+
+from server.access.policy import AccessDenied, Caller
+
+log = logging.getLogger(__name__)
+
+SERVER = Path(__file__).resolve().parent.parent
+ROOT = SERVER.parent
+templates = Jinja2Templates(directory=str(ROOT / "templates"))
+STATIC_DIR = SERVER / "static"
+
+
+class LoginRequired(Exception):
+    """The request needs a logged-in user."""
+
+
+def csrf_token(request: Request) -> str:
+    return str(request.scope.get("kinchart.csrf", ""))
+
+
+def current_caller(request: Request) -> Caller | None:
+    caller = request.scope.get("kinchart.caller")
+    return caller if isinstance(caller, Caller) else None
+
+
+def switcher_profiles(request: Request) -> list[dict[str, Any]]:
+    return list(request.scope.get("kinchart.profiles", []))
+
+
+templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["switcher_profiles"] = switcher_profiles
+templates.env.globals["current_caller"] = current_caller
+
+
+def caller_of(request: Request) -> Caller:
+    """The logged-in caller; anonymous requests go to the login page."""
+    caller = current_caller(request)
+    if caller is None:
+        raise LoginRequired()
+    return caller
+
+
+def admin_of(request: Request) -> Caller:
+    caller = caller_of(request)
+    if not caller.is_admin:
+        raise AccessDenied("Only a household admin can do this.", 403)
+    return caller
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def render(
+    request: Request,
+    page: str,
+    context: dict[str, Any],
+    *,
+    partial: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    """One partial, two callers: htmx gets the partial alone, a browser gets the page."""
+    name = partial if partial and is_htmx(request) else page
+    return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+def is_loopback(host: str) -> bool:
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _error(request: Request, status: int, detail: str) -> Response:
+    context = {"status": status, "detail": detail}
+    return render(
+        request, "errors/error.html", context, partial="errors/_error.html", status_code=status
+    )
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return _error(request, exc.status_code, str(exc.detail))
+
+
+async def access_denied(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, AccessDenied)
+    return _error(request, exc.status, exc.user_message)
+
+
+async def login_required(request: Request, exc: Exception) -> Response:
+    target = "/login?next=" + quote(request.url.path)
+    if is_htmx(request):
+        return Response(status_code=401, headers={"HX-Redirect": target})
+    if request.method != "GET":
+        return _error(request, 401, "Please log in.")
+    return RedirectResponse(target, status_code=303)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unhandled error on %s", request.url.path, exc_info=exc)
+    return _error(request, 500, "Something went wrong on the server; it is still running.")

@@ -1,0 +1,138 @@
+"""Household admin: users, the triage queue of unfiled documents, and account events."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server.access import audit
+from server.db.tables import Arrival, Document, Profile, User
+from server.people import household
+from server.people.household import HouseholdError
+from server.web._common import admin_of, render
+
+
+async def _users_page(request: Request, status: int = 200, **extra: object) -> Response:
+    users = await User.select(
+        User.id, User.username, User.display_name, User.is_admin, User.disabled, User.created_at
+    ).order_by(User.username)
+    return render(request, "admin/users.html", {"users": users, **extra}, status_code=status)
+
+
+async def users(request: Request) -> Response:
+    admin_of(request)
+    return await _users_page(request)
+
+
+async def user_add(request: Request) -> Response:
+    caller = admin_of(request)
+    form = await request.form()
+    try:
+        user = await household.add_user(
+            str(form.get("username", "")),
+            str(form.get("password", "")),
+            display_name=str(form.get("display_name", "")),
+            is_admin=form.get("is_admin") == "on",
+        )
+    except HouseholdError as exc:
+        return await _users_page(request, 400, error=exc.user_message)
+    await audit.record(
+        "user_added",
+        caller=caller,
+        request=request,
+        subject=user["username"],
+        admin=user["is_admin"],
+    )
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+async def _user(request: Request) -> dict[str, Any]:
+    try:
+        user_id = int(request.path_params["user_id"])
+    except ValueError:
+        user_id = -1
+    row = await User.select(User.id, User.username).where(User.id == user_id).first()
+    if row is None:
+        raise HTTPException(404, "No such user.")
+    return row
+
+
+async def user_disable(request: Request) -> Response:
+    caller = admin_of(request)
+    user = await _user(request)
+    disable = request.url.path.endswith("/disable")
+    try:
+        await household.set_disabled(user["id"], disable)
+    except HouseholdError as exc:
+        return await _users_page(request, 400, error=exc.user_message)
+    kind = "user_disabled" if disable else "user_enabled"
+    await audit.record(kind, caller=caller, request=request, subject=user["username"])
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+async def user_reset(request: Request) -> Response:
+    caller = admin_of(request)
+    user = await _user(request)
+    form = await request.form()
+    try:
+        await household.reset_password(user["id"], str(form.get("password", "")))
+    except HouseholdError as exc:
+        return await _users_page(request, 400, error=exc.user_message)
+    await audit.record("password_reset", caller=caller, request=request, subject=user["username"])
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+async def account_audit(request: Request) -> Response:
+    admin_of(request)
+    return render(request, "admin/audit.html", {"events": await audit.account_events()})
+
+
+async def triage(request: Request) -> Response:
+    admin_of(request)
+    docs = (
+        await Document.select(
+            Document.id,
+            Document.original_name,
+            Document.state,
+            Document.created_at,
+            Document.profile_hint,
+            Document.suggested_profiles,
+            Document.page_count,
+        )
+        .where(Document.profile.is_null())
+        .order_by(Document.id, ascending=False)
+        .limit(200)
+        .output(load_json=True)
+    )
+    profiles = await Profile.select(Profile.id, Profile.slug, Profile.display_name).order_by(
+        Profile.display_name
+    )
+    names = {p["id"]: p for p in profiles}
+    for d in docs:
+        d["suggested"] = [names[i] for i in d["suggested_profiles"] or [] if i in names]
+    # Files refused at intake belong to no one yet: only the admin sees their names.
+    rejected = (
+        await Arrival.select(
+            Arrival.original_name, Arrival.source, Arrival.reason, Arrival.received_at
+        )
+        .where(Arrival.outcome == "rejected")
+        .order_by(Arrival.id, ascending=False)
+        .limit(50)
+    )
+    context = {"documents": docs, "profiles": profiles, "rejected": rejected}
+    return render(request, "admin/triage.html", context)
+
+
+routes = [
+    Route("/admin/users", users, methods=["GET"]),
+    Route("/admin/users", user_add, methods=["POST"]),
+    Route("/admin/users/{user_id}/disable", user_disable, methods=["POST"]),
+    Route("/admin/users/{user_id}/enable", user_disable, methods=["POST"]),
+    Route("/admin/users/{user_id}/password", user_reset, methods=["POST"]),
+    Route("/admin/audit", account_audit, methods=["GET"]),
+    Route("/triage", triage, methods=["GET"]),
+]

@@ -1,0 +1,98 @@
+"""Routes of the health views: timeline, lab trends and the current summary (read-only)."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ocr.facts.catalogue import BY_KEY
+from server.access.scope import profile_for
+from server.health import labs, summary, timeline
+from server.health.records import profile_documents, profile_facts
+from server.web._common import caller_of, render
+
+
+async def timeline_page(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "view")
+    params = request.query_params
+    kind = params.get("kind", "") if params.get("kind", "") in timeline.KINDS else ""
+    year = _int(params.get("year"))
+    page = max(1, _int(params.get("page")) or 1)
+    built = timeline.build(
+        await profile_documents(profile["id"]),
+        await profile_facts(profile["id"]),
+        kind=kind,
+        year=year,
+        page=page,
+    )
+    state = {"kind": kind, "year": str(year or ""), "page": str(page) if page > 1 else ""}
+    base = f"/profiles/{profile['slug']}/timeline"
+
+    def link(**change: Any) -> str:
+        merged = {**state, **{k: "" if v is None else str(v) for k, v in change.items()}}
+        query = urlencode({k: v for k, v in merged.items() if v})
+        return base + ("?" + query if query else "")
+
+    context = {
+        "profile": profile,
+        "timeline": built,
+        "kinds": timeline.KINDS,
+        "kind": kind,
+        "year": year,
+        "page": page,
+        "link": link,
+        "section": "timeline",
+    }
+    return render(request, "health/timeline.html", context, partial="health/_timeline.html")
+
+
+async def labs_page(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "view")
+    rows = labs.overview(await profile_facts(profile["id"], "lab"))
+    context = {"profile": profile, "rows": rows, "section": "labs"}
+    return render(request, "health/labs.html", context)
+
+
+async def lab_page(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "view")
+    key = request.path_params["analyte"]
+    facts = labs.by_series(await profile_facts(profile["id"], "lab")).get(key, [])
+    if not facts and key not in BY_KEY:
+        raise HTTPException(404, "No results for this test.")
+    series = labs.build_series(key, facts)
+    context = {"profile": profile, "series": series, "chart": series.chart(), "section": "labs"}
+    return render(request, "health/lab.html", context)
+
+
+async def summary_page(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "view")
+    context = {
+        "profile": profile,
+        "summary": summary.summarise(await profile_facts(profile["id"])),
+        "section": "summary",
+    }
+    return render(request, "health/summary.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value) if value else None
+    except ValueError:
+        return None
+
+
+routes = [
+    Route("/profiles/{slug}/timeline", timeline_page, methods=["GET"]),
+    Route("/profiles/{slug}/labs", labs_page, methods=["GET"]),
+    Route("/profiles/{slug}/labs/{analyte}", lab_page, methods=["GET"]),
+    Route("/profiles/{slug}/summary", summary_page, methods=["GET"]),
+]

@@ -1,0 +1,170 @@
+"""Profile routes: the people whose records are kept, their documents, grants and audit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from server.access import audit
+from server.access.policy import AccessDenied
+from server.access.scope import profile_for, visible_profiles
+from server.db.tables import ROLES, Profile, User
+from server.people import household
+from server.people.household import HouseholdError
+from server.web._common import caller_of, render
+from server.web.documents import list_context
+
+
+async def profile_list(request: Request) -> Response:
+    caller = caller_of(request)
+    rows = await visible_profiles(caller, Profile.select()).order_by(Profile.display_name)
+    for r in rows:
+        r["role"] = caller.role(r["id"])
+    return render(request, "profiles/list.html", {"profiles": rows})
+
+
+async def profile_create(request: Request) -> Response:
+    caller = caller_of(request)
+    form = await request.form()
+    try:
+        profile = await household.add_profile(
+            str(form.get("display_name", "")),
+            dob=household.parse_dob(str(form.get("date_of_birth", ""))),
+            slug=str(form.get("slug", "")) or None,
+            owner_id=caller.user_id,
+        )
+    except HouseholdError as exc:
+        rows = await visible_profiles(caller, Profile.select()).order_by(Profile.display_name)
+        context = {"profiles": rows, "error": exc.user_message, "form": form}
+        return render(request, "profiles/list.html", context, status_code=400)
+    await audit.record("profile_created", caller=caller, request=request, profile=profile["id"])
+    return RedirectResponse(f"/profiles/{profile['slug']}", status_code=303)
+
+
+async def profile_page(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "view")
+    context = await list_context(request, caller, profile)
+    context["role"] = caller.role(profile["id"])
+    return render(request, "profiles/detail.html", context, partial="documents/_table.html")
+
+
+async def profile_settings(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "manage")
+    return render(request, "profiles/settings.html", await _settings_context(profile))
+
+
+async def _settings_context(profile: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    users = (
+        await User.select(User.id, User.username, User.display_name)
+        .where(
+            User.disabled == False  # noqa: E712
+        )
+        .order_by(User.username)
+    )
+    return {
+        "profile": profile,
+        "grants": await household.grants_of(profile["id"]),
+        "users": users,
+        "roles": ROLES,
+        "events": await audit.profile_events(profile["id"]),
+        **extra,
+    }
+
+
+async def profile_update(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "manage")
+    form = await request.form()
+    try:
+        name = str(form.get("display_name", "")).strip()[:100]
+        if not name:
+            raise HouseholdError("A profile needs a name.")
+        dob = household.parse_dob(str(form.get("date_of_birth", "")))
+        linked = await _linked_user(str(form.get("linked_user", "")))
+    except HouseholdError as exc:
+        context = await _settings_context(profile, error=exc.user_message)
+        return render(request, "profiles/settings.html", context, status_code=400)
+    await Profile.update(
+        {Profile.display_name: name, Profile.date_of_birth: dob, Profile.linked_user: linked}
+    ).where(Profile.id == profile["id"])
+    await audit.record(
+        "profile_changed",
+        caller=caller,
+        request=request,
+        profile=profile["id"],
+        display_name=name,
+        date_of_birth=str(dob or ""),
+    )
+    return RedirectResponse(f"/profiles/{profile['slug']}/settings", status_code=303)
+
+
+async def _linked_user(username: str) -> int | None:
+    """The user who is this person (optional); shown as "you" on their own profile."""
+    if not username:
+        return None
+    return int((await household.user_by_name(username))["id"])
+
+
+async def grant_add(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "grant")
+    form = await request.form()
+    try:
+        user = await household.user_by_name(str(form.get("username", "")))
+        role = str(form.get("role", ""))
+        old = await household.grant(user["id"], profile["id"], role)
+    except HouseholdError as exc:
+        context = await _settings_context(profile, error=exc.user_message)
+        return render(request, "profiles/settings.html", context, status_code=400)
+    await audit.record(
+        "grant_changed",
+        caller=caller,
+        request=request,
+        profile=profile["id"],
+        subject=user["username"],
+        role=role,
+        previous=old,
+    )
+    return RedirectResponse(f"/profiles/{profile['slug']}/settings", status_code=303)
+
+
+async def grant_revoke(request: Request) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "grant")
+    try:
+        user_id = int(request.path_params["user_id"])
+        old = await household.revoke(user_id, profile["id"])
+    except (ValueError, HouseholdError) as exc:
+        message = getattr(exc, "user_message", "No such user.")
+        context = await _settings_context(profile, error=message)
+        return render(request, "profiles/settings.html", context, status_code=400)
+    if old is None:
+        raise AccessDenied("That user has no role on this profile.", 404)
+    user = await User.select(User.username).where(User.id == user_id).first()
+    await audit.record(
+        "grant_revoked",
+        caller=caller,
+        request=request,
+        profile=profile["id"],
+        subject=user["username"] if user else str(user_id),
+        previous=old,
+    )
+    if user_id == caller.user_id:
+        return RedirectResponse("/profiles", status_code=303)
+    return RedirectResponse(f"/profiles/{profile['slug']}/settings", status_code=303)
+
+
+routes = [
+    Route("/profiles", profile_list, methods=["GET"]),
+    Route("/profiles", profile_create, methods=["POST"]),
+    Route("/profiles/{slug}", profile_page, methods=["GET"]),
+    Route("/profiles/{slug}/settings", profile_settings, methods=["GET"]),
+    Route("/profiles/{slug}/settings", profile_update, methods=["POST"]),
+    Route("/profiles/{slug}/grants", grant_add, methods=["POST"]),
+    Route("/profiles/{slug}/grants/{user_id}/revoke", grant_revoke, methods=["POST"]),
+]

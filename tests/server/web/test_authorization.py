@@ -1,0 +1,281 @@
+"""Every registered route, as every kind of caller, against someone else's profile and document.
+
+A route added later without an entry in POLICY fails `test_every_route_has_a_policy`, so no
+route can skip this check.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import Mount, Route
+
+from server.db.tables import Document, Fact, Grant, User
+from tests.fixtures.people import (
+    ROLES,
+    SECRET_NAME,
+    SECRET_TEXT,
+    UNFILED_NAME,
+    Household,
+    csrf_from,
+    login,
+)
+from tests.server.conftest import new_client
+
+RANK = {"viewer": 1, "caregiver": 2, "owner": 3}
+SECRETS = (SECRET_NAME, SECRET_TEXT, "Secret Dad")
+
+# (method, path) -> who may: public | user | viewer | caregiver | owner | admin
+POLICY: dict[tuple[str, str], str] = {
+    ("GET", "/"): "user",
+    ("GET", "/healthz"): "public",
+    ("GET", "/setup"): "public",
+    ("POST", "/setup"): "public",
+    ("GET", "/login"): "public",
+    ("POST", "/login"): "public",
+    ("POST", "/logout"): "public",
+    ("GET", "/account"): "user",
+    ("POST", "/account/password"): "user",
+    ("POST", "/account/logout-all"): "user",
+    ("GET", "/profiles"): "user",
+    ("POST", "/profiles"): "user",
+    ("GET", "/profiles/{slug}"): "viewer",
+    ("GET", "/profiles/{slug}/settings"): "owner",
+    ("POST", "/profiles/{slug}/settings"): "owner",
+    ("POST", "/profiles/{slug}/grants"): "owner",
+    ("POST", "/profiles/{slug}/grants/{user_id}/revoke"): "owner",
+    ("GET", "/documents"): "user",
+    ("GET", "/documents/{doc_id}"): "viewer",
+    ("GET", "/documents/{doc_id}/row"): "viewer",
+    ("GET", "/documents/{doc_id}/original"): "viewer",
+    ("GET", "/documents/{doc_id}/pdf"): "viewer",
+    ("GET", "/documents/{doc_id}/{kind:str}/{number:int}"): "viewer",
+    ("POST", "/documents/{doc_id}/retry"): "caregiver",
+    ("POST", "/documents/{doc_id}/move"): "caregiver",
+    ("POST", "/upload"): "caregiver",
+    ("GET", "/admin/users"): "admin",
+    ("POST", "/admin/users"): "admin",
+    ("POST", "/admin/users/{user_id}/disable"): "admin",
+    ("POST", "/admin/users/{user_id}/enable"): "admin",
+    ("POST", "/admin/users/{user_id}/password"): "admin",
+    ("GET", "/admin/audit"): "admin",
+    ("GET", "/triage"): "admin",
+    ("GET", "/search"): "user",
+    ("GET", "/profiles/{slug}/timeline"): "viewer",
+    ("GET", "/profiles/{slug}/labs"): "viewer",
+    ("GET", "/profiles/{slug}/labs/{analyte}"): "viewer",
+    ("GET", "/profiles/{slug}/summary"): "viewer",
+    ("GET", "/profiles/{slug}/review"): "caregiver",
+    ("GET", "/profiles/{slug}/facts/new"): "caregiver",
+    ("POST", "/profiles/{slug}/facts"): "caregiver",
+    ("GET", "/facts/{fact_id}"): "caregiver",
+    ("GET", "/facts/{fact_id}/edit"): "caregiver",
+    ("POST", "/facts/{fact_id}/correct"): "caregiver",
+    ("POST", "/facts/{fact_id}/confirm"): "caregiver",
+    ("POST", "/facts/{fact_id}/reject"): "caregiver",
+    ("POST", "/facts/{fact_id}/reopen"): "caregiver",
+    ("POST", "/account/tokens"): "user",
+    ("POST", "/account/tokens/{token_id}/revoke"): "user",
+    ("GET", "/admin/sources"): "admin",
+    ("POST", "/admin/sources"): "admin",
+    ("POST", "/admin/sources/{source_id}/run"): "admin",
+    ("POST", "/admin/sources/{source_id}/remove"): "admin",
+    # API token only: no browser session opens these (tokens are tested in test_api.py).
+    ("POST", "/api/v1/documents"): "token",
+    ("GET", "/api/v1/documents/{doc_id}"): "token",
+    ("POST", "/api/documents/post_document/"): "token",
+}
+# Routes whose allowed response shows the secret document (so the test can fail both ways).
+SHOWS_SECRET = {
+    "/profiles/{slug}",
+    "/documents/{doc_id}",
+    "/documents/{doc_id}/row",
+    "/documents/{doc_id}/original",
+    "/documents/{doc_id}/pdf",
+    "/profiles/{slug}/review",
+    "/facts/{fact_id}/edit",
+}
+# Requests that end the caller's session go last.
+LAST = ("/account/logout-all", "/logout")
+CALLERS = ["anonymous", "dave", "carol", "bob", "olga", "admin"]  # no grant..owner, admin
+
+
+def _routes(app: Starlette) -> list[tuple[str, str]]:
+    found = []
+    for route in app.routes:
+        if isinstance(route, Route):
+            for method in sorted(route.methods or []):
+                if method != "HEAD":
+                    found.append((method, route.path))
+        elif not isinstance(route, Mount):
+            raise AssertionError(f"unexpected route type {route!r}")
+    return found
+
+
+def test_every_route_has_a_policy(app: Starlette) -> None:
+    missing = [r for r in _routes(app) if r not in POLICY]
+    assert not missing, f"classify these routes in POLICY: {missing}"
+    stale = [r for r in POLICY if r not in _routes(app)]
+    assert not stale, f"POLICY names routes that no longer exist: {stale}"
+
+
+def _allowed(rule: str, caller: str) -> bool:
+    if rule == "token":
+        return False
+    if rule == "public":
+        return True
+    if caller == "anonymous":
+        return False
+    if rule == "user":
+        return True
+    if rule == "admin":
+        return caller == "admin"
+    role = ROLES.get(caller)
+    return role is not None and RANK[role] >= RANK[rule]
+
+
+def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]:
+    url = (
+        path.replace("{slug}", "dad")
+        .replace("{doc_id}", str(h.docs["dad"]))
+        .replace("{user_id}", str(h.users["carol"]))
+        .replace("{token_id}", "1")
+        .replace("{source_id}", "1")
+        .replace("{kind:str}", "page")
+        .replace("{number:int}", "1")
+        .replace("{fact_id}", str(h.facts.get("dad", 0)))
+        .replace("{analyte}", "glucose")
+    )
+    kwargs: dict[str, Any] = {}
+    if method == "POST":
+        data = {
+            "/upload": {"profile": "dad"},
+            "/documents/{doc_id}/move": {"profile": "dad"},
+            "/profiles": {"display_name": "New Person"},
+            "/profiles/{slug}/settings": {"display_name": "Secret Dad"},
+            "/profiles/{slug}/grants": {"username": "dave", "role": "viewer"},
+            "/admin/users": {"username": "newbie", "password": "long enough password"},
+            "/admin/users/{user_id}/password": {"password": "another long password"},
+            "/account/password": {"current": "wrong", "password": "x" * 12, "password2": "x" * 12},
+            "/login": {"username": "nobody", "password": "wrong"},
+            "/setup": {"username": "intruder", "password": "x" * 12, "password2": "x" * 12},
+            "/profiles/{slug}/facts": {"kind": "lab", "name": "Glucose", "value": "99"},
+            "/facts/{fact_id}/correct": {"value": "4243"},
+        }.get(path, {})
+        kwargs["data"] = data
+        if path == "/upload":
+            kwargs["files"] = [("files", ("new.pdf", b"%PDF-1.4 new upload", "application/pdf"))]
+    return url, kwargs
+
+
+def _denied(r: httpx.Response, caller: str) -> bool:
+    if caller == "anonymous" and r.status_code == 303:
+        return r.headers["location"].startswith("/login")
+    return r.status_code in (401, 403, 404)
+
+
+@pytest.fixture(autouse=True)
+async def dad_fact(household: Household) -> None:
+    """A fact read from dad's document, for the /facts/{fact_id} routes."""
+    rows = await Fact.insert(
+        Fact(
+            profile=household.profiles["dad"],
+            document=household.docs["dad"],
+            kind="lab",
+            name="Creatinine",
+            analyte="creatinine",
+            value_text="4242",
+            value_num=4242.0,
+            unit="mg/dL",
+            page=1,
+            boxes=[[0.1, 0.1, 0.5, 0.12]],
+            line=SECRET_TEXT,
+            data={"key": "lab|1|creatinine|#1", "unit": "mg/dL"},
+        )
+    ).returning(Fact.id)
+    household.facts["dad"] = rows[0]["id"]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+async def test_route_access_for_every_caller(
+    app: Starlette, household: Household, caller: str
+) -> None:
+    async with new_client(app) as client:
+        if caller != "anonymous":
+            await login(client, caller)
+        else:
+            client.headers["X-CSRF-Token"] = csrf_from((await client.get("/login")).text)
+        routes = sorted(_routes(app), key=lambda r: (r[1] in LAST, r[0] != "GET", r[1]))
+        problems = []
+        for method, path in routes:
+            rule = POLICY[(method, path)]
+            url, kwargs = _request(method, path, household)
+            r = await client.request(method, url, **kwargs)
+            body = (
+                r.text
+                if "text" in r.headers.get("content-type", "")
+                else r.content.decode("latin-1")
+            )
+            allowed = _allowed(rule, caller)
+            # Callers with a role on dad may see its name everywhere (the profile switcher).
+            leaked = [s for s in SECRETS if s in body] if caller not in ROLES else []
+            if not allowed:
+                if not _denied(r, caller):
+                    problems.append(f"{method} {path}: expected denial, got {r.status_code}")
+                if leaked:
+                    problems.append(f"{method} {path}: denied response leaks {leaked}")
+            elif rule != "public":
+                if _denied(r, caller):
+                    problems.append(f"{method} {path}: expected access, got {r.status_code}")
+                if (
+                    path in SHOWS_SECRET
+                    and method == "GET"
+                    and SECRET_NAME not in body
+                    and (SECRET_TEXT not in body and "%PDF-1.4" not in body)
+                ):
+                    problems.append(f"{method} {path}: allowed but the document is not shown")
+            if (rule == "public" or rule == "user") and leaked:
+                problems.append(f"{method} {path}: public route leaks {leaked}")
+        assert not problems, "\n".join(problems)
+    # Denied writes changed nothing.
+    dad = household.profiles["dad"]
+    grants = {g["user"] for g in await Grant.select(Grant.user).where(Grant.profile == dad)}
+    carol = await User.select(User.disabled).where(User.id == household.users["carol"]).first()
+    uploaded = await Document.count().where(Document.original_name == "new.pdf")
+    if caller != "olga":
+        assert household.users["carol"] in grants and household.users["dave"] not in grants
+    if caller != "admin":
+        assert carol and not carol["disabled"]
+        assert not await User.exists().where(User.username == "newbie")
+    assert uploaded == (1 if caller in ("bob", "olga") else 0)
+    fact = await Fact.select(Fact.status, Fact.value_text).where(Fact.id == household.facts["dad"])
+    entered = await Fact.count().where(Fact.status == "manual")
+    if caller not in ("bob", "olga"):
+        assert fact == [{"status": "extracted", "value_text": "4242"}] and entered == 0
+    else:
+        assert fact[0]["value_text"] == "4243" and entered == 1
+    assert not await User.exists().where(User.username == "intruder")
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+async def test_lists_show_only_what_the_caller_may_see(
+    app: Starlette, household: Household, caller: str
+) -> None:
+    async with new_client(app) as client:
+        if caller != "anonymous":
+            await login(client, caller)
+        may_see_dad = caller in ROLES
+        for path in ("/", "/profiles", "/documents"):
+            r = await client.get(path, follow_redirects=True)
+            assert (SECRET_NAME in r.text or "Secret Dad" in r.text) == may_see_dad, (path, caller)
+            assert "kid-vaccines.pdf" not in r.text and "Kiddo" not in r.text
+            assert UNFILED_NAME not in r.text
+        triage = await client.get("/triage")
+        assert (UNFILED_NAME in triage.text) == (caller == "admin")
+        unfiled = await client.get(f"/documents/{household.docs['unfiled']}")
+        assert (unfiled.status_code == 200) == (caller == "admin")
+        if caller != "admin":
+            assert UNFILED_NAME not in unfiled.text

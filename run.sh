@@ -87,9 +87,10 @@ test)
     setup postgresql chromium fonts-dejavu-core fonts-liberation
     start_postgres
     shift
-    say "lint: ruff and mypy"
+    say "lint: ruff, mypy and the layer contracts (import-linter)"
     "$UV" run --frozen ruff check .
     "$UV" run --frozen mypy
+    "$UV" run --frozen lint-imports
     say "test suite on SQLite"
     KINCHART_TEST_DB=sqlite "$UV" run --frozen pytest "$@"
     say "test suite on PostgreSQL (database tests)"

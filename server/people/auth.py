@@ -24,6 +24,17 @@ WINDOW = timedelta(minutes=15)
 MIN_PASSWORD = 10
 
 
+USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
+
+
+def clean_username(raw: str) -> str:
+    """The username as stored, or AuthError saying what a username may be."""
+    name = raw.strip().lower()
+    if not 2 <= len(name) <= 64 or not set(name) <= USERNAME_CHARS:
+        raise AuthError("A username is 2–64 characters: letters, digits, dot, dash, underscore.")
+    return name
+
+
 class AuthError(Exception):
     """Logging in or changing a password did not work; the message is safe to show."""
 

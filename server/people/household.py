@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from server.db.tables import OWNER, ROLES, Grant, Profile, User
-from server.people.auth import AuthError, end_all_sessions, hash_password
+from server.people.auth import AuthError, clean_username, end_all_sessions, hash_password
 
 COLORS = ("#3366aa", "#aa3366", "#2e7d32", "#b26a00", "#6a3cb5", "#00838f", "#c62828", "#5d4037")
 
@@ -41,8 +41,6 @@ def parse_dob(raw: str | None) -> date | None:
 async def add_user(
     username: str, password: str, *, display_name: str = "", is_admin: bool = False
 ) -> dict[str, Any]:
-    from server.web.accounts import clean_username
-
     try:
         name = clean_username(username)
         password_hash = hash_password(password)

@@ -13,6 +13,7 @@ from server.db.engine import write_transaction
 from server.db.tables import Session, User
 from server.people.auth import (
     AuthError,
+    clean_username,
     create_session,
     end_all_sessions,
     end_session,
@@ -24,15 +25,6 @@ from server.runtime import Services
 from server.web import tokens as api_tokens
 from server.web._common import caller_of, render
 from server.web._security import SESSION_COOKIE, cookie
-
-USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
-
-
-def clean_username(raw: str) -> str:
-    name = raw.strip().lower()
-    if not 2 <= len(name) <= 64 or not set(name) <= USERNAME_CHARS:
-        raise AuthError("A username is 2–64 characters: letters, digits, dot, dash, underscore.")
-    return name
 
 
 def _safe_next(target: str | None) -> str:

@@ -211,12 +211,8 @@ async def _wait(services: Services, results: list[dict[str, Any]], progress: Pro
         rows = await Document.select(Document.id, Document.state).where(
             Document.id.is_in(list(ids) or [-1])
         )
-        # Ready means read and stored; this process's workers then file the document, store its
-        # facts and index it. Exiting before that would leave the facts and the index behind.
-        working = services.workers.in_flight if services.workers else set()
-        done = sum(
-            1 for row in rows if row["state"] in (READY, FAILED) and row["id"] not in working
-        )
+        # Ready comes last: a ready document is filed, has its facts and is indexed.
+        done = sum(1 for row in rows if row["state"] in (READY, FAILED))
         progress.update(reading, completed=done)
         if done >= len(ids):
             return

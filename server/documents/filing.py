@@ -1,12 +1,18 @@
-"""Filing documents under profiles: inbox folder, then printed name and birth date, else triage."""
+"""Filing documents under profiles: inbox folder, then printed name and birth date, else triage;
+and the one way a document changes profile (`refile`), its facts with it."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
+
+from piccolo.engine.base import Engine
 
 from ocr.identity import find_patient, matches, name_matches
-from server.db.tables import Profile
+from server.db.engine import write_transaction
+from server.db.tables import Document, Profile
+from server.facts import persist as facts_persist
 from server.people.household import slugify
 
 
@@ -44,3 +50,43 @@ async def route(profile_hint: str | None, pages: Sequence[str]) -> Routing:
         or (p["date_of_birth"] is not None and p["date_of_birth"] in identity.birth_dates)
     ]
     return Routing(None, maybe, "the printed patient matches no profile exactly")
+
+
+async def refile(
+    engine: Engine,
+    doc_id: int,
+    profile_id: int | None,
+    *,
+    suggestions: Sequence[int] = (),
+    only_if_unfiled: bool = False,
+) -> bool:
+    """File a document under `profile_id` (None: back to triage), its facts with it; False if
+    there was nothing to change (no such document, or `only_if_unfiled` and someone filed it)."""
+    async with write_transaction(engine):
+        return await refile_in_transaction(
+            doc_id, profile_id, suggestions=suggestions, only_if_unfiled=only_if_unfiled
+        )
+
+
+async def refile_in_transaction(
+    doc_id: int,
+    profile_id: int | None,
+    *,
+    suggestions: Sequence[int] = (),
+    only_if_unfiled: bool = False,
+) -> bool:
+    """`refile` inside the caller's write transaction (intake files a batch in one commit)."""
+    where: Any = Document.id == doc_id
+    if only_if_unfiled:
+        where = where & Document.profile.is_null()
+    rows = (
+        await Document.update(
+            {Document.profile: profile_id, Document.suggested_profiles: list(suggestions)}
+        )
+        .where(where)
+        .returning(Document.id)
+    )
+    if rows:
+        # Facts always carry their document's profile (facts/persist.py), in the same commit.
+        await facts_persist.follow(doc_id, profile_id)
+    return bool(rows)

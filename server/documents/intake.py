@@ -20,7 +20,7 @@ from piccolo.table import Table
 
 from server.db.engine import write_transaction
 from server.db.tables import QUEUED, Arrival, Document
-from server.facts import persist as facts
+from server.documents import filing
 from server.search import projection as search_sync
 from server.store import Store, StoreError
 
@@ -220,8 +220,7 @@ class Intake:
             profile_id = item.incoming.profile_id
             if found and profile_id is not None and found["profile"] is None:
                 # Handing in an unfiled document again, for someone, files it.
-                await Document.update({Document.profile: profile_id}).where(Document.id == doc_id)
-                await facts.follow(doc_id, profile_id)  # its facts go with it
+                await filing.refile_in_transaction(doc_id, profile_id)
                 found["profile"] = profile_id
             if found and await _same_arrival(doc_id, item):
                 results[i] = IntakeResult("duplicate", doc_id, replayed=True)

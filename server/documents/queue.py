@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import time
 from typing import Any
 
@@ -44,11 +45,7 @@ async def claim(engine: Engine, owner: str, lease_seconds: float) -> dict[str, A
 async def renew(doc_id: int, owner: str, lease_seconds: float) -> bool:
     rows = (
         await Document.update({Document.lease_expires: time.time() + lease_seconds})
-        .where(
-            (Document.id == doc_id)
-            & (Document.lease_owner == owner)
-            & (Document.state == PROCESSING)
-        )
+        .where(_held(doc_id, owner))
         .returning(Document.id)
     )
     return bool(rows)
@@ -80,27 +77,18 @@ async def release_owned(owner: str) -> int:
     return len(rows)
 
 
-async def complete(
+async def store_reading(
     engine: Engine, doc_id: int, owner: str, values: dict[Any, Any], pages: list[Page]
 ) -> bool:
-    """Store a reading and mark the document ready, if this worker still holds the lease."""
+    """Store a reading's pages and columns, if this worker still holds the lease.
+
+    The document stays `processing`: it is filed, its facts stored and indexed before
+    `mark_ready` (documents/lifecycle.py).
+    """
     async with write_transaction(engine):
         rows = (
-            await Document.update(
-                {
-                    **values,
-                    Document.state: READY,
-                    Document.lease_owner: "",
-                    Document.failure_code: "",
-                    Document.failure_reason: "",
-                    Document.updated_at: _now(),
-                }
-            )
-            .where(
-                (Document.id == doc_id)
-                & (Document.lease_owner == owner)
-                & (Document.state == PROCESSING)
-            )
+            await Document.update({**values, Document.updated_at: _now()})
+            .where(_held(doc_id, owner))
             .returning(Document.id)
         )
         if not rows:
@@ -109,6 +97,30 @@ async def complete(
         if pages:
             await Page.insert(*pages)
     return True
+
+
+async def mark_ready(doc_id: int, owner: str) -> bool:
+    """The last step of a document's life: ready, if this worker still holds the lease."""
+    rows = (
+        await Document.update(
+            {
+                Document.state: READY,
+                Document.lease_owner: "",
+                Document.failure_code: "",
+                Document.failure_reason: "",
+                Document.updated_at: _now(),
+            }
+        )
+        .where(_held(doc_id, owner))
+        .returning(Document.id)
+    )
+    return bool(rows)
+
+
+def _held(doc_id: int, owner: str) -> Any:
+    return (
+        (Document.id == doc_id) & (Document.lease_owner == owner) & (Document.state == PROCESSING)
+    )
 
 
 async def fail(
@@ -140,15 +152,7 @@ async def fail(
             **(extra or {}),
         }
     )
-    rows = (
-        await Document.update(values)
-        .where(
-            (Document.id == doc_id)
-            & (Document.lease_owner == owner)
-            & (Document.state == PROCESSING)
-        )
-        .returning(Document.state)
-    )
+    rows = await Document.update(values).where(_held(doc_id, owner)).returning(Document.state)
     return rows[0]["state"] if rows else None
 
 
@@ -182,7 +186,5 @@ async def counts() -> dict[str, int]:
     return out
 
 
-def _now() -> Any:
-    import datetime
-
+def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)

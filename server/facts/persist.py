@@ -123,15 +123,6 @@ async def follow(doc_id: int, profile_id: int | None) -> None:
     await Fact.update({Fact.profile: profile_id}).where(Fact.document == doc_id)
 
 
-async def move_document(engine: Engine, doc_id: int, values: dict[Any, Any], where: Any) -> bool:
-    """Update a document's row (its profile among `values`) and move its facts with it."""
-    async with write_transaction(engine):
-        rows = await Document.update(values).where(where).returning(Document.profile)
-        if rows:
-            await follow(doc_id, rows[0]["profile"])
-    return bool(rows)
-
-
 async def read_stored(store_: Store, doc_id: int) -> DocumentFacts | None:
     """Extract a ready document's facts again from its stored pages (or its C-CDA original)."""
     doc = (

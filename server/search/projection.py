@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from server.db.tables import READY, Document, Page
+from server.db.tables import PROCESSING, READY, Document, Page
 from server.search.contract import UNFILED, PageText, SearchBackend, SearchDoc
 from server.search.derive import doc_type, document_date, stored_type
 
@@ -57,9 +57,14 @@ def stamp(updated_at: datetime) -> int:
     return int(updated_at.timestamp() * 1000)
 
 
-async def load(doc_ids: Iterable[int]) -> list[SearchDoc]:
-    """The ready documents among `doc_ids`, as the index holds them."""
+async def load(doc_ids: Iterable[int], *, about_to_be_ready: bool = False) -> list[SearchDoc]:
+    """The ready documents among `doc_ids`, as the index holds them.
+
+    `about_to_be_ready`: documents still `processing` count too (the last steps of a
+    document's life index it, then mark it ready: documents/lifecycle.py).
+    """
     ids = list(doc_ids)
+    states = [READY, PROCESSING] if about_to_be_ready else [READY]
     if not ids:
         return []
     rows = await Document.select(
@@ -71,7 +76,7 @@ async def load(doc_ids: Iterable[int]) -> list[SearchDoc]:
         Document.updated_at,
         Document.doc_type,
         Document.doc_date,
-    ).where(Document.id.is_in(ids) & (Document.state == READY))
+    ).where(Document.id.is_in(ids) & Document.state.is_in(states))
     if not rows:
         return []
     texts: dict[int, list[PageText]] = {r["id"]: [] for r in rows}
@@ -107,14 +112,19 @@ def _as_date(value: Any) -> date | None:
     return date.fromisoformat(value[:10]) if isinstance(value, str) and value else None
 
 
-async def refresh(doc_ids: Iterable[int], backend: SearchBackend | None = None) -> bool:
+async def refresh(
+    doc_ids: Iterable[int],
+    backend: SearchBackend | None = None,
+    *,
+    about_to_be_ready: bool = False,
+) -> bool:
     """Make the index agree with the database on these documents; False if it could not."""
     backend = backend or _bound
     ids = sorted(set(doc_ids))
     if backend is None or not ids:
         return True
     try:
-        docs = await load(ids)
+        docs = await load(ids, about_to_be_ready=about_to_be_ready)
         gone = set(ids) - {d.doc_id for d in docs}
         await asyncio.to_thread(_apply, backend, docs, gone)
         return True

@@ -19,8 +19,7 @@ from server.access import audit
 from server.access.policy import AccessDenied, Caller
 from server.access.scope import document_for, visible_documents, visible_profiles
 from server.db.tables import FAILED, Arrival, Document, Page, Profile
-from server.documents import queue
-from server.facts import persist as facts_persist
+from server.documents import filing, queue
 from server.health import citation as health_citation
 from server.runtime import Services
 from server.search import projection as search_sync
@@ -244,12 +243,7 @@ async def move_document(request: Request) -> Response:
     if target is None or not allowed:
         raise AccessDenied("You cannot file documents under that profile.", 403)
     # The document's facts move with it, in the same transaction.
-    await facts_persist.move_document(
-        services_of(request).engine,
-        doc_id,
-        {Document.profile: target["id"], Document.suggested_profiles: []},
-        Document.id == doc_id,
-    )
+    await filing.refile(services_of(request).engine, doc_id, target["id"])
     await search_sync.refresh([doc_id])
     for pid in {doc["profile"], target["id"]} - {None}:
         await audit.record(

@@ -41,7 +41,8 @@ async def test_expired_lease_returns_to_queue_and_live_lease_does_not(
     states = {r["id"]: r["state"] for r in await Document.select(Document.id, Document.state)}
     assert states == {a: "queued", b: "processing"}
     # The dead worker's late result is refused: it no longer holds the lease.
-    assert not await queue.complete(services.engine, a, "dead-worker", {}, [])
+    assert not await queue.store_reading(services.engine, a, "dead-worker", {}, [])
+    assert not await queue.mark_ready(a, "dead-worker")
 
 
 async def test_transient_failures_back_off_then_fail_for_good(

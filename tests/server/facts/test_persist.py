@@ -14,6 +14,7 @@ import pytest
 from ocr.facts.ccda import read_ccda
 from server.access.policy import Caller
 from server.db.tables import EXTRACTED, READY, Document, Fact, Page, User
+from server.documents import filing
 from server.facts import FACTS_VERSION, persist, service
 from server.facts.reading import CCDA_MIME
 from server.people import household
@@ -213,16 +214,12 @@ async def test_facts_follow_their_document_even_racing_a_new_reading(
         target = other if i % 2 == 0 else jane
         await asyncio.gather(
             persist.store(services.engine, doc_id, lab_facts()),
-            persist.move_document(
-                services.engine, doc_id, {Document.profile: target}, Document.id == doc_id
-            ),
+            filing.refile(services.engine, doc_id, target),
         )
         facts = await _facts(doc_id)
         assert facts and {f["profile"] for f in facts} == {target}, i
     # A document moved to the triage queue takes its facts out of every profile.
-    await persist.move_document(
-        services.engine, doc_id, {Document.profile: None}, Document.id == doc_id
-    )
+    await filing.refile(services.engine, doc_id, None)
     assert {f["profile"] for f in await _facts(doc_id)} == {None}
 
 

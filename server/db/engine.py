@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import io
 import logging
 import sqlite3
 import threading
@@ -13,7 +12,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
-from piccolo.apps.migrations.commands.forwards import run_forwards
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
@@ -21,7 +19,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
-from server.db import piccolo_conf
+from server.db import migrate, piccolo_conf
 from server.db.tables import TABLES
 from server.settings import Settings, SettingsError
 
@@ -93,7 +91,7 @@ async def connect(settings: Settings, *, migrate: bool = True) -> Engine:
     elif isinstance(engine, PostgresEngine):
         await _start_pool(engine)
     if migrate:
-        await apply_migrations()
+        await apply_migrations(engine)
     return engine
 
 
@@ -119,13 +117,12 @@ async def close(engine: Engine) -> None:
         await asyncio.to_thread(engine.close_readers)
 
 
-async def apply_migrations() -> None:
-    # Piccolo's runner prints progress with emoji; keep the server's output readable.
-    out = io.StringIO()
-    with contextlib.redirect_stdout(out):
-        result = await run_forwards(app_name="kinchart")
-    if not result.success:
-        raise DatabaseError(f"Database migration failed: {result.message}\n{out.getvalue()}")
+async def apply_migrations(engine: Engine) -> None:
+    """Apply pending migrations, each atomically (db/migrate.py)."""
+    try:
+        await migrate.apply(engine)
+    except migrate.MigrationFailed as exc:
+        raise DatabaseError(exc.user_message) from exc
 
 
 def write_transaction(engine: Engine) -> contextlib.AbstractAsyncContextManager[object]:

@@ -77,6 +77,33 @@ async def release_owned(owner: str) -> int:
     return len(rows)
 
 
+async def release(doc_id: int, owner: str) -> bool:
+    """Hand one document back to the queue without counting the attempt (the fault was not
+    the document's: a database or disk error)."""
+    rows = (
+        await Document.update(
+            {
+                Document.state: QUEUED,
+                Document.lease_owner: "",
+                Document.attempts: Document.attempts - 1,
+            }
+        )
+        .where(_held(doc_id, owner))
+        .returning(Document.id)
+    )
+    return bool(rows)
+
+
+async def being_read(doc_ids: set[int]) -> set[int]:
+    """Those of `doc_ids` that some worker holds now."""
+    if not doc_ids:
+        return set()
+    rows = await Document.select(Document.id).where(
+        Document.id.is_in(list(doc_ids)) & (Document.state == PROCESSING)
+    )
+    return {r["id"] for r in rows}
+
+
 async def store_reading(
     engine: Engine, doc_id: int, owner: str, values: dict[Any, Any], pages: list[Page]
 ) -> bool:

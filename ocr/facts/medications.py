@@ -99,7 +99,14 @@ def find_medications(doc: Text, sections: list[Section]) -> list[Medication]:
 def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int, int]]:
     """Items of a logical line: one medication each (commas split only between drugs)."""
     if not listed:
-        starts = [m.start() for m in _WORD.finditer(text, start, end) if _is_drug(m.group())]
+        starts: list[int] = []
+        last_end = -1
+        for m in _WORD.finditer(text, start, end):
+            if not _is_drug(m.group()):
+                continue
+            if not (starts and not text[last_end : m.start()].strip()):
+                starts.append(m.start())  # "docusate sodium": one drug of two drug words
+            last_end = m.end()
         return list(zip(starts, [*starts[1:], end], strict=False))
     pieces = split_items(text, start, end)
     items: list[tuple[int, int]] = []

@@ -72,6 +72,7 @@ _WORDS_NOT_NAMES = {"got", "pt", "na", "ca", "t", "p", "hr", "rr", "ld", "id", "
                     "cr", "ph", "tp", "alb", "ast", "all", "am", "be", "he", "an"}  # fmt: skip
 _LOWER_OK = {"cr", "k", "na", "ph", "alb", "ast"}  # "cr 1.2" and "k 4.1" are how notes write them
 _DATE_TAIL = re.compile(r"^[/\-.]\d{1,4}\b")
+_ARTERIAL = re.compile(r"\b(?:arterial|abg|sao2|blood\s+gas(?:es)?)\b", re.I)
 _THOUSANDS = re.compile(r"^(\d{1,3}(?:,\d{3})+)(?:\.\d+)?[,.;]?$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _MAX_SENTENCE_NAME_WORDS = 5
@@ -101,6 +102,8 @@ def vet(result: LabResult, row: Row, line: Line, tabled: bool) -> LabResult | No
         return None
     if tabled:
         return _scored(result, analyte, "table")
+    if result.analyte == "o2_saturation" and not _ARTERIAL.search(line.text):
+        return None  # "O2 saturation 97% on room air" is SpO2, a vital sign
     before, name, gap, value, after = _around(row, line)
     if value is None:
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ocr.facts import confidence
 from ocr.facts.clinical_data import AS_NEEDED, DRUGS, FREQUENCIES, ROUTES, VACCINES
 from ocr.facts.dates import find_dates
 from ocr.facts.model import Immunization, Medication
@@ -165,6 +166,7 @@ def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) ->
         name=name,
         citation=doc.cite(start + offset, end),
         strength=_spaced(strength.group()) if strength else None,
+        confidence=confidence.medication(listed=listed, known_drug=drug, strength=bool(strength)),
     )
     medication = _with_sig(medication, body[name_end:])
     if stopped or _STOPPED.search(body):
@@ -249,6 +251,7 @@ def find_immunizations(doc: Text, sections: list[Section]) -> list[Immunization]
                 immunization = Immunization(
                     name, doc.cite(start, end), given=given,
                     dose_number=index + 1 if series else number, status=status,
+                    confidence=confidence.immunization(listed=listed, dated=given is not None),
                 )  # fmt: skip
                 found.setdefault((name, given or start), immunization)
     return list(found.values())

@@ -117,3 +117,19 @@ def test_a_table_row_is_trusted_more_than_a_sentence() -> None:
 def test_no_drug_level_from_a_medication_list(note: Callable[[str], str]) -> None:
     found = labs(note("Chronic Medical Conditions - Followup"))
     assert not [r for r in found if r.analyte in ("salicylate", "acetaminophen", "insulin")]
+
+
+def test_every_machine_read_fact_has_a_confidence() -> None:
+    text = (
+        "PAST MEDICAL HISTORY: Hypertension, type 2 diabetes.\n"
+        "MEDICATIONS: Lisinopril 10 mg daily.\n"
+        "ALLERGIES: Penicillin - rash.\n"
+        "Glucose 95 mg/dL 70-99\n"
+        "Vital signs: BP 128/82, pulse 72.\n"
+    )
+    found = extract([page_of(text)])
+    facts: list[object] = [*found.labs, *found.medications, *found.conditions, *found.allergies]
+    assert len(facts) >= 6
+    for fact in facts:
+        score = getattr(fact, "confidence")  # noqa: B009
+        assert score is not None and 0.0 <= score <= 1.0, fact

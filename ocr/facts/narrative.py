@@ -19,6 +19,7 @@ from ocr.facts.decimals import LIMITS
 from ocr.facts.lines import Line, Token
 from ocr.facts.model import LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row
+from ocr.facts.values import is_leader, is_leader_tail, is_leaderish
 
 # Labels of numbers that identify a person, document or specimen, or number a page.
 _IDENTIFIERS = {
@@ -71,7 +72,7 @@ _LEVEL = re.compile(r"\b(?:level|levels|concentration|serum|plasma|trough|peak|r
 _WORDS_NOT_NAMES = {"got", "pt", "na", "ca", "t", "p", "hr", "rr", "ld", "id", "ag", "k",
                     "cr", "ph", "tp", "alb", "ast", "all", "am", "be", "he", "an"}  # fmt: skip
 _LOWER_OK = {"cr", "k", "na", "ph", "alb", "ast"}  # "cr 1.2" and "k 4.1" are how notes write them
-_DATE_TAIL = re.compile(r"^[/\-.]\d{1,4}\b")
+_DATE = re.compile(r"\d{1,4}(?:[/\-]\d{1,2}(?:[/\-]\d{1,4})?|\.\d{1,2}\.\d{2,4})")
 _ARTERIAL = re.compile(r"\b(?:arterial|abg|sao2|blood\s+gas(?:es)?)\b", re.I)
 _THOUSANDS = re.compile(r"^(\d{1,3}(?:,\d{3})+)(?:\.\d+)?[,.;]?$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
@@ -213,7 +214,9 @@ def _not_a_result(
     # Words between the name and the value: only links ("is", "of", "at") keep them together.
     for token in gap:
         word = _bare(token.text)
-        if word in _PLANS or (word and word not in _LINKS and not _punctuation(word)):
+        if word in _PLANS:
+            return True
+        if word and word not in _LINKS and not _punctuation(word) and not _dust(token.text):
             return True
     if any(_PLAN_VERBS.match(_bare(t.text)) for t in before[-3:]) and not result.unit:
         return True
@@ -240,7 +243,7 @@ def _not_a_result(
         return True
     # Dates, page numbers ("2 of 3"), years, and long integers (identifiers).
     text = value.text
-    if _DATE_TAIL.match(text[len(result.value.text) :]) or re.match(r"\d+/\d+", text):
+    if _DATE.fullmatch(text.rstrip(".,;:)")):
         return True
     if following and following[0] == "of" and len(after) > 1 and after[1].text[:1].isdigit():
         return True
@@ -264,6 +267,11 @@ def _not_a_result(
 def _drug_word(word: str) -> bool:
     """A drug's name that is not also a test's ("docusate", not "iron" in "iron TIBC 514")."""
     return (word in DRUGS or word in _BRANDS) and not catalogue.lookup(word, fuzzy=False)
+
+
+def _dust(text: str) -> bool:
+    """What OCR makes of a dot leader between a name and its value (`oo`, `cccseccsse`)."""
+    return is_leader(text) or is_leader_tail(text) or is_leaderish(text)
 
 
 def _punctuation(word: str) -> bool:

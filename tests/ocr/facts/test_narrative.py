@@ -133,3 +133,14 @@ def test_every_machine_read_fact_has_a_confidence() -> None:
     for fact in facts:
         score = getattr(fact, "confidence")  # noqa: B009
         assert score is not None and 0.0 <= score <= 1.0, fact
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Leukocytes . 6.7.10*9/L (4.3-10.8)",  # a value OCR merged with its unit: no date
+        "WBC oo cccccccseccssssessseessssevsssvessssecsss 6.7 10+3/ul (4.3-10.8)",  # a leader
+    ],
+)
+def test_scanned_report_lines_stay_results(line: str) -> None:
+    assert read(line) == {"wbc": "6.7"}

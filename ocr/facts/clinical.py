@@ -23,7 +23,8 @@ _ICD10 = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _CONDITION_TERMS = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])", re.IGNORECASE
+    r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])(?!\s+index)",
+    re.IGNORECASE,
 )
 _NUMBERING = re.compile(r"\s*(?:\d{1,2}[.)]\s*|[-*•·]\s*|[a-z][.)]\s+)")
 _LEAD_IN = re.compile(
@@ -101,8 +102,15 @@ _FUNCTION_WORDS = {
 }  # fmt: skip
 _NOT_A_PROBLEM = re.compile(
     r"\b(?:as\s+above|see\s+above|as\s+below|as\s+noted|prophylaxis|counsel(?:ed|ing)|follow[-\s]?up"
-    r"|return\s+to|did\s+not|does\s+not|do\s+not|need(?:s|ed)?\s+(?:any|to)|will\s+be|was\s+not)\b"
+    r"|return\s+to|did\s+not|does\s+not|do\s+not|need(?:s|ed)?\s+(?:any|to)|will\s+be|was\s+not"
+    r"|performance\s+status|showing|shows|showed|x-ray|monitor)\b"
     r"|:\s*normal\b",
+    re.IGNORECASE,
+)
+_PROCEDURE = re.compile(
+    r"(?:ectomy|ectomies|otomy|ostomy|plasty|scopy|surgery|surgeries|repair|replacement"
+    r"|placement|biopsy|biopsies|injection|procedure|transplantation|graft|grafting|dilatation"
+    r"|x-ray|monitor|scan|ekg|ecg|mri|ct)[.,;]?$",
     re.IGNORECASE,
 )
 # Tests and procedures named alone in a list, not diagnoses.
@@ -126,7 +134,7 @@ _MEDICAL_WORD = re.compile(
     re.IGNORECASE,
 )
 _QUALIFIER = re.compile(
-    r"^(?:(?:possible|probable|questionable|suspected|presumed|likely|rule\s+out|r/o"
+    r"^(?:(?:possible|probable|questionable|question\s+of|suspected|presumed|likely|rule\s+out|r/o"
     r"|no|denies|negative(?:\s+for)?|history\s+of|h/o|status\s+post|s/p)\s+)+",
     re.IGNORECASE,
 )
@@ -227,6 +235,7 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
     item = text[item_start:end].rstrip(" .")
     if not item.strip() or _NOTHING.match(item.strip()):
         return []
+    scanned = False
     pieces = split_items(text, item_start, end)
     terms = [p for p in pieces if _CONDITION_TERMS.search(text[p[0] : p[1]])]
     if len(pieces) > 1 and len(terms) >= 2:
@@ -241,8 +250,11 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
         spans = [(item_start, item_start + len(item))]
     else:
         spans = [(m.start(), m.end()) for m in _CONDITION_TERMS.finditer(text, start, end)]
+        # Terms inside a sentence of the section ("he has had recurrent rectal bleeding"):
+        # the patient's, likely, but the sentence is no list of problems.
+        scanned = bool(_PROSE.search(item)) or not _numbered(text, start, numbering)
     out = []
-    numbered = bool(numbering and numbering.group().strip())
+    numbered = _numbered(text, start, numbering)
     for a, b in spans:
         qualifier = _QUALIFIER.match(text[a:b])
         a += qualifier.end() if qualifier else 0
@@ -257,9 +269,21 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
         ):
             whole = len(spans) == 1 and (numbered or len(name.split()) <= _MAX_ITEM_WORDS)
             evidence = condition_evidence(name, whole)
+            if evidence is not None and scanned:
+                evidence = "prose"
             if evidence is not None:
                 out.append(_condition(doc, a, b, name, kind, None, denied is not None, evidence))
     return out
+
+
+def _numbered(text: str, start: int, numbering: re.Match[str] | None) -> bool:
+    """Whether the item at `start` is numbered or bulleted (the sentence splitter may have
+    left its "1." behind it)."""
+    if numbering is not None and numbering.group().strip():
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 8) : start]
+    return bool(re.fullmatch(r"[\s,]*(?:\d{1,2}[.)]|[-*•·])\s*", before))
 
 
 def _short_name(text: str) -> bool:
@@ -301,6 +325,8 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
     first = words[0].lower().strip(",;:")
     if first in _FUNCTION_WORDS or re.match(r"[\d,#(]", name) or _NOT_A_PROBLEM.search(name):
         return None
+    if _PROCEDURE.search(words[-1]):
+        return None  # "bilateral cataract surgery": a procedure the patient had, not a problem
     lowered = name.lower()
     term = _CONDITION_TERMS.search(name)
     if term is not None:

@@ -48,7 +48,8 @@ _TIME_WORDS = re.compile(
 _LINKS = {"is", "was", "of", "at", "were", "are", "now", "=", ":", "-", "–", "level", "value",
           "today", "came", "out", "back", "remained", "had", "has", "showed", "shows", "high",
           "low", "elevated", "decreased", "normal", "increased", "down", "up", "from",
-          "slightly", "mildly", "markedly", "a"}  # fmt: skip
+          "slightly", "mildly", "markedly", "a", "only", "revealed"}  # fmt: skip
+_REPORTED = {"was", "were", "is", "are", "showed", "shows", "came", "had", "has", "revealed"}
 # A plan or schedule about a test, not its result ("recheck A1c in 3 months").
 _PLANS = {"in", "for", "every", "x", "within", "after", "until", "by", "q", "next", "over",
           "past", "last", "to", "since", "per", "on"}  # fmt: skip
@@ -73,7 +74,13 @@ _WORDS_NOT_NAMES = {"got", "pt", "na", "ca", "t", "p", "hr", "rr", "ld", "id", "
                     "cr", "ph", "tp", "alb", "ast", "all", "am", "be", "he", "an"}  # fmt: skip
 _LOWER_OK = {"cr", "k", "na", "ph", "alb", "ast"}  # "cr 1.2" and "k 4.1" are how notes write them
 _DATE = re.compile(r"\d{1,4}(?:[/\-]\d{1,2}(?:[/\-]\d{1,4})?|\.\d{1,2}\.\d{2,4})")
-_ARTERIAL = re.compile(r"\b(?:arterial|abg|sao2|blood\s+gas(?:es)?)\b", re.I)
+_ARTERIAL = re.compile(r"\b(?:arterial|abg|blood\s+gas(?:es)?)\b", re.I)
+# Fluids other than blood a sentence may name its results in ("CSF glucose was 68").
+_OTHER_FLUID = re.compile(
+    r"\b(?:csf|spinal\s+fluid|cerebrospinal|pleural|peritoneal|ascitic|synovial|joint\s+fluid"
+    r"|pericardial|drain(?:age)?|stool|gastric)\b",
+    re.I,
+)
 _THOUSANDS = re.compile(r"^(\d{1,3}(?:,\d{3})+)(?:\.\d+)?[,.;]?$")
 _YEAR = re.compile(r"^(?:19|20)\d\d$")
 _MAX_SENTENCE_NAME_WORDS = 5
@@ -103,11 +110,12 @@ def vet(result: LabResult, row: Row, line: Line, tabled: bool) -> LabResult | No
         return None
     if tabled:
         return _scored(result, analyte, "table")
-    if result.analyte == "o2_saturation" and not _ARTERIAL.search(line.text):
-        return None  # "O2 saturation 97% on room air" is SpO2, a vital sign
     before, name, gap, value, after = _around(row, line)
     if value is None:
         return None
+    near = " ".join(t.text for t in [*before[-10:], *name])
+    if result.analyte == "o2_saturation" and not _ARTERIAL.search(near):
+        return None  # "O2 saturation 97% on room air" is SpO2, a vital sign
     if _identifier(result.name, before):
         return None
     source = "line" if len(before) <= 1 and len(after) <= 6 else "sentence"
@@ -218,8 +226,13 @@ def _not_a_result(
             return True
         if word and word not in _LINKS and not _punctuation(word) and not _dust(token.text):
             return True
-    if any(_PLAN_VERBS.match(_bare(t.text)) for t in before[-3:]) and not result.unit:
-        return True
+    reported = any(_bare(t.text) in _REPORTED for t in gap)
+    if any(_PLAN_VERBS.match(_bare(t.text)) for t in before[-3:]) and not (result.unit or reported):
+        return True  # "recheck A1c 3 months", but not "repeat glucose was 109"
+    clause = " ".join(t.text for t in before[-8:])
+    clause = re.split(r"[.;:]\s", clause)[-1]
+    if analyte is not None and analyte.specimen == "blood" and _OTHER_FLUID.search(clause):
+        return True  # "CSF glucose was 68", "spinal fluid … glucose 75": not the blood test
     # Doses: a drug word before the name ("docusate sodium"), a dose unit or frequency after.
     if before and _drug_word(_bare(before[-1].text)):
         return True

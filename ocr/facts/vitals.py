@@ -41,7 +41,7 @@ _LABELS = {
     "heart_rate": r"heart\s+rate|pulse(?:\s+rate)?|h\.?r\.?|p(?=\s*:)",
     "respiratory_rate": r"respiratory\s+rate|respirations?|resp(?:\.|\s+rate)?|r\.?r\.?|r(?=\s*:)",
     "temperature": r"temperature|temp\.?|t(?:max)?(?=\s*:)|tmax",
-    "spo2": r"sp\s?o2|o2\s+sat(?:uration)?s?|oxygen\s+saturation|pulse\s+ox(?:imetry)?"
+    "spo2": r"sp\s?o2|sao2|o2\s+sat(?:uration)?s?|oxygen\s+saturation|pulse\s+ox(?:imetry)?"
     r"|sat(?:uration)?s?(?=\s*:)",
     "weight": r"(?:body\s+)?weight|wt\.?",
     "height": r"height|ht\.?",
@@ -82,6 +82,7 @@ _NOT_NOW = re.compile(
     r"|change\s+in|dry|desired|max(?:imum)?\s+heart)\s*$",
     re.I,
 )
+_ARTERIAL = re.compile(r"\b(?:arterial|abg|blood\s+gas(?:es)?)\b", re.I)
 _UNITS = {
     "kg": "kg", "kgs": "kg", "kilogram": "kg", "kilograms": "kg", "lb": "[lb_av]",
     "lbs": "[lb_av]", "pound": "[lb_av]", "pounds": "[lb_av]", "cm": "cm", "centimeter": "cm",
@@ -131,6 +132,8 @@ def find_vitals(lines: Sequence[Line], collected: date | None = None) -> list[La
 def _reading(kind: str, match: re.Match[str], text: str) -> _Reading | None:
     if _NOT_NOW.search(text[max(0, match.start() - 25) : match.start()]):
         return None
+    if kind == "spo2" and _ARTERIAL.search(text[max(0, match.start() - 80) : match.start()]):
+        return None  # a blood gas's saturation is a lab result
     after = text[match.end() : match.end() + 12]
     if kind != "blood_pressure" and re.match(r"\s*(?:/\s*\d|-\s*\d|to\s+\d)", after):
         return None  # "pulse 60-70", "P 72/min"-less ranges and ratios are not one reading

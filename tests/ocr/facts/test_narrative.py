@@ -144,3 +144,16 @@ def test_every_machine_read_fact_has_a_confidence() -> None:
 )
 def test_scanned_report_lines_stay_results(line: str) -> None:
     assert read(line) == {"wbc": "6.7"}
+
+
+def test_results_of_other_fluids_and_reported_repeats() -> None:
+    text = (
+        "Spinal fluid was clear with 11 red cells, glucose 75, protein 67. CSF glucose was 68.\n"
+        "Repeat nonfasting glucose was 109 on 06/22/2004. Sed rate is only 11.\n"
+    )
+    assert read(text) == {"glucose": "109", "esr": "11"}
+
+
+def test_a_saturation_on_room_air_is_a_vital_sign() -> None:
+    found = extract([page_of("Temperature 98.4 degrees and SaO2 is 99% on room air.\n")]).labs
+    assert [(r.analyte, r.category) for r in found] == [("temperature", "vital"), ("spo2", "vital")]

@@ -104,3 +104,22 @@ def test_prose_mentions_wait_in_review() -> None:
     )
     assert found["hypertension"] is not None and found["hypertension"] >= REVIEW_BELOW
     assert found["asthma"] is not None and found["asthma"] < REVIEW_BELOW
+
+
+def test_a_long_denied_list_denies_its_last_items() -> None:
+    found = conditions(
+        "PAST MEDICAL HISTORY: Significant for hypertension. She denies liver disease, kidney "
+        "disease, cirrhosis, hepatitis, diabetes mellitus, thyroid disease, bleeding disorders, "
+        "prior DVT, HIV and gout.\n"
+    )
+    assert set(found) == {"hypertension"}
+
+
+def test_procedures_findings_and_hypotheticals_are_not_problems() -> None:
+    found = conditions(
+        "PAST MEDICAL HISTORY: Bilateral cataract surgery. BPH.\n"
+        "ASSESSMENT:\n1. Mildly abnormal chest x-ray.\n2. Holter monitor showing ectopic beat.\n"
+        "3. Question of sleep apnea.\n4. Morbid obesity with a body mass index of 41.\n"
+        "5. If he should have any fever or anything suggestive of infection, he will call.\n"
+    )
+    assert set(found) == {"bph", "morbid obesity"}, found

@@ -124,6 +124,8 @@ def vet(result: LabResult, row: Row, line: Line, tabled: bool) -> LabResult | No
     whole = _whole_thousands(result, value)
     if whole is None:
         return None
+    if whole.unit and whole.unit[-1] in ".,;:":
+        whole = replace(whole, unit=whole.unit.rstrip(".,;:"))  # "K/uL," ends a clause
     return _scored(_implied(whole, analyte), analyte, source)
 
 

@@ -157,3 +157,29 @@ def test_results_of_other_fluids_and_reported_repeats() -> None:
 def test_a_saturation_on_room_air_is_a_vital_sign() -> None:
     found = extract([page_of("Temperature 98.4 degrees and SaO2 is 99% on room air.\n")]).labs
     assert [(r.analyte, r.category) for r in found] == [("temperature", "vital"), ("spo2", "vital")]
+
+
+def test_urine_microscopy_counts_are_not_blood_counts() -> None:
+    # "RBC 34": red cells per field of a urinalysis, read as a blood count of 34 million/µL.
+    text = (
+        "which showed a large amount of leukocyte esterase, small amount of blood with red "
+        "blood cells 34, white blood cells\n41, moderate amount of bacteria.\n"
+    )
+    assert read(text) == {}
+
+
+def test_sentences_about_thresholds_are_no_test_names_and_no_vitals() -> None:
+    # OCR joined these lines into a "test" named with the whole sentence, value >200.
+    text = (
+        "pressure for the first two weeks of the stroke. We put the patient on p.r.n. labetalol "
+        "only for\nsystolic blood pressure greater than 200, diastolic blood pressure greater "
+        "than 120. He will not need blood pressure treatment\nunless systolic is greater than "
+        "220, diastolic greater than 120, for the first week of his stroke.\n"
+    )
+    assert extract([page_of(text)]).labs == []
+
+
+def test_a_unit_after_a_value_in_a_sentence_is_kept() -> None:
+    (wbc,) = labs("CBC today: WBC 6.7 K/uL, otherwise unremarkable.\n")
+    assert (wbc.value.text, wbc.unit) == ("6.7", "K/uL")
+    assert wbc.canonical is not None and wbc.canonical.value == 6.7

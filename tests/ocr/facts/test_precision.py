@@ -123,3 +123,16 @@ def test_procedures_findings_and_hypotheticals_are_not_problems() -> None:
         "5. If he should have any fever or anything suggestive of infection, he will call.\n"
     )
     assert set(found) == {"bph", "morbid obesity"}, found
+
+
+def test_medication_lists_give_no_schedule_words_or_diagnoses() -> None:
+    facts = find_clinical(
+        text_lines(
+            "MEDICATIONS:\n1. Methotrexate 2.5 mg on\nWednesdays\nFridays\n2. Restasis.\n"
+            "3. Refer\n4. Peripheral vascular disease\n5. P\n"
+        )
+    )
+    names = {m.name.lower(): m.confidence for m in facts.medications}
+    assert set(names) == {"methotrexate", "restasis"}, names
+    assert names["methotrexate"] is not None and names["methotrexate"] >= REVIEW_BELOW
+    assert names["restasis"] is not None and names["restasis"] < REVIEW_BELOW  # unknown name

@@ -13,6 +13,7 @@ from ocr.facts.document import classify, find_facility, find_provider, pick_date
 from ocr.facts.labs import find_labs
 from ocr.facts.lines import Line, PageLike, page_lines
 from ocr.facts.model import DocumentFacts, LabResult
+from ocr.facts.vitals import find_vitals
 from ocr.identity import find_patient
 
 __all__ = ["DocumentFacts", "extract"]
@@ -25,6 +26,7 @@ def extract(pages: Sequence[PageLike], today: date | None = None) -> DocumentFac
     collected = next((m.value for m in mentions if m.kind == "collected"), None)
     clinical = find_clinical(lines)
     labs = find_labs(lines, collected)
+    vitals = find_vitals(lines, collected)
     counts = {
         "labs": len(labs),
         "medications": len(clinical.medications),
@@ -35,6 +37,7 @@ def extract(pages: Sequence[PageLike], today: date | None = None) -> DocumentFac
     chosen = pick_date(mentions, kind, patient.birth_dates)
     if collected is None and chosen is not None and kind == "lab report":
         labs = [_dated(result, chosen.value) for result in labs]
+        vitals = [_dated(result, chosen.value) for result in vitals]
     provider, provider_citation = find_provider(lines)
     facility, facility_citation = find_facility(lines)
     return DocumentFacts(
@@ -47,7 +50,7 @@ def extract(pages: Sequence[PageLike], today: date | None = None) -> DocumentFac
         facility=facility,
         facility_citation=facility_citation,
         patient=patient,
-        labs=labs,
+        labs=labs + vitals,
         medications=clinical.medications,
         conditions=clinical.conditions,
         excluded=clinical.excluded,

@@ -243,4 +243,7 @@ GASES_AND_VITALS: list[Analyte] = [
       "head circumference|ofc|head occipital-frontal circumference", cat="vital"),
     a("inhaled_o2", "Inhaled oxygen concentration", "3150-0", "%",
       "fio2|inhaled oxygen concentration", cat="vital"),
+    # One reading of both pressures ("128/82"): its number is the systolic, `parts` both.
+    a("blood_pressure", "Blood pressure", "85354-9", "mm[Hg]",
+      "blood pressure|bp|blood pressure panel", alt="55284-4 35094-2", cat="vital"),
 ]  # fmt: skip

@@ -19,6 +19,7 @@ from ocr.facts.ccda_xml import (
 )  # fmt: skip
 from ocr.facts.model import LabResult, Quantity, ReferenceBand, ReferenceRange, ResultValue
 from ocr.facts.values import TEXT_RESULTS, parse_range, to_float
+from ocr.facts.vitals import tidy
 
 _T = "2.16.840.1.113883.10.20.22.4."
 RESULT, VITAL = _T + "2", _T + "27"
@@ -82,7 +83,7 @@ def results(doc: Doc) -> list[LabResult]:
                 category="vital" if VITAL in templates(observation) else "lab",
             )
         )
-    return found
+    return tidy(found)
 
 
 def _value(value: ET.Element | None) -> tuple[ResultValue, str | None] | None:

@@ -7,7 +7,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ocr.facts.clinical_data import CONDITIONS, REACTIONS, SEVERITIES
+from ocr.facts import catalogue, confidence
+from ocr.facts.clinical_data import CONDITIONS, DRUGS, REACTIONS, SEVERITIES
 from ocr.facts.lines import Line
 from ocr.facts.medications import find_immunizations, find_medications
 from ocr.facts.model import Allergy, Condition, Immunization, Medication
@@ -22,7 +23,8 @@ _ICD10 = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _CONDITION_TERMS = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])", re.IGNORECASE
+    r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])(?!\s+index)",
+    re.IGNORECASE,
 )
 _NUMBERING = re.compile(r"\s*(?:\d{1,2}[.)]\s*|[-*•·]\s*|[a-z][.)]\s+)")
 _LEAD_IN = re.compile(
@@ -79,8 +81,60 @@ _PROSE = re.compile(
     r"|admitted|received|intact|score|recheck|proceed|discharge|described|quit)\b",
     re.IGNORECASE,
 )
+# First words of a list item that is a sentence, a plan or a finding, not a diagnosis's name.
+_FUNCTION_WORDS = {
+    "the", "a", "an", "this", "that", "these", "those", "he", "she", "it", "they", "his", "her",
+    "their", "its", "patient", "patients", "pt", "we", "i", "you", "been", "be", "was", "were",
+    "is", "are", "will", "would", "should", "could", "can", "may", "might", "must", "continue",
+    "continued", "continues", "start", "started", "stop", "stopped", "follow", "followed",
+    "return", "see", "same", "as", "per", "please", "also", "however", "which", "who", "because",
+    "since", "then", "when", "if", "and", "or", "but", "to", "for", "of", "in", "on", "at", "by",
+    "from", "did", "does", "do", "has", "have", "had", "not", "exercise", "diet", "discussed",
+    "recommend", "recommended", "counseled", "counseling", "advised", "plan", "normal", "well",
+    "there", "here", "after", "before", "during", "over", "under", "about", "all", "some",
+    "any", "each", "every", "more", "most", "other", "such", "only", "very", "so", "than", "too",
+    "just", "now", "today", "yesterday", "tomorrow", "again", "further", "once", "little", "bit",
+    "questionable", "unremarkable", "negative", "stable", "improved", "resolved",
+    "schedule", "scheduled", "check", "recheck", "repeat", "obtain", "order", "ordered", "refer",
+    "referred", "consult", "monitor", "increase", "decrease", "change", "add", "added", "take",
+    "given", "give", "symptoms", "signs", "what", "why", "how", "where", "with", "without",
+    "consider", "staying", "multiple", "apparently", "actually", "briefly", "nonsignificant",
+}  # fmt: skip
+_NOT_A_PROBLEM = re.compile(
+    r"\b(?:as\s+above|see\s+above|as\s+below|as\s+noted|prophylaxis|counsel(?:ed|ing)|follow[-\s]?up"
+    r"|return\s+to|did\s+not|does\s+not|do\s+not|need(?:s|ed)?\s+(?:any|to)|will\s+be|was\s+not"
+    r"|performance\s+status|showing|shows|showed|x-ray|monitor)\b"
+    r"|:\s*normal\b",
+    re.IGNORECASE,
+)
+_PROCEDURE = re.compile(
+    r"(?:ectomy|ectomies|otomy|ostomy|plasty|scopy|surgery|surgeries|repair|replacement"
+    r"|placement|biopsy|biopsies|injection|procedure|transplantation|graft|grafting|dilatation"
+    r"|x-ray|monitor|scan|ekg|ecg|mri|ct)[.,;]?$",
+    re.IGNORECASE,
+)
+# Tests and procedures named alone in a list, not diagnoses.
+_TESTS = {"ekg", "ecg", "ct", "mri", "cbc", "cxr", "x-ray", "xray", "echo", "echocardiogram",
+          "labs", "ultrasound", "eeg", "emg", "biopsy", "pt", "ot", "speech", "ua", "bmp",
+          "cmp", "lft", "lfts"}  # fmt: skip
+# Word endings of diagnoses: -itis, -osis, -emia, -oma, -pathy, -algia, …
+_MEDICAL_WORD = re.compile(
+    r"(?:itis|osis|oses|emia|aemia|oma|omas|pathy|algia|ia|ism|plegia|paresis|trophy|megaly"
+    r"|rrhea|rrhoea|cele|ectasia|penia|cytosis|uria|iasis|spasm|sclerosis|stenosis|ulcer"
+    r"|cancer|carcinoma|disease|disorder|syndrome|injury|fracture|infection|failure|insufficiency"
+    r"|deficiency|hernia|lesion|tumou?r|cyst|nodule|mass|effusion|obstruction|thrombosis"
+    r"|embolism|aneurysm|dysfunction|dysplasia|degeneration|abuse|dependence|pain|palsy"
+    r"|bleed(?:ing)?|hemorrhage|haemorrhage|infarct(?:ion)?|arrest|block|murmur|edema|oedema"
+    r"|stone|stones|tear|sprain|strain|wound|burn|rash|bite|dermatitis|apnea|arrhythmia|ysis|asis"
+    r"|esis|ness|ema|acne|thrush|fatigue|thyroid|cholesterol|parkinson's|alzheimer's|gain|loss"
+    r"|aches?|headaches|seizures?|allerg(?:y|ies)|hypoxia|retention|incontinence|lacerations?"
+    r"|contusions?|abrasions?|trauma|weakness|numbness|tremors?|anxiety|insomnia|fever|cough"
+    r"|nausea|vomiting|diarrh(?:o)?ea|constipation|dysuria|hematuria|spur|fasciitis|fascitis"
+    r"|polyps?|diverticul\w*|hemorrhoids?|varices|ascites|jaundice|anemia|obesity)\b",
+    re.IGNORECASE,
+)
 _QUALIFIER = re.compile(
-    r"^(?:(?:possible|probable|questionable|suspected|presumed|likely|rule\s+out|r/o"
+    r"^(?:(?:possible|probable|questionable|question\s+of|suspected|presumed|likely|rule\s+out|r/o"
     r"|no|denies|negative(?:\s+for)?|history\s+of|h/o|status\s+post|s/p)\s+)+",
     re.IGNORECASE,
 )
@@ -113,7 +167,8 @@ def find_conditions(doc: Text, sections: list[Section]) -> tuple[list[Condition]
     found: dict[tuple[str, str], Condition] = {}
     for section in sections:
         listed = section.kind in ("problems", "history", "family")
-        for start, end in section.spans:
+        spans = _unwrapped(doc.text, section.spans) if listed else section.spans
+        for start, end in spans:
             for condition in _conditions(doc, start, end, section.kind, listed):
                 found.setdefault((condition.name.lower(), condition.assertion), condition)
     conditions = list(found.values())
@@ -121,6 +176,27 @@ def find_conditions(doc: Text, sections: list[Section]) -> tuple[list[Condition]
         [c for c in conditions if c.assertion == "present"],
         [c for c in conditions if c.assertion != "present"],
     )
+
+
+def _unwrapped(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans with the lines a long item wrapped onto joined to it: a line that starts in lower
+    case, or ends a numbered item that had no full stop ("… of the left parietal" / "lobe.")."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and "\n" in text[out[-1][1] : start] and _continues(text, out[-1], start):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _continues(text: str, above: tuple[int, int], start: int) -> bool:
+    line = text[start : start + 40]
+    numbering = _NUMBERING.match(line)
+    if numbering and numbering.group().strip():
+        return False
+    previous = text[above[0] : above[1]].rstrip()
+    return bool(re.match(r"[a-z]", line)) and not previous.endswith((".", ":", ";"))
 
 
 def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> list[Condition]:
@@ -131,7 +207,7 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
         code = (match["code"] or match["bare"] or match["lead"]).upper()
         name = _described(text[start:end], match.start() - start, match.end() - start)
         if name:
-            out.append(_condition(doc, start, end, name, kind, code))
+            out.append(_condition(doc, start, end, name, kind, code, evidence="coded"))
     if coded:
         return out
     if listed:
@@ -139,9 +215,11 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
     for match in _DIAGNOSED.finditer(text, start, end):
         term = _CONDITION_TERMS.match(text, match.end())
         if term:
-            out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None))
+            out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None,
+                                  evidence="prose"))  # fmt: skip
     for term in _CONDITION_TERMS.finditer(text, start, end):
-        condition = _condition(doc, term.start(), term.end(), term.group(), kind, None)
+        condition = _condition(doc, term.start(), term.end(), term.group(), kind, None,
+                               evidence="prose")  # fmt: skip
         if condition.assertion != "present":
             out.append(condition)  # kept so that "denies chest pain" is visibly not a diagnosis
     return out
@@ -157,6 +235,7 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
     item = text[item_start:end].rstrip(" .")
     if not item.strip() or _NOTHING.match(item.strip()):
         return []
+    scanned = False
     pieces = split_items(text, item_start, end)
     terms = [p for p in pieces if _CONDITION_TERMS.search(text[p[0] : p[1]])]
     if len(pieces) > 1 and len(terms) >= 2:
@@ -171,21 +250,40 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
         spans = [(item_start, item_start + len(item))]
     else:
         spans = [(m.start(), m.end()) for m in _CONDITION_TERMS.finditer(text, start, end)]
+        # Terms inside a sentence of the section ("he has had recurrent rectal bleeding"):
+        # the patient's, likely, but the sentence is no list of problems.
+        scanned = bool(_PROSE.search(item)) or not _numbered(text, start, numbering)
     out = []
+    numbered = _numbered(text, start, numbering)
     for a, b in spans:
         qualifier = _QUALIFIER.match(text[a:b])
         a += qualifier.end() if qualifier else 0
         denied = _DENIED_AFTER.search(text, a, b)
         b = denied.start() if denied else b  # "myocardial infarction ruled out": said after it
-        name = text[a:b].strip(" .")
+        name = re.sub(r"\s+", " ", text[a:b]).strip(" .")
         if (
             name
             and not _NOTHING.match(name)
             and re.search(r"[^\W\d_]{3}", name)
             and not (_MEASURED.search(name))
         ):
-            out.append(_condition(doc, a, b, name, kind, None, denied is not None))
+            whole = len(spans) == 1 and (numbered or len(name.split()) <= _MAX_ITEM_WORDS)
+            evidence = condition_evidence(name, whole)
+            if evidence is not None and scanned:
+                evidence = "prose"
+            if evidence is not None:
+                out.append(_condition(doc, a, b, name, kind, None, denied is not None, evidence))
     return out
+
+
+def _numbered(text: str, start: int, numbering: re.Match[str] | None) -> bool:
+    """Whether the item at `start` is numbered or bulleted (the sentence splitter may have
+    left its "1." behind it)."""
+    if numbering is not None and numbering.group().strip():
+        return True
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - 8) : start]
+    return bool(re.fullmatch(r"[\s,]*(?:\d{1,2}[.)]|[-*•·])\s*", before))
 
 
 def _short_name(text: str) -> bool:
@@ -193,17 +291,63 @@ def _short_name(text: str) -> bool:
 
 
 def _condition(
-    doc: Text, start: int, end: int, name: str, kind: str, code: str | None, denied: bool = False
+    doc: Text,
+    start: int,
+    end: int,
+    name: str,
+    kind: str,
+    code: str | None,
+    denied: bool = False,
+    evidence: str = "listed",
 ) -> Condition:
     said = "absent" if denied else assertion(doc.text, start, end, family_section=kind == "family")
     past = kind == "history" or historical(doc.text, start)
     return Condition(
-        name=name.strip(" .,;:-"),
+        name=re.sub(r"\s+", " ", name).strip(" .,;:-"),
         citation=doc.cite(start, end),
         icd10=code,
         status="historical" if past else "active",
         assertion=said,
+        confidence=confidence.condition(evidence),
     )
+
+
+def condition_evidence(name: str, whole_item: bool) -> str | None:
+    """How much a list item looks like a diagnosis ("listed-known", "listed", "listed-odd"),
+    or None when it is a function word, a pronoun, a fragment of a sentence, a plan, a test or
+    a finding that is no diagnosis ("The", "patient", "lobe", "did not need any treatment",
+    "22, LDL cholesterol 107", "Continue current antibiotics"). `whole_item`: the name is all
+    of a list item (a numbered line, or one that is nothing else)."""
+    name = re.sub(r"^(?:a|an)\s+", "", name, flags=re.IGNORECASE)
+    words = name.split()
+    if not words:
+        return None
+    first = words[0].lower().strip(",;:")
+    if first in _FUNCTION_WORDS or re.match(r"[\d,#(]", name) or _NOT_A_PROBLEM.search(name):
+        return None
+    if _PROCEDURE.search(words[-1]):
+        return None  # "bilateral cataract surgery": a procedure the patient had, not a problem
+    lowered = name.lower()
+    term = _CONDITION_TERMS.search(name)
+    if term is not None:
+        exact = term.group().lower() in (lowered, lowered.rstrip("s"))
+        return "listed-known" if exact else "listed"
+    if lowered.rstrip("s") in _KNOWN or catalogue.lookup(name, fuzzy=False) or lowered in _TESTS:
+        return "listed-known" if lowered.rstrip("s") in _KNOWN else None
+    medical = _MEDICAL_WORD.search(name) is not None
+    if len(words) == 1:
+        abbreviation = re.fullmatch(r"[A-Z]{2,6}s?", name) is not None
+        if medical or abbreviation:
+            return "listed"
+        return "listed-odd" if whole_item and name[:1].isupper() else None
+    if medical:
+        return "listed"
+    if name[:1].islower() and not whole_item:
+        return None  # a fragment of a sentence broken over lines
+    return "listed" if whole_item else "listed-odd"
+
+
+_KNOWN = {term.lower() for term in CONDITIONS}
 
 
 def _described(item: str, code_start: int, code_end: int) -> str:
@@ -222,12 +366,14 @@ def find_allergies(doc: Text, sections: list[Section]) -> list[Allergy]:
         scope = match.lastgroup or "all"
         key = f"none-known:{scope}"
         found.setdefault(key, Allergy(None, doc.cite(match.start(), match.end()),
-                                      none_known=True, scope=scope))  # fmt: skip
+                                      none_known=True, scope=scope,
+                                      confidence=confidence.allergy(listed=True,
+                                                                    none_known=True)))  # fmt: skip
     for section in sections:
         for start, end in section.spans:
             if section.kind == "allergies":
                 for a, b in _allergy_items(text, start, end):
-                    _add_allergy(found, doc, a, b)
+                    _add_allergy(found, doc, a, b, listed=True)
             for match in _DENIED_ALLERGY.finditer(text, start, end):
                 if match["s"].lower().split()[-1] not in _NOT_SUBSTANCES:
                     _add_allergy(found, doc, match.start(), match.end())
@@ -248,7 +394,9 @@ def _allergy_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return items
 
 
-def _add_allergy(found: dict[str, Allergy], doc: Text, start: int, end: int) -> None:
+def _add_allergy(
+    found: dict[str, Allergy], doc: Text, start: int, end: int, listed: bool = False
+) -> None:
     text = doc.text
     numbering = _NUMBERING.match(text, start)
     begin = numbering.end() if numbering else start
@@ -288,6 +436,10 @@ def _add_allergy(found: dict[str, Allergy], doc: Text, start: int, end: int) -> 
         reaction=reaction.group().lower() if reaction else _bracketed(rest),
         severity=severity.group().lower() if severity else None,
         status="refuted" if said == "absent" else "active",
+        confidence=confidence.allergy(
+            listed=listed,
+            known_drug=any(w.lower() in DRUGS for w in re.findall(r"[\w\-]+", substance)),
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from ocr.facts import catalogue, units
+from ocr.facts import catalogue, narrative, units
 from ocr.facts.analyte import Analyte
 from ocr.facts.decimals import (
     LIMITS,
@@ -43,6 +43,7 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
             header, pending, context = found, [], f"{context} {found.text}"
             continue
         rows = table_row(line, header) if header is not None else None
+        tabled = rows is not None
         if rows is None:
             rows = free_rows(line, require_known=header is not None)
         if not rows:
@@ -58,6 +59,8 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
         for row in rows:
             pending = _attach_wrapped(row, pending)
             result = _result(row, collected, context, digits.get(line.page))
+            if result is not None:
+                result = narrative.vet(result, row, line, tabled)
             if result is not None:
                 results.append(result)
                 last_row = line

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ocr.facts.clinical_data import AS_NEEDED, DRUGS, FREQUENCIES, ROUTES, VACCINES
+from ocr.facts import confidence
+from ocr.facts.clinical_data import AS_NEEDED, CONDITIONS, DRUGS, FREQUENCIES, ROUTES, VACCINES
 from ocr.facts.dates import find_dates
 from ocr.facts.model import Immunization, Medication
 from ocr.facts.sections import Section
@@ -64,6 +65,15 @@ _NAME_STOPS = {
 _NOT_MEDICATIONS = re.compile(r"\b(?:anesthesia|sedation|anesthetic|none|see\s+(?:above|below))\b",
                               re.IGNORECASE)  # fmt: skip
 
+_CONDITION_NAMES = frozenset(CONDITIONS)
+_NOT_DRUG_WORDS = {
+    "monday", "mondays", "tuesday", "tuesdays", "wednesday", "wednesdays", "thursday",
+    "thursdays", "friday", "fridays", "saturday", "saturdays", "sunday", "sundays", "refer",
+    "referral", "continue", "resume", "increase", "decrease", "change", "stop", "start", "hold",
+    "same", "other", "pain", "vascular", "nails", "disease", "findings", "include", "includes",
+    "patient", "follow", "return", "see", "plan", "diet", "exercise", "therapy", "daily",
+}  # fmt: skip
+_NOT_DRUG_ENDINGS = re.compile(r"(?:itis|osis|emia|pathy|ectomy|otomy|plasty|scopy)\b")
 _VACCINE = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(v) for v in sorted(VACCINES, key=len,
                       reverse=True)) + r")(?![\w-])", re.IGNORECASE)  # fmt: skip
 _VACCINE_CONTEXT = re.compile(r"\b(?:vaccin\w*|immuni[sz]\w*|shot|dose|booster|given|administered"
@@ -99,7 +109,14 @@ def find_medications(doc: Text, sections: list[Section]) -> list[Medication]:
 def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int, int]]:
     """Items of a logical line: one medication each (commas split only between drugs)."""
     if not listed:
-        starts = [m.start() for m in _WORD.finditer(text, start, end) if _is_drug(m.group())]
+        starts: list[int] = []
+        last_end = -1
+        for m in _WORD.finditer(text, start, end):
+            if not _is_drug(m.group()):
+                continue
+            if not (starts and not text[last_end : m.start()].strip()):
+                starts.append(m.start())  # "docusate sodium": one drug of two drug words
+            last_end = m.end()
         return list(zip(starts, [*starts[1:], end], strict=False))
     pieces = split_items(text, start, end)
     items: list[tuple[int, int]] = []
@@ -154,10 +171,13 @@ def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) ->
         return None  # in prose, only a known drug with a strength is a medication statement
     if listed and not drug and not strength and len(body.split()) > _MAX_NAME_WORDS + 3:
         return None  # a sentence in a medication section, not a list item
+    if not drug and not strength and _not_a_drug(name):
+        return None  # "Wednesdays", "Refer", "Peripheral vascular disease", "P"
     medication = Medication(
         name=name,
         citation=doc.cite(start + offset, end),
         strength=_spaced(strength.group()) if strength else None,
+        confidence=confidence.medication(listed=listed, known_drug=drug, strength=bool(strength)),
     )
     medication = _with_sig(medication, body[name_end:])
     if stopped or _STOPPED.search(body):
@@ -165,6 +185,18 @@ def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) ->
     elif _REFUSED.search(body):
         medication = replace(medication, status="refused")
     return medication
+
+
+def _not_a_drug(name: str) -> bool:
+    """Whether an unknown name without a strength is a word of a schedule, a plan, a
+    diagnosis or a sentence rather than a product's name."""
+    lowered = name.lower().strip(" .,;:")
+    words = lowered.split()
+    if len(re.sub(r"[^a-z]", "", lowered)) < 3 or len(words) > 3:
+        return True
+    if lowered in _CONDITION_NAMES or any(w in _NOT_DRUG_WORDS for w in words):
+        return True
+    return bool(_NOT_DRUG_ENDINGS.search(lowered))
 
 
 def strength_in(text: str) -> str | None:
@@ -242,6 +274,7 @@ def find_immunizations(doc: Text, sections: list[Section]) -> list[Immunization]
                 immunization = Immunization(
                     name, doc.cite(start, end), given=given,
                     dose_number=index + 1 if series else number, status=status,
+                    confidence=confidence.immunization(listed=listed, dated=given is not None),
                 )  # fmt: skip
                 found.setdefault((name, given or start), immunization)
     return list(found.values())

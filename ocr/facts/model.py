@@ -42,6 +42,7 @@ class ResultValue:
     comparator: str | None = None  # "<", ">", "<=", ">="
     titre: int | None = None  # 160 for "1:160"
     coded: str | None = None  # "negative", "positive", "not detected", … for text results
+    parts: tuple[float, ...] = ()  # every number of a reading printed as one: (128, 82) for BP
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,8 @@ class LabResult:
     collected: date | None = None
     category: str = "lab"  # or "vital"
     notes: tuple[str, ...] = ()
+    # 0..1 from the evidence it was read with (`ocr.facts.confidence`); None when structured
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,7 @@ class Medication:
     status: str = "active"  # "active", "stopped", "refused", "unknown"
     instructions: str | None = None
     code: str | None = None  # RxNorm when the source gives one
+    confidence: float | None = None  # see `ocr.facts.confidence`; None when structured
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,7 @@ class Condition:
     status: str = "active"  # "active", "resolved", "historical"
     assertion: str = "present"  # "present", "absent", "family", "possible"
     onset: date | None = None
+    confidence: float | None = None  # see `ocr.facts.confidence`; None when structured
 
 
 @dataclass(frozen=True)
@@ -125,6 +130,7 @@ class Allergy:
     scope: str | None = None  # what a none-known statement covers: "all", "drug", "food"
     status: str = "active"  # "active", "inactive", "refuted" ("not allergic to …")
     code: str | None = None
+    confidence: float | None = None  # see `ocr.facts.confidence`; None when structured
 
 
 @dataclass(frozen=True)
@@ -137,6 +143,7 @@ class Immunization:
     dose_number: int | None = None
     status: str = "completed"  # "completed", "refused", "not given"
     code: str | None = None  # CVX when the source gives one
+    confidence: float | None = None  # see `ocr.facts.confidence`; None when structured
 
 
 @dataclass(frozen=True)
@@ -169,3 +176,8 @@ class DocumentFacts:
     immunizations: list[Immunization] = field(default_factory=list)
     dates: list[DatedMention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+
+    @property
+    def vitals(self) -> list[LabResult]:
+        """The vital signs among `labs` (kept in one list so that older readers see them)."""
+        return [result for result in self.labs if result.category == "vital"]

@@ -26,7 +26,8 @@ _NEGATED_AFTER = re.compile(
 _POSSIBLE = re.compile(
     r"\b(?:rule\s+out|r/o|possible|possibly|probable|suspected|suspect|suspicion\s+of"
     r"|questionable|concern\s+for|concerning\s+for|evaluate\s+for|evaluation\s+for|cannot\s+exclude"
-    r"|may\s+have|risk\s+of|at\s+risk\s+for|if\s+(?:he|she|they|you|patient)\s+(?:has|develops))\b",
+    r"|may\s+have|risk\s+of|at\s+risk\s+for|question\s+of|if\s+(?:he|she|they|you|(?:the\s+)?patient)"
+    r"\s+(?:has|develops|should|were\s+to|gets))\b",
     re.IGNORECASE,
 )
 _FAMILY = re.compile(
@@ -43,6 +44,7 @@ _END = re.compile(
     re.IGNORECASE,
 )
 _WINDOW = 100
+_LIST_WINDOW = 400
 
 
 def assertion(text: str, start: int, end: int, family_section: bool = False) -> str:
@@ -57,11 +59,25 @@ def assertion(text: str, start: int, end: int, family_section: bool = False) -> 
     if family_section or _FAMILY.search(before):
         return "family"
     # "Rule out" is a question, "ruled out" an answer: test the answer first.
-    if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(after):
+    if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(after) or _denied_list(text, start):
         return "absent"
     if _POSSIBLE.search(before) or re.match(r"^[\s,]*(?:\?|is\s+possible|is\s+suspected)", after):
         return "possible"
     return "present"
+
+
+def _denied_list(text: str, start: int) -> bool:
+    """Whether the mention is an item of a long list a denial opens, beyond the usual reach
+    ("She denies liver disease, kidney disease, …, prior DVT, HIV and gout")."""
+    window = text[max(0, start - _LIST_WINDOW) : start]
+    stops = list(re.finditer(r"[.;:!?\n]", window))
+    clause = window[stops[-1].end() :] if stops else window
+    triggers = list(_NEGATED_BEFORE.finditer(clause))
+    if not triggers:
+        return False
+    trigger = triggers[-1]
+    rest = clause[trigger.end() :]
+    return rest.count(",") >= 2 and not _END.search(rest)
 
 
 def historical(text: str, start: int) -> bool:

@@ -61,6 +61,7 @@ _TITLES: dict[str, tuple[str, ...]] = {
 }  # fmt: skip
 _KIND = {title: kind for kind, titles in _TITLES.items() for title in titles}
 _TELLING = (
+    (r"\bcourse\b", "other"),  # "HOSPITAL COURSE PER PROBLEM LIST": a narrative, not a list
     (r"^allerg|adverse reaction", "allergies"),
     (r"^family", "family"),
     (r"immuni[sz]|vaccin", "immunizations"),

@@ -68,7 +68,10 @@ def test_vital_signs_are_converted(fragment: Fragment) -> None:
     assert vitals["temperature"].canonical.value == pytest.approx(37.2, abs=0.05)
     assert vitals["weight"].canonical is not None
     assert vitals["weight"].canonical.value == pytest.approx(108.8, abs=0.1)
-    assert vitals["bp_systolic"].canonical is not None
+    bp = vitals["blood_pressure"]  # systolic and diastolic of one time: one reading
+    assert bp.canonical is not None and bp.canonical.unit == "mm[Hg]"
+    assert len(bp.value.parts) == 2 and bp.value.text == "{:g}/{:g}".format(*bp.value.parts)
+    assert "bp_systolic" not in vitals and "bp_diastolic" not in vitals
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,138 @@
+"""Problems only from what names a problem: issue 12's junk conditions, and the real ones kept."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ocr.facts import extract
+from ocr.facts.clinical import find_clinical
+from ocr.facts.confidence import REVIEW_BELOW
+from ocr.facts.lines import text_lines
+from ocr.model import PageReading
+
+pytestmark = pytest.mark.nodb
+
+DISCHARGE = (
+    Path(__file__).resolve().parents[4]
+    / "shared" / "corpus" / "scans" / "medical" / "derived__UD_sample.groundtruth.txt"
+)  # fmt: skip
+JUNK = {
+    "the", "patient", "lobe", "little bit", "activator", "did not need any treatment",
+    "22, ldl cholesterol 107", "41, moderate amount of bacteria", "ekg", "speech",
+    "stable neurologic exam",
+}  # fmt: skip
+
+# Written in the shape of the discharge summary that produced the junk: a numbered diagnosis
+# wrapped onto a second line, and a hospital course "per problem list" in running prose.
+SUMMARY = """DISCHARGE DIAGNOSES:
+1. Acute cerebrovascular accident/left basal ganglia and deep white matter of the left parietal
+lobe.
+2. Hypertension.
+3. Urinary tract infection.
+HOSPITAL COURSE PER PROBLEM LIST:
+1. Acute cerebrovascular accident: The patient was not a candidate for tissue plasminogen
+activator. We also ordered fasting lipids, which showed cholesterol of 165, HDL cholesterol
+22, LDL cholesterol 107. His slurred speech has been improved a
+little bit. The patient was transferred out based on his
+stable neurologic exam. EKG
+did not show any changes.
+2. Hypertension: His blood pressure has been stable. This
+did not need any treatment.
+"""
+
+
+def conditions(text: str) -> dict[str, float | None]:
+    found = find_clinical(text_lines(text)).conditions
+    return {c.name.lower(): c.confidence for c in found}
+
+
+def test_no_problems_from_words_pronouns_and_fragments() -> None:
+    found = conditions(SUMMARY)
+    assert not JUNK & set(found), JUNK & set(found)
+    assert {"hypertension", "urinary tract infection"} <= set(found)
+    assert any("cerebrovascular accident" in name for name in found)
+    assert all(score is not None and score >= REVIEW_BELOW for score in found.values())
+
+
+def test_the_corpus_discharge_summary_gives_no_junk_problems() -> None:
+    if not DISCHARGE.is_file():
+        pytest.skip(f"corpus not found at {DISCHARGE} (tests read ../shared/corpus in place)")
+    page = PageReading(1, 612, 792, DISCHARGE.read_text(), [], "", "", False)
+    facts = extract([page])
+    names = {c.name.lower() for c in facts.conditions}
+    assert not JUNK & names, JUNK & names
+    assert {"hypertension", "urinary tract infection", "hypercholesterolemia"} <= names
+    labs = {(r.analyte, r.value.text) for r in facts.labs if r.category == "lab"}
+    assert ("ldh", "12345") not in labs  # "Patient ID: 12345"
+    assert ("sodium", "100") not in labs  # "Docusate sodium 100 mg"
+    assert not [a for a, _ in labs if a == "salicylate"]  # "aspirin 325 mg"
+    assert ("rbc", "34") not in labs  # "red blood cells 34" of a urinalysis
+    assert ("ldl", "107") in labs and ("hdl", "22") in labs  # the real lipids stay
+    medications = {m.name.lower() for m in facts.medications}
+    assert {"docusate sodium", "aspirin", "zocor"} <= medications
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Continue current antibiotics.", "DVT prophylaxis.", "Exercise daily.", "Same.",
+        "Symptoms as above.", "It sounds like true obstructive events.", "been counseled",
+        "Ventricular function: Normal.", "However, she is better.",
+    ],
+)  # fmt: skip
+def test_plans_and_sentences_in_an_assessment_are_not_problems(item: str) -> None:
+    assert conditions(f"ASSESSMENT AND PLAN:\n1. {item}\n") == {}
+
+
+def test_list_items_that_name_problems_are_kept() -> None:
+    found = conditions(
+        "ASSESSMENT:\n1. Type 2 diabetes mellitus, uncontrolled.\n2. Headaches.\n"
+        "3. Plantar fasciitis, right foot.\n4. COPD.\n5. Psychosocial.\n"
+        "PAST MEDICAL HISTORY: Hypertension, hyperlipidemia and GERD.\n"
+    )
+    for name in ("headaches", "plantar fasciitis, right foot", "copd", "hypertension", "gerd"):
+        assert name in found, found
+    assert found["psychosocial"] is not None and found["psychosocial"] < REVIEW_BELOW  # unknown
+
+
+def test_prose_mentions_wait_in_review() -> None:
+    found = conditions(
+        "HISTORY OF PRESENT ILLNESS: He was diagnosed with asthma as a child.\n"
+        "ASSESSMENT:\n1. Hypertension.\n"
+    )
+    assert found["hypertension"] is not None and found["hypertension"] >= REVIEW_BELOW
+    assert found["asthma"] is not None and found["asthma"] < REVIEW_BELOW
+
+
+def test_a_long_denied_list_denies_its_last_items() -> None:
+    found = conditions(
+        "PAST MEDICAL HISTORY: Significant for hypertension. She denies liver disease, kidney "
+        "disease, cirrhosis, hepatitis, diabetes mellitus, thyroid disease, bleeding disorders, "
+        "prior DVT, HIV and gout.\n"
+    )
+    assert set(found) == {"hypertension"}
+
+
+def test_procedures_findings_and_hypotheticals_are_not_problems() -> None:
+    found = conditions(
+        "PAST MEDICAL HISTORY: Bilateral cataract surgery. BPH.\n"
+        "ASSESSMENT:\n1. Mildly abnormal chest x-ray.\n2. Holter monitor showing ectopic beat.\n"
+        "3. Question of sleep apnea.\n4. Morbid obesity with a body mass index of 41.\n"
+        "5. If he should have any fever or anything suggestive of infection, he will call.\n"
+    )
+    assert set(found) == {"bph", "morbid obesity"}, found
+
+
+def test_medication_lists_give_no_schedule_words_or_diagnoses() -> None:
+    facts = find_clinical(
+        text_lines(
+            "MEDICATIONS:\n1. Methotrexate 2.5 mg on\nWednesdays\nFridays\n2. Restasis.\n"
+            "3. Refer\n4. Peripheral vascular disease\n5. P\n"
+        )
+    )
+    names = {m.name.lower(): m.confidence for m in facts.medications}
+    assert set(names) == {"methotrexate", "restasis"}, names
+    assert names["methotrexate"] is not None and names["methotrexate"] >= REVIEW_BELOW
+    assert names["restasis"] is not None and names["restasis"] < REVIEW_BELOW  # unknown name

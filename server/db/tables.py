@@ -129,7 +129,7 @@ class Page(Table, tablename="page"):
     ocr_applied = Boolean(default=False)
 
 
-FACT_KINDS = ("lab", "medication", "condition", "allergy", "immunization")
+FACT_KINDS = ("lab", "vital", "medication", "condition", "allergy", "immunization")
 EXTRACTED = "extracted"
 CONFIRMED = "confirmed"
 CORRECTED = "corrected"
@@ -164,6 +164,9 @@ class Fact(Table, tablename="fact"):
     flag = Varchar(length=10, default="")  # H, L, A, HH, LL, critical
     state = Varchar(length=20, default="")  # active / stopped / resolved / none-known / …
     data = JSON(default="{}")  # the whole extracted record, as read
+    # 0..1 from the evidence it was read with (ocr.facts.confidence); None: structured source
+    # or typed in. Unreviewed facts below ocr.facts.confidence.REVIEW_BELOW wait in review.
+    confidence = Float(null=True, default=None)
     corrected = JSON(default="{}")  # fields a person changed (status corrected or manual)
     page = Integer(null=True, default=None)  # 1-based; None for structured sources
     boxes = JSON(default="[]")  # [[x0, y0, x1, y1], …] as fractions of the page, top-left origin

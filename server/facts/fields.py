@@ -20,6 +20,7 @@ from server.facts.records import EARLIEST, clip
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "lab": ("name", "value", "unit", "flag", "date", "code"),
+    "vital": ("name", "value", "unit", "date", "code"),
     "medication": ("name", "strength", "dose", "route", "frequency", "state", "date", "code"),
     "condition": ("name", "state", "date", "code"),
     "allergy": ("name", "reaction", "severity", "state", "date", "code"),
@@ -27,6 +28,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 STATES: dict[str, tuple[str, ...]] = {
     "lab": ("",),
+    "vital": ("",),
     "medication": ("active", "stopped", "refused", "unknown"),
     "condition": ("active", "resolved", "historical"),
     "allergy": ("active", "inactive", "none-known"),
@@ -51,6 +53,7 @@ LABELS = {
 }
 KIND_LABELS = {
     "lab": "Lab result",
+    "vital": "Vital sign",
     "medication": "Medication",
     "condition": "Diagnosis or problem",
     "allergy": "Allergy",
@@ -110,6 +113,8 @@ def cleaned(kind: str, form: Mapping[str, Any]) -> dict[str, str]:
             out["state"] = ""
         elif out["state"] not in STATES[kind]:
             raise FieldError("state", f"Status must be one of: {', '.join(STATES[kind])}.")
+    if kind == "vital" and not out["value"]:
+        raise FieldError("value", "A vital sign needs a value.")
     if kind == "lab":
         flag = {f.upper(): f for f in FLAGS}.get(out["flag"].upper())
         if flag is None:
@@ -134,7 +139,7 @@ def columns(kind: str, fields: Mapping[str, str], analyte: str = "") -> dict[str
         "value_num": None,
         "unit": "",
     }
-    if kind == "lab":
+    if kind in ("lab", "vital"):
         out.update(_lab(fields, analyte))
         out["flag"] = fields.get("flag", "")
     elif kind == "medication":

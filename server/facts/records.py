@@ -70,6 +70,7 @@ class NewFact:
     boxes: list[list[float]] = field(default_factory=list)
     line: str = ""
     locator: str = ""
+    confidence: float | None = None
 
     def columns(self) -> dict[str, Any]:
         """Column name → value, cut to the columns' widths."""
@@ -126,7 +127,7 @@ def _lab(r: LabResult, when: date | None) -> NewFact:
         number, unit = r.value.number, r.unit_normal or r.unit or ""
     effective = sane_date(r.collected) or when
     return _fact(
-        "lab",
+        "vital" if r.category == "vital" else "lab",
         r,
         r.citation,
         effective,
@@ -223,8 +224,14 @@ def _fact(
         boxes=[[round(float(v), 4) for v in box] for box in citation.boxes],
         line=citation.line,
         locator=citation.locator or "",
+        confidence=_confidence(record),
         **columns,
     )
+
+
+def _confidence(record: Any) -> float | None:
+    value = getattr(record, "confidence", None)  # None: structured, or an older extractor
+    return float(value) if isinstance(value, int | float) and math.isfinite(value) else None
 
 
 def _slug(text: str) -> str:

@@ -103,11 +103,11 @@ def series_key(fact: FactRow) -> str:
     return "x-" + (re.sub(r"[^a-z0-9]+", "-", fact.name.casefold()).strip("-") or "unnamed")
 
 
-def by_series(facts: Iterable[FactRow]) -> dict[str, list[FactRow]]:
-    """Lab facts by series key, each list oldest first."""
+def by_series(facts: Iterable[FactRow], kind: str = "lab") -> dict[str, list[FactRow]]:
+    """Lab facts (or vital signs: `kind`) by series key, each list oldest first."""
     out: dict[str, list[FactRow]] = {}
     for fact in facts:
-        if fact.kind == "lab":
+        if fact.kind == kind:
             out.setdefault(series_key(fact), []).append(fact)
     for items in out.values():
         items.sort(key=_order)

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ocr.facts.confidence import needs_review
 from ocr.facts.units import same
-from server.db.tables import REJECTED, Document, Fact
+from server.db.tables import EXTRACTED, REJECTED, Document, Fact
 from server.facts import numbers
 
 _COLUMNS = (
@@ -32,6 +33,7 @@ _COLUMNS = (
     Fact.locator,
     Fact.document,
     Fact.seq,
+    Fact.confidence,
     Fact.document.original_name.as_alias("doc_name"),
     Fact.document.doc_date.as_alias("doc_date"),
     Fact.document.doc_type.as_alias("doc_type"),
@@ -67,6 +69,18 @@ class FactRow:
     doc_date: date | None = None
     doc_type: str = ""
     doc_added: date | None = None
+    confidence: float | None = None
+
+    @property
+    def unreviewed(self) -> bool:
+        """Machine-read and nobody has confirmed it: every view marks it."""
+        return self.status == EXTRACTED
+
+    @property
+    def held(self) -> bool:
+        """Unreviewed, and its evidence too weak to show as the person's health: it waits in
+        review, out of the Summary, Lab overview, trends and timeline, until confirmed."""
+        return self.unreviewed and needs_review(self.confidence)
 
     @property
     def when(self) -> date | None:
@@ -127,7 +141,7 @@ class FactRow:
     @property
     def detail(self) -> str:
         """The fact's value in words, as the lists show it beside its name."""
-        if self.kind == "lab":
+        if self.kind in ("lab", "vital"):
             return self.display
         if self.kind == "medication":
             parts = [self.get(k) for k in ("strength", "dose", "route", "frequency")]
@@ -152,8 +166,9 @@ class FactRow:
         return f"{self.value_text} {self.data.get('unit')}" if self.converted else ""
 
 
-async def profile_facts(profile_id: int, *kinds: str) -> list[FactRow]:
-    """The profile's facts (of `kinds`, else all), skipping rejected ones.
+async def profile_facts(profile_id: int, *kinds: str, held: bool = False) -> list[FactRow]:
+    """The profile's facts (of `kinds`, else all), skipping rejected ones and, unless `held`,
+    the low-confidence ones still waiting in review (FactRow.held).
 
     A fact is shown only while its document is filed under the same profile: facts follow
     their document, and this keeps a fact that has not followed yet from showing anywhere.
@@ -165,8 +180,8 @@ async def profile_facts(profile_id: int, *kinds: str) -> list[FactRow]:
     )
     if kinds:
         query = query.where(Fact.kind.is_in(list(kinds)))
-    rows = await query.output(load_json=True)
-    return [_row(r) for r in rows]
+    rows = [_row(r) for r in await query.output(load_json=True)]
+    return rows if held else [r for r in rows if not r.held]
 
 
 async def profile_documents(profile_id: int) -> list[dict[str, Any]]:
@@ -210,6 +225,7 @@ def _row(r: dict[str, Any]) -> FactRow:
         doc_date=_date(r["doc_date"]),
         doc_type=r["doc_type"] or "",
         doc_added=_date(r["doc_added"]),
+        confidence=None if r["confidence"] is None else float(r["confidence"]),
     )
 
 

@@ -17,6 +17,7 @@ from server.health.records import FactRow
 KINDS = {
     "document": "Documents",
     "lab": "Lab results",
+    "vital": "Vital signs",
     "medication": "Medications",
     "condition": "Problems",
     "allergy": "Allergies",

@@ -84,7 +84,7 @@ serve)
     ;;
 test)
     export KINCHART_DEV=1
-    setup postgresql chromium fonts-dejavu-core fonts-liberation
+    setup postgresql chromium fonts-dejavu-core fonts-liberation docker-compose
     start_postgres
     shift
     say "lint: ruff, mypy and the layer contracts (import-linter)"

@@ -114,6 +114,10 @@ class Document(Table, tablename="document"):
     provider = Varchar(length=255, default="")
     facility = Varchar(length=255, default="")
     facts_version = Integer(default=0)  # the extractor version that wrote this document's facts
+    # Whose document is it (server/facts/patient.py): the patient it prints, and how that
+    # compares with its profile: "" nothing to compare, match, mismatch, confirmed (by a person).
+    printed_patient = JSON(default="{}")
+    patient_check = Varchar(length=20, default="")
 
 
 class Page(Table, tablename="page"):

@@ -59,12 +59,18 @@ async def refile(
     *,
     suggestions: Sequence[int] = (),
     only_if_unfiled: bool = False,
+    by_person: bool = False,
 ) -> bool:
     """File a document under `profile_id` (None: back to triage), its facts with it; False if
-    there was nothing to change (no such document, or `only_if_unfiled` and someone filed it)."""
+    there was nothing to change (no such document, or `only_if_unfiled` and someone filed it).
+    `by_person`: a person chose the profile, which confirms whose document it is."""
     async with write_transaction(engine):
         return await refile_in_transaction(
-            doc_id, profile_id, suggestions=suggestions, only_if_unfiled=only_if_unfiled
+            doc_id,
+            profile_id,
+            suggestions=suggestions,
+            only_if_unfiled=only_if_unfiled,
+            by_person=by_person,
         )
 
 
@@ -74,6 +80,7 @@ async def refile_in_transaction(
     *,
     suggestions: Sequence[int] = (),
     only_if_unfiled: bool = False,
+    by_person: bool = False,
 ) -> bool:
     """`refile` inside the caller's write transaction (intake files a batch in one commit)."""
     where: Any = Document.id == doc_id
@@ -89,4 +96,7 @@ async def refile_in_transaction(
     if rows:
         # Facts always carry their document's profile (facts/persist.py), in the same commit.
         await facts_persist.follow(doc_id, profile_id)
+        await facts_persist.recheck_patient(
+            doc_id, profile_id, confirmed=by_person and profile_id is not None
+        )
     return bool(rows)

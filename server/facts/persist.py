@@ -22,8 +22,8 @@ from piccolo.engine.base import Engine
 
 from ocr.facts.model import DocumentFacts
 from server.db.engine import write_transaction
-from server.db.tables import EXTRACTED, READY, Document, Fact, Page
-from server.facts import FACTS_VERSION
+from server.db.tables import EXTRACTED, READY, Document, Fact, Page, Profile
+from server.facts import FACTS_VERSION, patient
 from server.facts.reading import CCDA_MIME, facts_of, stored_pages
 from server.facts.records import document_values, from_document
 from server.search import projection as search_sync
@@ -56,6 +56,7 @@ async def store(
         getattr(Document, name): value for name, value in document_values(found).items()
     }
     values[Document.facts_version] = FACTS_VERSION
+    values[Document.printed_patient] = patient.printed(found.patient)
     # The stamp the search index compares: type and date come from here now.
     values[Document.updated_at] = datetime.datetime.now(datetime.UTC)
     if found.warnings:
@@ -65,10 +66,14 @@ async def store(
         where = where & (Document.facts_version < FACTS_VERSION)
     async with write_transaction(engine):
         # First statement: locks the document's row until commit (see the module docstring).
-        updated = await Document.update(values).where(where).returning(Document.profile)
+        updated = await (
+            Document.update(values).where(where).returning(Document.profile, Document.patient_check)
+        )
         if not updated:
             return None
         profile = updated[0]["profile"]
+        if updated[0]["patient_check"] != patient.CONFIRMED:  # a person's word stays
+            await recheck_patient(doc_id, profile, values[Document.printed_patient])
         have = (
             await Fact.select(Fact.id, Fact.status, Fact.data)
             .where(Fact.document == doc_id)
@@ -116,6 +121,34 @@ async def _warnings(doc_id: int, extra: list[str]) -> list[str]:
     )
     have = list((row or {}).get("warnings") or [])
     return have + [w for w in extra if w not in have]
+
+
+async def recheck_patient(
+    doc_id: int, profile_id: int | None, printed: Any = None, *, confirmed: bool = False
+) -> str:
+    """Compare the document's printed patient with its profile and keep the verdict (inside
+    the caller's transaction); `confirmed`: a person said it belongs there."""
+    if confirmed:
+        verdict = patient.CONFIRMED
+    else:
+        if printed is None:
+            row = await (
+                Document.select(Document.printed_patient)
+                .where(Document.id == doc_id)
+                .output(load_json=True)
+                .first()
+            )
+            printed = (row or {}).get("printed_patient")
+        profile = None
+        if profile_id is not None:
+            profile = await (
+                Profile.select(Profile.display_name, Profile.date_of_birth)
+                .where(Profile.id == profile_id)
+                .first()
+            )
+        verdict = patient.check(printed, profile)
+    await Document.update({Document.patient_check: verdict}).where(Document.id == doc_id)
+    return verdict
 
 
 async def follow(doc_id: int, profile_id: int | None) -> None:

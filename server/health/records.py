@@ -12,6 +12,7 @@ from ocr.facts.confidence import needs_review
 from ocr.facts.units import same
 from server.db.tables import EXTRACTED, REJECTED, Document, Fact
 from server.facts import numbers
+from server.facts.patient import MISMATCH
 
 _COLUMNS = (
     Fact.id,
@@ -39,6 +40,7 @@ _COLUMNS = (
     Fact.document.doc_type.as_alias("doc_type"),
     Fact.document.created_at.as_alias("doc_added"),
     Fact.document.profile.as_alias("doc_profile"),
+    Fact.document.patient_check.as_alias("doc_patient"),
 )
 
 
@@ -70,6 +72,12 @@ class FactRow:
     doc_type: str = ""
     doc_added: date | None = None
     confidence: float | None = None
+    doc_patient: str = ""  # facts/patient.py: match, mismatch, confirmed, or ""
+
+    @property
+    def foreign(self) -> bool:
+        """From a document that names another patient than its profile, not yet confirmed."""
+        return self.doc_patient == MISMATCH
 
     @property
     def unreviewed(self) -> bool:
@@ -78,9 +86,10 @@ class FactRow:
 
     @property
     def held(self) -> bool:
-        """Unreviewed, and its evidence too weak to show as the person's health: it waits in
-        review, out of the Summary, Lab overview, trends and timeline, until confirmed."""
-        return self.unreviewed and needs_review(self.confidence)
+        """Not to be shown as the person's health until a person acts: unreviewed with evidence
+        too weak (it waits in review), or from a document that names someone else (until
+        someone confirms it belongs or moves it). Out of the Summary, Lab overview, trends."""
+        return (self.unreviewed and needs_review(self.confidence)) or self.foreign
 
     @property
     def when(self) -> date | None:
@@ -226,6 +235,7 @@ def _row(r: dict[str, Any]) -> FactRow:
         doc_type=r["doc_type"] or "",
         doc_added=_date(r["doc_added"]),
         confidence=None if r["confidence"] is None else float(r["confidence"]),
+        doc_patient=r.get("doc_patient") or "",
     )
 
 

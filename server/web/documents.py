@@ -243,7 +243,7 @@ async def move_document(request: Request) -> Response:
     if target is None or not allowed:
         raise AccessDenied("You cannot file documents under that profile.", 403)
     # The document's facts move with it, in the same transaction.
-    await filing.refile(services_of(request).engine, doc_id, target["id"])
+    await filing.refile(services_of(request).engine, doc_id, target["id"], by_person=True)
     await search_sync.refresh([doc_id])
     for pid in {doc["profile"], target["id"]} - {None}:
         await audit.record(

@@ -18,12 +18,13 @@ from server.documents.intake import Intake
 from server.search import SearchBackend, open_backend
 from server.search import projection as sync
 from server.settings import Settings
+from server.sources.runner import SourceRunner
+from server.sources.vault import Vault
 from server.store import Store
 from sync.inbox import Delivered, InboxWatcher
 
 if TYPE_CHECKING:
     from server.documents.workers import Workers
-    from server.sources.runner import SourceRunner
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +45,9 @@ class Services:
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
 
     def start_workers(self) -> Workers:
-        from server.documents.workers import Workers  # imports the OCR pool only where work is done
+        # Imported here, not above: it loads the OCR pool (ocrmypdf, tesserocr), which commands
+        # that read no documents (kinchart user, facts, search…) should not pay for at start.
+        from server.documents.workers import Workers
 
         self.workers = Workers(self.settings, self.engine, self.store)
         self.intake.on_queued = self.workers.notify
@@ -68,9 +71,6 @@ class Services:
         return self.watcher
 
     def start_sync(self) -> SourceRunner:
-        from server.sources.runner import SourceRunner
-        from server.sources.vault import Vault
-
         self.sources = SourceRunner(
             self.intake,
             self.store.tmp,

@@ -76,6 +76,11 @@ _SPLIT = {
     )
     for kind, word in (("bp_systolic", "systolic"), ("bp_diastolic", "diastolic"))
 }
+_SHORT = re.compile(
+    r"(?<![\w/.])(?P<label>[TPR])\s+(?P<a>\d{2,3}(?:\.\d{1,2})?)(?![\d/])(?P<unit>)", re.I
+)
+_SHORT_KINDS = {"T": "temperature", "P": "heart_rate", "R": "respiratory_rate"}
+_NEAR = 40  # characters between a one-letter label and another reading
 # Words before a label that make the number a target, a past or birth value, or a change.
 _NOT_NOW = re.compile(
     r"(?:goal|target|keep|maintain|under|below|birth|ideal|usual|baseline|lost|gained|gain|loss"
@@ -120,6 +125,7 @@ def find_vitals(lines: Sequence[Line], collected: date | None = None) -> list[La
             if reading is not None:
                 readings.append(reading)
     readings += _split_pressures(doc.text)
+    readings += _short_labels(doc.text, readings)
     readings = _without_overlaps(readings)
     results = []
     for reading in sorted(readings, key=lambda r: r.start):
@@ -203,6 +209,21 @@ def _split_pressures(text: str) -> list[_Reading]:
                 parts,
             )
         )
+    return readings
+
+
+def _short_labels(text: str, found: list[_Reading]) -> list[_Reading]:
+    """ "T 98.6, P 80, R 16": one-letter labels without a colon, only among other readings
+    (alone, "P 80" and "R 16" could be anything)."""
+    readings = []
+    for match in _SHORT.finditer(text):
+        near = [r for r in found if abs(r.start - match.start()) <= _NEAR]
+        if not near:
+            continue
+        kind = _SHORT_KINDS[match["label"].upper()]
+        reading = _reading(kind, match, text)
+        if reading is not None:
+            readings.append(reading)
     return readings
 
 

@@ -57,7 +57,8 @@ _VALUES = {
     "temperature": r"(?P<a>\d{2,3}(?:\.\d{1,2})?)(?:\s*(?P<unit>°\s*[cf]|º\s*[cf]|degrees?\s*"
     r"(?:fahrenheit|celsius|f|c)?|deg\s*[cf]|[cf])(?![a-z]))?",
     "spo2": r"(?P<a>\d{2,3})(?:\s*(?P<unit>%))?",
-    "weight": r"(?P<a>\d{1,3}(?:\.\d{1,2})?)(?:\s*(?P<unit>kg|kgs|kilograms?|lbs?|pounds?)\b\.?)?",
+    "weight": r"(?P<a>\d{1,4}(?:\.\d{1,2})?)(?:\s*(?P<unit>kg|kgs|kilograms?|lbs?|pounds?|g|grams?)"
+    r"\b\.?)?",
     "height": r"(?P<ft>\d)\s*(?:'|’|ft\.?|feet|foot)\s*(?:(?P<in>\d{1,2}(?:\.\d)?)\s*"
     r"(?:\"|”|''|in\b\.?|inch(?:es)?)?)?"
     r"|(?P<a>\d{2,3}(?:\.\d{1,2})?)\s*(?P<unit>cm|centimeters?|in\b\.?|inch(?:es)?|m)\b",
@@ -93,7 +94,7 @@ _UNITS = {
     "lbs": "[lb_av]", "pound": "[lb_av]", "pounds": "[lb_av]", "cm": "cm", "centimeter": "cm",
     "centimeters": "cm", "m": "m", "in": "[in_us]", "inch": "[in_us]", "inches": "[in_us]",
     "c": "Cel", "f": "[degF]", "bpm": "/min", "/min": "/min", "%": "%", "kg/m2": "kg/m2",
-    "kg/m²": "kg/m2", "kg/m^2": "kg/m2",
+    "kg/m²": "kg/m2", "kg/m^2": "kg/m2", "g": "g", "gram": "g", "grams": "g",
 }  # fmt: skip
 # Units a value needs no printed unit for (the only one it can be in).
 _IMPLIED = {
@@ -158,6 +159,8 @@ def _reading(kind: str, match: re.Match[str], text: str) -> _Reading | None:
                         parts)  # fmt: skip
     if kind == "height" and unit is None:
         return None  # a bare height: centimetres or inches, not said
+    if kind == "weight" and unit is None and number >= 1000:
+        return None  # grams or a misreading; a bare weight of four digits is not said
     return _Reading(kind, match.start(), match.end(), match["label"], match["a"], number, unit,
                     match["unit"] or "")  # fmt: skip
 

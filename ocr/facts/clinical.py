@@ -99,17 +99,22 @@ _FUNCTION_WORDS = {
     "referred", "consult", "monitor", "increase", "decrease", "change", "add", "added", "take",
     "given", "give", "symptoms", "signs", "what", "why", "how", "where", "with", "without",
     "consider", "staying", "multiple", "apparently", "actually", "briefly", "nonsignificant",
+    "alternatively", "manage", "managed", "relieved", "title", "ultrasound", "intraoperative",
+    "numerous", "single",
 }  # fmt: skip
 _NOT_A_PROBLEM = re.compile(
     r"\b(?:as\s+above|see\s+above|as\s+below|as\s+noted|prophylaxis|counsel(?:ed|ing)|follow[-\s]?up"
     r"|return\s+to|did\s+not|does\s+not|do\s+not|need(?:s|ed)?\s+(?:any|to)|will\s+be|was\s+not"
-    r"|performance\s+status|showing|shows|showed|x-ray|monitor)\b"
+    r"|performance\s+status|showing|shows|showed|x-ray|monitor|seen|negative\s+for|may\s+be"
+    r"|obtained|as\s+per|title\s+of|ability\s+to|analysis)\b|:\s*(?:present|absent)\b"
+    r"|\bstage\s*:"
     r"|:\s*normal\b",
     re.IGNORECASE,
 )
 _PROCEDURE = re.compile(
     r"(?:ectomy|ectomies|otomy|ostomy|plasty|scopy|surgery|surgeries|repair|replacement"
     r"|placement|biopsy|biopsies|injection|procedure|transplantation|graft|grafting|dilatation"
+    r"|gram|graphy|pinning"
     r"|x-ray|monitor|scan|ekg|ecg|mri|ct)[.,;]?$",
     re.IGNORECASE,
 )
@@ -134,7 +139,8 @@ _MEDICAL_WORD = re.compile(
     re.IGNORECASE,
 )
 _QUALIFIER = re.compile(
-    r"^(?:(?:possible|probable|questionable|question\s+of|suspected|presumed|likely|rule\s+out|r/o"
+    r"^(?:(?:possible|probable|questionable|question\s+of|suspected|suspect|presumed|likely"
+    r"|rule\s+out|r/o"
     r"|no|denies|negative(?:\s+for)?|history\s+of|h/o|status\s+post|s/p)\s+)+",
     re.IGNORECASE,
 )

@@ -80,6 +80,10 @@ def test_the_corpus_discharge_summary_gives_no_junk_problems() -> None:
         "Continue current antibiotics.", "DVT prophylaxis.", "Exercise daily.", "Same.",
         "Symptoms as above.", "It sounds like true obstructive events.", "been counseled",
         "Ventricular function: Normal.", "However, she is better.",
+        "Alternatively, an MRI may be obtained.", "Vascular Invasion: Present.",
+        "Manage as per pulmonologist.", "Ultrasound of the lower extremity negative for DVT.",
+        "Intraoperative cholangiogram.", "Suspect atypical pneumonia.",
+        "Numerous subcentimeter nodules seen within the lung bases.",
     ],
 )  # fmt: skip
 def test_plans_and_sentences_in_an_assessment_are_not_problems(item: str) -> None:

@@ -13,7 +13,7 @@ from ocr.facts.lines import Line
 from ocr.facts.medications import find_immunizations, find_medications
 from ocr.facts.model import Allergy, Condition, Immunization, Medication
 from ocr.facts.negation import assertion, historical
-from ocr.facts.sections import Section, split_sections
+from ocr.facts.sections import Section, is_title, split_sections
 from ocr.facts.spans import Text, join, split_items
 
 _ICD10 = re.compile(
@@ -61,6 +61,9 @@ _NOT_SUBSTANCES = {
     "drug", "drugs", "food", "medication", "medicine", "medicines", "known", "any", "other",
     "medical", "seasonal", "environmental", "unknown", "however", "none",
 }  # fmt: skip
+_NOT_ALLERGENS = re.compile(
+    r"^(?:denied|denies|none\s+reported|not\s+reported|afebrile|no\s+\w+|nil|n/a)$", re.I
+)
 _SUBSTANCE_END = re.compile(r"\s*(?:[(:\-–—]|,|\bcauses?\b|\bcaused\b|\bwith\b|\breaction\b"
                             r"|\bwhich\b|\bthat\b|\bwhen\b|\bafter\b"
                             r"|\bresult(?:s|ed)?\s+in\b|\bgives?\b)", re.IGNORECASE)  # fmt: skip
@@ -430,7 +433,9 @@ def _add_allergy(
         _REACTION.search(substance) and _SEVERITY.match(substance)
     ):
         return  # "severe rash": a reaction whose substance is on another line
-    if _PROSE.search(substance) or substance.lower() in found:
+    if _PROSE.search(substance) or substance.lower() in found or is_title(substance):
+        return  # "VITAL SIGNS": the next section's heading run on after "Allergies:"
+    if _NOTHING.match(substance) or _NOT_ALLERGENS.match(substance):
         return
     rest = text[sub_end:end]
     reaction = _REACTION.search(rest)

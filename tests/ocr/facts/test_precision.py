@@ -140,3 +140,17 @@ def test_medication_lists_give_no_schedule_words_or_diagnoses() -> None:
     assert set(names) == {"methotrexate", "restasis"}, names
     assert names["methotrexate"] is not None and names["methotrexate"] >= REVIEW_BELOW
     assert names["restasis"] is not None and names["restasis"] < REVIEW_BELOW  # unknown name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ALLERGIES: VITAL SIGNS: Blood pressure 120/80.",
+        "ALLERGIES: Denied.",
+        "ALLERGIES: None reported.",
+        "ALLERGIES: afebrile",
+    ],
+)
+def test_allergy_sections_give_no_headings_or_denials_as_substances(text: str) -> None:
+    allergies = find_clinical(text_lines(text)).allergies
+    assert not [a for a in allergies if a.substance], allergies

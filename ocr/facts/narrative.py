@@ -29,6 +29,11 @@ _IDENTIFIERS = {
     "member", "policy", "group", "npi", "dea", "phone", "tel", "fax", "zip", "case", "lot",
     "ph#", "id#", "mrn#", "acct#",
 }  # fmt: skip
+# Labels that, just before a test's name, make the number after it an identifier.
+_ID_LABELS = {
+    "id", "mrn", "mr", "acct", "account", "accession", "acc", "pid", "csn", "fin", "encounter",
+    "specimen", "req", "requisition", "chart", "claim", "dob", "ssn", "id#", "mrn#", "acct#",
+}  # fmt: skip
 # Words after a number that make it a dose, an amount given, or a frequency.
 _DOSE_WORDS = re.compile(
     r"^(?:mg|mgs|mcg|µg|ug|g|gm|gms|grams?|milligrams?|micrograms?|kg/day|mg/kg|mg/day|units?"
@@ -119,6 +124,10 @@ def vet(result: LabResult, row: Row, line: Line, tabled: bool) -> LabResult | No
         return None  # "O2 saturation 97% on room air" is SpO2, a vital sign
     if _identifier(result.name, before):
         return None
+    if result.analyte == "ua_ph" and _ARTERIAL.search(near):
+        arterial = catalogue.BY_KEY["ph_arterial"]  # "Arterial blood gases: pH 7.46"
+        result = replace(result, analyte=arterial.key, loinc=arterial.loinc)
+        analyte = arterial
     source = "line" if len(before) <= 1 and len(after) <= 6 else "sentence"
     if _not_a_result(result, analyte, before, name, gap, value, after, source):
         return None
@@ -194,7 +203,7 @@ def _identifier(name: str, before: list[Token]) -> bool:
     words = [_bare(w) for w in name.split()]
     if any(w in _IDENTIFIERS for w in words):
         return True
-    return any(_bare(t.text) in _IDENTIFIERS for t in before[-3:])
+    return any(_bare(t.text) in _ID_LABELS for t in before[-2:])
 
 
 def _bare(text: str) -> str:

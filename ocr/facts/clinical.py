@@ -109,7 +109,8 @@ _NOT_A_PROBLEM = re.compile(
     r"\b(?:as\s+above|see\s+above|as\s+below|as\s+noted|prophylaxis|counsel(?:ed|ing)|follow[-\s]?up"
     r"|return\s+to|did\s+not|does\s+not|do\s+not|need(?:s|ed)?\s+(?:any|to)|will\s+be|was\s+not"
     r"|performance\s+status|showing|shows|showed|x-ray|monitor|seen|negative\s+for|may\s+be"
-    r"|obtained|as\s+per|title\s+of|ability\s+to|analysis)\b|:\s*(?:present|absent)\b"
+    r"|obtained|as\s+per|title\s+of|ability\s+to|analysis|within\s+normal\s+limits|documented"
+    r"|revealed|review\s+of\s+systems)\b|:\s*(?:present|absent)\b"
     r"|\bstage\s*:"
     r"|:\s*normal\b",
     re.IGNORECASE,
@@ -143,7 +144,7 @@ _MEDICAL_WORD = re.compile(
 )
 _QUALIFIER = re.compile(
     r"^(?:(?:possible|probable|questionable|question\s+of|suspected|suspect|presumed|likely"
-    r"|rule\s+out|r/o"
+    r"|rule\s+out|ruled\s+out|r/o"
     r"|no|denies|negative(?:\s+for)?|history\s+of|h/o|status\s+post|s/p)\s+)+",
     re.IGNORECASE,
 )

@@ -84,6 +84,8 @@ def test_the_corpus_discharge_summary_gives_no_junk_problems() -> None:
         "Manage as per pulmonologist.", "Ultrasound of the lower extremity negative for DVT.",
         "Intraoperative cholangiogram.", "Suspect atypical pneumonia.",
         "Numerous subcentimeter nodules seen within the lung bases.",
+        "BUN and creatinine within normal limits.", "Ruled out pneumothorax, pneumonia, croup.",
+        "Physical examination revealed normal heart and lungs.",
     ],
 )  # fmt: skip
 def test_plans_and_sentences_in_an_assessment_are_not_problems(item: str) -> None:

@@ -13,7 +13,7 @@ from ocr.facts.lines import Line
 from ocr.facts.medications import find_immunizations, find_medications
 from ocr.facts.model import Allergy, Condition, Immunization, Medication
 from ocr.facts.negation import assertion, historical
-from ocr.facts.sections import Section, split_sections
+from ocr.facts.sections import Section, is_title, split_sections
 from ocr.facts.spans import Text, join, split_items
 
 _ICD10 = re.compile(
@@ -61,6 +61,9 @@ _NOT_SUBSTANCES = {
     "drug", "drugs", "food", "medication", "medicine", "medicines", "known", "any", "other",
     "medical", "seasonal", "environmental", "unknown", "however", "none",
 }  # fmt: skip
+_NOT_ALLERGENS = re.compile(
+    r"^(?:denied|denies|none\s+reported|not\s+reported|afebrile|no\s+\w+|nil|n/a)$", re.I
+)
 _SUBSTANCE_END = re.compile(r"\s*(?:[(:\-–—]|,|\bcauses?\b|\bcaused\b|\bwith\b|\breaction\b"
                             r"|\bwhich\b|\bthat\b|\bwhen\b|\bafter\b"
                             r"|\bresult(?:s|ed)?\s+in\b|\bgives?\b)", re.IGNORECASE)  # fmt: skip
@@ -99,17 +102,23 @@ _FUNCTION_WORDS = {
     "referred", "consult", "monitor", "increase", "decrease", "change", "add", "added", "take",
     "given", "give", "symptoms", "signs", "what", "why", "how", "where", "with", "without",
     "consider", "staying", "multiple", "apparently", "actually", "briefly", "nonsignificant",
+    "alternatively", "manage", "managed", "relieved", "title", "ultrasound", "intraoperative",
+    "numerous", "single",
 }  # fmt: skip
 _NOT_A_PROBLEM = re.compile(
     r"\b(?:as\s+above|see\s+above|as\s+below|as\s+noted|prophylaxis|counsel(?:ed|ing)|follow[-\s]?up"
     r"|return\s+to|did\s+not|does\s+not|do\s+not|need(?:s|ed)?\s+(?:any|to)|will\s+be|was\s+not"
-    r"|performance\s+status|showing|shows|showed|x-ray|monitor)\b"
+    r"|performance\s+status|showing|shows|showed|x-ray|monitor|seen|negative\s+for|may\s+be"
+    r"|obtained|as\s+per|title\s+of|ability\s+to|analysis|within\s+normal\s+limits|documented"
+    r"|revealed|review\s+of\s+systems)\b|:\s*(?:present|absent)\b"
+    r"|\bstage\s*:"
     r"|:\s*normal\b",
     re.IGNORECASE,
 )
 _PROCEDURE = re.compile(
     r"(?:ectomy|ectomies|otomy|ostomy|plasty|scopy|surgery|surgeries|repair|replacement"
     r"|placement|biopsy|biopsies|injection|procedure|transplantation|graft|grafting|dilatation"
+    r"|gram|graphy|pinning"
     r"|x-ray|monitor|scan|ekg|ecg|mri|ct)[.,;]?$",
     re.IGNORECASE,
 )
@@ -134,7 +143,8 @@ _MEDICAL_WORD = re.compile(
     re.IGNORECASE,
 )
 _QUALIFIER = re.compile(
-    r"^(?:(?:possible|probable|questionable|question\s+of|suspected|presumed|likely|rule\s+out|r/o"
+    r"^(?:(?:possible|probable|questionable|question\s+of|suspected|suspect|presumed|likely"
+    r"|rule\s+out|ruled\s+out|r/o"
     r"|no|denies|negative(?:\s+for)?|history\s+of|h/o|status\s+post|s/p)\s+)+",
     re.IGNORECASE,
 )
@@ -424,7 +434,9 @@ def _add_allergy(
         _REACTION.search(substance) and _SEVERITY.match(substance)
     ):
         return  # "severe rash": a reaction whose substance is on another line
-    if _PROSE.search(substance) or substance.lower() in found:
+    if _PROSE.search(substance) or substance.lower() in found or is_title(substance):
+        return  # "VITAL SIGNS": the next section's heading run on after "Allergies:"
+    if _NOTHING.match(substance) or _NOT_ALLERGENS.match(substance):
         return
     rest = text[sub_end:end]
     reaction = _REACTION.search(rest)

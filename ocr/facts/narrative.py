@@ -29,6 +29,11 @@ _IDENTIFIERS = {
     "member", "policy", "group", "npi", "dea", "phone", "tel", "fax", "zip", "case", "lot",
     "ph#", "id#", "mrn#", "acct#",
 }  # fmt: skip
+# Labels that, just before a test's name, make the number after it an identifier.
+_ID_LABELS = {
+    "id", "mrn", "mr", "acct", "account", "accession", "acc", "pid", "csn", "fin", "encounter",
+    "specimen", "req", "requisition", "chart", "claim", "dob", "ssn", "id#", "mrn#", "acct#",
+}  # fmt: skip
 # Words after a number that make it a dose, an amount given, or a frequency.
 _DOSE_WORDS = re.compile(
     r"^(?:mg|mgs|mcg|µg|ug|g|gm|gms|grams?|milligrams?|micrograms?|kg/day|mg/kg|mg/day|units?"
@@ -69,10 +74,11 @@ _DRUG_LEVELS = {
 _BRANDS = {"aspirin", "asa", "tylenol", "dilantin", "lanoxin", "depakote", "tegretol",
            "coumadin", "lantus", "humalog", "novolog", "nph"}  # fmt: skip
 _LEVEL = re.compile(r"\b(?:level|levels|concentration|serum|plasma|trough|peak|random)\b", re.I)
-# English words that are also a test's short name: in a sentence they are the word.
-_WORDS_NOT_NAMES = {"got", "pt", "na", "ca", "t", "p", "hr", "rr", "ld", "id", "ag", "k",
-                    "cr", "ph", "tp", "alb", "ast", "all", "am", "be", "he", "an"}  # fmt: skip
-_LOWER_OK = {"cr", "k", "na", "ph", "alb", "ast"}  # "cr 1.2" and "k 4.1" are how notes write them
+# English words that are also a test's short name: in a sentence, in lower case, the word.
+_WORDS_NOT_NAMES = {"pt", "na", "ca", "t", "p", "hr", "rr", "ld", "ag", "tp"}
+_NEVER_NAMES = {"id", "got", "all", "am", "be", "he", "an"}  # "ID" folds into "LD" (LDH)
+_QUALITATIVE = {"positive", "negative", "detected", "not detected", "reactive", "nonreactive",
+                "non-reactive"}  # fmt: skip
 _DATE = re.compile(r"\d{1,4}(?:[/\-]\d{1,2}(?:[/\-]\d{1,4})?|\.\d{1,2}\.\d{2,4})")
 _ARTERIAL = re.compile(r"\b(?:arterial|abg|blood\s+gas(?:es)?)\b", re.I)
 # Fluids other than blood a sentence may name its results in ("CSF glucose was 68").
@@ -118,6 +124,10 @@ def vet(result: LabResult, row: Row, line: Line, tabled: bool) -> LabResult | No
         return None  # "O2 saturation 97% on room air" is SpO2, a vital sign
     if _identifier(result.name, before):
         return None
+    if result.analyte == "ua_ph" and _ARTERIAL.search(near):
+        arterial = catalogue.BY_KEY["ph_arterial"]  # "Arterial blood gases: pH 7.46"
+        result = replace(result, analyte=arterial.key, loinc=arterial.loinc)
+        analyte = arterial
     source = "line" if len(before) <= 1 and len(after) <= 6 else "sentence"
     if _not_a_result(result, analyte, before, name, gap, value, after, source):
         return None
@@ -193,7 +203,7 @@ def _identifier(name: str, before: list[Token]) -> bool:
     words = [_bare(w) for w in name.split()]
     if any(w in _IDENTIFIERS for w in words):
         return True
-    return any(_bare(t.text) in _IDENTIFIERS for t in before[-3:])
+    return any(_bare(t.text) in _ID_LABELS for t in before[-2:])
 
 
 def _bare(text: str) -> str:
@@ -210,19 +220,32 @@ def _not_a_result(
     after: list[Token],
     source: str,
 ) -> bool:
+    """Whether the words around a reading make it something other than a result."""
+    return (
+        _fragment(result, name, source)
+        or _planned(result, before, gap, after)
+        or _other_fluid(analyte, before)
+        or _dose(result, analyte, before, name, after)
+        or _not_a_value(result, value, after)
+        or _loose_text(result, analyte, source)
+    )
+
+
+def _fragment(result: LabResult, name: list[Token], source: str) -> bool:
+    """A name that is part of a sentence: cut by a comma ("2+ protein, and 1+ esterase": the
+    value belongs to the next item), too long, or an English word ("she has got clear")."""
     printed = result.name.strip()
-    # "2+ protein, and 1+ esterase": a name cut off by a comma is the end of another item.
     if any(t.text.endswith((",", ";")) for t in name) or re.search(r"[,;]|\band$", printed):
         return True
     if source == "sentence" and len(printed.split()) > _MAX_SENTENCE_NAME_WORDS:
         return True
     lowered = printed.lower()
-    if lowered in _WORDS_NOT_NAMES and (printed.islower() and lowered not in _LOWER_OK):
-        return True
-    if lowered in {"id", "got", "all", "am", "be", "he", "an"}:
-        return True
-    # Words between the name and the value: only links ("is", "of", "at") keep them together.
-    for token in gap:
+    return lowered in _NEVER_NAMES or (printed.islower() and lowered in _WORDS_NOT_NAMES)
+
+
+def _planned(result: LabResult, before: list[Token], gap: list[Token], after: list[Token]) -> bool:
+    """A plan or a time: "recheck A1c in 3 months", "temperature over the past 24 hours"."""
+    for token in gap:  # only links ("is", "of", "at") keep a name and a value together
         word = _bare(token.text)
         if word in _PLANS:
             return True
@@ -231,52 +254,68 @@ def _not_a_result(
     reported = any(_bare(t.text) in _REPORTED for t in gap)
     if any(_PLAN_VERBS.match(_bare(t.text)) for t in before[-3:]) and not (result.unit or reported):
         return True  # "recheck A1c 3 months", but not "repeat glucose was 109"
-    clause = " ".join(t.text for t in before[-8:])
-    clause = re.split(r"[.;:]\s", clause)[-1]
-    if analyte is not None and analyte.specimen == "blood" and _OTHER_FLUID.search(clause):
-        return True  # "CSF glucose was 68", "spinal fluid … glucose 75": not the blood test
-    # Doses: a drug word before the name ("docusate sodium"), a dose unit or frequency after.
+    following = _bare(after[0].text) if after else ""
+    return bool(following) and bool(_TIME_WORDS.match(following)) and not result.unit
+
+
+def _other_fluid(analyte: Analyte | None, before: list[Token]) -> bool:
+    """A blood test's name in a sentence about another fluid ("CSF glucose was 68")."""
+    clause = re.split(r"[.;:]\s", " ".join(t.text for t in before[-8:]))[-1]
+    return analyte is not None and analyte.specimen == "blood" and bool(_OTHER_FLUID.search(clause))
+
+
+def _dose(
+    result: LabResult,
+    analyte: Analyte | None,
+    before: list[Token],
+    name: list[Token],
+    after: list[Token],
+) -> bool:
+    """A dose: a drug word before the name ("docusate sodium 100 mg"), a dose unit or a
+    frequency after the value ("aspirin 81 mg daily"), a drug's level without "level"."""
     if before and _drug_word(_bare(before[-1].text)):
         return True
-    following = [_bare(t.text) for t in after[:2]]
     unit_word = (result.unit or "").lower().strip(".,;")
     if unit_word and _DOSE_WORDS.match(unit_word):
-        return True  # "mg", "units": a dose, where a result has a concentration
-    dose_after = bool(following) and bool(
+        return True  # "mg", "units": an amount, where a result has a concentration
+    following = [_bare(t.text) for t in after[:2]]
+    dosed = bool(following) and bool(
         _DOSE_WORDS.match(following[0]) or _DOSE_WORDS.match(" ".join(following))
     )
-    if dose_after and not (result.unit and units.parse(result.unit)):
+    if dosed and not (result.unit and units.parse(result.unit)):
         return True
-    if following and _TIME_WORDS.match(following[0]) and not result.unit:
-        return True
+    lowered = result.name.strip().lower()
     if analyte is not None and analyte.key in _DRUG_LEVELS:
         near = " ".join(t.text for t in [*before[-3:], *name, *after[:3]])
         lab_unit = result.canonical is not None and result.unit is not None
         if not (lab_unit or _LEVEL.search(near)):
             return True
-    if lowered in _BRANDS and not _LEVEL.search(" ".join(t.text for t in after[:3])):
-        return True
-    # Dates, page numbers ("2 of 3"), years, and long integers (identifiers).
+    return lowered in _BRANDS and not _LEVEL.search(" ".join(t.text for t in after[:3]))
+
+
+def _not_a_value(result: LabResult, value: Token, after: list[Token]) -> bool:
+    """A date, a page number ("2 of 3"), a year, or a long integer (an identifier)."""
     text = value.text
     if _DATE.fullmatch(text.rstrip(".,;:)")):
         return True
-    if following and following[0] == "of" and len(after) > 1 and after[1].text[:1].isdigit():
+    if after and _bare(after[0].text) == "of" and len(after) > 1 and after[1].text[:1].isdigit():
         return True
-    number = result.value.number
-    if number is not None and not result.value.comparator:
-        digits = re.sub(r"\D", "", result.value.text)
-        if _YEAR.match(result.value.text) and not result.unit:
-            return True
-        if "." not in result.value.text and "," not in text and len(digits) >= 5:
-            return True
-    # Text results in a sentence: only what a qualitative test reports.
-    if result.value.number is None and source == "sentence":
-        if analyte is None or analyte.unit is not None:
-            return True
-        if result.value.coded not in {"positive", "negative", "detected", "not detected",
-                                      "reactive", "nonreactive", "non-reactive"}:  # fmt: skip
-            return True
-    return False
+    if result.value.number is None or result.value.comparator:
+        return False
+    digits = re.sub(r"\D", "", result.value.text)
+    if _YEAR.match(result.value.text) and not result.unit:
+        return True
+    return "." not in result.value.text and "," not in text and len(digits) >= 5
+
+
+def _loose_text(result: LabResult, analyte: Analyte | None, source: str) -> bool:
+    """A word after a name in a sentence ("PSA was in the normal range"): only what a
+    qualitative test reports counts."""
+    if result.value.number is not None or source != "sentence":
+        return False
+    if analyte is None or analyte.unit is not None:
+        return True
+    return result.value.coded not in _QUALITATIVE
 
 
 def _drug_word(word: str) -> bool:

@@ -101,6 +101,11 @@ def heading(text: str, start: int, end: int) -> tuple[str, str, int] | None:
     return None
 
 
+def is_title(text: str) -> bool:
+    """Whether `text` is a section heading's title ("VITAL SIGNS", "Physical examination")."""
+    return _normal(text.strip(" :.")) in _KIND
+
+
 def split_sections(text: str) -> list[Section]:
     """The document as sections; text before the first heading is in a section of kind "none"."""
     sections = [Section("none", "")]

@@ -57,7 +57,8 @@ _VALUES = {
     "temperature": r"(?P<a>\d{2,3}(?:\.\d{1,2})?)(?:\s*(?P<unit>°\s*[cf]|º\s*[cf]|degrees?\s*"
     r"(?:fahrenheit|celsius|f|c)?|deg\s*[cf]|[cf])(?![a-z]))?",
     "spo2": r"(?P<a>\d{2,3})(?:\s*(?P<unit>%))?",
-    "weight": r"(?P<a>\d{1,3}(?:\.\d{1,2})?)(?:\s*(?P<unit>kg|kgs|kilograms?|lbs?|pounds?)\b\.?)?",
+    "weight": r"(?P<a>\d{1,4}(?:\.\d{1,2})?)(?:\s*(?P<unit>kg|kgs|kilograms?|lbs?|pounds?|g|grams?)"
+    r"\b\.?)?",
     "height": r"(?P<ft>\d)\s*(?:'|’|ft\.?|feet|foot)\s*(?:(?P<in>\d{1,2}(?:\.\d)?)\s*"
     r"(?:\"|”|''|in\b\.?|inch(?:es)?)?)?"
     r"|(?P<a>\d{2,3}(?:\.\d{1,2})?)\s*(?P<unit>cm|centimeters?|in\b\.?|inch(?:es)?|m)\b",
@@ -76,6 +77,11 @@ _SPLIT = {
     )
     for kind, word in (("bp_systolic", "systolic"), ("bp_diastolic", "diastolic"))
 }
+_SHORT = re.compile(
+    r"(?<![\w/.])(?P<label>[TPR])\s+(?P<a>\d{2,3}(?:\.\d{1,2})?)(?![\d/])(?P<unit>)", re.I
+)
+_SHORT_KINDS = {"T": "temperature", "P": "heart_rate", "R": "respiratory_rate"}
+_NEAR = 40  # characters between a one-letter label and another reading
 # Words before a label that make the number a target, a past or birth value, or a change.
 _NOT_NOW = re.compile(
     r"(?:goal|target|keep|maintain|under|below|birth|ideal|usual|baseline|lost|gained|gain|loss"
@@ -88,7 +94,7 @@ _UNITS = {
     "lbs": "[lb_av]", "pound": "[lb_av]", "pounds": "[lb_av]", "cm": "cm", "centimeter": "cm",
     "centimeters": "cm", "m": "m", "in": "[in_us]", "inch": "[in_us]", "inches": "[in_us]",
     "c": "Cel", "f": "[degF]", "bpm": "/min", "/min": "/min", "%": "%", "kg/m2": "kg/m2",
-    "kg/m²": "kg/m2", "kg/m^2": "kg/m2",
+    "kg/m²": "kg/m2", "kg/m^2": "kg/m2", "g": "g", "gram": "g", "grams": "g",
 }  # fmt: skip
 # Units a value needs no printed unit for (the only one it can be in).
 _IMPLIED = {
@@ -120,6 +126,7 @@ def find_vitals(lines: Sequence[Line], collected: date | None = None) -> list[La
             if reading is not None:
                 readings.append(reading)
     readings += _split_pressures(doc.text)
+    readings += _short_labels(doc.text, readings)
     readings = _without_overlaps(readings)
     results = []
     for reading in sorted(readings, key=lambda r: r.start):
@@ -152,6 +159,8 @@ def _reading(kind: str, match: re.Match[str], text: str) -> _Reading | None:
                         parts)  # fmt: skip
     if kind == "height" and unit is None:
         return None  # a bare height: centimetres or inches, not said
+    if kind == "weight" and unit is None and number >= 1000:
+        return None  # grams or a misreading; a bare weight of four digits is not said
     return _Reading(kind, match.start(), match.end(), match["label"], match["a"], number, unit,
                     match["unit"] or "")  # fmt: skip
 
@@ -203,6 +212,21 @@ def _split_pressures(text: str) -> list[_Reading]:
                 parts,
             )
         )
+    return readings
+
+
+def _short_labels(text: str, found: list[_Reading]) -> list[_Reading]:
+    """ "T 98.6, P 80, R 16": one-letter labels without a colon, only among other readings
+    (alone, "P 80" and "R 16" could be anything)."""
+    readings = []
+    for match in _SHORT.finditer(text):
+        near = [r for r in found if abs(r.start - match.start()) <= _NEAR]
+        if not near:
+            continue
+        kind = _SHORT_KINDS[match["label"].upper()]
+        reading = _reading(kind, match, text)
+        if reading is not None:
+            readings.append(reading)
     return readings
 
 

@@ -38,7 +38,7 @@ def test_an_id_read_as_ldh_is_no_result() -> None:
 
 @pytest.mark.parametrize(
     "line",
-    ["ID 9534717", "Patient ID: 12345", "MRN: LDH 12345", "Acct # 55120 Glucose 95"],
+    ["ID 9534717", "Patient ID: 12345", "MRN: LDH 12345", "Acct # 55120", "Room 12 Bed 2"],
 )
 def test_identifiers_are_not_results(line: str) -> None:
     assert read(line) == {}
@@ -183,3 +183,9 @@ def test_a_unit_after_a_value_in_a_sentence_is_kept() -> None:
     (wbc,) = labs("CBC today: WBC 6.7 K/uL, otherwise unremarkable.\n")
     assert (wbc.value.text, wbc.unit) == ("6.7", "K/uL")
     assert wbc.canonical is not None and wbc.canonical.value == 6.7
+
+
+def test_blood_gas_and_urine_ph_apart() -> None:
+    text = "Arterial blood gases: pH 7.46, pCO2 32, pO2 46 on room air. Urinalysis: pH 6.0.\n"
+    found = [(r.analyte, r.value.text) for r in labs(text)]
+    assert ("ph_arterial", "7.46") in found and ("ua_ph", "6.0") in found

@@ -80,6 +80,12 @@ def test_the_corpus_discharge_summary_gives_no_junk_problems() -> None:
         "Continue current antibiotics.", "DVT prophylaxis.", "Exercise daily.", "Same.",
         "Symptoms as above.", "It sounds like true obstructive events.", "been counseled",
         "Ventricular function: Normal.", "However, she is better.",
+        "Alternatively, an MRI may be obtained.", "Vascular Invasion: Present.",
+        "Manage as per pulmonologist.", "Ultrasound of the lower extremity negative for DVT.",
+        "Intraoperative cholangiogram.", "Suspect atypical pneumonia.",
+        "Numerous subcentimeter nodules seen within the lung bases.",
+        "BUN and creatinine within normal limits.", "Ruled out pneumothorax, pneumonia, croup.",
+        "Physical examination revealed normal heart and lungs.",
     ],
 )  # fmt: skip
 def test_plans_and_sentences_in_an_assessment_are_not_problems(item: str) -> None:
@@ -136,3 +142,17 @@ def test_medication_lists_give_no_schedule_words_or_diagnoses() -> None:
     assert set(names) == {"methotrexate", "restasis"}, names
     assert names["methotrexate"] is not None and names["methotrexate"] >= REVIEW_BELOW
     assert names["restasis"] is not None and names["restasis"] < REVIEW_BELOW  # unknown name
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ALLERGIES: VITAL SIGNS: Blood pressure 120/80.",
+        "ALLERGIES: Denied.",
+        "ALLERGIES: None reported.",
+        "ALLERGIES: afebrile",
+    ],
+)
+def test_allergy_sections_give_no_headings_or_denials_as_substances(text: str) -> None:
+    allergies = find_clinical(text_lines(text)).allergies
+    assert not [a for a in allergies if a.substance], allergies

@@ -153,3 +153,15 @@ def test_corpus_ccda_vitals_have_no_zero_readings() -> None:
         assert not [r for r in found if not r.value.number], path.name
         filed = [r for r in labs if r.category == "lab" and r.analyte in ("heart_rate", "weight")]
         assert not filed
+
+
+def test_one_letter_labels_count_only_among_other_readings() -> None:
+    found = vitals("Vital signs: T 98.6, P 80, R 16, BP 120/80, SpO2 98%.\n")
+    assert set(found) == {"temperature", "heart_rate", "respiratory_rate", "blood_pressure", "spo2"}
+    assert vitals("Grade R 12 on the left, P 80 of the form.\n") == {}
+
+
+def test_weights_in_grams() -> None:
+    found = vitals("Her weight is 1779 g (1% below her birthweight).\n")
+    assert canonical(found["weight"]) == (1.779, "kg")
+    assert vitals("After removal of the fluid, the cyst weight 68 grams.\n") == {}

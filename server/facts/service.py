@@ -8,14 +8,16 @@ in the audit log of the fact's profile.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
 
+from ocr.facts.confidence import needs_review
 from server.access import audit
 from server.access.policy import AccessDenied, Caller
-from server.access.scope import profile_for
+from server.access.scope import document_for, profile_for
 from server.db.tables import (
     CONFIRMED,
     CORRECTED,
@@ -297,3 +299,85 @@ async def _audit(
 
 def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
+
+
+@dataclass(frozen=True)
+class Bulk:
+    """What a whole-document review did: facts changed, and the weak ones left for a look."""
+
+    changed: int
+    left: int
+
+
+async def confirm_document(
+    caller: Caller,
+    doc_id: int,
+    *,
+    include: Collection[int] = (),
+    request: Request | None = None,
+) -> Bulk:
+    """Confirm every unreviewed fact of a document in one action. Facts the machine read with
+    too little certainty (ocr.facts.confidence) are left out unless their ids are in
+    `include`: a person ticked them after looking."""
+    doc = await document_for(caller, doc_id, "edit")
+    rows = await Fact.select(Fact.id, Fact.confidence).where(
+        (Fact.document == doc_id) & (Fact.status == EXTRACTED)
+    )
+    ticked = set(include)
+    chosen = [r["id"] for r in rows if not needs_review(r["confidence"]) or r["id"] in ticked]
+    changed = await _set_all(chosen, {Fact.status: CONFIRMED}, caller)
+    if changed:
+        await _audit_document("facts_confirmed", caller, request, doc, changed)
+    return Bulk(len(changed), len(rows) - len(chosen))
+
+
+async def reject_document(caller: Caller, doc_id: int, *, request: Request | None = None) -> Bulk:
+    """Reject every unreviewed fact of a document (a note that yielded nothing of use)."""
+    doc = await document_for(caller, doc_id, "edit")
+    rows = await Fact.select(Fact.id).where((Fact.document == doc_id) & (Fact.status == EXTRACTED))
+    changed = await _set_all([r["id"] for r in rows], {Fact.status: REJECTED}, caller)
+    if changed:
+        await _audit_document("facts_rejected", caller, request, doc, changed)
+    return Bulk(len(changed), 0)
+
+
+async def change_kind(
+    caller: Caller, fact_id: int, kind: str, request: Request | None = None
+) -> dict[str, Any]:
+    """File a fact as another kind (a "lab" that is a medication); it counts as corrected."""
+    if kind not in F.FIELDS:
+        raise F.FieldError("kind", "Choose what kind of fact this is.")
+    fact = await fact_for(caller, fact_id, "edit")
+    if fact["kind"] != kind:
+        corrected = {**(fact["corrected"] or {}), "kind": kind}
+        status = MANUAL if fact["status"] == MANUAL else CORRECTED
+        await _set(fact, {Fact.kind: kind, Fact.corrected: corrected, Fact.status: status}, caller)
+        await _audit("fact_kind_changed", caller, request, fact, was=fact["kind"], now=kind)
+    return await fact_for(caller, fact_id, "view")
+
+
+async def _set_all(ids: list[int], values: dict[Any, Any], caller: Caller) -> list[int]:
+    if not ids:
+        return []
+    values = {**values, Fact.reviewed_by: caller.user_id, Fact.reviewed_at: _now()}
+    # Only facts still unreviewed: a review that committed meanwhile wins.
+    rows = await (
+        Fact.update(values)
+        .where(Fact.id.is_in(ids) & (Fact.status == EXTRACTED))
+        .returning(Fact.id)
+    )
+    return [r["id"] for r in rows]
+
+
+async def _audit_document(
+    kind: str, caller: Caller, request: Request | None, doc: Mapping[str, Any], ids: list[int]
+) -> None:
+    await audit.record(
+        kind,
+        caller=caller,
+        request=request,
+        profile=doc["profile"],
+        document=doc["id"],
+        count=len(ids),
+        facts=ids[:200],
+    )

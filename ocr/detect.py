@@ -14,6 +14,9 @@ from ocr.errors import ReadError
 CDA_NS = "urn:hl7-org:v3"
 FHIR_NS = "http://hl7.org/fhir"
 _HEAD = 4096
+# Detection reads no more than this of any archive member, however far it would inflate:
+# an upload of a few hundred KB can hold a member of gigabytes (a zip bomb).
+_MEMBER_HEAD = 256
 _ACCEPTED = (
     "Kinchart reads PDF documents, images (JPEG, PNG, TIFF, HEIC, WebP, GIF, BMP) and "
     "C-CDA or FHIR health records."
@@ -119,8 +122,8 @@ def _zip(path: Path, head: bytes) -> str | None:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-            mimetype = z.read("mimetype").decode(errors="replace") if "mimetype" in names else ""
-    except (zipfile.BadZipFile, OSError, KeyError):
+            mimetype = _member_head(z, "mimetype") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, RuntimeError, NotImplementedError):
         return "This is a damaged ZIP archive. " + _ACCEPTED
     if any(n.startswith("word/") for n in names):
         return f"This is a Word document (.docx); {_PRINT}."
@@ -131,6 +134,12 @@ def _zip(path: Path, head: bytes) -> str | None:
     if mimetype.startswith("application/vnd.oasis.opendocument"):
         return f"This is an OpenDocument file (.odt, .ods or .odp); {_PRINT}."
     return "This is a ZIP archive; unpack it and add the files inside."
+
+
+def _member_head(z: zipfile.ZipFile, name: str) -> str:
+    """The first bytes of a member, inflating no more than that (never the whole member)."""
+    with z.open(name) as member:
+        return member.read(_MEMBER_HEAD).decode(errors="replace")
 
 
 def _markup(path: Path, head: bytes) -> Detected | str | None:

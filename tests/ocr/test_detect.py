@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -102,6 +103,36 @@ def test_plain_zip_asks_to_unpack(tmp_path: Path) -> None:
         z.writestr("a.txt", "hello")
     with pytest.raises(ReadError, match="unpack"):
         detect(path)
+
+
+def test_opendocument_by_its_mimetype_member(tmp_path: Path) -> None:
+    path = tmp_path / "letter.odt"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(ReadError, match=r"OpenDocument file"):
+        detect(path)
+
+
+def test_a_zip_bomb_is_not_unpacked(tmp_path: Path) -> None:
+    """Issue 11, finding 5: a small upload whose `mimetype` member inflates to 64 MB."""
+    path = tmp_path / "bomb.odt"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z,
+        z.open("mimetype", "w", force_zip64=True) as member,
+    ):
+        member.write(b"application/vnd.oasis.opendocument.text")
+        for _ in range(64):
+            member.write(bytes(1024 * 1024))
+    assert path.stat().st_size < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ReadError, match=r"OpenDocument file"):
+            detect(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000, f"detection held {peak / 1e6:.0f} MB"
 
 
 def test_random_bytes_get_the_generic_message(tmp_path: Path) -> None:

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
 from ocr.errors import ReadError
 
 CDA_NS = "urn:hl7-org:v3"
@@ -173,7 +176,13 @@ def _xml(path: Path, start: str) -> Detected | str:
     try:
         # Only the root element is needed; stop at the first start tag.
         with open(path, "rb") as f:
-            _, root = next(iter(ElementTree.iterparse(f, events=("start",))))
+            _, root = next(iter(SafeET.iterparse(f, events=("start",), forbid_dtd=True)))
+    except DefusedXmlException:
+        # A DTD can expand entities without limit or fetch URLs; health records need none.
+        return (
+            "This XML file declares a DTD, which Kinchart does not accept. Export the record "
+            "again without it. " + _ACCEPTED
+        )
     except (ElementTree.ParseError, StopIteration, OSError):
         return "This XML file is damaged and cannot be read. " + _ACCEPTED
     if root.tag == f"{{{CDA_NS}}}ClinicalDocument":

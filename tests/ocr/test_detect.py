@@ -135,6 +135,22 @@ def test_a_zip_bomb_is_not_unpacked(tmp_path: Path) -> None:
     assert peak < 2_000_000, f"detection held {peak / 1e6:.0f} MB"
 
 
+@pytest.mark.parametrize(
+    "dtd",
+    [
+        '<!DOCTYPE ClinicalDocument [<!ENTITY a "aaaa">]>',
+        '<!DOCTYPE ClinicalDocument SYSTEM "http://127.0.0.1:9/CDA.dtd">',
+    ],
+)
+def test_xml_with_a_dtd_is_refused(tmp_path: Path, dtd: str) -> None:
+    """Issue 11, finding 9: detection parses up to the root element, DTD included."""
+    path = tmp_path / "record.xml"
+    path.write_text(CCDA.replace("<!-- a comment before the root -->", dtd))
+    with pytest.raises(ReadError, match="DTD") as err:
+        detect(path)
+    assert err.value.code == "unsupported"
+
+
 def test_random_bytes_get_the_generic_message(tmp_path: Path) -> None:
     path = tmp_path / "mystery.jpg"
     path.write_bytes(os.urandom(4096))

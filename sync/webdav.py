@@ -18,6 +18,7 @@ from webdav4.client import Client, ClientError, HTTPError, ResourceAlreadyExists
 from webdav4.multistatus import MultiStatusResponseError
 from webdav4.urls import strip_trailing_slash
 
+from sync import addresses as net
 from sync.rules import is_ignored
 
 CHUNK = 1024 * 1024
@@ -98,7 +99,8 @@ class Share:
     """One WebDAV folder; blocking calls, meant to run in a worker thread.
 
     Every request stays on the origin (scheme, host, port) of `url`: a redirect elsewhere is
-    refused, so a hostile server cannot make Kinchart fetch an internal address. Unless
+    refused, so a hostile server cannot make Kinchart fetch an internal address; and it
+    connects only to the kinds of address `addresses` allows (see `sync.addresses`). Unless
     `detailed`, a failed listing says the same whether nothing listens there or something
     that is not WebDAV does, so checking an address does not probe the network; a source
     already added (`detailed`) says which it was.
@@ -114,6 +116,7 @@ class Share:
         skip: str = "",
         timeout: float = 30.0,
         detailed: bool = False,
+        addresses: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.host = urlsplit(url).netloc or url
@@ -128,6 +131,7 @@ class Share:
             retry=False,
             timeout=timeout,
             event_hooks={"request": [self._same_origin]},
+            transport=net.transport(addresses or net.default()),
         )
 
     def _same_origin(self, request: httpx.Request) -> None:
@@ -267,6 +271,11 @@ class Share:
                 yield
         except SyncError:
             raise
+        except net.AddressRefused as exc:
+            raise SyncError(
+                f"{self.host} is at {exc.address}, {exc.kind}, which WebDAV sources may not "
+                f"use here (KINCHART_WEBDAV_ADDRESSES={exc.policy})."
+            ) from None
         except _OtherOrigin:
             raise SyncError(
                 f"{self.host} sent Kinchart to another server while {doing}; Kinchart only "

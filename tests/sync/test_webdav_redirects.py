@@ -7,14 +7,19 @@ here, is the hostile source that redirects to it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import http.server
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from server.runtime import running
+from server.settings import Settings, SettingsError, load_settings
+from sync import addresses
 from sync.webdav import RemoteEntry, Share, SyncError
 from tests.fixtures.davserver import MOUNT, PASSWORD, USER, DavServer
 
@@ -164,3 +169,44 @@ def test_closed_and_not_webdav_get_the_same_answer(not_webdav: Answer) -> None:
             share.close()
             messages.append(err.value.user_message.replace(base.split("//")[1], "HOST"))
     assert messages[0] == messages[1]
+
+
+def test_link_local_addresses_are_refused_before_connecting() -> None:
+    """The cloud metadata service and other link-local targets need `any`."""
+    for url in ("http://169.254.169.254/latest/meta-data", "http://[fe80::1]:8080/dav"):
+        share = Share(url, "", "", timeout=5)
+        started = time.monotonic()
+        with pytest.raises(SyncError, match="link-local") as err:
+            share.list_files()
+        share.close()
+        assert time.monotonic() - started < 1, "refused without trying to connect"
+        assert "KINCHART_WEBDAV_ADDRESSES" in err.value.user_message
+
+
+def test_lan_and_this_machine_only_when_allowed(dav: DavServer) -> None:
+    public = Share(dav.url, USER, PASSWORD, addresses="public")
+    with pytest.raises(SyncError, match="this machine"):
+        public.list_files()
+    public.close()
+    assert dav.requests == []
+    lan = Share(dav.url, USER, PASSWORD)  # the default: NAS servers live on the LAN
+    assert lan.list_files() == {}
+    lan.close()
+    assert dav.requests
+
+
+async def test_the_setting_applies_to_every_share_of_the_process(
+    settings: Settings, dav: DavServer
+) -> None:
+    strict = dataclasses.replace(settings, webdav_addresses="public")
+    try:
+        async with running(strict):
+            share = Share(dav.url, USER, PASSWORD)  # as the add-source check builds it
+            with pytest.raises(SyncError, match="KINCHART_WEBDAV_ADDRESSES=public"):
+                share.list_files()
+            share.close()
+        assert dav.requests == []
+    finally:
+        addresses.set_default("lan")
+    with pytest.raises(SettingsError, match="lan, public, any"):
+        load_settings(environ={"KINCHART_WEBDAV_ADDRESSES": "everything"}, env_file=None)

@@ -39,7 +39,12 @@ class Detected:
 _PDF = Detected("pdf", "application/pdf", "pdf")
 _FHIR_JSON = Detected("fhir", "application/fhir+json", "json")
 _FHIR_FIRST_KEY = re.compile(r'\s*\{\s*"resourceType"\s*:\s*"[A-Za-z]+"')
-_MAX_JSON_BYTES = 64 * 1024 * 1024
+# Parsed whole only below this: parsed JSON takes 10-25 times its size in memory (20 MB of
+# `{},` became 500 MB), and detection runs in the web process for uploads.
+_MAX_JSON_PARSED = 1024 * 1024
+_JSON_TAIL = 64 * 1024
+_RESOURCE_TYPE = re.compile(rb'"resourceType"\s*:\s*"[A-Za-z]+"')
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]')
 _IMAGES = {
     "jpeg": Detected("jpeg", "image/jpeg", "jpg"),
     "png": Detected("png", "image/png", "png"),
@@ -200,7 +205,10 @@ def _json(path: Path) -> Detected | str:
     if _FHIR_FIRST_KEY.match(head):
         # FHIR writers put resourceType first; bundles run to hundreds of MB, so don't parse.
         return _FHIR_JSON
-    if path.stat().st_size > _MAX_JSON_BYTES:
+    size = path.stat().st_size
+    if size > _MAX_JSON_PARSED:
+        if _resource_type_at_the_end(path, size):
+            return _FHIR_JSON
         return "This JSON file is not a FHIR record (it has no resourceType). " + _ACCEPTED
     try:
         with open(path, encoding="utf-8-sig") as f:
@@ -210,3 +218,26 @@ def _json(path: Path) -> Detected | str:
     if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
         return _FHIR_JSON
     return "This JSON file is not a FHIR record (it has no resourceType). " + _ACCEPTED
+
+
+def _resource_type_at_the_end(path: Path, size: int) -> bool:
+    """Whether the outermost object's resourceType is in the last 64 KB, without parsing.
+
+    Writers that sort keys put it after `entry`, near the end. The last `"resourceType":
+    "..."` there belongs to the outermost object when the text after it closes exactly one
+    level more than it opens (in valid JSON an unescaped quote always delimits a string).
+    """
+    with open(path, "rb") as f:
+        f.seek(max(0, size - _JSON_TAIL))
+        tail = f.read(_JSON_TAIL)
+    ends = [m.end() for m in _RESOURCE_TYPE.finditer(tail)]
+    if not ends:
+        return False
+    depth = 0
+    for token in _JSON_TOKEN.finditer(tail, ends[-1]):
+        c = token.group()[:1]
+        if c in (b"{", b"["):
+            depth += 1
+        elif c in (b"}", b"]"):
+            depth -= 1
+    return depth == -1

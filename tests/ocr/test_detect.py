@@ -13,7 +13,7 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from ocr.detect import detect
+from ocr.detect import Detected, detect
 from ocr.errors import ReadError
 
 CCDA = """<?xml version="1.0" encoding="UTF-8"?>
@@ -189,6 +189,35 @@ def test_fhir_json_with_resource_type_not_first(tmp_path: Path) -> None:
     path = tmp_path / "patient.json"
     path.write_text('{"id": "example", "meta": {}, "resourceType": "Patient"}')
     assert detect(path).kind == "fhir"
+
+
+def _traced_peak(path: Path) -> tuple[object, int]:
+    tracemalloc.start()
+    try:
+        try:
+            found: object = detect(path)
+        except ReadError as exc:
+            found = exc
+        return found, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_large_json_is_not_parsed_whole(tmp_path: Path) -> None:
+    """Like the zip bomb of issue 11, finding 5: 20 MB of `{},` became 500 MB of objects."""
+    path = tmp_path / "sorted-keys-bundle.json"
+    with open(path, "w") as f:
+        f.write('{"entry": [' + '{"resource": {}, "a": [1, "}"]},' * 600_000 + "{}],")
+        f.write(' "id": "b1", "resourceType": "Bundle", "type": "collection"}')
+    found, peak = _traced_peak(path)
+    assert isinstance(found, Detected) and found.kind == "fhir"
+    assert peak < 2_000_000, f"detection held {peak / 1e6:.0f} MB"
+    nested = tmp_path / "resources.json"  # resources in a list: not one FHIR record
+    with open(nested, "w") as f:
+        f.write('{"list": [' + '{"resourceType": "Patient"},' * 600_000 + "{}]}")
+    found, peak = _traced_peak(nested)
+    assert isinstance(found, ReadError) and "not a FHIR record" in found.user_message
+    assert peak < 2_000_000, f"detection held {peak / 1e6:.0f} MB"
 
 
 @pytest.mark.parametrize(

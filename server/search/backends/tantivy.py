@@ -63,7 +63,7 @@ class _Asked:
     searcher: Any
     required: list[tantivy.Query]
     filters: list[tantivy.Query]
-    found_words: re.Pattern[str] | None
+    words: set[str]  # the indexed words the query terms expanded to
     found: Any = None
 
 
@@ -251,7 +251,7 @@ class TantivyBackend(SearchBackend):
         required += [
             tantivy.Query.phrase_query(self.schema, "text", list(p)) for p in parsed.phrases
         ]
-        words = pattern({w for g in groups for w in g}, parsed.phrases)
+        words = {w for g in groups for w in g}
         return _Asked(shard, searcher, required, self._filters(filters), words)
 
     @guarded
@@ -286,8 +286,10 @@ class TantivyBackend(SearchBackend):
                 )
             )
             chosen = list(best)[(page - 1) * per_page : want]
+            # One pattern for the page: every word is one the caller's own profiles hold.
+            found_words = pattern(set().union(*(a.words for a in asked)), parsed.phrases)
             hits = [
-                self._hit(asked[n].searcher, -key, addr, asked[n].found_words, sort)
+                self._hit(asked[n].searcher, -key, addr, found_words, sort)
                 for key, n, _, addr in chosen
             ]
         except ValueError as exc:

@@ -1,10 +1,11 @@
 """Which network addresses a WebDAV source may connect to, checked when each connection opens.
 
-The name is resolved once and the connection made to the address that was checked, so a
-name that resolves to an allowed address for the check and an internal one for the fetch
-(DNS rebinding) gets nowhere. Policies: `lan` (the default: internet, private LAN and this
-machine, since NAS WebDAV servers live on the LAN), `public` (internet only), `any`.
-Link-local addresses (the cloud metadata service at 169.254.169.254) need `any`.
+Each connection resolves the name once and connects to the address it checked, so a name
+cannot pass as an allowed address and then be fetched from a refused one (DNS rebinding).
+
+Policies: `lan` (the default: internet, private LAN and this machine, since NAS WebDAV
+servers live on the LAN), `public` (internet only), `any`. Link-local addresses (the cloud
+metadata service at 169.254.169.254) need `any`.
 """
 
 from __future__ import annotations

@@ -50,10 +50,10 @@ def refusal(ip: IP, policy: str) -> str:
         return ""
     if ip.is_link_local:
         return "a link-local address"
+    if ip.is_loopback:  # before `is_reserved`: ::1 is inside the reserved ::/8
+        return "" if policy == "lan" else "this machine's own address"
     if ip.is_multicast or ip.is_unspecified or ip.is_reserved:
         return "a reserved address"
-    if ip.is_loopback:
-        return "" if policy == "lan" else "this machine's own address"
     if not ip.is_global:
         return "" if policy == "lan" else "a private (LAN) address"
     return ""

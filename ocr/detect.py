@@ -9,11 +9,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
+from defusedxml import DefusedXmlException
+from defusedxml import ElementTree as SafeET
+
 from ocr.errors import ReadError
 
 CDA_NS = "urn:hl7-org:v3"
 FHIR_NS = "http://hl7.org/fhir"
 _HEAD = 4096
+# Detection reads no more than this of any archive member, however far it would inflate:
+# an upload of a few hundred KB can hold a member of gigabytes (a zip bomb).
+_MEMBER_HEAD = 256
 _ACCEPTED = (
     "Kinchart reads PDF documents, images (JPEG, PNG, TIFF, HEIC, WebP, GIF, BMP) and "
     "C-CDA or FHIR health records."
@@ -33,7 +39,12 @@ class Detected:
 _PDF = Detected("pdf", "application/pdf", "pdf")
 _FHIR_JSON = Detected("fhir", "application/fhir+json", "json")
 _FHIR_FIRST_KEY = re.compile(r'\s*\{\s*"resourceType"\s*:\s*"[A-Za-z]+"')
-_MAX_JSON_BYTES = 64 * 1024 * 1024
+# Parsed whole only below this: parsed JSON takes 10-25 times its size in memory (20 MB of
+# `{},` became 500 MB), and detection runs in the web process for uploads.
+_MAX_JSON_PARSED = 1024 * 1024
+_JSON_TAIL = 64 * 1024
+_RESOURCE_TYPE = re.compile(rb'"resourceType"\s*:\s*"[A-Za-z]+"')
+_JSON_TOKEN = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\]]')
 _IMAGES = {
     "jpeg": Detected("jpeg", "image/jpeg", "jpg"),
     "png": Detected("png", "image/png", "png"),
@@ -119,8 +130,8 @@ def _zip(path: Path, head: bytes) -> str | None:
     try:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
-            mimetype = z.read("mimetype").decode(errors="replace") if "mimetype" in names else ""
-    except (zipfile.BadZipFile, OSError, KeyError):
+            mimetype = _member_head(z, "mimetype") if "mimetype" in names else ""
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, RuntimeError, NotImplementedError):
         return "This is a damaged ZIP archive. " + _ACCEPTED
     if any(n.startswith("word/") for n in names):
         return f"This is a Word document (.docx); {_PRINT}."
@@ -131,6 +142,12 @@ def _zip(path: Path, head: bytes) -> str | None:
     if mimetype.startswith("application/vnd.oasis.opendocument"):
         return f"This is an OpenDocument file (.odt, .ods or .odp); {_PRINT}."
     return "This is a ZIP archive; unpack it and add the files inside."
+
+
+def _member_head(z: zipfile.ZipFile, name: str) -> str:
+    """The first bytes of a member, inflating no more than that (never the whole member)."""
+    with z.open(name) as member:
+        return member.read(_MEMBER_HEAD).decode(errors="replace")
 
 
 def _markup(path: Path, head: bytes) -> Detected | str | None:
@@ -164,7 +181,13 @@ def _xml(path: Path, start: str) -> Detected | str:
     try:
         # Only the root element is needed; stop at the first start tag.
         with open(path, "rb") as f:
-            _, root = next(iter(ElementTree.iterparse(f, events=("start",))))
+            _, root = next(iter(SafeET.iterparse(f, events=("start",), forbid_dtd=True)))
+    except DefusedXmlException:
+        # A DTD can expand entities without limit or fetch URLs; health records need none.
+        return (
+            "This XML file declares a DTD, which Kinchart does not accept. Export the record "
+            "again without it. " + _ACCEPTED
+        )
     except (ElementTree.ParseError, StopIteration, OSError):
         return "This XML file is damaged and cannot be read. " + _ACCEPTED
     if root.tag == f"{{{CDA_NS}}}ClinicalDocument":
@@ -182,7 +205,10 @@ def _json(path: Path) -> Detected | str:
     if _FHIR_FIRST_KEY.match(head):
         # FHIR writers put resourceType first; bundles run to hundreds of MB, so don't parse.
         return _FHIR_JSON
-    if path.stat().st_size > _MAX_JSON_BYTES:
+    size = path.stat().st_size
+    if size > _MAX_JSON_PARSED:
+        if _resource_type_at_the_end(path, size):
+            return _FHIR_JSON
         return "This JSON file is not a FHIR record (it has no resourceType). " + _ACCEPTED
     try:
         with open(path, encoding="utf-8-sig") as f:
@@ -192,3 +218,26 @@ def _json(path: Path) -> Detected | str:
     if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
         return _FHIR_JSON
     return "This JSON file is not a FHIR record (it has no resourceType). " + _ACCEPTED
+
+
+def _resource_type_at_the_end(path: Path, size: int) -> bool:
+    """Whether the outermost object's resourceType is in the last 64 KB, without parsing.
+
+    Writers that sort keys put it after `entry`, near the end. The last `"resourceType":
+    "..."` there belongs to the outermost object when the text after it closes exactly one
+    level more than it opens (in valid JSON an unescaped quote always delimits a string).
+    """
+    with open(path, "rb") as f:
+        f.seek(max(0, size - _JSON_TAIL))
+        tail = f.read(_JSON_TAIL)
+    ends = [m.end() for m in _RESOURCE_TYPE.finditer(tail)]
+    if not ends:
+        return False
+    depth = 0
+    for token in _JSON_TOKEN.finditer(tail, ends[-1]):
+        c = token.group()[:1]
+        if c in (b"{", b"["):
+            depth += 1
+        elif c in (b"}", b"]"):
+            depth -= 1
+    return depth == -1

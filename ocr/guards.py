@@ -9,6 +9,8 @@ import pikepdf
 
 from ocr.errors import ReadError
 
+_MAX_FORM_DEPTH = 12  # Form XObjects inside Form XObjects; real documents use two or three
+
 
 @dataclass(frozen=True)
 class PdfFacts:
@@ -78,18 +80,80 @@ def _check_page_size(number: int, page: pikepdf.Page, max_inches: float) -> None
 
 
 def _check_images(number: int, page: pikepdf.Page, max_megapixels: float) -> None:
-    for image in page.get_images().values():
-        try:
-            pixels = int(image.get("/Width", 0)) * int(image.get("/Height", 0))
-        except (TypeError, ValueError):
+    """Every image the page can draw: its own, inline ones, and those inside Form XObjects
+    and annotation appearance streams (a renderer draws them all)."""
+    seen: set[tuple[int, int]] = set()
+    _check_drawing(number, page.obj, max_megapixels, seen, 0)
+    for form in _appearances(page):
+        _check_drawing(number, form, max_megapixels, seen, 0)
+
+
+def _check_drawing(
+    number: int, obj: pikepdf.Object, limit: float, seen: set[tuple[int, int]], depth: int
+) -> None:
+    """The images of a page or Form XObject: in its resources, and inline in its content."""
+    if obj.is_indirect:
+        if obj.objgen in seen:
+            return
+        seen.add(obj.objgen)
+    if depth > _MAX_FORM_DEPTH:
+        raise ReadError(
+            f"Page {number} nests drawings more than {_MAX_FORM_DEPTH} deep, which Kinchart "
+            "does not read. Print it to PDF and add that.",
+            code="too_large",
+        )
+    resources = obj.get("/Resources")
+    xobjects = resources.get("/XObject") if isinstance(resources, pikepdf.Dictionary) else None
+    if isinstance(xobjects, pikepdf.Dictionary):
+        for _, xobject in xobjects.items():
+            if not isinstance(xobject, pikepdf.Stream):
+                continue
+            subtype = xobject.get("/Subtype")
+            if subtype == pikepdf.Name.Image:
+                _check_size(number, xobject.get("/Width"), xobject.get("/Height"), limit)
+            elif subtype == pikepdf.Name.Form:
+                _check_drawing(number, xobject, limit, seen, depth + 1)
+    try:
+        inline = pikepdf.parse_content_stream(obj, "BI ID EI")
+    except (pikepdf.PdfError, TypeError, ValueError):
+        return  # no content, or content no renderer can draw either
+    for item in inline:
+        if isinstance(item, pikepdf.ContentStreamInlineImage):
+            try:
+                width, height = item.iimage.width, item.iimage.height
+            except (pikepdf.PdfError, KeyError, TypeError, ValueError):
+                continue
+            _check_size(number, width, height, limit)
+
+
+def _appearances(page: pikepdf.Page) -> list[pikepdf.Object]:
+    """The appearance streams of a page's annotations (normal, rollover, down; every state)."""
+    out: list[pikepdf.Object] = []
+    annots = page.obj.get("/Annots")
+    for annot in annots if isinstance(annots, pikepdf.Array) else []:
+        ap = annot.get("/AP") if isinstance(annot, pikepdf.Dictionary) else None
+        if not isinstance(ap, pikepdf.Dictionary):
             continue
-        if pixels / 1e6 > max_megapixels:
-            raise ReadError(
-                f"Page {number} holds an image of {pixels / 1e6:,.0f} megapixels, more "
-                f"than the {max_megapixels:,.0f} megapixels Kinchart reads safely. Scan "
-                "it again at 300 dpi, or print it to PDF, and add that.",
-                code="too_large",
-            )
+        for _, look in ap.items():
+            if isinstance(look, pikepdf.Stream):
+                out.append(look)
+            elif isinstance(look, pikepdf.Dictionary):
+                out += [v for _, v in look.items() if isinstance(v, pikepdf.Stream)]
+    return out
+
+
+def _check_size(number: int, width: object, height: object, max_megapixels: float) -> None:
+    try:
+        pixels = int(width or 0) * int(height or 0)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return
+    if pixels / 1e6 > max_megapixels:
+        raise ReadError(
+            f"Page {number} holds an image of {pixels / 1e6:,.0f} megapixels, more "
+            f"than the {max_megapixels:,.0f} megapixels Kinchart reads safely. Scan "
+            "it again at 300 dpi, or print it to PDF, and add that.",
+            code="too_large",
+        )
 
 
 def _is_signed(acroform: object) -> bool:

@@ -21,6 +21,7 @@ from server.settings import Settings
 from server.sources.runner import SourceRunner
 from server.sources.vault import Vault
 from server.store import Store
+from sync import addresses
 from sync.inbox import Delivered, InboxWatcher
 
 if TYPE_CHECKING:
@@ -100,6 +101,8 @@ class Services:
 
 
 async def open_services(settings: Settings) -> Services:
+    # Every WebDAV Share of this process (checks, pulls) connects only where this allows.
+    addresses.set_default(settings.webdav_addresses)
     engine = await db.connect(settings)
     store = Store(settings.data_dir)
     store.ensure()

@@ -102,6 +102,13 @@ class Settings:
         "Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
         "believed (needed for Secure cookies and per-address login throttling behind a proxy).",
     )
+    webdav_addresses: str = _setting(
+        "lan",
+        "Which addresses WebDAV sources may connect to: `lan` (internet, private LAN and this "
+        "machine, where NAS servers live), `public` (internet only) or `any` (also link-local, "
+        "such as a cloud metadata service at 169.254.169.254). Redirects to another server are "
+        "never followed, whatever this says.",
+    )
     meili_url: str = _setting(
         "",
         "Meilisearch URL (e.g. `http://meilisearch:7700`). When set, search uses it instead of "
@@ -136,6 +143,9 @@ class Settings:
     @property
     def languages(self) -> tuple[str, ...]:
         return tuple(x for x in self.ocr_languages.replace(",", "+").split("+") if x)
+
+
+WEBDAV_ADDRESSES = ("lan", "public", "any")  # the policies of sync.addresses
 
 
 class SettingsError(Exception):
@@ -188,6 +198,10 @@ def load_settings(
     settings = Settings(**kwargs)
     if settings.port <= 0 or settings.port > 65535:
         raise SettingsError(f"{env_name('port')} must be between 1 and 65535")
+    if settings.webdav_addresses not in WEBDAV_ADDRESSES:
+        raise SettingsError(
+            f"{env_name('webdav_addresses')} must be one of {', '.join(WEBDAV_ADDRESSES)}"
+        )
     return settings
 
 

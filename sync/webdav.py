@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import NoReturn
 from urllib.parse import quote, urlsplit
 from xml.etree.ElementTree import ParseError
 
@@ -17,9 +18,11 @@ from webdav4.client import Client, ClientError, HTTPError, ResourceAlreadyExists
 from webdav4.multistatus import MultiStatusResponseError
 from webdav4.urls import strip_trailing_slash
 
+from sync import addresses as net
 from sync.rules import is_ignored
 
 CHUNK = 1024 * 1024
+log = logging.getLogger(__name__)
 # httpx logs every request at INFO: each poll and download of every source would fill the log.
 logging.getLogger("httpx").setLevel(logging.WARNING)
 # Only what the puller needs: an allprop listing makes some servers compute much more per file.
@@ -45,6 +48,10 @@ class Gone(SyncError):
 
 class Changed(SyncError):
     """The remote file changed since it was listed; it is looked at again later."""
+
+
+class _OtherOrigin(Exception):
+    """The server sent a request to another scheme, host or port (a redirect); not followed."""
 
 
 @dataclass(frozen=True)
@@ -89,7 +96,15 @@ def normalize_folder(path: str) -> str:
 
 
 class Share:
-    """One WebDAV folder; blocking calls, meant to run in a worker thread."""
+    """One WebDAV folder; blocking calls, meant to run in a worker thread.
+
+    Every request stays on the origin (scheme, host, port) of `url`: a redirect elsewhere is
+    refused, so a hostile server cannot make Kinchart fetch an internal address; and it
+    connects only to the kinds of address `addresses` allows (see `sync.addresses`). Unless
+    `detailed`, a failed listing says the same whether nothing listens there or something
+    that is not WebDAV does, so checking an address does not probe the network; a source
+    already added (`detailed`) says which it was.
+    """
 
     def __init__(
         self,
@@ -100,13 +115,35 @@ class Share:
         *,
         skip: str = "",
         timeout: float = 30.0,
+        detailed: bool = False,
+        addresses: str | None = None,
     ) -> None:
         self.url = url.rstrip("/")
         self.host = urlsplit(url).netloc or url
         self.root = normalize_folder(remote_path)
         self.skip = normalize_folder(skip) if skip else ""
+        self.detailed = detailed
+        self._origin = _origin(httpx.URL(self.url))
         auth = (username, password) if username else None
-        self.client = Client(self.url, auth=auth, retry=False, timeout=timeout)
+        self.client = Client(
+            self.url,
+            auth=auth,
+            retry=False,
+            timeout=timeout,
+            event_hooks={"request": [self._same_origin]},
+            transport=net.transport(addresses or net.default()),
+        )
+
+    def _same_origin(self, request: httpx.Request) -> None:
+        # Runs for every request httpx sends, redirects included, before it connects.
+        if _origin(request.url) != self._origin:
+            log.warning(
+                "WebDAV server %s redirected to %s://%s; not followed",
+                self.host,
+                request.url.scheme,
+                request.url.netloc.decode(errors="replace"),
+            )
+            raise _OtherOrigin(str(request.url))
         self._made: set[str] = set()
         self._making = threading.Lock()
 
@@ -121,7 +158,9 @@ class Share:
         while folders:
             folder = folders.pop()
             try:
-                with self._errors(f"listing {folder}", folder=folder if first else ""):
+                with self._errors(
+                    f"listing {folder}", folder=folder if first else "", listing=True
+                ):
                     result = self.client.propfind(
                         _q(folder),
                         data=PROPS,
@@ -225,12 +264,23 @@ class Share:
                 self._made.add(path)
 
     @contextlib.contextmanager
-    def _errors(self, doing: str, *, folder: str = "") -> Iterator[None]:
+    def _errors(self, doing: str, *, folder: str = "", listing: bool = False) -> Iterator[None]:
         """Translate network and WebDAV errors into messages a person can act on."""
         try:
-            yield
+            with self._uniform(folder if listing and not self.detailed else None):
+                yield
         except SyncError:
             raise
+        except net.AddressRefused as exc:
+            raise SyncError(
+                f"{self.host} is at {exc.address}, {exc.kind}, which WebDAV sources may not "
+                f"use here (KINCHART_WEBDAV_ADDRESSES={exc.policy})."
+            ) from None
+        except _OtherOrigin:
+            raise SyncError(
+                f"{self.host} sent Kinchart to another server while {doing}; Kinchart only "
+                "talks to the address entered. Enter the address the files really are at."
+            ) from None
         except ResourceNotFound:
             if folder:
                 raise SyncError(f"The folder {folder} does not exist on {self.host}.") from None
@@ -258,6 +308,41 @@ class Share:
                 "check the address."
             ) from None
 
+    @contextlib.contextmanager
+    def _uniform(self, folder: str | None) -> Iterator[None]:
+        """While checking a folder, one answer for every way of not finding WebDAV there."""
+        if folder is None:
+            yield
+            return
+        try:
+            yield
+        except (HTTPError, httpx.HTTPStatusError) as exc:
+            status = exc.status_code if isinstance(exc, HTTPError) else exc.response.status_code
+            if status in (401, 403):
+                raise  # a WebDAV server refusing this user: the usual mistake, said plainly
+            self._not_found(folder, exc)
+        except (
+            ResourceNotFound,
+            _OtherOrigin,
+            httpx.TransportError,
+            httpx.StreamError,
+            ParseError,
+            MultiStatusResponseError,
+            ClientError,
+            ValueError,
+            AssertionError,
+        ) as exc:
+            self._not_found(folder, exc)
+
+    def _not_found(self, folder: str, exc: BaseException) -> NoReturn:
+        log.info("no WebDAV folder %s at %s: %r", folder or "/", self.url, exc)
+        unreachable = isinstance(exc, httpx.TransportError)
+        raise SyncError(
+            f"Found no WebDAV folder {folder or '/'} at {self.url}: the server may be down, "
+            "the address or folder may be wrong, or it is not a WebDAV server.",
+            unreachable=unreachable,
+        ) from None
+
     def _http_message(self, status: int, doing: str) -> str:
         if status == 401:
             return f"{self.host} refused the user name or password (wrong password?)."
@@ -273,6 +358,11 @@ class Share:
 
 
 _CHANGED = "The file changed on the server after it was taken in; it was left there."
+
+
+def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+    default = {"http": 80, "https": 443}.get(url.scheme)
+    return (url.scheme, url.host.lower(), url.port or default)
 
 
 def _q(path: str) -> str:

@@ -107,7 +107,12 @@ EMPTY = Facets()
 
 
 class SearchBackend(abc.ABC):
-    """An index of document pages; every read takes the set of profiles the caller may see."""
+    """An index of document pages; every read takes the set of profiles the caller may see.
+
+    Hits, totals, facets, suggestions and scores alike depend only on those profiles' pages:
+    relevance computed from statistics of other profiles' pages would tell a caller which
+    words occur in records they may not see.
+    """
 
     name = "abstract"
     # True when the index was missing or unreadable at open and starts empty.

@@ -118,8 +118,15 @@ def share_for(row: dict[str, Any], vault: Vault, *, timeout: float = 30.0) -> Sh
     password = vault.decrypt(row["password_encrypted"]) if row["password_encrypted"] else ""
     after = After.parse(row["after"])
     skip = after.target if after.kind == "move" else ""
+    # An added source passed the check: its errors may say what exactly went wrong.
     return Share(
-        row["url"], row["username"], password, row["remote_path"], skip=skip, timeout=timeout
+        row["url"],
+        row["username"],
+        password,
+        row["remote_path"],
+        skip=skip,
+        timeout=timeout,
+        detailed=True,
     )
 
 

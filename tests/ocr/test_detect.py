@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import pillow_heif
 import pytest
 from PIL import Image
 
-from ocr.detect import detect
+from ocr.detect import Detected, detect
 from ocr.errors import ReadError
 
 CCDA = """<?xml version="1.0" encoding="UTF-8"?>
@@ -104,6 +105,52 @@ def test_plain_zip_asks_to_unpack(tmp_path: Path) -> None:
         detect(path)
 
 
+def test_opendocument_by_its_mimetype_member(tmp_path: Path) -> None:
+    path = tmp_path / "letter.odt"
+    with zipfile.ZipFile(path, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        z.writestr("content.xml", "<office:document-content/>")
+    with pytest.raises(ReadError, match=r"OpenDocument file"):
+        detect(path)
+
+
+def test_a_zip_bomb_is_not_unpacked(tmp_path: Path) -> None:
+    """Issue 11, finding 5: a small upload whose `mimetype` member inflates to 64 MB."""
+    path = tmp_path / "bomb.odt"
+    with (
+        zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z,
+        z.open("mimetype", "w", force_zip64=True) as member,
+    ):
+        member.write(b"application/vnd.oasis.opendocument.text")
+        for _ in range(64):
+            member.write(bytes(1024 * 1024))
+    assert path.stat().st_size < 200_000
+    tracemalloc.start()
+    try:
+        with pytest.raises(ReadError, match=r"OpenDocument file"):
+            detect(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000, f"detection held {peak / 1e6:.0f} MB"
+
+
+@pytest.mark.parametrize(
+    "dtd",
+    [
+        '<!DOCTYPE ClinicalDocument [<!ENTITY a "aaaa">]>',
+        '<!DOCTYPE ClinicalDocument SYSTEM "http://127.0.0.1:9/CDA.dtd">',
+    ],
+)
+def test_xml_with_a_dtd_is_refused(tmp_path: Path, dtd: str) -> None:
+    """Issue 11, finding 9: detection parses up to the root element, DTD included."""
+    path = tmp_path / "record.xml"
+    path.write_text(CCDA.replace("<!-- a comment before the root -->", dtd))
+    with pytest.raises(ReadError, match="DTD") as err:
+        detect(path)
+    assert err.value.code == "unsupported"
+
+
 def test_random_bytes_get_the_generic_message(tmp_path: Path) -> None:
     path = tmp_path / "mystery.jpg"
     path.write_bytes(os.urandom(4096))
@@ -142,6 +189,35 @@ def test_fhir_json_with_resource_type_not_first(tmp_path: Path) -> None:
     path = tmp_path / "patient.json"
     path.write_text('{"id": "example", "meta": {}, "resourceType": "Patient"}')
     assert detect(path).kind == "fhir"
+
+
+def _traced_peak(path: Path) -> tuple[object, int]:
+    tracemalloc.start()
+    try:
+        try:
+            found: object = detect(path)
+        except ReadError as exc:
+            found = exc
+        return found, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_a_large_json_is_not_parsed_whole(tmp_path: Path) -> None:
+    """Like the zip bomb of issue 11, finding 5: 20 MB of `{},` became 500 MB of objects."""
+    path = tmp_path / "sorted-keys-bundle.json"
+    with open(path, "w") as f:
+        f.write('{"entry": [' + '{"resource": {}, "a": [1, "}"]},' * 600_000 + "{}],")
+        f.write(' "id": "b1", "resourceType": "Bundle", "type": "collection"}')
+    found, peak = _traced_peak(path)
+    assert isinstance(found, Detected) and found.kind == "fhir"
+    assert peak < 2_000_000, f"detection held {peak / 1e6:.0f} MB"
+    nested = tmp_path / "resources.json"  # resources in a list: not one FHIR record
+    with open(nested, "w") as f:
+        f.write('{"list": [' + '{"resourceType": "Patient"},' * 600_000 + "{}]}")
+    found, peak = _traced_peak(nested)
+    assert isinstance(found, ReadError) and "not a FHIR record" in found.user_message
+    assert peak < 2_000_000, f"detection held {peak / 1e6:.0f} MB"
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,14 @@ text as printed or its skeleton, so "A1c" finds "Alc"; the printed text is the f
 attribute, so an exact spelling still ranks above a look-alike. Meilisearch adds its own typo
 tolerance and prefix search. The profile filter is part of every search request, never applied
 afterwards.
+
+Ranking stays private without an index per profile: Meilisearch ranks by bucket sort on each
+page's own matches (words, typo, proximity, attribute, exactness), with no collection statistics
+such as BM25's document frequencies, and the filter is the universe its ranking rules (and
+`matchingStrategy: last`) work on. What remains index-wide is the word dictionary its typo and
+prefix derivations are drawn from, capped at 150 one-typo, 50 two-typo and 1,000 prefix words:
+only a profile holding that many look-alikes of a word could push a visible page out of a
+typo or prefix match.
 """
 
 from __future__ import annotations

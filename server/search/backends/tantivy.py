@@ -1,11 +1,19 @@
-"""The embedded default: a Tantivy index of pages in `<data dir>/search/`."""
+"""The embedded default: Tantivy indexes of pages in `<data dir>/search/`, one per profile.
+
+One index per profile keeps relevance private: BM25's document frequencies and average page
+length, and the typo/prefix expansion weights, come from the profile's own pages, so a caller's
+scores say nothing about words in records they may not see. A search over several profiles
+asks each profile's index and merges the pages by score (or date).
+"""
 
 from __future__ import annotations
 
 import contextlib
+import heapq
 import re
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +22,17 @@ import tantivy
 from server.search.backends import tantivy_index as ti
 from server.search.backends.tantivy_index import (
     FACET_AGGS,
+    Shard,
     acquire_writer,
+    create_shard,
     from_ymd,
     generation,
     guarded,
-    open_index,
+    live_terms,
+    open_layout,
     schema,
+    shard_path,
+    shard_profiles,
     ymd,
 )
 from server.search.contract import (
@@ -33,16 +46,30 @@ from server.search.contract import (
     Sort,
 )
 from server.search.snippets import pattern, snippet
-from server.search.text import fold, parse
-from server.search.vocab import PREFIX_EXPANSIONS, VocabularyCache
+from server.search.text import Parsed, fold, parse
+from server.search.vocab import PREFIX_EXPANSIONS
 
 NAME_BOOST = 0.5
 SMALL_HEAP = 20_000_000
-BULK_HEAP = 128_000_000
+# Rebuilding keeps a writer open per profile: a smaller heap each (tantivy needs >= 15 MB).
+BULK_HEAP = 32_000_000
+
+
+@dataclass
+class _Asked:
+    """One profile's part of a search: its searcher, its query words and what it found."""
+
+    shard: Shard
+    searcher: Any
+    required: list[tantivy.Query]
+    filters: list[tantivy.Query]
+    words: set[str]  # the indexed words the query terms expanded to
+    found: Any = None
 
 
 class TantivyBackend(SearchBackend):
-    """Pages in a Tantivy index; writers are short-lived so other processes can write too."""
+    """Pages in per-profile Tantivy indexes; writers are short-lived so other processes can
+    write too."""
 
     name = "tantivy"
 
@@ -51,26 +78,63 @@ class TantivyBackend(SearchBackend):
         self.lock_timeout = lock_timeout
         self.schema = schema()
         self._write_lock = threading.Lock()
-        self._tindex, self.needs_rebuild = open_index(path, self.schema)
-        self._vocab = VocabularyCache(self._load_vocab)
+        self._open_lock = threading.Lock()
+        self._shards: dict[int, Shard] = {}
+        self.needs_rebuild = open_layout(path)
+        if any(s.damaged for s in self._all()):
+            # A damaged profile index is thrown away with the rest, and all of it rebuilt.
+            self._shards.clear()
+            open_layout(path, fresh=True)
+            self.needs_rebuild = True
+
+    def _shard(self, profile: int, *, create: bool = False) -> Shard | None:
+        """The index of `profile`, or None if it has none (and `create` is false)."""
+        shard = self._shards.get(profile)
+        if shard is not None:
+            return shard
+        with self._open_lock:
+            shard = self._shards.get(profile)
+            if shard is None:
+                where = shard_path(self.path, profile)
+                if not where.exists():
+                    if not create:
+                        return None
+                    create_shard(where, self.schema)
+                shard = self._shards[profile] = Shard(profile, where, self.schema)
+            return shard
+
+    def _all(self) -> list[Shard]:
+        return [s for p in shard_profiles(self.path) if (s := self._shard(p)) is not None]
 
     # --- writing -------------------------------------------------------------------------
     @contextlib.contextmanager
-    def _writer(self, heap: int = SMALL_HEAP, threads: int = 1) -> Iterator[Any]:
+    def _writers(self, heap: int = SMALL_HEAP, threads: int = 1) -> Iterator[Callable[[int], Any]]:
+        """A writer per profile, opened on first use; all committed together at the end."""
         with self._write_lock:
-            writer = acquire_writer(self._tindex, heap, threads, self.lock_timeout)
+            opened: dict[int, Any] = {}
+
+            def writer(profile: int) -> Any:
+                if profile not in opened:
+                    shard = self._shard(profile, create=True)
+                    assert shard is not None
+                    opened[profile] = acquire_writer(shard.index, heap, threads, self.lock_timeout)
+                return opened[profile]
+
             try:
                 yield writer
-                writer.commit()
+                for w in opened.values():
+                    w.commit()
             except BaseException:
-                with contextlib.suppress(Exception):
-                    writer.rollback()
+                for w in opened.values():
+                    with contextlib.suppress(Exception):
+                        w.rollback()
                 raise
             finally:
                 # Waiting lets merges finish (or tiny segments pile up) and releases the lock.
-                writer.wait_merging_threads()
-            self._tindex.reload()
-            self._vocab.invalidate()
+                for w in opened.values():
+                    w.wait_merging_threads()
+                for profile in opened:
+                    self._shards[profile].reload()
 
     def _add(self, writer: Any, doc: SearchDoc) -> None:
         pages = doc.pages or ()
@@ -88,21 +152,38 @@ class TantivyBackend(SearchBackend):
             d.add_text("text", page.text if page else "")
             writer.add_document(d)
 
+    def _holders(self, doc_ids: set[int]) -> dict[int, list[int]]:
+        """Which profiles' indexes hold these documents now (a document may have moved)."""
+        out: dict[int, list[int]] = {}
+        if not doc_ids:
+            return out
+        query = tantivy.Query.term_set_query(self.schema, "doc_id", sorted(doc_ids))
+        for shard in self._all():
+            searcher = shard.searcher()
+            total = ti.count(searcher.search(query, 1))
+            if total:
+                hits = [a for _, a in searcher.search(query, total, count=False).hits]
+                found = {int(i or 0) for i in searcher.fast_field_values("doc_id", hits)}
+                out[shard.profile] = sorted(found)
+        return out
+
     @guarded
     def index(self, docs: Iterable[SearchDoc]) -> int:
-        n = 0
-        with self._writer() as writer:
+        docs = list(docs)
+        with self._writers() as writer:
+            for profile, ids in self._holders({d.doc_id for d in docs}).items():
+                for doc_id in ids:
+                    writer(profile).delete_documents_by_term("doc_id", doc_id)
             for doc in docs:
-                writer.delete_documents_by_term("doc_id", doc.doc_id)
-                self._add(writer, doc)
-                n += 1
-        return n
+                self._add(writer(doc.profile), doc)
+        return len(docs)
 
     @guarded
     def remove(self, doc_ids: Iterable[int]) -> None:
-        with self._writer() as writer:
-            for doc_id in doc_ids:
-                writer.delete_documents_by_term("doc_id", doc_id)
+        with self._writers() as writer:
+            for profile, ids in self._holders(set(doc_ids)).items():
+                for doc_id in ids:
+                    writer(profile).delete_documents_by_term("doc_id", doc_id)
 
     @guarded
     def rebuild(
@@ -110,10 +191,11 @@ class TantivyBackend(SearchBackend):
     ) -> int:
         n = 0
         # One commit at the end: searches see the old index until the new one is complete.
-        with self._writer(BULK_HEAP, 2) as writer:
-            writer.delete_all_documents()
+        with self._writers(BULK_HEAP) as writer:
+            for shard in self._all():
+                writer(shard.profile).delete_all_documents()
             for doc in docs:
-                self._add(writer, doc)
+                self._add(writer(doc.profile), doc)
                 n += 1
                 if progress and n % 100 == 0:
                     progress(n)
@@ -126,76 +208,103 @@ class TantivyBackend(SearchBackend):
     @guarded
     def count(self) -> int:
         query = tantivy.Query.term_query(self.schema, "first", 1)
-        return ti.count(self._tindex.searcher().search(query, 1))
+        return sum(ti.count(s.searcher().search(query, 1)) for s in self._all())
 
     @guarded
     def stamps(self) -> dict[int, tuple[int, int]]:
-        searcher = self._tindex.searcher()
+        out: dict[int, tuple[int, int]] = {}
         query = tantivy.Query.term_query(self.schema, "first", 1)
-        total = ti.count(searcher.search(query, 1))
-        if not total:
-            return {}
-        hits = [addr for _, addr in searcher.search(query, total, count=False).hits]
-        ids, profiles, stamps = (
-            searcher.fast_field_values(f, hits) for f in ("doc_id", "profile", "stamp")
-        )
-        return {
-            int(i or 0): (int(p or 0), int(s or 0))
-            for i, p, s in zip(ids, profiles, stamps, strict=True)
-        }
+        for shard in self._all():
+            searcher = shard.searcher()
+            total = ti.count(searcher.search(query, 1))
+            if not total:
+                continue
+            hits = [addr for _, addr in searcher.search(query, total, count=False).hits]
+            ids, profiles, stamps = (
+                searcher.fast_field_values(f, hits) for f in ("doc_id", "profile", "stamp")
+            )
+            for i, p, s in zip(ids, profiles, stamps, strict=True):
+                out[int(i or 0)] = (int(p or 0), int(s or 0))
+        return out
 
-    def _load_vocab(self) -> tuple[list[tuple[str, int]], int, object]:
-        searcher = self._tindex.searcher()
-        return searcher.terms_with_prefix("text", ""), searcher.num_docs, generation(searcher)
+    def _scoped(self, scope: frozenset[int]) -> list[Shard]:
+        return [s for p in sorted(scope) if (s := self._shard(p)) is not None]
 
     @guarded
     def _suggest(self, prefix: str, scope: frozenset[int], limit: int) -> list[str]:
-        searcher = self._tindex.searcher()
-        found = searcher.terms_with_prefix(
-            "text", fold(prefix), filter_query=self._scope(scope), limit=limit
-        )
-        return [word for word, _ in found]
+        counts: dict[str, int] = {}
+        for shard in self._scoped(scope):
+            for word, n in live_terms(shard.searcher(), fold(prefix), limit):
+                counts[word] = counts.get(word, 0) + n
+        return sorted(counts, key=lambda w: (-counts[w], w))[:limit]
 
-    def _scope(self, scope: frozenset[int]) -> tantivy.Query:
-        return tantivy.Query.term_set_query(self.schema, "profile", sorted(scope))
+    def _ask(self, shard: Shard, parsed: Parsed, filters: Filters) -> _Asked:
+        searcher = shard.searcher()
+        vocab = shard.vocab.get(generation(searcher))
+
+        def prefixed(word: str) -> list[tuple[str, int]]:
+            found = live_terms(searcher, word, PREFIX_EXPANSIONS)
+            return [(w, n) for w, n in found if w != word]
+
+        groups = [vocab.expand(t, prefixed) for t in parsed.terms]
+        required = [self._group(t.word, g) for t, g in zip(parsed.terms, groups, strict=True)]
+        required += [
+            tantivy.Query.phrase_query(self.schema, "text", list(p)) for p in parsed.phrases
+        ]
+        words = {w for g in groups for w in g}
+        return _Asked(shard, searcher, required, self._filters(filters), words)
 
     @guarded
     def _query(
         self, q: str, scope: frozenset[int], filters: Filters, sort: Sort, page: int, per_page: int
     ) -> Results:
         parsed = parse(q)
-        if parsed.empty:
+        shards = self._scoped(scope)
+        if parsed.empty or not shards:
             return Results([], 0, EMPTY, page, per_page)
-        searcher = self._tindex.searcher()
-        vocab = self._vocab.get(generation(searcher))
-
-        def prefixed(word: str) -> list[tuple[str, int]]:
-            found = searcher.terms_with_prefix("text", word, limit=PREFIX_EXPANSIONS)
-            return [(w, n) for w, n in found if w != word]
-
-        groups = [vocab.expand(t, prefixed) for t in parsed.terms]
-        found_words = pattern({w for g in groups for w in g}, parsed.phrases)
-        required = [self._group(t.word, g) for t, g in zip(parsed.terms, groups, strict=True)]
-        required += [
-            tantivy.Query.phrase_query(self.schema, "text", list(p)) for p in parsed.phrases
-        ]
-        filters_q = [self._scope(scope), *self._filters(filters)]
-        query = self._combine(required, filters_q, all_required=True)
+        asked = [self._ask(shard, parsed, filters) for shard in shards]
         order: dict[str, Any] = {}
         if sort == "date":
             order = {"order_by_field": "date", "order": tantivy.Order.Desc}
-        offset = (page - 1) * per_page
+        want = page * per_page  # every profile's best `want`, merged, hold the page asked for
         try:
-            found = searcher.search(query, per_page, offset=offset, **order)
-            if not ti.count(found) and len(required) > 1:
+            total = self._search(asked, want, order, all_required=True)
+            if not total and len(asked[0].required) > 1:
                 # No page has every word: rank pages by how many they have.
-                query = self._combine(required, filters_q, all_required=False)
-                found = searcher.search(query, per_page, offset=offset, **order)
-            facets = ti.facets(searcher.aggregate(query, FACET_AGGS)) if ti.count(found) else EMPTY
-            hits = [self._hit(searcher, key, addr, found_words, sort) for key, addr in found.hits]
+                total = self._search(asked, want, order, all_required=False)
+            facets = ti.merged_facets(
+                [
+                    ti.facets(a.searcher.aggregate(a.found[0], FACET_AGGS))
+                    for a in asked
+                    if ti.count(a.found[1])
+                ]
+            )
+            best = heapq.merge(
+                *(
+                    [(-float(key), n, i, addr) for i, (key, addr) in enumerate(a.found[1].hits)]
+                    for n, a in enumerate(asked)
+                )
+            )
+            chosen = list(best)[(page - 1) * per_page : want]
+            # One pattern for the page: every word is one the caller's own profiles hold.
+            found_words = pattern(set().union(*(a.words for a in asked)), parsed.phrases)
+            hits = [
+                self._hit(asked[n].searcher, -key, addr, found_words, sort)
+                for key, n, _, addr in chosen
+            ]
         except ValueError as exc:
             raise SearchError(f"The search index could not answer: {exc}") from exc
-        return Results(hits, ti.count(found), facets, page, per_page)
+        return Results(hits, total, facets if total else EMPTY, page, per_page)
+
+    def _search(
+        self, asked: list[_Asked], want: int, order: dict[str, Any], *, all_required: bool
+    ) -> int:
+        total = 0
+        for a in asked:
+            query = self._combine(a.required, a.filters, all_required=all_required)
+            a.found = (query, a.searcher.search(query, want, **order))
+            total += ti.count(a.found[1])
+        return total
 
     def _group(self, word: str, expansions: dict[str, float]) -> tantivy.Query:
         q = tantivy.Query
@@ -218,7 +327,7 @@ class TantivyBackend(SearchBackend):
         self, required: list[tantivy.Query], filters: list[tantivy.Query], *, all_required: bool
     ) -> tantivy.Query:
         occur = tantivy.Occur.Must if all_required else tantivy.Occur.Should
-        # Filters restrict without scoring; the profile filter is one of them, always.
+        # Filters restrict without scoring (the profile is the index itself).
         clauses = [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in filters]
         clauses += [(occur, r) for r in required]
         return tantivy.Query.boolean_query(clauses, None if all_required else 1)
@@ -243,4 +352,5 @@ class TantivyBackend(SearchBackend):
         )
 
     def close(self) -> None:
-        self._vocab.invalidate()
+        for shard in list(self._shards.values()):
+            shard.vocab.invalidate()

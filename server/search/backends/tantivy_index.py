@@ -1,12 +1,16 @@
-"""Tantivy plumbing: the schema, opening (and replacing a damaged index), writers, errors."""
+"""Tantivy plumbing: the schema, one index per profile, opening (and replacing a damaged
+index), writers, errors."""
 
 from __future__ import annotations
 
 import functools
 import json
 import logging
+import os
 import shutil
+import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,11 +20,16 @@ import tantivy
 
 from server.search.contract import Facets, SearchError
 from server.search.text import MAX_TOKEN_BYTES
+from server.search.vocab import VocabularyCache
 
 log = logging.getLogger(__name__)
 
 VERSION = 1  # bump when the schema or tokenizer changes: the index is then rebuilt
 MARKER = "kinchart-index.json"
+# The folder holds one index per profile (`profile-<id>/`); bump when that layout changes.
+LAYOUT_VERSION = 2
+LAYOUT = "kinchart-layout.json"
+SHARD = "profile-"
 TOKENIZER = "kinchart"
 INT_FIELDS = ("doc_id", "page", "profile", "year", "date", "stamp", "first")
 FACET_AGGS = {
@@ -83,6 +92,92 @@ def open_index(path: Path, fields: tantivy.Schema) -> tuple[tantivy.Index, bool]
     return index, True
 
 
+def open_layout(path: Path, *, fresh: bool = False) -> bool:
+    """Make `path` a folder of per-profile indexes; True when it had to start empty."""
+    marker = path / LAYOUT
+    try:
+        if fresh:
+            pass
+        elif json.loads(marker.read_text()).get("version") == LAYOUT_VERSION:
+            return False
+        log.warning("search index at %s has an old layout; rebuilding it", path)
+    except FileNotFoundError:
+        if path.exists():
+            # One index for every profile (layout 1) shared BM25 statistics between profiles.
+            log.warning("search index at %s has an old layout; rebuilding it", path)
+        else:
+            log.info("no search index at %s yet; building it", path)
+    except (OSError, ValueError) as exc:
+        log.warning("search index at %s is unreadable (%r); rebuilding it", path, exc)
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"version": LAYOUT_VERSION}))
+    return True
+
+
+def shard_path(path: Path, profile: int) -> Path:
+    return path / f"{SHARD}{int(profile)}"
+
+
+def shard_profiles(path: Path) -> list[int]:
+    """The profiles that have an index under `path` (another process may have added some)."""
+    try:
+        names = [e.name for e in os.scandir(path) if e.is_dir()]
+    except FileNotFoundError:
+        return []
+    return sorted(
+        int(n[len(SHARD) :]) for n in names if n.startswith(SHARD) and n[len(SHARD) :].isdigit()
+    )
+
+
+def create_shard(where: Path, fields: tantivy.Schema) -> None:
+    """An empty index at `where`, made aside and renamed in: readers never see it half made."""
+    tmp = where.with_name(f".{where.name}.{os.getpid()}.{threading.get_ident()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    _load(tmp, fields)
+    (tmp / MARKER).write_text(json.dumps({"version": VERSION}))
+    try:
+        os.rename(tmp, where)
+    except OSError:
+        shutil.rmtree(tmp, ignore_errors=True)  # another process made it first
+        if not where.exists():
+            raise
+
+
+class Shard:
+    """One profile's index: its BM25 statistics and vocabulary hold that profile's pages only.
+
+    Scores and typo/prefix expansion weights are computed from these statistics, so what a
+    caller's results look like depends on the profiles they may see and nothing else.
+    """
+
+    def __init__(self, profile: int, where: Path, fields: tantivy.Schema) -> None:
+        self.profile = profile
+        self.index, self.damaged = open_index(where, fields)
+        self.vocab = VocabularyCache(self._load_vocab)
+
+    def searcher(self) -> Any:
+        return self.index.searcher()
+
+    def reload(self) -> None:
+        self.index.reload()
+        self.vocab.invalidate()
+
+    def _load_vocab(self) -> tuple[list[tuple[str, int]], int, object]:
+        searcher = self.index.searcher()
+        return live_terms(searcher, ""), searcher.num_docs, generation(searcher)
+
+
+def live_terms(searcher: Any, prefix: str, limit: int | None = None) -> list[tuple[str, int]]:
+    """Words starting with `prefix`, counted over live pages only: a deleted or moved page's
+    words stay in the term dictionary until segments merge, and must not be suggested."""
+    return list(
+        searcher.terms_with_prefix(
+            "text", prefix, filter_query=tantivy.Query.all_query(), limit=limit
+        )
+    )
+
+
 def _checked(index: tantivy.Index) -> tantivy.Index:
     searcher = index.searcher()
     for _, addr in searcher.search(tantivy.Query.all_query(), 1).hits:
@@ -134,6 +229,18 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
 def failure(exc: BaseException) -> bool:
     """An error to report, not to pass through: tantivy's Rust panics are BaseExceptions."""
     return isinstance(exc, Exception) or type(exc).__name__ == "PanicException"
+
+
+def merged_facets(parts: list[Facets]) -> Facets:
+    """Facets of several profiles' indexes added up."""
+    profile: Counter[int] = Counter()
+    doc_type: Counter[str] = Counter()
+    year: Counter[int] = Counter()
+    for part in parts:
+        profile.update(part.profile)
+        doc_type.update(part.doc_type)
+        year.update(part.year)
+    return Facets(dict(profile), dict(doc_type), dict(year))
 
 
 def facets(agg: dict[str, Any]) -> Facets:

@@ -170,3 +170,20 @@ def test_not_xml_is_refused() -> None:
         read_ccda(b"this is not xml <")
     with pytest.raises(CcdaError):
         read_ccda(b'<!DOCTYPE x [<!ENTITY a "aaaa">]><x>&a;</x>')
+
+
+@pytest.mark.parametrize(
+    "dtd",
+    [
+        b'<!DOCTYPE x [<!ENTITY a "aaaa">]>',
+        b'<!DOCTYPE ClinicalDocument SYSTEM "http://127.0.0.1:9/CDA.dtd">',
+        b"<!DOCTYPE ClinicalDocument>",
+    ],
+)
+def test_any_dtd_is_refused_wherever_it_starts(dtd: bytes) -> None:
+    """Issue 11, finding 9: a DTD after 4 KB of comment was parsed (and its entities expanded)."""
+    head = b'<?xml version="1.0"?>\n<!--' + b"padding " * 1000 + b"-->\n"
+    body = b'<ClinicalDocument xmlns="urn:hl7-org:v3"><title>T</title></ClinicalDocument>'
+    with pytest.raises(CcdaError, match="DTD"):
+        read_ccda(head + dtd + body)
+    read_ccda(head + body)  # the same document without a DTD is read

@@ -13,7 +13,7 @@ import pytest
 
 from server.search.backends.tantivy import TantivyBackend
 from server.search.contract import Filters, PageText, Results, SearchBackend, SearchDoc
-from tests.fixtures.search_docs import DAD, KID, MUM, doc, household
+from tests.fixtures.search_docs import DAD, FILLER, KID, MUM, doc, household
 
 pytestmark = pytest.mark.nodb
 EVERYONE = frozenset({DAD, KID, MUM})
@@ -228,3 +228,39 @@ def test_accents_and_punctuation(backend: SearchBackend) -> None:
     assert ids(backend.query("uberweisung", profiles=EVERYONE)) == [60]
     assert 1 in ids(backend.query("7.2", profiles=EVERYONE))
     assert PageText(1, "x").number == 1
+
+
+PROBER = 9  # a profile of the household member probing; MUM's records are not theirs to see
+
+
+def test_ranking_uses_only_what_the_caller_may_see(backend: SearchBackend) -> None:
+    """Issue 11, finding 3: two probe documents tell nothing about another profile's words."""
+    backend.index(
+        [
+            doc(70, PROBER, "visit", date(2024, 5, 5), "Result zorbaxine negative. " + FILLER),
+            doc(71, PROBER, "visit", date(2024, 5, 5), FILLER + "quellotin negative. " + FILLER),
+        ]
+    )
+    mine = frozenset({PROBER})
+    asked = ["zorbaxine quellotin ", "zorbaxine", "zorbaxin quellotim ", "quello", "zorb"]
+
+    def answers() -> list[object]:
+        out: list[object] = []
+        for q in asked:
+            found = backend.query(q, profiles=mine)
+            out.append(
+                (q, found.total, [(h.doc_id, h.page, round(h.score, 9)) for h in found.hits])
+            )
+        out.append(backend.suggest("zor", profiles=mine))
+        return out
+
+    before = answers()
+    assert {h[0] for h in before[0][2]} == {70, 71}  # type: ignore[index]
+    # Mum's records use one probe word often (BM25's document frequency), its typo and prefix
+    # neighbours (the expansion weights), and long pages (the average page length).
+    hidden = "zorbaxine zorbaxina zorbaxime quellotine quellotix zorbaz " + FILLER * 8
+    backend.index(
+        doc(80 + i, MUM, "visit", date(2024, 6, i + 1), hidden, hidden) for i in range(12)
+    )
+    assert backend.query("zorbaxine", profiles=frozenset({MUM})).total == 24
+    assert answers() == before

@@ -128,7 +128,7 @@ async def test_a_broken_or_missing_index_is_rebuilt_at_start(settings: Settings)
         elif damage == "missing":
             shutil.rmtree(index_dir)
         else:
-            for f in index_dir.glob("*.idx"):
+            for f in index_dir.rglob("*.idx"):
                 f.unlink()
         app = create_app(settings, workers=False, watcher=False)
         async with app.router.lifespan_context(app), new_client(app) as client:

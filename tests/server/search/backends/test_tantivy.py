@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import threading
 import time
 from datetime import date
@@ -12,7 +13,7 @@ import pytest
 import tantivy
 
 from server.search.backends.tantivy import TantivyBackend
-from server.search.backends.tantivy_index import MARKER, analyzer
+from server.search.backends.tantivy_index import LAYOUT, MARKER, analyzer, schema, shard_path
 from server.search.contract import SearchError
 from server.search.text import tokens
 from tests.fixtures.search_docs import DAD, doc, household
@@ -29,11 +30,24 @@ def test_a_new_index_says_it_needs_building(tmp_path: Path) -> None:
     assert not again.needs_rebuild and again.count() == 7
 
 
-@pytest.mark.parametrize("damage", ["meta", "segments", "store", "marker", "old-version"])
+@pytest.mark.parametrize(
+    "damage",
+    ["meta", "segments", "store", "marker", "old-version", "layout", "old-layout", "one-index"],
+)
 def test_a_damaged_or_old_index_is_replaced_not_fatal(tmp_path: Path, damage: str) -> None:
-    path = tmp_path / "search"
-    TantivyBackend(path).index(household())
-    if damage == "meta":
+    top = tmp_path / "search"
+    TantivyBackend(top).index(household())
+    path = shard_path(top, DAD)
+    if damage == "layout":
+        (top / LAYOUT).write_bytes(b"\x00garbage")
+    elif damage == "old-layout":
+        (top / LAYOUT).write_text(json.dumps({"version": 1}))
+    elif damage == "one-index":  # layout 1: one index for every profile, at the top
+        shutil.rmtree(top)
+        top.mkdir()
+        tantivy.Index(schema(), str(top))
+        (top / MARKER).write_text(json.dumps({"version": 1}))
+    elif damage == "meta":
         (path / "meta.json").write_text("{not json")
     elif damage == "segments":
         for f in path.glob("*.idx"):
@@ -45,7 +59,7 @@ def test_a_damaged_or_old_index_is_replaced_not_fatal(tmp_path: Path, damage: st
         (path / MARKER).unlink()
     else:
         (path / MARKER).write_text(json.dumps({"version": 0}))
-    reopened = TantivyBackend(path)
+    reopened = TantivyBackend(top)
     assert reopened.needs_rebuild and reopened.count() == 0
     reopened.index(household())
     assert reopened.query("metformin", profiles=DADS).total == 1
@@ -59,7 +73,10 @@ def test_the_analyzer_and_the_python_tokenizer_agree() -> None:
 def test_writers_wait_for_another_process_holding_the_lock(tmp_path: Path) -> None:
     path = tmp_path / "search"
     backend = TantivyBackend(path, lock_timeout=0.3)
-    other = tantivy.Index.open(str(path))  # stands in for `kinchart ingest` in another process
+    backend.index(household()[:1])
+    other = tantivy.Index.open(
+        str(shard_path(path, DAD))
+    )  # stands in for `kinchart ingest` in another process
     writer = other.writer(15_000_000, 1)
     with pytest.raises(SearchError, match="busy"):
         backend.index(household()[:1])
@@ -68,7 +85,7 @@ def test_writers_wait_for_another_process_holding_the_lock(tmp_path: Path) -> No
     started = time.monotonic()
     assert patient.index(household()[:1]) == 1
     assert time.monotonic() - started >= 0.3
-    backend._tindex.reload()
+    backend._shards[DAD].reload()
     assert backend.count() == 1
 
 
@@ -85,7 +102,7 @@ def test_damage_after_opening_is_a_search_error(tmp_path: Path) -> None:
     path = tmp_path / "search"
     backend = TantivyBackend(path)
     backend.index(household())
-    for f in path.glob("*.store"):
+    for f in shard_path(path, DAD).glob("*.store"):
         f.write_bytes(b"junk" * 100)
     with pytest.raises(SearchError):
         backend.query("cholesterol", profiles=DADS)

@@ -33,7 +33,11 @@ async def _page(request: Request, status: int = 200, **extra: Any) -> Response:
         **extra,
     }
     return render(
-        request, "admin/sources.html", context, partial="admin/_sources.html", status_code=status
+        request,
+        "sources/sources.html",
+        context,
+        partial="sources/_sources.html",
+        status_code=status,
     )
 
 

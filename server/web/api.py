@@ -20,9 +20,9 @@ from ocr.errors import ReadError
 from server.access.policy import AccessDenied, Caller
 from server.access.scope import document_for
 from server.db.tables import Document, Profile
+from server.people.tokens import caller_for_token
 from server.runtime import Services
 from server.web.documents import services_of
-from server.web.tokens import caller_for_token
 
 FORM_OVERHEAD = 1024 * 1024  # multipart boundaries and small fields around the file
 

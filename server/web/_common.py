@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
 from server.access.policy import AccessDenied, Caller, require_admin
+from server.documents import service as documents
 from server.runtime import Services
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,17 @@ def render(
     """One partial, two callers: htmx gets the partial alone, a browser gets the page."""
     name = partial if partial and is_htmx(request) else page
     return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+async def list_context(request: Request, profile: dict[str, Any] | None) -> dict[str, Any]:
+    """The documents list of `profile` (or of every profile the caller sees), as asked; on the
+    documents page and on each profile's page."""
+    return await documents.listing(
+        caller_of(request),
+        profile,
+        state=request.query_params.get("state", ""),
+        page=page_param(request),
+    )
 
 
 def is_loopback(host: str) -> bool:

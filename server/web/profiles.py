@@ -14,8 +14,7 @@ from server.access.scope import profile_for, visible_profiles
 from server.db.tables import ROLES, Profile, User
 from server.people import household
 from server.people.household import HouseholdError
-from server.web._common import caller_of, render
-from server.web.documents import list_context
+from server.web._common import caller_of, list_context, render
 
 
 async def profile_list(request: Request) -> Response:
@@ -47,7 +46,7 @@ async def profile_create(request: Request) -> Response:
 async def profile_page(request: Request) -> Response:
     caller = caller_of(request)
     profile = await profile_for(caller, request.path_params["slug"], "view")
-    context = await list_context(request, caller, profile)
+    context = await list_context(request, profile)
     context["role"] = caller.role(profile["id"])
     return render(request, "profiles/detail.html", context, partial="documents/_table.html")
 

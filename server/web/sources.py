@@ -15,8 +15,7 @@ from server.db.tables import Profile, SyncSource
 from server.sources.config import NewSource, SourceError, add_source, check_source, list_sources
 from server.sources.config import remove_source as delete_source
 from server.sources.vault import Vault
-from server.web._common import admin_of, render
-from server.web.documents import services_of
+from server.web._common import admin_of, render, services_of
 from sync.webdav import Share, SyncError
 
 CHECK_TIMEOUT = 15.0

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from server.access import audit
 from server.access.scope import document_for, upload_target
 from server.documents import service
+from server.documents.states import DONE
 from server.documents.uploads import save_upload
 from server.web._common import caller_of, is_htmx, list_context, render, services_of
 
@@ -28,7 +29,7 @@ async def document_row(request: Request) -> Response:
     caller = caller_of(request)
     doc = await service.row(caller, _doc_id(request))
     response = render(request, "documents/_row.html", {"doc": doc})
-    if doc["state"] in ("ready", "failed"):
+    if doc["state"] in DONE:
         response.headers["HX-Trigger"] = "documents-changed"  # refresh the counts above
     return response
 
@@ -43,7 +44,7 @@ async def document_page(request: Request) -> Response:
         request=None if is_htmx(request) else request,  # a person opening it, not a poll
     )
     response = render(request, "documents/detail.html", context, partial="documents/_status.html")
-    if is_htmx(request) and context["doc"]["state"] in ("ready", "failed"):
+    if is_htmx(request) and context["doc"]["state"] in DONE:
         response.headers["HX-Refresh"] = "true"  # the polling status is done: show the pages
     return response
 

@@ -14,8 +14,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.access.policy import AccessDenied
-from server.access.scope import visible_profiles
-from server.db.tables import Profile
+from server.access.scope import profiles_for
 from server.facts import persist as facts_persist
 from server.runtime import open_services
 from server.search import projection as search_sync
@@ -40,7 +39,7 @@ from server.web._security import SecurityMiddleware
 
 async def home(request: Request) -> Response:
     caller = caller_of(request)
-    mine = await visible_profiles(caller, Profile.select(Profile.slug)).order_by(Profile.id)
+    mine = await profiles_for(caller, "view")
     if len(mine) == 1:
         return RedirectResponse(f"/profiles/{mine[0]['slug']}", status_code=303)
     return RedirectResponse("/profiles", status_code=303)

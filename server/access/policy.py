@@ -7,7 +7,19 @@ from dataclasses import dataclass, field
 
 from server.db.tables import CAREGIVER, OWNER, ROLES, VIEWER
 
-__all__ = ["CAREGIVER", "NEEDS", "OWNER", "RANK", "ROLES", "VIEWER", "AccessDenied", "Caller"]
+__all__ = [
+    "CAREGIVER",
+    "NEEDS",
+    "OWNER",
+    "RANK",
+    "ROLES",
+    "VIEWER",
+    "AccessDenied",
+    "Caller",
+    "check_move",
+    "may_file",
+    "require_admin",
+]
 
 RANK = {VIEWER: 1, CAREGIVER: 2, OWNER: 3}
 # The least role each action needs on a profile.
@@ -56,3 +68,26 @@ class Caller:
 
     def role(self, profile_id: int) -> str | None:
         return self.roles.get(profile_id)
+
+
+def require_admin(caller: Caller) -> None:
+    """Household administration (users, sources, triage) is for admins; it opens no records."""
+    if not caller.is_admin:
+        raise AccessDenied("Only a household admin can do this.", 403)
+
+
+def check_move(caller: Caller, current: int | None) -> None:
+    """May the caller take a document away from where it is filed (`None`: the triage queue)?"""
+    if current is None and not caller.is_admin:
+        raise AccessDenied("No such document.", 404)
+    if current is not None and not caller.may("edit", current):
+        raise AccessDenied("Your role on this profile does not allow this.", 403)
+
+
+def may_file(caller: Caller, current: int | None, target: int) -> bool:
+    """The triage rule: may a document filed under `current` go to the profile `target`?
+
+    Admins file documents from the triage queue under any profile (admin alone opens no
+    records: the document was nobody's yet); everyone else only where they may upload.
+    """
+    return caller.may("upload", target) or (caller.is_admin and current is None)

@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.query import Select
 
-from server.access.policy import AccessDenied, Caller
+from server.access.policy import AccessDenied, Caller, require_admin
 from server.db.tables import Document, Grant, Profile, User
 
 
@@ -60,7 +60,11 @@ def visible_profiles(caller: Caller, query: Select) -> Select:
 
 
 async def document_for(caller: Caller, doc_id: int, action: str, *columns: Any) -> dict[str, Any]:
-    """The document if the caller may `action` it; 404 if they may not even see it."""
+    """The document if the caller may `action` it; 404 if they may not even see it.
+
+    `columns` (Document columns or their names) limit what is read; the profile always is.
+    """
+    columns = tuple(getattr(Document, c) if isinstance(c, str) else c for c in columns)
     query = Document.select(*columns, Document.profile) if columns else Document.select()
     row = await query.where(Document.id == doc_id).output(load_json=True).first()
     if row is None or not caller.may("view", row["profile"]):
@@ -77,6 +81,79 @@ async def profile_for(caller: Caller, slug: str, action: str) -> dict[str, Any]:
     if not caller.may(action, row["id"]):
         raise AccessDenied("Your role on this profile does not allow this.", 403)
     return row
+
+
+async def profile_by_id(caller: Caller, profile_id: int, action: str) -> dict[str, Any]:
+    """As `profile_for`, by id."""
+    if not caller.may("view", profile_id):
+        raise AccessDenied("No such profile.", 404)
+    if not caller.may(action, profile_id):
+        raise AccessDenied("Your role on this profile does not allow this.", 403)
+    row = await Profile.select().where(Profile.id == profile_id).first()
+    if row is None:
+        raise AccessDenied("No such profile.", 404)
+    return row
+
+
+async def profiles_for(caller: Caller, action: str = "view") -> list[dict[str, Any]]:
+    """The profiles the caller may `action`, by name."""
+    rows = await visible_profiles(caller, Profile.select()).order_by(Profile.display_name)
+    return [r for r in rows if caller.may(action, r["id"])]
+
+
+async def all_profiles(caller: Caller) -> list[dict[str, Any]]:
+    """Every profile's id, slug and name, for an admin filing documents (triage, sync sources).
+
+    Names only: being an admin opens nobody's records.
+    """
+    require_admin(caller)
+    return list(
+        await Profile.select(Profile.id, Profile.slug, Profile.display_name).order_by(
+            Profile.display_name
+        )
+    )
+
+
+async def upload_target(caller: Caller, slug: str) -> int | None:
+    """The one rule for "may add documents here": the profile a new document is filed under.
+
+    A named profile must be one the caller may upload to (an unknown name is refused the same
+    way, so existence does not leak). With no name, an admin's document waits in the triage
+    queue (None); anyone else's goes to the one profile they may upload to, and must be named
+    when there are several.
+    """
+    if slug:
+        row = await Profile.select(Profile.id).where(Profile.slug == slug).first()
+        if row is None or not caller.may("upload", row["id"]):
+            raise AccessDenied(f"You cannot add documents to {slug!r}.", 403)
+        return int(row["id"])
+    if caller.is_admin:
+        return None
+    uploadable = sorted(pid for pid in caller.roles if caller.may("upload", pid))
+    if len(uploadable) == 1:
+        return uploadable[0]
+    if not uploadable:
+        raise AccessDenied("You may not add documents to any profile.", 403)
+    raise AccessDenied(CHOOSE_PROFILE, 400)
+
+
+CHOOSE_PROFILE = "Choose whose document this is (the `profile` field)."
+
+
+async def seen_document(caller: Caller, doc_id: int | None) -> dict[str, Any] | None:
+    """The document's id, state and profile if the caller may see it, else None.
+
+    Taking in bytes that are already stored answers with the existing document: it must
+    never be named to a caller who may not see it.
+    """
+    if doc_id is None:
+        return None
+    row = (
+        await Document.select(Document.id, Document.state, Document.profile)
+        .where(Document.id == doc_id)
+        .first()
+    )
+    return row if row is not None and caller.may("view", row["profile"]) else None
 
 
 async def user_exists(username: str) -> bool:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ocr.facts import catalogue, units
 from ocr.facts.values import parse_value
-from server.db.tables import FACT_KINDS
+from server.db.tables import FACT_KINDS as FACT_KINDS  # the kinds a form offers
 from server.facts.records import EARLIEST, clip
 
 FIELDS: dict[str, tuple[str, ...]] = {

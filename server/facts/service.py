@@ -17,7 +17,7 @@ from starlette.requests import Request
 from ocr.facts.confidence import needs_review
 from server.access import audit
 from server.access.policy import AccessDenied, Caller
-from server.access.scope import document_for, profile_for
+from server.access.scope import document_for, profile_by_id, profile_for
 from server.db.tables import (
     CONFIRMED,
     CORRECTED,
@@ -151,6 +151,28 @@ async def review(caller: Caller, slug: str, *, everything: bool, page: int) -> d
         "has_next": len(doc_ids) > page * REVIEW_DOCS_PER_PAGE,
         "everything": everything,
     }
+
+
+async def with_crop(caller: Caller, fact: dict[str, Any]) -> dict[str, Any]:
+    """The fact (from `fact_for`) with the strip of its cited page its row shows."""
+    if not caller.may("view", fact["profile"]):
+        raise AccessDenied("No such fact.", 404)
+    size = None
+    if fact["document"] is not None and fact["page"]:
+        page = (
+            await Page.select(Page.width_pt, Page.height_pt)
+            .where((Page.document == fact["document"]) & (Page.number == fact["page"]))
+            .first()
+        )
+        if page:
+            size = (page["width_pt"], page["height_pt"])
+    fact["crop"] = crop(fact, size)
+    return fact
+
+
+async def profile_of(caller: Caller, fact: Mapping[str, Any]) -> dict[str, Any]:
+    """The profile a fact (from `fact_for`) belongs to."""
+    return await profile_by_id(caller, fact["profile"], "view")
 
 
 def crop(fact: Mapping[str, Any], size: tuple[float, float] | None) -> dict[str, Any] | None:

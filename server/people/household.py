@@ -7,6 +7,8 @@ import unicodedata
 from datetime import date
 from typing import Any
 
+from server.access.policy import Caller
+from server.access.scope import profile_by_id
 from server.db.tables import OWNER, ROLES, Grant, Profile, User
 from server.people.auth import AuthError, clean_username, end_all_sessions, hash_password
 
@@ -169,3 +171,35 @@ async def grants_of(profile_id: int) -> list[dict[str, Any]]:
         .order_by(Grant.id)
     )
     return list(rows)
+
+
+async def update_profile(
+    caller: Caller, profile_id: int, *, display_name: str, date_of_birth: str, linked_user: str
+) -> tuple[str, date | None]:
+    """Change a profile's name, date of birth and the user who is this person (optional; shown
+    as "you" on their own profile). Returns the name and date as stored."""
+    await profile_by_id(caller, profile_id, "manage")
+    name = display_name.strip()[:100]
+    if not name:
+        raise HouseholdError("A profile needs a name.")
+    dob = parse_dob(date_of_birth)
+    linked = int((await user_by_name(linked_user))["id"]) if linked_user else None
+    await Profile.update(
+        {Profile.display_name: name, Profile.date_of_birth: dob, Profile.linked_user: linked}
+    ).where(Profile.id == profile_id)
+    return name, dob
+
+
+async def active_users() -> list[dict[str, Any]]:
+    """Users who may log in, by username (whom an owner may grant a role)."""
+    rows = (
+        await User.select(User.id, User.username, User.display_name)
+        .where(User.disabled == False)  # noqa: E712
+        .order_by(User.username)
+    )
+    return list(rows)
+
+
+async def username_of(user_id: int) -> str | None:
+    row = await User.select(User.username).where(User.id == user_id).first()
+    return str(row["username"]) if row else None

@@ -108,6 +108,10 @@ async def list_sources() -> list[dict[str, Any]]:
     return list(await SyncSource.select(*LIST_COLUMNS).order_by(SyncSource.id))
 
 
+async def source_exists(source_id: int) -> bool:
+    return bool(await SyncSource.exists().where(SyncSource.id == source_id))
+
+
 async def remove_source(source_id: int) -> bool:
     rows = await SyncSource.delete().where(SyncSource.id == source_id).returning(SyncSource.id)
     return bool(rows)

@@ -13,7 +13,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 
-from server.access.policy import AccessDenied, Caller
+from server.access.policy import AccessDenied, Caller, require_admin
+from server.documents import service as documents
+from server.runtime import Services
 
 log = logging.getLogger(__name__)
 
@@ -55,9 +57,22 @@ def caller_of(request: Request) -> Caller:
 
 def admin_of(request: Request) -> Caller:
     caller = caller_of(request)
-    if not caller.is_admin:
-        raise AccessDenied("Only a household admin can do this.", 403)
+    require_admin(caller)
     return caller
+
+
+def services_of(request: Request) -> Services:
+    """The running server's parts (database engine, store, intake, workers), from the app."""
+    services: Services = request.app.state.services
+    return services
+
+
+def page_param(request: Request) -> int:
+    """The `?page=` of a paged list: 1 unless a positive number is given."""
+    try:
+        return max(1, int(request.query_params.get("page", "1")))
+    except ValueError:
+        return 1
 
 
 def is_htmx(request: Request) -> bool:
@@ -75,6 +90,17 @@ def render(
     """One partial, two callers: htmx gets the partial alone, a browser gets the page."""
     name = partial if partial and is_htmx(request) else page
     return templates.TemplateResponse(request, name, context, status_code=status_code)
+
+
+async def list_context(request: Request, profile: dict[str, Any] | None) -> dict[str, Any]:
+    """The documents list of `profile` (or of every profile the caller sees), as asked; on the
+    documents page and on each profile's page."""
+    return await documents.listing(
+        caller_of(request),
+        profile,
+        state=request.query_params.get("state", ""),
+        page=page_param(request),
+    )
 
 
 def is_loopback(host: str) -> bool:

@@ -12,7 +12,7 @@ from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.access.scope import caller_and_profiles
-from server.db.tables import User
+from server.people.accounts import admin_exists
 from server.people.auth import load_session
 from server.settings import Settings
 
@@ -62,7 +62,7 @@ class SecurityMiddleware:
         request = Request(scope)
         scope["kinchart.client_ip"], scope["kinchart.https"] = self._client(request)
         if path.startswith(API_PREFIX):
-            # Token-only routes (server/api.py): no cookie is read here, so a browser's session
+            # Token-only routes (server/web/api.py): no cookie is read here, so a browser's session
             # cannot be ridden cross-site and there is no CSRF token to check.
             await self.app(scope, receive, send)
             return
@@ -122,7 +122,7 @@ class SecurityMiddleware:
 
     async def _setup_done(self) -> bool:
         if not self._admin_exists:
-            self._admin_exists = bool(await User.exists().where(User.is_admin == True))  # noqa: E712
+            self._admin_exists = await admin_exists()
         return self._admin_exists
 
 

@@ -9,8 +9,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.access import audit
-from server.db.engine import write_transaction
-from server.db.tables import Session, User
+from server.people import accounts
 from server.people.auth import (
     AuthError,
     clean_username,
@@ -19,11 +18,8 @@ from server.people.auth import (
     end_session,
     hash_password,
     login_blocked,
-    verify_password,
 )
-from server.runtime import Services
-from server.web import tokens as api_tokens
-from server.web._common import caller_of, render
+from server.web._common import caller_of, render, services_of
 from server.web._security import SESSION_COOKIE, cookie
 
 
@@ -33,11 +29,6 @@ def _safe_next(target: str | None) -> str:
     return "/"
 
 
-def _services(request: Request) -> Services:
-    services: Services = request.app.state.services
-    return services
-
-
 async def _start_session(request: Request, user: dict[str, Any], to: str) -> Response:
     old = request.cookies.get(SESSION_COOKIE)
     if old:
@@ -45,7 +36,7 @@ async def _start_session(request: Request, user: dict[str, Any], to: str) -> Res
     token, _csrf = await create_session(
         user["id"], audit.client_ip(request), request.headers.get("user-agent", "")
     )
-    settings = _services(request).settings
+    settings = services_of(request).settings
     response = RedirectResponse(to, status_code=303)
     response.headers.append(
         "set-cookie",
@@ -60,7 +51,7 @@ async def _start_session(request: Request, user: dict[str, Any], to: str) -> Res
 
 
 async def setup(request: Request) -> Response:
-    if await User.exists().where(User.is_admin == True):  # noqa: E712
+    if await accounts.admin_exists():
         return RedirectResponse("/login", status_code=303)
     if request.method == "GET":
         return render(request, "accounts/setup.html", {})
@@ -74,20 +65,13 @@ async def setup(request: Request) -> Response:
     except AuthError as exc:
         context = {"error": exc.user_message, "username": form.get("username", "")}
         return render(request, "accounts/setup.html", context, status_code=400)
-    engine = _services(request).engine
-    async with write_transaction(engine):
-        if await User.exists().where(User.is_admin == True):  # noqa: E712
-            return RedirectResponse("/login", status_code=303)
-        rows = await User.insert(
-            User(
-                username=username,
-                display_name=str(form.get("display_name", "")).strip()[:100] or username,
-                password_hash=password_hash,
-                is_admin=True,
-            )
-        ).returning(*User.all_columns())
+    admin = await accounts.create_first_admin(
+        services_of(request).engine, username, str(form.get("display_name", "")), password_hash
+    )
+    if admin is None:
+        return RedirectResponse("/login", status_code=303)
     await audit.record("admin_created", request=request, actor_name=username, subject=username)
-    return await _start_session(request, rows[0], "/")
+    return await _start_session(request, admin, "/")
 
 
 async def login(request: Request) -> Response:
@@ -104,16 +88,12 @@ async def login(request: Request) -> Response:
         await audit.record("login_blocked", request=request, actor_name=username, subject=username)
         context["error"] = "Too many failed attempts. Wait 15 minutes and try again."
         return render(request, "accounts/login.html", context, status_code=429)
-    user = await User.select().where(User.username == username).first()
-    usable = user is not None and not user["disabled"]
-    ok, new_hash = verify_password(user["password_hash"] if usable and user else None, password)
-    if not ok or user is None:
+    user = await accounts.check_login(username, password)
+    if user is None:
         await audit.record("login_failed", request=request, actor_name=username, subject=username)
         # One message for unknown user, wrong password and disabled account.
         context["error"] = "Wrong username or password."
         return render(request, "accounts/login.html", context, status_code=401)
-    if new_hash:
-        await User.update({User.password_hash: new_hash}).where(User.id == user["id"])
     await audit.record("login", request=request, actor_name=username, subject=username)
     return await _start_session(request, user, next_url)
 
@@ -132,37 +112,25 @@ async def logout(request: Request) -> Response:
 
 async def account(request: Request) -> Response:
     caller = caller_of(request)
-    sessions = await Session.count().where(Session.user == caller.user_id)
-    context = {"sessions": sessions, **await api_tokens.listing(caller)}
-    return render(request, "accounts/account.html", context)
+    return render(request, "accounts/account.html", await accounts.overview(caller))
 
 
 async def change_password(request: Request) -> Response:
     caller = caller_of(request)
     form = await request.form()
-    user = await User.select(User.password_hash).where(User.id == caller.user_id).first()
-    assert user is not None
-    ok, _ = verify_password(user["password_hash"], str(form.get("current", "")))
-    context: dict[str, Any] = {
-        "sessions": await Session.count().where(Session.user == caller.user_id),
-        **await api_tokens.listing(caller),
-    }
     try:
-        if not ok:
-            raise AuthError("The current password is not right.")
-        if form.get("password") != form.get("password2"):
-            raise AuthError("The two new passwords are not the same.")
-        new_hash = hash_password(str(form.get("password", "")))
+        user = await accounts.change_password(
+            caller,
+            str(form.get("current", "")),
+            str(form.get("password", "")),
+            str(form.get("password2", "")),
+        )
     except AuthError as exc:
-        context["error"] = exc.user_message
+        context = {**await accounts.overview(caller), "error": exc.user_message}
         return render(request, "accounts/account.html", context, status_code=400)
-    await User.update({User.password_hash: new_hash}).where(User.id == caller.user_id)
-    # Every browser logged in with the old password is logged out; this one gets a new login.
-    await end_all_sessions(caller.user_id)
     await audit.record("password_changed", caller=caller, request=request, subject=caller.username)
-    user_row = await User.select().where(User.id == caller.user_id).first()
-    assert user_row is not None
-    return await _start_session(request, user_row, "/account?changed=1")
+    # Every browser logged in with the old password is logged out; this one gets a new login.
+    return await _start_session(request, user, "/account?changed=1")
 
 
 async def logout_everywhere(request: Request) -> Response:

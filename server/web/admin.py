@@ -10,22 +10,22 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.access import audit
-from server.db.tables import Arrival, Document, Profile, User
-from server.people import household
+from server.access.policy import Caller
+from server.documents import service as documents
+from server.people import accounts, household
 from server.people.household import HouseholdError
 from server.web._common import admin_of, render
 
 
-async def _users_page(request: Request, status: int = 200, **extra: object) -> Response:
-    users = await User.select(
-        User.id, User.username, User.display_name, User.is_admin, User.disabled, User.created_at
-    ).order_by(User.username)
-    return render(request, "admin/users.html", {"users": users, **extra}, status_code=status)
+async def _users_page(
+    request: Request, caller: Caller, status: int = 200, **extra: object
+) -> Response:
+    context = {"users": await accounts.users(caller), **extra}
+    return render(request, "admin/users.html", context, status_code=status)
 
 
 async def users(request: Request) -> Response:
-    admin_of(request)
-    return await _users_page(request)
+    return await _users_page(request, admin_of(request))
 
 
 async def user_add(request: Request) -> Response:
@@ -39,7 +39,7 @@ async def user_add(request: Request) -> Response:
             is_admin=form.get("is_admin") == "on",
         )
     except HouseholdError as exc:
-        return await _users_page(request, 400, error=exc.user_message)
+        return await _users_page(request, caller, 400, error=exc.user_message)
     await audit.record(
         "user_added",
         caller=caller,
@@ -50,12 +50,12 @@ async def user_add(request: Request) -> Response:
     return RedirectResponse("/admin/users", status_code=303)
 
 
-async def _user(request: Request) -> dict[str, Any]:
+async def _user(request: Request, caller: Caller) -> dict[str, Any]:
     try:
         user_id = int(request.path_params["user_id"])
     except ValueError:
         user_id = -1
-    row = await User.select(User.id, User.username).where(User.id == user_id).first()
+    row = await accounts.user(caller, user_id)
     if row is None:
         raise HTTPException(404, "No such user.")
     return row
@@ -63,12 +63,12 @@ async def _user(request: Request) -> dict[str, Any]:
 
 async def user_disable(request: Request) -> Response:
     caller = admin_of(request)
-    user = await _user(request)
+    user = await _user(request, caller)
     disable = request.url.path.endswith("/disable")
     try:
         await household.set_disabled(user["id"], disable)
     except HouseholdError as exc:
-        return await _users_page(request, 400, error=exc.user_message)
+        return await _users_page(request, caller, 400, error=exc.user_message)
     kind = "user_disabled" if disable else "user_enabled"
     await audit.record(kind, caller=caller, request=request, subject=user["username"])
     return RedirectResponse("/admin/users", status_code=303)
@@ -76,12 +76,12 @@ async def user_disable(request: Request) -> Response:
 
 async def user_reset(request: Request) -> Response:
     caller = admin_of(request)
-    user = await _user(request)
+    user = await _user(request, caller)
     form = await request.form()
     try:
         await household.reset_password(user["id"], str(form.get("password", "")))
     except HouseholdError as exc:
-        return await _users_page(request, 400, error=exc.user_message)
+        return await _users_page(request, caller, 400, error=exc.user_message)
     await audit.record("password_reset", caller=caller, request=request, subject=user["username"])
     return RedirectResponse("/admin/users", status_code=303)
 
@@ -92,39 +92,8 @@ async def account_audit(request: Request) -> Response:
 
 
 async def triage(request: Request) -> Response:
-    admin_of(request)
-    docs = (
-        await Document.select(
-            Document.id,
-            Document.original_name,
-            Document.state,
-            Document.created_at,
-            Document.profile_hint,
-            Document.suggested_profiles,
-            Document.page_count,
-        )
-        .where(Document.profile.is_null())
-        .order_by(Document.id, ascending=False)
-        .limit(200)
-        .output(load_json=True)
-    )
-    profiles = await Profile.select(Profile.id, Profile.slug, Profile.display_name).order_by(
-        Profile.display_name
-    )
-    names = {p["id"]: p for p in profiles}
-    for d in docs:
-        d["suggested"] = [names[i] for i in d["suggested_profiles"] or [] if i in names]
-    # Files refused at intake belong to no one yet: only the admin sees their names.
-    rejected = (
-        await Arrival.select(
-            Arrival.original_name, Arrival.source, Arrival.reason, Arrival.received_at
-        )
-        .where(Arrival.outcome == "rejected")
-        .order_by(Arrival.id, ascending=False)
-        .limit(50)
-    )
-    context = {"documents": docs, "profiles": profiles, "rejected": rejected}
-    return render(request, "admin/triage.html", context)
+    caller = admin_of(request)
+    return render(request, "admin/triage.html", await documents.triage(caller))
 
 
 routes = [

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import asyncio
 import functools
 import uuid
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
@@ -15,14 +13,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Message
 
-from ocr.detect import detect
-from ocr.errors import ReadError
 from server.access.policy import AccessDenied, Caller
-from server.access.scope import document_for
-from server.db.tables import Document, Profile
+from server.access.scope import upload_target
+from server.documents import service
+from server.documents.uploads import save_upload
+from server.people.tokens import caller_for_token
 from server.runtime import Services
-from server.web.documents import services_of
-from server.web.tokens import caller_for_token
+from server.web._common import services_of
 
 FORM_OVERHEAD = 1024 * 1024  # multipart boundaries and small fields around the file
 
@@ -67,20 +64,13 @@ async def _token_caller(request: Request) -> Caller:
 
 
 async def _target(caller: Caller, slug: str) -> int:
-    uploadable = [pid for pid in caller.roles if caller.may("upload", pid)]
-    if slug:
-        row = await Profile.select(Profile.id).where(Profile.slug == slug).first()
-        # One answer for "no such profile" and "not this token's": existence does not leak.
-        if row is None or row["id"] not in uploadable:
-            raise ApiError(403, "forbidden", f"This token cannot add documents to {slug!r}.")
-        return int(row["id"])
-    if len(uploadable) == 1:
-        return uploadable[0]
-    if not uploadable:
-        raise ApiError(403, "forbidden", "This token may no longer add documents anywhere.")
-    raise ApiError(
-        400, "profile_required", "This token may upload to several profiles: send `profile`."
-    )
+    try:
+        profile_id = await upload_target(caller, slug)
+    except AccessDenied as exc:
+        code = "profile_required" if exc.status == 400 else "forbidden"
+        raise ApiError(exc.status, code, exc.user_message) from None
+    assert profile_id is not None  # a token never carries admin powers (the triage queue)
+    return profile_id
 
 
 def _capped(request: Request, limit: int) -> Request:
@@ -120,47 +110,23 @@ async def _take(services: Services, caller: Caller, form: FormData) -> dict[str,
     if not isinstance(item, UploadFile):
         raise ApiError(400, "no_file", "Send the file in a multipart field named `file`.")
     profile_id = await _target(caller, str(form.get("profile", "") or ""))
-    limit = services.settings.max_file_mb * 1024 * 1024
-    tmp = services.store.tmp / f"api-{uuid.uuid4().hex}"
-    try:
-        size = await _save(item, tmp, limit)
-        if size == 0:
-            raise ApiError(400, "empty", "The file is empty (0 bytes).")
-        try:
-            await asyncio.to_thread(detect, tmp)
-        except ReadError as exc:
-            raise ApiError(415, "unsupported", exc.user_message) from None
-        result = await services.intake.take(
-            tmp, source="api", original_name=item.filename or "upload", profile_id=profile_id
-        )
-    finally:
-        tmp.unlink(missing_ok=True)
-    if result.outcome == "rejected":
-        status = 503 if result.transient else 422
-        raise ApiError(status, "rejected", result.reason)
-    row = (
-        await Document.select(Document.state, Document.profile)
-        .where(Document.id == result.document_id)
-        .first()
+    saved = await save_upload(
+        caller, services.intake, item, profile_id, source="api", refuse_unreadable=True
     )
+    if saved.problem == "too_large":
+        raise ApiError(413, "too_large", _too_large(services.intake.max_bytes))
+    if saved.problem == "empty":
+        raise ApiError(400, "empty", saved.reason)
+    if saved.problem == "unsupported":
+        raise ApiError(415, "unsupported", saved.reason)
+    if saved.outcome == "rejected":
+        raise ApiError(503 if saved.transient else 422, "rejected", saved.reason)
     # Never name a byte-identical document the token may not see.
-    visible = row is not None and caller.may("view", row["profile"])
     return {
-        "id": result.document_id if visible else None,
-        "state": row["state"] if row is not None and visible else "duplicate",
-        "duplicate": result.outcome == "duplicate",
+        "id": saved.document_id,
+        "state": saved.state or "duplicate",
+        "duplicate": saved.outcome == "duplicate",
     }
-
-
-async def _save(item: UploadFile, dest: Path, limit: int) -> int:
-    size = 0
-    with open(dest, "wb") as out:
-        while chunk := await item.read(1024 * 1024):
-            size += len(chunk)
-            if size > limit:
-                raise ApiError(413, "too_large", _too_large(limit))
-            out.write(chunk)
-    return size
 
 
 @_json_errors
@@ -180,27 +146,7 @@ async def document_state(request: Request) -> Response:
         doc_id = int(request.path_params["doc_id"])
     except ValueError:
         raise AccessDenied("No such document.", 404) from None
-    doc = await document_for(
-        caller,
-        doc_id,
-        "view",
-        Document.id,
-        Document.state,
-        Document.original_name,
-        Document.page_count,
-        Document.failure_reason,
-        Document.profile.slug.as_alias("profile_slug"),
-    )
-    return JSONResponse(
-        {
-            "id": doc["id"],
-            "state": doc["state"],
-            "name": doc["original_name"],
-            "profile": doc["profile_slug"],
-            "pages": doc["page_count"],
-            "failure_reason": doc["failure_reason"],
-        }
-    )
+    return JSONResponse(await service.api_state(caller, doc_id))
 
 
 @_json_errors

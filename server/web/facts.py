@@ -17,8 +17,8 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from ocr.facts.units import same
+from server.access.policy import Caller
 from server.access.scope import profile_for
-from server.db.tables import FACT_KINDS, Page, Profile
 from server.facts import fields as F
 from server.facts import numbers, service
 from server.facts.fields import FieldError
@@ -46,7 +46,7 @@ async def fact_row(request: Request) -> Response:
     caller = caller_of(request)
     fact = await service.fact_for(caller, _fact_id(request), "edit")
     if not is_htmx(request):
-        return RedirectResponse(await _review_url(fact), status_code=303)
+        return RedirectResponse(await _review_url(caller, fact), status_code=303)
     return await _row(request, fact)
 
 
@@ -76,7 +76,7 @@ async def _done(request: Request, form: Any, fact: dict[str, Any]) -> Response:
     """After a change: the fact's new row for htmx, else back to where the form came from."""
     if is_htmx(request):
         return await _row(request, fact)
-    return RedirectResponse(await _back(form, fact), status_code=303)
+    return RedirectResponse(await _back(caller_of(request), form, fact), status_code=303)
 
 
 async def edit_form(request: Request) -> Response:
@@ -103,7 +103,7 @@ async def new_form(request: Request) -> Response:
     caller = caller_of(request)
     profile = await profile_for(caller, request.path_params["slug"], "edit")
     kind = request.query_params.get("kind", "lab")
-    if kind not in FACT_KINDS:
+    if kind not in F.FACT_KINDS:
         kind = "lab"
     return _new(request, profile, kind, {}, None)
 
@@ -117,7 +117,7 @@ async def create(request: Request) -> Response:
     try:
         fact = await service.enter(caller, slug, kind, form, request)
     except FieldError as exc:
-        shown_kind = kind if kind in FACT_KINDS else "lab"
+        shown_kind = kind if kind in F.FACT_KINDS else "lab"
         return _new(request, profile, shown_kind, dict(form), exc, status_code=400)
     return RedirectResponse(
         f"/profiles/{profile['slug']}/review?show=all#fact-{fact['id']}", status_code=303
@@ -149,12 +149,13 @@ async def _edit(
     error: FieldError | None,
     back: str,
 ) -> Response:
+    caller = caller_of(request)
     context = {
         "fact": _shown(fact),
         "fields": _fields(fact["kind"], values, error),
         "error": error,
-        "back": back if _LOCAL.match(back or "") else await _review_url(fact),
-        "profile": await _profile(fact["profile"]),
+        "back": back if _LOCAL.match(back or "") else await _review_url(caller, fact),
+        "profile": await service.profile_of(caller, fact),
     }
     # htmx swaps only successful answers: a refused correction comes back as the form, 200.
     status = 400 if error and not is_htmx(request) else 200
@@ -184,17 +185,9 @@ def _fields(kind: str, values: Mapping[str, Any], error: FieldError | None) -> l
 
 
 async def _row(request: Request, fact: dict[str, Any]) -> Response:
-    size = None
-    if fact["document"] is not None and fact["page"]:
-        page = (
-            await Page.select(Page.width_pt, Page.height_pt)
-            .where((Page.document == fact["document"]) & (Page.number == fact["page"]))
-            .first()
-        )
-        if page:
-            size = (page["width_pt"], page["height_pt"])
-    fact["crop"] = service.crop(fact, size)
-    context = {"f": _shown(fact), "can_edit": True, "back": await _review_url(fact)}
+    caller = caller_of(request)
+    fact = await service.with_crop(caller, fact)
+    context = {"f": _shown(fact), "can_edit": True, "back": await _review_url(caller, fact)}
     return render(request, "facts/_fact.html", context)
 
 
@@ -221,26 +214,17 @@ def _shown(fact: dict[str, Any]) -> dict[str, Any]:
     return fact
 
 
-async def _profile(profile_id: int) -> dict[str, Any] | None:
-    return (
-        await Profile.select(Profile.slug, Profile.display_name)
-        .where(Profile.id == profile_id)
-        .first()
-    )
-
-
-async def _review_url(fact: Mapping[str, Any]) -> str:
-    profile = await _profile(fact["profile"])
-    slug = profile["slug"] if profile else ""
+async def _review_url(caller: Caller, fact: Mapping[str, Any]) -> str:
+    slug = (await service.profile_of(caller, fact))["slug"]
     show = "" if fact["status"] == "extracted" else "?show=all"
     return f"/profiles/{slug}/review{show}#fact-{fact['id']}"
 
 
-async def _back(form: Any, fact: Mapping[str, Any]) -> str:
+async def _back(caller: Caller, form: Any, fact: Mapping[str, Any]) -> str:
     back = str(form.get("back", "") or "")
     if _LOCAL.match(back):
         return back.split("#")[0] + f"#fact-{fact['id']}"
-    return await _review_url(fact)
+    return await _review_url(caller, fact)
 
 
 def _page(request: Request) -> int:

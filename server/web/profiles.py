@@ -9,18 +9,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.access import audit
-from server.access.policy import AccessDenied
-from server.access.scope import profile_for, visible_profiles
-from server.db.tables import ROLES, Profile, User
+from server.access.policy import ROLES, AccessDenied
+from server.access.scope import profile_for, profiles_for
 from server.people import household
 from server.people.household import HouseholdError
-from server.web._common import caller_of, render
-from server.web.documents import list_context
+from server.web._common import caller_of, list_context, render
 
 
 async def profile_list(request: Request) -> Response:
     caller = caller_of(request)
-    rows = await visible_profiles(caller, Profile.select()).order_by(Profile.display_name)
+    rows = await profiles_for(caller, "view")
     for r in rows:
         r["role"] = caller.role(r["id"])
     return render(request, "profiles/list.html", {"profiles": rows})
@@ -37,7 +35,7 @@ async def profile_create(request: Request) -> Response:
             owner_id=caller.user_id,
         )
     except HouseholdError as exc:
-        rows = await visible_profiles(caller, Profile.select()).order_by(Profile.display_name)
+        rows = await profiles_for(caller, "view")
         context = {"profiles": rows, "error": exc.user_message, "form": form}
         return render(request, "profiles/list.html", context, status_code=400)
     await audit.record("profile_created", caller=caller, request=request, profile=profile["id"])
@@ -47,7 +45,7 @@ async def profile_create(request: Request) -> Response:
 async def profile_page(request: Request) -> Response:
     caller = caller_of(request)
     profile = await profile_for(caller, request.path_params["slug"], "view")
-    context = await list_context(request, caller, profile)
+    context = await list_context(request, profile)
     context["role"] = caller.role(profile["id"])
     return render(request, "profiles/detail.html", context, partial="documents/_table.html")
 
@@ -59,17 +57,10 @@ async def profile_settings(request: Request) -> Response:
 
 
 async def _settings_context(profile: dict[str, Any], **extra: Any) -> dict[str, Any]:
-    users = (
-        await User.select(User.id, User.username, User.display_name)
-        .where(
-            User.disabled == False  # noqa: E712
-        )
-        .order_by(User.username)
-    )
     return {
         "profile": profile,
         "grants": await household.grants_of(profile["id"]),
-        "users": users,
+        "users": await household.active_users(),
         "roles": ROLES,
         "events": await audit.profile_events(profile["id"]),
         **extra,
@@ -81,17 +72,16 @@ async def profile_update(request: Request) -> Response:
     profile = await profile_for(caller, request.path_params["slug"], "manage")
     form = await request.form()
     try:
-        name = str(form.get("display_name", "")).strip()[:100]
-        if not name:
-            raise HouseholdError("A profile needs a name.")
-        dob = household.parse_dob(str(form.get("date_of_birth", "")))
-        linked = await _linked_user(str(form.get("linked_user", "")))
+        name, dob = await household.update_profile(
+            caller,
+            profile["id"],
+            display_name=str(form.get("display_name", "")),
+            date_of_birth=str(form.get("date_of_birth", "")),
+            linked_user=str(form.get("linked_user", "")),
+        )
     except HouseholdError as exc:
         context = await _settings_context(profile, error=exc.user_message)
         return render(request, "profiles/settings.html", context, status_code=400)
-    await Profile.update(
-        {Profile.display_name: name, Profile.date_of_birth: dob, Profile.linked_user: linked}
-    ).where(Profile.id == profile["id"])
     await audit.record(
         "profile_changed",
         caller=caller,
@@ -101,13 +91,6 @@ async def profile_update(request: Request) -> Response:
         date_of_birth=str(dob or ""),
     )
     return RedirectResponse(f"/profiles/{profile['slug']}/settings", status_code=303)
-
-
-async def _linked_user(username: str) -> int | None:
-    """The user who is this person (optional); shown as "you" on their own profile."""
-    if not username:
-        return None
-    return int((await household.user_by_name(username))["id"])
 
 
 async def grant_add(request: Request) -> Response:
@@ -145,13 +128,13 @@ async def grant_revoke(request: Request) -> Response:
         return render(request, "profiles/settings.html", context, status_code=400)
     if old is None:
         raise AccessDenied("That user has no role on this profile.", 404)
-    user = await User.select(User.username).where(User.id == user_id).first()
+    username = await household.username_of(user_id)
     await audit.record(
         "grant_revoked",
         caller=caller,
         request=request,
         profile=profile["id"],
-        subject=user["username"] if user else str(user_id),
+        subject=username or str(user_id),
         previous=old,
     )
     if user_id == caller.user_id:

@@ -11,35 +11,43 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.access import audit
-from server.db.tables import Profile, SyncSource
-from server.sources.config import NewSource, SourceError, add_source, check_source, list_sources
+from server.access.policy import Caller
+from server.access.scope import all_profiles
+from server.sources.config import (
+    NewSource,
+    SourceError,
+    add_source,
+    check_source,
+    list_sources,
+    source_exists,
+)
 from server.sources.config import remove_source as delete_source
 from server.sources.vault import Vault
-from server.web._common import admin_of, render
-from server.web.documents import services_of
+from server.web._common import admin_of, render, services_of
 from sync.webdav import Share, SyncError
 
 CHECK_TIMEOUT = 15.0
 
 
-async def _page(request: Request, status: int = 200, **extra: Any) -> Response:
+async def _page(request: Request, caller: Caller, status: int = 200, **extra: Any) -> Response:
     context = {
         "sources": await list_sources(),
-        "profiles": await Profile.select(Profile.slug, Profile.display_name).order_by(
-            Profile.display_name
-        ),
+        "profiles": await all_profiles(caller),
         "running": services_of(request).sources is not None,
         "form": {},
         **extra,
     }
     return render(
-        request, "admin/sources.html", context, partial="admin/_sources.html", status_code=status
+        request,
+        "sources/sources.html",
+        context,
+        partial="sources/_sources.html",
+        status_code=status,
     )
 
 
 async def sources_page(request: Request) -> Response:
-    admin_of(request)
-    return await _page(request)
+    return await _page(request, admin_of(request))
 
 
 async def source_add(request: Request) -> Response:
@@ -75,7 +83,7 @@ async def source_add(request: Request) -> Response:
             share.close()
         row = await add_source(new, Vault(services_of(request).settings.data_dir))
     except (SourceError, SyncError) as exc:
-        return await _page(request, 400, error=exc.user_message, form=shown)
+        return await _page(request, caller, 400, error=exc.user_message, form=shown)
     await audit.record("sync_source_added", caller=caller, request=request, subject=url[:64])
     _wake(request, row["id"])
     return RedirectResponse(f"/admin/sources?added={row['id']}", status_code=303)
@@ -84,7 +92,7 @@ async def source_add(request: Request) -> Response:
 async def source_run(request: Request) -> Response:
     admin_of(request)
     source_id = _source_id(request)
-    if not await SyncSource.exists().where(SyncSource.id == source_id):
+    if not await source_exists(source_id):
         return RedirectResponse("/admin/sources", status_code=303)  # removed meanwhile
     if services_of(request).sources is None:
         raise HTTPException(

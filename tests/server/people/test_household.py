@@ -7,12 +7,13 @@ from datetime import date
 import httpx
 import pytest
 
+from server.access.policy import AccessDenied
 from server.db.tables import AuditEvent, Grant
 from server.documents.filing import route
 from server.people import household as hh
 from server.people.household import HouseholdError
 from server.runtime import Services
-from tests.fixtures.people import Household, login
+from tests.fixtures.people import AS_ROLE, Household, caller_named, login
 
 
 async def test_a_profile_always_keeps_an_owner(household: Household) -> None:
@@ -104,3 +105,23 @@ async def test_rejected_files_show_to_the_admin_only_and_linked_user_is_you(
     await login(client, "admin")
     triage = await client.get("/triage")
     assert "empty-scan.pdf" in triage.text and "empty" in triage.text
+
+
+@pytest.mark.parametrize("role", ["caregiver", "viewer", "admin", "none"])
+async def test_only_an_owner_changes_a_profile(household: Household, role: str) -> None:
+    dad = household.profiles["dad"]
+    owner = await caller_named("olga")
+    name, dob = await hh.update_profile(
+        owner, dad, display_name=" Dad ", date_of_birth="1950-03-14", linked_user="alice"
+    )
+    assert (name, dob) == ("Dad", date(1950, 3, 14))
+    with pytest.raises(HouseholdError, match="no user"):
+        await hh.update_profile(owner, dad, display_name="Dad", date_of_birth="", linked_user="x")
+    with pytest.raises(AccessDenied):
+        await hh.update_profile(
+            await caller_named(AS_ROLE[role]),
+            dad,
+            display_name="Mine now",
+            date_of_birth="",
+            linked_user="",
+        )

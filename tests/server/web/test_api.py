@@ -14,8 +14,8 @@ from starlette.applications import Starlette
 from server.access.scope import load_caller
 from server.db.tables import ApiToken, Document, Grant, User
 from server.people.auth import token_hash
+from server.people.tokens import create_token
 from server.settings import Settings
-from server.web.tokens import create_token
 from tests.fixtures.people import Household, login
 from tests.server.conftest import new_client
 

@@ -1,0 +1,93 @@
+"""A user's own account: first-run setup, logging in, the account page, changing the password."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from piccolo.engine.base import Engine
+
+from server.access.policy import Caller, require_admin
+from server.db.engine import write_transaction
+from server.db.tables import Session, User
+from server.people import tokens
+from server.people.auth import AuthError, end_all_sessions, hash_password, verify_password
+
+
+async def admin_exists() -> bool:
+    """Setup is done once there is an admin."""
+    return bool(await User.exists().where(User.is_admin == True))  # noqa: E712
+
+
+async def create_first_admin(
+    engine: Engine, username: str, display_name: str, password_hash: str
+) -> dict[str, Any] | None:
+    """The household's first admin, or None when another setup got there first."""
+    async with write_transaction(engine):
+        if await admin_exists():
+            return None
+        rows = await User.insert(
+            User(
+                username=username,
+                display_name=display_name.strip()[:100] or username,
+                password_hash=password_hash,
+                is_admin=True,
+            )
+        ).returning(*User.all_columns())
+    return rows[0]
+
+
+async def check_login(username: str, password: str) -> dict[str, Any] | None:
+    """The user if the password is theirs and they are not disabled (one answer otherwise).
+
+    A hash made with outdated parameters is replaced on the way.
+    """
+    user = await User.select().where(User.username == username).first()
+    usable = user is not None and not user["disabled"]
+    ok, new_hash = verify_password(user["password_hash"] if usable and user else None, password)
+    if not ok or user is None:
+        return None
+    if new_hash:
+        await User.update({User.password_hash: new_hash}).where(User.id == user["id"])
+    return user
+
+
+async def overview(caller: Caller) -> dict[str, Any]:
+    """The account page: how many browsers are logged in, and the caller's API tokens."""
+    sessions = await Session.count().where(Session.user == caller.user_id)
+    return {"sessions": sessions, **await tokens.listing(caller)}
+
+
+async def change_password(caller: Caller, current: str, new: str, again: str) -> dict[str, Any]:
+    """Set a new password (AuthError says what is wrong) and end every session of the user.
+
+    Returns the user, for the new session of the browser that made the change.
+    """
+    user = await User.select(User.password_hash).where(User.id == caller.user_id).first()
+    assert user is not None
+    ok, _ = verify_password(user["password_hash"], current)
+    if not ok:
+        raise AuthError("The current password is not right.")
+    if new != again:
+        raise AuthError("The two new passwords are not the same.")
+    new_hash = hash_password(new)
+    await User.update({User.password_hash: new_hash}).where(User.id == caller.user_id)
+    # Every browser logged in with the old password is logged out.
+    await end_all_sessions(caller.user_id)
+    row = await User.select().where(User.id == caller.user_id).first()
+    assert row is not None
+    return row
+
+
+async def users(caller: Caller) -> list[dict[str, Any]]:
+    """Every user, for the admin's users page."""
+    require_admin(caller)
+    rows = await User.select(
+        User.id, User.username, User.display_name, User.is_admin, User.disabled, User.created_at
+    ).order_by(User.username)
+    return list(rows)
+
+
+async def user(caller: Caller, user_id: int) -> dict[str, Any] | None:
+    """One user's id and username, for an admin changing the account."""
+    require_admin(caller)
+    return await User.select(User.id, User.username).where(User.id == user_id).first()

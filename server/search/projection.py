@@ -11,6 +11,7 @@ import asyncio
 import contextlib
 import logging
 import queue
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date, datetime
 from typing import Any
@@ -27,6 +28,10 @@ CATCH_UP_SECONDS = 600.0
 
 _bound: SearchBackend | None = None
 _tasks: set[asyncio.Task[Any]] = set()  # catch-up loops and background refreshes
+# Held by every write to the index from a worker thread, and by `unbind` to close it: a task
+# cancelled on the loop leaves its thread running, and closing an index mid-write crashed
+# the process (tantivy).
+_writing = threading.Lock()
 
 
 def bind(backend: SearchBackend) -> SearchBackend:
@@ -48,7 +53,7 @@ async def unbind(backend: SearchBackend | None) -> None:
         with contextlib.suppress(asyncio.CancelledError, Exception):
             await task
     if backend is not None:
-        await asyncio.to_thread(backend.close)
+        await asyncio.to_thread(_locked, backend.close)
     if _bound is backend:
         _bound = None
 
@@ -144,10 +149,16 @@ def _track(task: asyncio.Task[Any]) -> None:
 
 
 def _apply(backend: SearchBackend, docs: list[SearchDoc], gone: set[int]) -> None:
-    if gone:
-        backend.remove(gone)
-    if docs:
-        backend.index(docs)
+    with _writing:
+        if gone:
+            backend.remove(gone)
+        if docs:
+            backend.index(docs)
+
+
+def _locked(call: Callable[..., Any], *args: Any) -> Any:
+    with _writing:
+        return call(*args)
 
 
 async def catch_up(backend: SearchBackend) -> tuple[int, int]:
@@ -173,10 +184,10 @@ async def catch_up(backend: SearchBackend) -> tuple[int, int]:
                 stale.append(r["id"])
     extra = sorted(set(have) - seen)
     if extra:
-        await asyncio.to_thread(backend.remove, extra)
+        await asyncio.to_thread(_locked, backend.remove, extra)
     for i in range(0, len(stale), BATCH):
         docs = await load(stale[i : i + BATCH])
-        await asyncio.to_thread(backend.index, docs)
+        await asyncio.to_thread(_locked, backend.index, docs)
     if stale or extra:
         log.info("search index caught up: %d indexed, %d dropped", len(stale), len(extra))
     return len(stale), len(extra)

@@ -114,13 +114,17 @@ def by_series(facts: Iterable[FactRow], kind: str = "lab") -> dict[str, list[Fac
     return out
 
 
-def overview(facts: Iterable[FactRow]) -> list[Latest]:
-    """Every analyte's latest result with its direction against the previous number."""
+def overview(facts: Iterable[FactRow], kind: str = "lab") -> list[Latest]:
+    """Every analyte's latest result with its direction against the previous number.
+
+    The latest is the newest result in the series' unit when the series has any: a newer
+    value without that unit, or a fragment of text, never takes its place (and its arrow).
+    """
     rows = []
-    for key, items in by_series(facts).items():
+    for key, items in by_series(facts, kind).items():
         series = build_series(key, items)
-        latest = items[-1]
         numbers = series.charted
+        latest = numbers[-1].fact if numbers else items[-1]
         direction = previous = None
         if len(numbers) >= 2 and numbers[-1].fact is latest:
             previous = numbers[-2].fact

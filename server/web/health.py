@@ -1,4 +1,5 @@
-"""Routes of the health views: timeline, lab trends and the current summary (read-only)."""
+"""Routes of the health views: timeline, lab trends, vital signs and the current summary
+(read-only)."""
 
 from __future__ import annotations
 
@@ -52,24 +53,36 @@ async def timeline_page(request: Request) -> Response:
     return render(request, "health/timeline.html", context, partial="health/_timeline.html")
 
 
+# Lab results and vital signs share their views; each kind has its own section and URLs.
+_SECTIONS = {"labs": "lab", "vitals": "vital"}
+
+
 async def labs_page(request: Request) -> Response:
     caller = caller_of(request)
     profile = await profile_for(caller, request.path_params["slug"], "view")
-    rows = labs.overview(await profile_facts(profile["id"], "lab"))
-    context = {"profile": profile, "rows": rows, "section": "labs"}
-    return render(request, "health/labs.html", context)
+    section = _section(request)
+    kind = _SECTIONS[section]
+    rows = labs.overview(await profile_facts(profile["id"], kind), kind)
+    context = {"profile": profile, "rows": rows, "section": section}
+    return render(request, f"health/{section}.html", context)
 
 
 async def lab_page(request: Request) -> Response:
     caller = caller_of(request)
     profile = await profile_for(caller, request.path_params["slug"], "view")
+    section = _section(request)
+    kind = _SECTIONS[section]
     key = request.path_params["analyte"]
-    facts = labs.by_series(await profile_facts(profile["id"], "lab")).get(key, [])
+    facts = labs.by_series(await profile_facts(profile["id"], kind), kind).get(key, [])
     if not facts and key not in BY_KEY:
         raise HTTPException(404, "No results for this test.")
     series = labs.build_series(key, facts)
-    context = {"profile": profile, "series": series, "chart": series.chart(), "section": "labs"}
+    context = {"profile": profile, "series": series, "chart": series.chart(), "section": section}
     return render(request, "health/lab.html", context)
+
+
+def _section(request: Request) -> str:
+    return "vitals" if request.url.path.split("/")[3] == "vitals" else "labs"
 
 
 async def summary_page(request: Request) -> Response:
@@ -94,5 +107,7 @@ routes = [
     Route("/profiles/{slug}/timeline", timeline_page, methods=["GET"]),
     Route("/profiles/{slug}/labs", labs_page, methods=["GET"]),
     Route("/profiles/{slug}/labs/{analyte}", lab_page, methods=["GET"]),
+    Route("/profiles/{slug}/vitals", labs_page, methods=["GET"]),
+    Route("/profiles/{slug}/vitals/{analyte}", lab_page, methods=["GET"]),
     Route("/profiles/{slug}/summary", summary_page, methods=["GET"]),
 ]

@@ -134,14 +134,25 @@ def test_overview_latest_and_direction() -> None:
     ]  # fmt: skip
 
 
-def test_latest_text_result_has_no_direction() -> None:
+def test_a_newer_text_result_never_replaces_the_latest_number() -> None:
+    """Issue 12: the latest value of a series is never replaced by a text fragment; the text
+    result stays in the series' table (3 results)."""
     facts = [
         lab("Glucose", "2021-01-01", 99.0, "mg/dL", analyte="glucose"),
         lab("Glucose", "2021-06-01", 101.0, "mg/dL", analyte="glucose"),
         lab("Glucose", "2022-01-01", None, "", analyte="glucose", text="hemolysed"),
     ]
     (row,) = overview(facts)
-    assert row.fact.value_text == "hemolysed" and row.direction is None
+    assert row.fact.value_text == "101" and row.direction == "up" and row.count == 3
+
+
+def test_a_series_of_text_results_shows_the_latest_text() -> None:
+    facts = [
+        lab("HIV screen", "2021-01-01", None, "", text="Negative"),
+        lab("HIV screen", "2022-01-01", None, "", text="Non-reactive"),
+    ]
+    (row,) = overview(facts)
+    assert row.fact.value_text == "Non-reactive" and row.direction is None
 
 
 def test_series_keys() -> None:

@@ -67,6 +67,8 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/profiles/{slug}/timeline"): "viewer",
     ("GET", "/profiles/{slug}/labs"): "viewer",
     ("GET", "/profiles/{slug}/labs/{analyte}"): "viewer",
+    ("GET", "/profiles/{slug}/vitals"): "viewer",
+    ("GET", "/profiles/{slug}/vitals/{analyte}"): "viewer",
     ("GET", "/profiles/{slug}/summary"): "viewer",
     ("GET", "/profiles/{slug}/review"): "caregiver",
     ("GET", "/profiles/{slug}/facts/new"): "caregiver",

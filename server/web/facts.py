@@ -16,6 +16,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from ocr.facts.confidence import needs_review
 from ocr.facts.units import same
 from server.access.policy import Caller
 from server.access.scope import profile_for
@@ -35,7 +36,11 @@ async def review_page(request: Request) -> Response:
         caller, request.path_params["slug"], everything=everything, page=_page(request)
     )
     for doc in context["documents"]:
-        doc["facts"] = [_shown(f) for f in doc["facts"]]
+        shown = [_shown(f) for f in doc["facts"]]
+        # Low-confidence facts first: they are the ones a person must look at.
+        doc["facts"] = sorted(shown, key=lambda f: not f["weak"])
+        doc["open"] = sum(1 for f in shown if f["status"] == "extracted")
+        doc["weak"] = [f for f in shown if f["weak"]]
     context["manual"] = [_shown(f) for f in context["manual"]]
     context["back"] = str(request.url.path) + ("?show=all" if everything else "")
     return render(request, "facts/review.html", context)
@@ -60,6 +65,46 @@ async def reject(request: Request) -> Response:
 
 async def reopen(request: Request) -> Response:
     return await _act(request, service.reopen)
+
+
+async def confirm_document(request: Request) -> Response:
+    """Confirm every unreviewed fact of a document; weak ones only when ticked (`include`)."""
+    caller = caller_of(request)
+    form = await request.form()
+    include = [int(str(v)) for v in form.getlist("include") if str(v).isdigit()]
+    await service.confirm_document(caller, _doc_id(request), include=include, request=request)
+    return RedirectResponse(_local(str(form.get("back", ""))), status_code=303)
+
+
+async def reject_document(request: Request) -> Response:
+    caller = caller_of(request)
+    form = await request.form()
+    await service.reject_document(caller, _doc_id(request), request=request)
+    return RedirectResponse(_local(str(form.get("back", ""))), status_code=303)
+
+
+async def change_kind(request: Request) -> Response:
+    """File the fact as another kind (a "lab" that is a medication)."""
+    caller = caller_of(request)
+    form = await request.form()
+    try:
+        fact = await service.change_kind(
+            caller, _fact_id(request), str(form.get("kind", "")), request
+        )
+    except FieldError as exc:
+        raise HTTPException(400, exc.user_message) from None
+    return await _done(request, form, _shown(fact))
+
+
+def _doc_id(request: Request) -> int:
+    try:
+        return int(request.path_params["doc_id"])
+    except ValueError:
+        raise HTTPException(404, "No such document.") from None
+
+
+def _local(target: str) -> str:
+    return target if _LOCAL.match(target) else "/"
 
 
 async def _act(request: Request, action: Any) -> Response:
@@ -200,7 +245,7 @@ def _shown(fact: dict[str, Any]) -> dict[str, Any]:
     printed_unit = str(data.get("unit") or "")
     printed = ""
     if (
-        fact["kind"] == "lab"
+        fact["kind"] in ("lab", "vital")
         and fact.get("value_num") is not None
         and printed_unit
         and "unit" not in corrected
@@ -211,6 +256,8 @@ def _shown(fact: dict[str, Any]) -> dict[str, Any]:
     fact["shown"] = f"{value} {unit}".strip()
     fact["printed"] = printed
     fact["kind_label"] = F.KIND_LABELS.get(fact["kind"], fact["kind"])
+    fact["kinds"] = F.KIND_LABELS
+    fact["weak"] = fact["status"] == "extracted" and needs_review(fact.get("confidence"))
     return fact
 
 
@@ -251,4 +298,7 @@ routes = [
     Route("/facts/{fact_id}/confirm", confirm, methods=["POST"]),
     Route("/facts/{fact_id}/reject", reject, methods=["POST"]),
     Route("/facts/{fact_id}/reopen", reopen, methods=["POST"]),
+    Route("/facts/{fact_id}/kind", change_kind, methods=["POST"]),
+    Route("/documents/{doc_id}/facts/confirm", confirm_document, methods=["POST"]),
+    Route("/documents/{doc_id}/facts/reject", reject_document, methods=["POST"]),
 ]

@@ -79,6 +79,9 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/facts/{fact_id}/confirm"): "caregiver",
     ("POST", "/facts/{fact_id}/reject"): "caregiver",
     ("POST", "/facts/{fact_id}/reopen"): "caregiver",
+    ("POST", "/facts/{fact_id}/kind"): "caregiver",
+    ("POST", "/documents/{doc_id}/facts/confirm"): "caregiver",
+    ("POST", "/documents/{doc_id}/facts/reject"): "caregiver",
     ("POST", "/account/tokens"): "user",
     ("POST", "/account/tokens/{token_id}/revoke"): "user",
     ("GET", "/admin/sources"): "admin",
@@ -166,6 +169,7 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
             "/setup": {"username": "intruder", "password": "x" * 12, "password2": "x" * 12},
             "/profiles/{slug}/facts": {"kind": "lab", "name": "Glucose", "value": "99"},
             "/facts/{fact_id}/correct": {"value": "4243"},
+            "/facts/{fact_id}/kind": {"kind": "medication"},
         }.get(path, {})
         kwargs["data"] = data
         if path == "/upload":

@@ -15,8 +15,10 @@ from starlette.requests import Request
 from server.access import audit
 from server.access.policy import AccessDenied, Caller, check_move, may_file, require_admin
 from server.access.scope import all_profiles, document_for, profiles_for, visible_documents
+from server.db.engine import write_transaction
 from server.db.tables import FAILED, STATES, Arrival, Document, Page, Profile
 from server.documents import filing, queue
+from server.facts import persist as facts_persist
 from server.health import citation
 from server.search import projection
 from server.search.highlights import highlights
@@ -163,6 +165,23 @@ async def move(
             from_profile=doc["profile"],
             to_profile=target["id"],
         )
+
+
+async def confirm_belongs(
+    caller: Caller, engine: Engine, doc_id: int, request: Request | None = None
+) -> None:
+    """Confirm that a document flagged for naming someone else is its profile's after all:
+    its facts join the profile's health views."""
+    doc = await document_for(caller, doc_id, "edit", Document.id)
+    async with write_transaction(engine):
+        await facts_persist.recheck_patient(doc_id, doc["profile"], confirmed=True)
+    await audit.record(
+        "document_patient_confirmed",
+        caller=caller,
+        request=request,
+        profile=doc["profile"],
+        document=doc_id,
+    )
 
 
 async def triage(caller: Caller) -> dict[str, Any]:

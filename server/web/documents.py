@@ -128,6 +128,14 @@ async def move_document(request: Request) -> Response:
     )
 
 
+async def confirm_belongs(request: Request) -> Response:
+    """A person says the document is its profile's although it names someone else."""
+    caller = caller_of(request)
+    doc_id = _doc_id(request)
+    await service.confirm_belongs(caller, services_of(request).engine, doc_id, request)
+    return RedirectResponse(f"/documents/{doc_id}", status_code=303)
+
+
 async def upload(request: Request) -> Response:
     caller = caller_of(request)
     services = services_of(request)
@@ -177,5 +185,6 @@ routes = [
     Route("/documents/{doc_id}/{kind:str}/{number:int}", page_image, methods=["GET"]),
     Route("/documents/{doc_id}/retry", retry_document, methods=["POST"]),
     Route("/documents/{doc_id}/move", move_document, methods=["POST"]),
+    Route("/documents/{doc_id}/belongs", confirm_belongs, methods=["POST"]),
     Route("/upload", upload, methods=["POST"]),
 ]

@@ -82,6 +82,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/facts/{fact_id}/kind"): "caregiver",
     ("POST", "/documents/{doc_id}/facts/confirm"): "caregiver",
     ("POST", "/documents/{doc_id}/facts/reject"): "caregiver",
+    ("POST", "/documents/{doc_id}/belongs"): "caregiver",
     ("POST", "/account/tokens"): "user",
     ("POST", "/account/tokens/{token_id}/revoke"): "user",
     ("GET", "/admin/sources"): "admin",

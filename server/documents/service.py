@@ -196,6 +196,7 @@ async def triage(caller: Caller) -> dict[str, Any]:
             Document.profile_hint,
             Document.suggested_profiles,
             Document.page_count,
+            Document.printed_patient,
         )
         .where(Document.profile.is_null())
         .order_by(Document.id, ascending=False)

@@ -78,6 +78,9 @@ class Summary:
     """What the summary page shows, conflicts first."""
 
     medications: list[Item] = field(default_factory=list)
+    # Active in the documents, but only in lists well before the newest one: may be old.
+    older_medications: list[Item] = field(default_factory=list)
+    medications_as_of: date | None = None  # the newest medication list's date
     stopped: list[Item] = field(default_factory=list)
     problems: list[Item] = field(default_factory=list)
     past_problems: list[Item] = field(default_factory=list)
@@ -161,6 +164,17 @@ def _medications(summary: Summary, facts: list[FactRow]) -> None:
             summary.stopped.append(item)
     summary.medications.sort(key=lambda i: i.title.casefold())
     summary.stopped.sort(key=lambda i: i.title.casefold())
+    # "Current" is what the newest medication list says: a medication last listed long before
+    # it (a 2009 discharge list) is shown apart, as of its date, not as taken now.
+    dates = [f.when for f in facts if f.when is not None]
+    if dates:
+        summary.medications_as_of = newest = max(dates)
+        current = []
+        for item in summary.medications:
+            when = item.latest.when
+            older = when is not None and newest - when > RECENT
+            (summary.older_medications if older else current).append(item)
+        summary.medications = current
 
 
 def _stopped_then_active(key: str, mentions: Sequence[FactRow]) -> list[Conflict]:

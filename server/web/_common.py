@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -45,6 +46,7 @@ def switcher_profiles(request: Request) -> list[dict[str, Any]]:
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["switcher_profiles"] = switcher_profiles
 templates.env.globals["current_caller"] = current_caller
+templates.env.globals["today"] = date.today
 
 
 def caller_of(request: Request) -> Caller:

@@ -179,3 +179,17 @@ def test_medication_key(name: str, key: str) -> None:
 )
 def test_frequency(text: str, normal: str) -> None:
     assert frequency(text) == normal
+
+
+def test_medications_only_in_older_lists_are_shown_apart() -> None:
+    """A 2009 discharge list is not today's medication list (issue 12)."""
+    facts = [
+        row("medication", "Metformin", "2009-05-01", state="active"),
+        row("medication", "Warfarin", "2009-05-01", state="active"),
+        row("medication", "Metformin", "2024-03-01", state="active"),
+        row("medication", "Lisinopril", "2024-03-01", state="active"),
+    ]
+    summary = summarise(facts)
+    assert [i.title for i in summary.medications] == ["Lisinopril", "Metformin"]
+    assert [i.title for i in summary.older_medications] == ["Warfarin"]
+    assert str(summary.medications_as_of) == "2024-03-01"

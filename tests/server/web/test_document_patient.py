@@ -37,3 +37,14 @@ async def test_the_page_flags_a_stranger_and_a_caregiver_confirms_it(
         assert 'data-key="glucose"' in labs
     row = await Document.select(Document.patient_check).where(Document.id == doc).first()
     assert row == {"patient_check": "confirmed"}
+
+
+async def test_triage_shows_the_printed_patient_and_preselects_nobody(
+    app: Starlette, app_services: Services, household: Household
+) -> None:
+    await persist.store(app_services.engine, household.docs["unfiled"], lab_facts())
+    async with new_client(app) as admin:
+        await login(admin, "admin")
+        page = (await admin.get("/triage")).text
+    assert 'data-testid="triage-patient">Jane Q Doe' in page and "born 1951-03-14" in page
+    assert '<option value="" selected disabled>' in page

@@ -169,7 +169,7 @@ def _medications(summary: Summary, facts: list[FactRow]) -> None:
     dates = [f.when for f in facts if f.when is not None]
     if dates:
         summary.medications_as_of = newest = max(dates)
-        current = []
+        current: list[Item] = []
         for item in summary.medications:
             when = item.latest.when
             older = when is not None and newest - when > RECENT

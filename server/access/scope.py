@@ -108,9 +108,9 @@ async def all_profiles(caller: Caller) -> list[dict[str, Any]]:
     """
     require_admin(caller)
     return list(
-        await Profile.select(Profile.id, Profile.slug, Profile.display_name).order_by(
-            Profile.display_name
-        )
+        await Profile.select(
+            Profile.id, Profile.slug, Profile.display_name, Profile.filing_target
+        ).order_by(Profile.display_name)
     )
 
 

@@ -67,6 +67,10 @@ class Profile(Table, tablename="profile"):
     linked_user = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     color = Varchar(length=7, default="#3366aa")
     created_at = Timestamptz(default=TimestamptzNow())
+    # Unaddressed documents are filed here by inbox folder or printed name and birth date only
+    # when an admin created the profile or confirmed it as a filing target: otherwise any user
+    # could create "Jane Doe / 1960-02-03" and receive Jane's next document (issue 11).
+    filing_target = Boolean(default=False)
 
 
 class Grant(Table, tablename="kc_grant"):

@@ -26,9 +26,10 @@ class Routing:
 
 
 async def route(profile_hint: str | None, pages: Sequence[str]) -> Routing:
+    # Only profiles an admin made or confirmed as filing targets (see Profile.filing_target).
     profiles = await Profile.select(
         Profile.id, Profile.slug, Profile.display_name, Profile.date_of_birth
-    )
+    ).where(Profile.filing_target == True)  # noqa: E712
     if profile_hint:
         slug = slugify(profile_hint)
         for p in profiles:

@@ -216,7 +216,14 @@ async def triage(caller: Caller) -> dict[str, Any]:
         .order_by(Arrival.id, ascending=False)
         .limit(50)
     )
-    return {"documents": docs, "profiles": profiles, "rejected": rejected}
+    # Profiles automatic filing skips until an admin confirms them (Profile.filing_target).
+    unconfirmed = [p for p in await all_profiles(caller) if not p.get("filing_target")]
+    return {
+        "documents": docs,
+        "profiles": profiles,
+        "rejected": rejected,
+        "unconfirmed": unconfirmed,
+    }
 
 
 async def api_state(caller: Caller, doc_id: int) -> dict[str, Any]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from server.access.policy import Caller
+from server.access.policy import Caller, require_admin
 from server.access.scope import profile_by_id
-from server.db.tables import OWNER, ROLES, Grant, Profile, User
+from server.db.tables import OWNER, ROLES, Document, Grant, Profile, User
 from server.people.auth import AuthError, clean_username, end_all_sessions, hash_password
 
 COLORS = ("#3366aa", "#aa3366", "#2e7d32", "#b26a00", "#6a3cb5", "#00838f", "#c62828", "#5d4037")
@@ -95,7 +96,11 @@ async def add_profile(
     dob: date | None = None,
     slug: str | None = None,
     owner_id: int | None = None,
+    filing_target: bool = True,
 ) -> dict[str, Any]:
+    """A new profile. `filing_target`: documents may be filed here by inbox folder or printed
+    identity (an admin's or the operator's act; a profile a user makes for themselves is not,
+    until an admin confirms it: `set_filing_target`)."""
     display_name = display_name.strip()[:100]
     if not display_name:
         raise HouseholdError("A profile needs a name.")
@@ -107,7 +112,11 @@ async def add_profile(
     n = await Profile.count()
     rows = await Profile.insert(
         Profile(
-            slug=slug, display_name=display_name, date_of_birth=dob, color=COLORS[n % len(COLORS)]
+            slug=slug,
+            display_name=display_name,
+            date_of_birth=dob,
+            color=COLORS[n % len(COLORS)],
+            filing_target=filing_target,
         )
     ).returning(*Profile.all_columns())
     profile = rows[0]
@@ -178,16 +187,38 @@ async def update_profile(
 ) -> tuple[str, date | None]:
     """Change a profile's name, date of birth and the user who is this person (optional; shown
     as "you" on their own profile). Returns the name and date as stored."""
-    await profile_by_id(caller, profile_id, "manage")
+    before = await profile_by_id(caller, profile_id, "manage")
     name = display_name.strip()[:100]
     if not name:
         raise HouseholdError("A profile needs a name.")
     dob = parse_dob(date_of_birth)
     linked = int((await user_by_name(linked_user))["id"]) if linked_user else None
-    await Profile.update(
-        {Profile.display_name: name, Profile.date_of_birth: dob, Profile.linked_user: linked}
-    ).where(Profile.id == profile_id)
+    values: dict[Any, Any] = {
+        Profile.display_name: name,
+        Profile.date_of_birth: dob,
+        Profile.linked_user: linked,
+    }
+    if not caller.is_admin and (name != before["display_name"] or dob != before["date_of_birth"]):
+        # A new identity set by a non-admin is no filing target until an admin confirms it.
+        values[Profile.filing_target] = False
+    await Profile.update(values).where(Profile.id == profile_id)
     return name, dob
+
+
+async def set_filing_target(caller: Caller, slug: str, on: bool) -> dict[str, Any]:
+    """An admin confirms (or withdraws) a profile as a target of automatic filing."""
+    require_admin(caller)
+    profile = await profile_by_slug(slug)
+    await Profile.update({Profile.filing_target: on}).where(Profile.id == profile["id"])
+    return profile
+
+
+async def slug_in_use_by_sources(slug: str, inbox_dir: Path) -> bool:
+    """Whether documents already arrive for this short name: an inbox sub-folder of that name,
+    or documents that came from one (also from WebDAV sources' sub-folders)."""
+    if (inbox_dir / slug).is_dir():
+        return True
+    return bool(await Document.exists().where(Document.profile_hint == slug))
 
 
 async def active_users() -> list[dict[str, Any]]:

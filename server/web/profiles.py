@@ -13,7 +13,7 @@ from server.access.policy import ROLES, AccessDenied
 from server.access.scope import profile_for, profiles_for
 from server.people import household
 from server.people.household import HouseholdError
-from server.web._common import caller_of, list_context, render
+from server.web._common import caller_of, list_context, render, services_of
 
 
 async def profile_list(request: Request) -> Response:
@@ -28,11 +28,20 @@ async def profile_create(request: Request) -> Response:
     caller = caller_of(request)
     form = await request.form()
     try:
+        name = str(form.get("display_name", ""))
+        slug = household.slugify(str(form.get("slug", "")) or name)
+        inbox = services_of(request).settings.inbox_dir
+        if not caller.is_admin and await household.slug_in_use_by_sources(slug, inbox):
+            raise HouseholdError(
+                f"Documents already arrive for {slug!r} (an inbox or WebDAV folder): only an "
+                "admin can make that profile. Choose another short name."
+            )
         profile = await household.add_profile(
-            str(form.get("display_name", "")),
+            name,
             dob=household.parse_dob(str(form.get("date_of_birth", ""))),
-            slug=str(form.get("slug", "")) or None,
+            slug=slug or None,
             owner_id=caller.user_id,
+            filing_target=caller.is_admin,
         )
     except HouseholdError as exc:
         rows = await profiles_for(caller, "view")
@@ -40,6 +49,18 @@ async def profile_create(request: Request) -> Response:
         return render(request, "profiles/list.html", context, status_code=400)
     await audit.record("profile_created", caller=caller, request=request, profile=profile["id"])
     return RedirectResponse(f"/profiles/{profile['slug']}", status_code=303)
+
+
+async def profile_filing(request: Request) -> Response:
+    """An admin confirms the profile as a target of automatic filing, or withdraws it."""
+    caller = caller_of(request)
+    form = await request.form()
+    on = str(form.get("filing_target", "")) == "on"
+    # An admin's act on the household, not on anyone's records (it opens none).
+    profile = await household.set_filing_target(caller, request.path_params["slug"], on)
+    kind = "profile_filing_confirmed" if on else "profile_filing_withdrawn"
+    await audit.record(kind, caller=caller, request=request, profile=profile["id"])
+    return RedirectResponse("/triage", status_code=303)
 
 
 async def profile_page(request: Request) -> Response:
@@ -148,6 +169,7 @@ routes = [
     Route("/profiles/{slug}", profile_page, methods=["GET"]),
     Route("/profiles/{slug}/settings", profile_settings, methods=["GET"]),
     Route("/profiles/{slug}/settings", profile_update, methods=["POST"]),
+    Route("/profiles/{slug}/filing", profile_filing, methods=["POST"]),
     Route("/profiles/{slug}/grants", grant_add, methods=["POST"]),
     Route("/profiles/{slug}/grants/{user_id}/revoke", grant_revoke, methods=["POST"]),
 ]

@@ -45,6 +45,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/profiles/{slug}"): "viewer",
     ("GET", "/profiles/{slug}/settings"): "owner",
     ("POST", "/profiles/{slug}/settings"): "owner",
+    ("POST", "/profiles/{slug}/filing"): "admin",
     ("POST", "/profiles/{slug}/grants"): "owner",
     ("POST", "/profiles/{slug}/grants/{user_id}/revoke"): "owner",
     ("GET", "/documents"): "user",

@@ -75,9 +75,7 @@ async def test_a_slug_an_inbox_folder_names_is_for_admins_only(
     assert (await route("grandpa", ["A page"])).profile_id == grandpa["id"]
 
 
-async def test_only_an_admin_confirms_a_filing_target(
-    app: Starlette, household: Household
-) -> None:
+async def test_only_an_admin_confirms_a_filing_target(app: Starlette, household: Household) -> None:
     for who in ("olga", "dave"):
         async with new_client(app) as client:
             await login(client, who)

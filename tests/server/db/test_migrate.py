@@ -15,7 +15,7 @@ from piccolo.apps.migrations.tables import Migration
 
 from server.db import engine as db
 from server.db import migrate
-from server.db.tables import TABLES, Document
+from server.db.tables import TABLES, Document, Profile
 from server.settings import Settings
 from tests.fixtures.procs import KINCHART, free_port
 
@@ -160,3 +160,40 @@ async def test_a_migration_that_fails_is_rolled_back_named_and_stops_the_start(
         assert not await Document.table_exists()
     finally:
         await db.close(engine)
+
+
+async def test_upgrading_keeps_filing_under_profiles_an_admin_owns_or_nobody_does(
+    settings: Settings,
+) -> None:
+    """Profile.filing_target on an existing household: a profile only non-admins own waits for
+    an admin's confirmation; the rest keep being filed to (issue 11, finding 1)."""
+    ids = await _all_ids(settings)
+    before = max(m for m in ids if m < "2026-12-06T10:20:00")
+    await _wipe(settings)
+    await _migrate_to(settings, before)
+    engine = await db.connect(settings, migrate=False)
+    try:
+        for sql in (
+            "INSERT INTO kc_user (id, username, display_name, password_hash, is_admin, disabled,"
+            " created_at) VALUES (1, 'admin', '', '-', TRUE, FALSE, CURRENT_TIMESTAMP),"
+            " (2, 'ann', '', '-', FALSE, FALSE, CURRENT_TIMESTAMP)",
+            "INSERT INTO profile (id, slug, display_name, color, created_at) VALUES"
+            " (1, 'mum', 'Mum', '#000000', CURRENT_TIMESTAMP),"
+            " (2, 'jane', 'Jane Doe', '#000000', CURRENT_TIMESTAMP),"
+            " (3, 'grandpa', 'Grandpa', '#000000', CURRENT_TIMESTAMP)",
+            'INSERT INTO kc_grant (id, key, "user", profile, role) VALUES'
+            " (1, '1:1', 1, 1, 'owner'), (2, '2:2', 2, 2, 'owner')",
+        ):
+            await engine.run_ddl(sql)
+    finally:
+        await db.close(engine)
+    engine = await db.connect(settings)
+    try:
+        rows = await Profile.select(Profile.slug, Profile.filing_target)
+    finally:
+        await db.close(engine)
+    assert {r["slug"]: r["filing_target"] for r in rows} == {
+        "mum": True,  # an admin owns it
+        "jane": False,  # only a user owns it: an admin confirms it first
+        "grandpa": True,  # nobody owns it: made with the CLI
+    }

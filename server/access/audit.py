@@ -44,8 +44,9 @@ async def record(
     document: int | None = None,
     subject: str = "",
     **detail: Any,
-) -> None:
-    await AuditEvent.insert(
+) -> int:
+    """Record an event; its id (see `settle`)."""
+    rows = await AuditEvent.insert(
         AuditEvent(
             kind=kind,
             actor=caller.user_id if caller else None,
@@ -56,7 +57,20 @@ async def record(
             ip=client_ip(request)[:64],
             detail=detail,
         )
-    )
+    ).returning(AuditEvent.id)
+    return int(rows[0]["id"])
+
+
+async def settle(event_id: int, kind: str | None) -> None:
+    """Give an event recorded ahead of the outcome its final kind (None: it did not happen).
+
+    A login attempt is recorded as failed before the password is checked (check-and-count);
+    it becomes "login" when the password was right, or "login_blocked" when refused unchecked.
+    """
+    if kind is None:
+        await AuditEvent.delete().where(AuditEvent.id == event_id)
+    else:
+        await AuditEvent.update({AuditEvent.kind: kind}).where(AuditEvent.id == event_id)
 
 
 async def profile_events(profile_id: int, limit: int = 200) -> list[dict[str, Any]]:

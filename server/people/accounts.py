@@ -10,7 +10,12 @@ from server.access.policy import Caller, require_admin
 from server.db.engine import write_transaction
 from server.db.tables import Session, User
 from server.people import tokens
-from server.people.auth import AuthError, end_all_sessions, hash_password, verify_password
+from server.people.auth import (
+    AuthError,
+    end_all_sessions,
+    hash_password_async,
+    verify_password_async,
+)
 
 
 async def admin_exists() -> bool:
@@ -43,7 +48,8 @@ async def check_login(username: str, password: str) -> dict[str, Any] | None:
     """
     user = await User.select().where(User.username == username).first()
     usable = user is not None and not user["disabled"]
-    ok, new_hash = verify_password(user["password_hash"] if usable and user else None, password)
+    stored = user["password_hash"] if usable and user else None
+    ok, new_hash = await verify_password_async(stored, password)
     if not ok or user is None:
         return None
     if new_hash:
@@ -64,12 +70,12 @@ async def change_password(caller: Caller, current: str, new: str, again: str) ->
     """
     user = await User.select(User.password_hash).where(User.id == caller.user_id).first()
     assert user is not None
-    ok, _ = verify_password(user["password_hash"], current)
+    ok, _ = await verify_password_async(user["password_hash"], current)
     if not ok:
         raise AuthError("The current password is not right.")
     if new != again:
         raise AuthError("The two new passwords are not the same.")
-    new_hash = hash_password(new)
+    new_hash = await hash_password_async(new)
     await User.update({User.password_hash: new_hash}).where(User.id == caller.user_id)
     # Every browser logged in with the old password is logged out.
     await end_all_sessions(caller.user_id)

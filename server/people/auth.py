@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import secrets
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.db.tables import AuditEvent, Grant, Profile, Session, User
+
+T = TypeVar("T")
 
 _hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 # A hash of a random password, verified when the username is unknown so both paths cost the same.
@@ -41,6 +46,42 @@ class AuthError(Exception):
     def __init__(self, user_message: str) -> None:
         super().__init__(user_message)
         self.user_message = user_message
+
+
+class AuthBusy(AuthError):
+    """Too many passwords are being checked at once; nothing was checked."""
+
+
+# argon2 costs ~50 ms of CPU and tens of MB a call: it runs off the event loop, in a small pool,
+# and a request that would wait behind a long queue is refused at once rather than queued (an
+# anonymous flood of logins must not stall every other request).
+ARGON_THREADS = 2
+ARGON_QUEUE = 6
+_argon_pool = ThreadPoolExecutor(ARGON_THREADS, thread_name_prefix="kinchart-argon2")
+_argon_busy = 0
+
+
+async def _off_loop(call: Callable[..., T], *args: Any) -> T:
+    global _argon_busy
+    if _argon_busy >= ARGON_THREADS + ARGON_QUEUE:
+        raise AuthBusy("Many sign-ins at once. Try again in a few seconds.")
+    _argon_busy += 1
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_argon_pool, call, *args)
+    finally:
+        _argon_busy -= 1
+
+
+async def hash_password_async(password: str) -> str:
+    """`hash_password`, off the event loop (AuthBusy when the pool is saturated)."""
+    if len(password) < MIN_PASSWORD:  # say so without spending a hash
+        raise AuthError(f"Choose a password of at least {MIN_PASSWORD} characters.")
+    return await _off_loop(hash_password, password)
+
+
+async def verify_password_async(stored: str | None, password: str) -> tuple[bool, str | None]:
+    """`verify_password`, off the event loop (AuthBusy when the pool is saturated)."""
+    return await _off_loop(verify_password, stored, password)
 
 
 def hash_password(password: str) -> str:
@@ -159,11 +200,17 @@ async def end_all_sessions(user_id: int) -> int:
     return len(rows)
 
 
-async def login_blocked(username: str, ip: str) -> bool:
-    """True while an account or an address has too many recent failures."""
+async def login_blocked(username: str, ip: str, *, counted: bool = False) -> bool:
+    """True while an account or an address has too many recent failures.
+
+    `counted`: this attempt is already recorded as a failure (check-and-count: the attempt is
+    counted first, then checked, so concurrent attempts cannot all pass the check before any
+    of them is counted); it is allowed when it is within the limits.
+    """
     since = datetime.now(UTC) - WINDOW
+    extra = 1 if counted else 0
     recent = AuditEvent.count().where((AuditEvent.kind == "login_failed") & (AuditEvent.at > since))
-    if await recent.where(AuditEvent.subject == username) >= ACCOUNT_FAILURES:
+    if await recent.where(AuditEvent.subject == username) >= ACCOUNT_FAILURES + extra:
         return True
     recent = AuditEvent.count().where((AuditEvent.kind == "login_failed") & (AuditEvent.at > since))
-    return bool(await recent.where(AuditEvent.ip == ip) >= ADDRESS_FAILURES)
+    return bool(await recent.where(AuditEvent.ip == ip) >= ADDRESS_FAILURES + extra)

@@ -11,7 +11,12 @@ from typing import Any
 from server.access.policy import Caller, require_admin
 from server.access.scope import profile_by_id
 from server.db.tables import OWNER, ROLES, Document, Grant, Profile, User
-from server.people.auth import AuthError, clean_username, end_all_sessions, hash_password
+from server.people.auth import (
+    AuthError,
+    clean_username,
+    end_all_sessions,
+    hash_password_async,
+)
 
 COLORS = ("#3366aa", "#aa3366", "#2e7d32", "#b26a00", "#6a3cb5", "#00838f", "#c62828", "#5d4037")
 
@@ -46,7 +51,7 @@ async def add_user(
 ) -> dict[str, Any]:
     try:
         name = clean_username(username)
-        password_hash = hash_password(password)
+        password_hash = await hash_password_async(password)
     except AuthError as exc:
         raise HouseholdError(exc.user_message) from None
     if await User.exists().where(User.username == name):
@@ -83,7 +88,7 @@ async def set_disabled(user_id: int, disabled: bool) -> None:
 
 async def reset_password(user_id: int, password: str) -> None:
     try:
-        password_hash = hash_password(password)
+        password_hash = await hash_password_async(password)
     except AuthError as exc:
         raise HouseholdError(exc.user_message) from None
     await User.update({User.password_hash: password_hash}).where(User.id == user_id)

@@ -11,12 +11,13 @@ from starlette.routing import Route
 from server.access import audit
 from server.people import accounts
 from server.people.auth import (
+    AuthBusy,
     AuthError,
     clean_username,
     create_session,
     end_all_sessions,
     end_session,
-    hash_password,
+    hash_password_async,
     login_blocked,
 )
 from server.web._common import caller_of, render, services_of
@@ -61,7 +62,7 @@ async def setup(request: Request) -> Response:
         password = str(form.get("password", ""))
         if password != str(form.get("password2", "")):
             raise AuthError("The two passwords are not the same.")
-        password_hash = hash_password(password)
+        password_hash = await hash_password_async(password)
     except AuthError as exc:
         context = {"error": exc.user_message, "username": form.get("username", "")}
         return render(request, "accounts/setup.html", context, status_code=400)
@@ -84,17 +85,25 @@ async def login(request: Request) -> Response:
     next_url = _safe_next(str(form.get("next", "")) or next_url)
     ip = audit.client_ip(request)
     context: dict[str, Any] = {"next": next_url, "username": username}
-    if await login_blocked(username, ip):
-        await audit.record("login_blocked", request=request, actor_name=username, subject=username)
+    # Counted before it is checked, so that concurrent attempts cannot all pass the limits.
+    attempt = await audit.record(
+        "login_failed", request=request, actor_name=username, subject=username
+    )
+    if await login_blocked(username, ip, counted=True):
+        await audit.settle(attempt, "login_blocked")
         context["error"] = "Too many failed attempts. Wait 15 minutes and try again."
         return render(request, "accounts/login.html", context, status_code=429)
-    user = await accounts.check_login(username, password)
+    try:
+        user = await accounts.check_login(username, password)
+    except AuthBusy as exc:
+        await audit.settle(attempt, None)  # nothing was checked
+        context["error"] = exc.user_message
+        return render(request, "accounts/login.html", context, status_code=503)
     if user is None:
-        await audit.record("login_failed", request=request, actor_name=username, subject=username)
         # One message for unknown user, wrong password and disabled account.
         context["error"] = "Wrong username or password."
         return render(request, "accounts/login.html", context, status_code=401)
-    await audit.record("login", request=request, actor_name=username, subject=username)
+    await audit.settle(attempt, "login")
     return await _start_session(request, user, next_url)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,6 +104,11 @@ class Services:
 async def open_services(settings: Settings) -> Services:
     # Every WebDAV Share of this process (checks, pulls) connects only where this allows.
     addresses.set_default(settings.webdav_addresses)
+    # Health data: everything Kinchart writes (database, originals, pages, index) is readable
+    # by its own user only, whatever the umask it was started with.
+    os.umask(0o077)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    settings.data_dir.chmod(0o700)
     engine = await db.connect(settings)
     store = Store(settings.data_dir)
     store.ensure()

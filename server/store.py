@@ -90,13 +90,13 @@ class Store:
                 if move:
                     sha, size = _digest(fin, None, max_bytes)
                     os.fsync(fin.fileno())
-                    os.fchmod(fin.fileno(), 0o440)
+                    os.fchmod(fin.fileno(), 0o400)
                 else:
                     with open(tmp, "wb") as fout:
                         sha, size = _digest(fin, fout, max_bytes)
                         fout.flush()
                         os.fsync(fout.fileno())
-                        os.fchmod(fout.fileno(), 0o440)
+                        os.fchmod(fout.fileno(), 0o400)
             dest = self.original_path(sha)
             if dest.exists() and dest.stat().st_size == size:
                 return sha, size

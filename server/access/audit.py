@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from starlette.requests import Request
@@ -23,6 +24,11 @@ ACCOUNT_EVENTS = (
     "user_enabled",
     "admin_created",
 )
+
+
+def hashed(name: str) -> str:
+    """How the log names something it must not keep as typed (an unknown login name)."""
+    return "unknown:" + hashlib.sha256(name.encode()).hexdigest()[:16]
 
 
 def client_ip(request: Request | None) -> str:

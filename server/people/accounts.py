@@ -41,6 +41,10 @@ async def create_first_admin(
     return rows[0]
 
 
+async def username_exists(username: str) -> bool:
+    return bool(await User.exists().where(User.username == username))
+
+
 async def check_login(username: str, password: str) -> dict[str, Any] | None:
     """The user if the password is theirs and they are not disabled (one answer otherwise).
 

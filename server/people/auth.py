@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.db.tables import AuditEvent, Grant, Profile, Session, User
+from server.db.tables import ApiToken, AuditEvent, Grant, Profile, Session, User
 
 T = TypeVar("T")
 
@@ -196,7 +196,13 @@ async def end_session(token: str) -> None:
 
 
 async def end_all_sessions(user_id: int) -> int:
+    """End every login of the user and revoke their API tokens (a reset password, "log out
+    everywhere" and a disabled account must also stop the scanner apps holding a token);
+    returns how many logins ended."""
     rows = await Session.delete().where(Session.user == user_id).returning(Session.id)
+    await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
+        (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
+    )
     return len(rows)
 
 

@@ -86,10 +86,10 @@ async def login(request: Request) -> Response:
     ip = audit.client_ip(request)
     context: dict[str, Any] = {"next": next_url, "username": username}
     # Counted before it is checked, so that concurrent attempts cannot all pass the limits.
-    attempt = await audit.record(
-        "login_failed", request=request, actor_name=username, subject=username
-    )
-    if await login_blocked(username, ip, counted=True):
+    # A name that is no user's is kept as a hash: it may be a password typed in the wrong field.
+    shown = username if await accounts.username_exists(username) else audit.hashed(username)
+    attempt = await audit.record("login_failed", request=request, actor_name=shown, subject=shown)
+    if await login_blocked(shown, ip, counted=True):
         await audit.settle(attempt, "login_blocked")
         context["error"] = "Too many failed attempts. Wait 15 minutes and try again."
         return render(request, "accounts/login.html", context, status_code=429)

@@ -65,3 +65,29 @@ def test_secrets_are_masked() -> None:
     )
     shown = describe(s)["KINCHART_DATABASE_URL"]
     assert "hunter2" not in shown and "kc:***@db:5432" in shown
+
+
+async def test_the_data_folder_and_what_is_written_in_it_are_private(tmp_path: Path) -> None:
+    """Issue 11, finding 8: the database, originals and derived files were 0644."""
+    import os
+    import stat
+
+    from server.runtime import running
+    from tests.fixtures.make_docs import digital_pdf
+
+    old = os.umask(0o022)
+    try:
+        settings = load_settings(environ={}, env_file=None, data_dir=tmp_path / "data")
+        async with running(settings) as services:
+            pdf = digital_pdf(tmp_path / "a.pdf", [["A page"]])
+            taken = await services.intake.take(pdf, source="cli")
+            assert taken.document_id is not None
+        data = settings.data_dir
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700
+        files = [p for p in data.rglob("*") if p.is_file()]
+        assert any(p.name.startswith("kinchart.sqlite3") for p in files)
+        assert any("originals" in p.parts for p in files)
+        loose = [p for p in files if stat.S_IMODE(p.stat().st_mode) & 0o077]
+        assert not loose, loose
+    finally:
+        os.umask(old)

@@ -156,7 +156,7 @@ async def test_an_own_temporary_file_is_moved_into_the_store_not_copied(
     doc = await Document.objects().get(Document.id == result.document_id)
     stored = services.store.original_path(doc.sha256)
     assert stored.read_bytes() == body and stored.stat().st_ino == inode, "renamed, one write"
-    assert stored.stat().st_mode & 0o777 == 0o440
+    assert stored.stat().st_mode & 0o777 == 0o400  # read-only, and its owner's alone
     assert not tmp.exists() and list(services.store.tmp.iterdir()) == []
     # Bytes the store already holds: the temporary file is left for its owner to remove.
     again = services.store.tmp / "download-2"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
+from starlette.types import Message
 
 from server.access.policy import AccessDenied, Caller, require_admin
 from server.documents import service as documents
@@ -143,3 +145,19 @@ async def login_required(request: Request, exc: Exception) -> Response:
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
     return _error(request, 500, "Something went wrong on the server; it is still running.")
+
+
+def capped(request: Request, limit: int, too_large: Callable[[], Exception]) -> Request:
+    """The same request, refusing a body larger than `limit` bytes as it streams in (a body
+    without Content-Length is not spooled to its end before anything is checked)."""
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        received += len(message.get("body", b""))
+        if received > limit:
+            raise too_large()
+        return message
+
+    return Request(request.scope, receive)

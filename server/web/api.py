@@ -11,7 +11,6 @@ from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
-from starlette.types import Message
 
 from server.access.policy import AccessDenied, Caller
 from server.access.scope import upload_target
@@ -19,7 +18,7 @@ from server.documents import service
 from server.documents.uploads import save_upload
 from server.people.tokens import caller_for_token
 from server.runtime import Services
-from server.web._common import services_of
+from server.web._common import capped, services_of
 
 FORM_OVERHEAD = 1024 * 1024  # multipart boundaries and small fields around the file
 
@@ -73,21 +72,6 @@ async def _target(caller: Caller, slug: str) -> int:
     return profile_id
 
 
-def _capped(request: Request, limit: int) -> Request:
-    """The same request, refusing a body larger than `limit` as it streams in."""
-    received = 0
-
-    async def receive() -> Message:
-        nonlocal received
-        message = await request.receive()
-        received += len(message.get("body", b""))
-        if received > limit:
-            raise ApiError(413, "too_large", _too_large(limit - FORM_OVERHEAD))
-        return message
-
-    return Request(request.scope, receive)
-
-
 def _too_large(limit: int) -> str:
     return f"The file is larger than {limit // 1048576} MB (the server's KINCHART_MAX_FILE_MB)."
 
@@ -101,7 +85,11 @@ async def _read_upload(request: Request) -> tuple[Services, Caller, FormData]:
         raise ApiError(413, "too_large", _too_large(limit))
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         raise ApiError(400, "bad_request", "Send the file as multipart/form-data.")
-    form = await _capped(request, limit + FORM_OVERHEAD).form(max_files=2, max_fields=20)
+    form = await capped(
+        request,
+        limit + FORM_OVERHEAD,
+        lambda: ApiError(413, "too_large", _too_large(limit)),
+    ).form(max_files=2, max_fields=20)
     return services, caller, form
 
 

@@ -13,11 +13,19 @@ from starlette.responses import FileResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from server.access import audit
-from server.access.scope import document_for, upload_target
+from server.access.policy import AccessDenied
+from server.access.scope import document_for, profiles_for, upload_target
 from server.documents import service
 from server.documents.states import DONE
 from server.documents.uploads import save_upload
-from server.web._common import caller_of, is_htmx, list_context, render, services_of
+from server.web._common import (
+    caller_of,
+    capped,
+    is_htmx,
+    list_context,
+    render,
+    services_of,
+)
 
 
 async def document_list(request: Request) -> Response:
@@ -140,10 +148,15 @@ async def upload(request: Request) -> Response:
     caller = caller_of(request)
     services = services_of(request)
     limit = services.settings.max_file_mb * 1024 * 1024
+    # Who may not upload anywhere is refused before a byte of the body is read.
+    if not caller.is_admin and not await profiles_for(caller, "upload"):
+        raise AccessDenied("Your roles do not allow uploading documents.", 403)
+    message = f"Uploads are limited to {services.settings.max_file_mb} MB."
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
-        raise HTTPException(413, f"Uploads are limited to {services.settings.max_file_mb} MB.")
-    form = await request.form(max_files=100, max_fields=20)
+        raise HTTPException(413, message)
+    body = capped(request, limit, lambda: HTTPException(413, message))
+    form = await body.form(max_files=100, max_fields=20)
     try:
         profile_id = await upload_target(caller, str(form.get("profile", "") or ""))
         results = [

@@ -33,8 +33,8 @@ def _multipart(sent: list[int]) -> tuple[str, AsyncIterator[bytes]]:
 
     async def body() -> AsyncIterator[bytes]:
         head = (
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"profile\"\r\n\r\ndad\r\n"
-            f"--{boundary}\r\nContent-Disposition: form-data; name=\"files\"; "
+            f'--{boundary}\r\nContent-Disposition: form-data; name="profile"\r\n\r\ndad\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
             'filename="big.pdf"\r\nContent-Type: application/pdf\r\n\r\n'
         ).encode()
         yield head

@@ -17,6 +17,8 @@ from server.people.auth import (
     verify_password_async,
 )
 
+WRONG_CURRENT = "The current password is not right."
+
 
 async def admin_exists() -> bool:
     """Setup is done once there is an admin."""
@@ -76,7 +78,7 @@ async def change_password(caller: Caller, current: str, new: str, again: str) ->
     assert user is not None
     ok, _ = await verify_password_async(user["password_hash"], current)
     if not ok:
-        raise AuthError("The current password is not right.")
+        raise AuthError(WRONG_CURRENT)
     if new != again:
         raise AuthError("The two new passwords are not the same.")
     new_hash = await hash_password_async(new)

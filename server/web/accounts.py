@@ -127,6 +127,17 @@ async def account(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     caller = caller_of(request)
     form = await request.form()
+    # The current-password check is a password guess like a login: counted first, limited.
+    attempt = await audit.record(
+        "login_failed", caller=caller, request=request, subject=caller.username, check="current"
+    )
+    if await login_blocked(caller.username, audit.client_ip(request), counted=True):
+        await audit.settle(attempt, "login_blocked")
+        context = {
+            **await accounts.overview(caller),
+            "error": "Too many wrong passwords. Wait 15 minutes and try again.",
+        }
+        return render(request, "accounts/account.html", context, status_code=429)
     try:
         user = await accounts.change_password(
             caller,
@@ -135,8 +146,12 @@ async def change_password(request: Request) -> Response:
             str(form.get("password2", "")),
         )
     except AuthError as exc:
+        if exc.user_message != accounts.WRONG_CURRENT:
+            await audit.settle(attempt, None)  # the password was right; something else was not
         context = {**await accounts.overview(caller), "error": exc.user_message}
-        return render(request, "accounts/account.html", context, status_code=400)
+        status = 503 if isinstance(exc, AuthBusy) else 400
+        return render(request, "accounts/account.html", context, status_code=status)
+    await audit.settle(attempt, None)
     await audit.record("password_changed", caller=caller, request=request, subject=caller.username)
     # Every browser logged in with the old password is logged out; this one gets a new login.
     return await _start_session(request, user, "/account?changed=1")

@@ -65,3 +65,24 @@ async def test_an_unknown_login_name_is_logged_as_a_hash(
     assert "bob" in names, "a real user's failed login still names them"
     assert not any(typed.lower() in n for n in names)
     assert any(n.startswith("unknown:") for n in names)
+
+
+async def test_the_current_password_check_is_throttled_and_audited(
+    app: Starlette, household: Household
+) -> None:
+    async with new_client(app) as client:
+        await login(client, "bob")
+        new = {"password": "a brand new password", "password2": "a brand new password"}
+        codes = [
+            (
+                await client.post("/account/password", data={"current": f"guess {i}", **new})
+            ).status_code
+            for i in range(6)
+        ]
+        assert codes == [400] * 5 + [429]
+        right = await client.post("/account/password", data={"current": PASSWORD, **new})
+        assert right.status_code == 429, "limited like a login, the right password too"
+    failed = await AuditEvent.count().where(
+        (AuditEvent.kind == "login_failed") & (AuditEvent.subject == "bob")
+    )
+    assert failed == 5

@@ -70,6 +70,7 @@ class Truth:
     collected: date
     required: bool = True
     text: str = ""  # as printed
+    names: frozenset[str] = frozenset()  # other names it may be read as (see identities)
 
 
 @dataclass
@@ -202,12 +203,28 @@ def identity(name: str, loinc: str | None = None, unit: str | None = None) -> st
     return analyte.key if analyte else name_key(name)
 
 
+def identities(name: str, unit: str | None) -> frozenset[str]:
+    """What may name a printed result: the identity of its name, or of the name cut at a
+    word boundary as narrow columns print it (at least two words, or one known test)."""
+    words = name.split()
+    keys = {identity(name, None, unit)}
+    for size in range(1, len(words)):
+        cut = " ".join(words[:size]).rstrip(" ,;:[(")
+        analyte = resolve(cut, unit)
+        if analyte is not None:
+            keys.add(analyte.key)
+        elif size >= 2:
+            keys.add(name_key(cut))
+    return frozenset(keys)
+
+
 def truth_of(report: Report, layout: str) -> list[Truth]:
     """The results the layout prints: current ones, and earlier ones it shows."""
     shown, required = HISTORY.get(layout, (0, True))
     items = []
     for row in report.rows:
         name = identity(row.name, None, row.unit)
+        names = identities(row.name, row.unit)
         printed = [(row.value, report.collected, True)]
         for index, day in enumerate(report.earlier[:shown]):
             if index < len(row.earlier) and row.earlier[index]:
@@ -217,7 +234,14 @@ def truth_of(report: Report, layout: str) -> list[Truth]:
             number = float(value[len(comparator) :])
             items.append(
                 Truth(
-                    name, number, row.unit or None, comparator, day, must, value[len(comparator) :]
+                    name,
+                    number,
+                    row.unit or None,
+                    comparator,
+                    day,
+                    must,
+                    value[len(comparator) :],
+                    names,
                 )
             )
     return items
@@ -285,7 +309,7 @@ def _matches(item: Truth, result: LabResult) -> bool:
     comparator = (result.value.comparator or "").replace("=", "")
     return (
         number is not None
-        and item.name == _key(result)
+        and (item.name == _key(result) or _key(result) in item.names)
         and abs(item.value - number) <= 1e-9 * max(1.0, abs(item.value))
         and comparator == item.comparator.replace("=", "")
         and same(item.unit, result.unit or None)
@@ -337,11 +361,11 @@ def diagnose(case: Case) -> Counter[str]:
         if not item.required:
             continue
         keys = [(_key(r), r.value.number, r.unit) for r in extra]
-        if any(k == item.name and v == item.value for k, v, _ in keys):
+        if any(k in item.names and v == item.value for k, v, _ in keys):
             reasons["unit"] += 1
         elif any(v == item.value and same(item.unit, u) for _, v, u in keys):
             reasons["name"] += 1
-        elif any(k == item.name for k, _, _ in keys):
+        elif any(k in item.names for k, _, _ in keys):
             reasons["value"] += 1
         else:
             reasons["missing row"] += 1

@@ -236,12 +236,19 @@ for _pair in _LOOKALIKES:
     _LOOKALIKE[_pair[1]] = _LOOKALIKE.get(_pair[1], "") + _pair[0]
 
 
+_DOUBLED = re.compile(r"([A-Z])(?=[a-z])(?i:\1)")
+
+
 def misread(name: str) -> str | None:
     """The catalogue name a test name is, when OCR took one glyph of a short abbreviation in
     it for a look-alike (`wsc` and `WEC # Bld Auto` for WBC: B read as s and E); None unless
     exactly one test is one such glyph away (and the name is not itself a test)."""
     if lookup(name):
         return None
+    # "CcOo2" for CO2: a capital read twice, once in each case.
+    doubled = _DOUBLED.sub(lambda m: m.group(1), name)
+    if doubled != name and lookup(doubled, fuzzy=False):
+        return doubled
     words = name.split(" ")
     found: dict[tuple[Analyte, ...], str] = {}
     for index, word in enumerate(words):

@@ -33,11 +33,18 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
     context = ""
     pending: list[Line] = []
     last_row: Line | None = None
+    last_page: int | None = None
+    headed = {line.page for line in lines if find_header(line) is not None}
     digits = {
         page: DigitWidths([line for line in lines if line.page == page])
         for page in {line.page for line in lines}
     }
     for line in lines:
+        if line.page != last_page and line.page in headed:
+            # A page that prints its own table header starts afresh: the lines above it
+            # (patient, IDs, dates) are no rows of the last page's table.
+            header, pending, context = None, [], ""
+        last_page = line.page
         found = find_header(line)
         if found is not None:
             header, pending, context = found, [], f"{context} {found.text}"

@@ -16,6 +16,7 @@ from ocr.facts.table import Header, assign, spans_columns
 from ocr.facts.values import (
     TEXT_RESULTS,
     clean_name,
+    is_identifier_label,
     is_leader,
     is_leader_tail,
     is_leaderish,
@@ -85,6 +86,8 @@ def table_row(line: Line, header: Header) -> list[Row] | None:
     if value is None:
         return None
     row = Row(clean_name(" ".join(t.text for t in name_tokens)), value, [line], [], outside=outside)
+    if is_identifier_label(row.name) or find_dates(" ".join(p.text for p in pieces)):
+        return None
     row.tokens = name_tokens + [t for role, ts in parts.items() if role != "ignore" for t in ts
                                 if role != "name"]  # fmt: skip
     rest = pieces[used:]
@@ -171,6 +174,8 @@ def _free_row(
         if parsed is None:
             return None, start
         value = parsed
+    if is_identifier_label(name):
+        return None, start
     row = Row(name, value, [line], [])
     candidates = catalogue.lookup(name)
     end = _read_tail(row, pieces[start + size + used :], lambda unit: _fits(unit, candidates))

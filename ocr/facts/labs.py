@@ -20,7 +20,7 @@ from ocr.facts.decimals import (
 from ocr.facts.lines import Line, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row, free_rows, table_row
-from ocr.facts.table import Header, find_header
+from ocr.facts.table import Header, dated_by, find_header
 from ocr.facts.values import clean_name, parse_flag
 
 _UNITLESS = ("ratio", "index")
@@ -34,6 +34,7 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
     pending: list[Line] = []
     last_row: Line | None = None
     last_page: int | None = None
+    just_headed = False
     headed = {line.page for line in lines if find_header(line) is not None}
     digits = {
         page: DigitWidths([line for line in lines if line.page == page])
@@ -48,7 +49,15 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
         found = find_header(line)
         if found is not None:
             header, pending, context = found, [], f"{context} {found.text}"
+            just_headed = True
             continue
+        if just_headed and header is not None:
+            just_headed = False
+            dated = dated_by(header, line)
+            if dated is not None:
+                header = dated  # a line of dates under the column titles
+                continue
+        just_headed = False
         rows = table_row(line, header) if header is not None else None
         if rows is None:
             rows = free_rows(line, require_known=header is not None)

@@ -74,24 +74,47 @@ class _Piece:
 
 
 def table_row(line: Line, header: Header) -> list[Row] | None:
-    """The result on a table row, read column by column; None when the row has no value."""
+    """The results on a table row, read column by column (one a dated result column, in a
+    cumulative table); None when the row has no value."""
     if spans_columns(line, header):
         return None
     parts = assign(line, header)
     name_tokens = [t for t in parts.get("name", []) if not is_leader(t.text)]
-    outside = bool(parts.get("outside"))
-    result_tokens = parts.get("result", []) + parts.get("outside", [])
+    dated = [key for key in parts if key.startswith("result@")]
+    cells: list[tuple[list[Token], date | None]]
+    if not dated:
+        cells = [(parts.get("result", []) + parts.get("outside", []), None)]
+    else:
+        cells = [(parts[key], date.fromisoformat(key.split("@")[1])) for key in dated]
+    rows = []
+    for tokens, collected in cells:
+        row = _table_cell(line, parts, name_tokens, tokens, single=len(cells) == 1)
+        if row is not None:
+            row.collected = collected or row.collected
+            rows.append(row)
+    return rows or None
+
+
+def _table_cell(
+    line: Line,
+    parts: dict[str, list[Token]],
+    name_tokens: list[Token],
+    result_tokens: list[Token],
+    single: bool,
+) -> Row | None:
+    """The result in one result cell of a row, with the row's name, unit and range."""
     pieces = _pieces(result_tokens)
     value, used = parse_value([p.text for p in pieces])
     if value is None:
         return None
+    outside = bool(parts.get("outside"))
     row = Row(clean_name(" ".join(t.text for t in name_tokens)), value, [line], [], outside=outside)
     if is_identifier_label(row.name) or find_dates(" ".join(p.text for p in pieces)):
         return None
-    row.tokens = name_tokens + [t for role, ts in parts.items() if role != "ignore" for t in ts
-                                if role != "name"]  # fmt: skip
+    shared = ("unit", "range", "date", "flag") if single else ("unit", "range", "date")
+    row.tokens = name_tokens + result_tokens + [t for role in shared for t in parts.get(role, [])]
     rest = pieces[used:]
-    _read_tail(row, rest + _pieces(parts.get("flag", [])))
+    _read_tail(row, rest + (_pieces(parts.get("flag", [])) if single else []))
     unit_tokens = parts.get("unit", [])
     range_tokens = parts.get("range", [])
     unit_text = _unit_text(unit_tokens) if unit_tokens else None
@@ -105,7 +128,7 @@ def table_row(line: Line, header: Header) -> list[Row] | None:
         dates = find_dates(token.text)
         if dates:
             row.collected = dates[0][0]
-    return [row]
+    return row
 
 
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:

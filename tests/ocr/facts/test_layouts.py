@@ -3,8 +3,13 @@ exact word boxes, and the error classes of issue 12 at the text level."""
 
 from __future__ import annotations
 
-import pytest
+from datetime import date
 
+import pytest
+from lab_layouts import LAYOUTS
+from lab_pages import Report, Row, page_reading
+
+from ocr.facts import extract
 from ocr.facts.labs import find_labs
 from ocr.facts.lines import text_lines
 from ocr.facts.model import LabResult
@@ -50,3 +55,56 @@ def test_a_capital_read_twice_in_a_test_name_is_taken_off_when_the_unit_fits() -
     assert (result.analyte, result.value.text) == ("co2", "24")
     assert any("CO2" in note for note in result.notes)
     assert labs_of("CcOo2 24") == []  # no unit to confirm it
+
+
+ROWS = [
+    Row("Glucose", "95", "mg/dL", "70-99", "", ("101", "88")),
+    Row("Hemoglobin A1c", "7.2", "%", "4.0-5.6", "H", ("6.8", "")),
+    Row("WBC", "6.7", "K/uL", "3.8-10.8", "", ("", "7.9")),
+    Row("Sodium", "140", "mmol/L", "136-145", "", ("138", "141")),
+]
+COLLECTED = date(2013, 10, 20)
+EARLIER = (date(2013, 7, 15), date(2013, 4, 2))
+
+
+def read(layout: str, rows: list[Row] = ROWS) -> list[LabResult]:
+    report = Report(rows, collected=COLLECTED, earlier=EARLIER)
+    pages = [page_reading(p, n + 1) for n, p in enumerate(LAYOUTS[layout](report))]
+    return extract(pages).labs
+
+
+def found(results: list[LabResult]) -> set[tuple[str | None, str, str | None, date | None]]:
+    return {(r.analyte, r.value.text, r.unit, r.collected) for r in results}
+
+
+CURRENT = {
+    ("glucose", "95", "mg/dL", COLLECTED),
+    ("hba1c", "7.2", "%", COLLECTED),
+    ("wbc", "6.7", "K/uL", COLLECTED),
+    ("sodium", "140", "mmol/L", COLLECTED),
+}
+
+
+def test_a_previous_result_column_and_its_date_are_not_the_current_result() -> None:
+    assert found(read("previous")) == CURRENT
+
+
+def test_every_date_column_of_a_cumulative_table_gives_results_of_that_date() -> None:
+    assert found(read("cumulative")) == CURRENT | {
+        ("glucose", "101", "mg/dL", EARLIER[0]),
+        ("glucose", "88", "mg/dL", EARLIER[1]),
+        ("hba1c", "6.8", "%", EARLIER[0]),
+        ("wbc", "7.9", "K/uL", EARLIER[1]),
+        ("sodium", "138", "mmol/L", EARLIER[0]),
+        ("sodium", "141", "mmol/L", EARLIER[1]),
+    }
+
+
+def test_dates_printed_under_the_column_titles_date_their_columns() -> None:
+    text = (
+        "Test            Current      Previous     Units\n"
+        "                10/20/2013   04/02/2013\n"
+        "Glucose         95           101          mg/dL\n"
+    )
+    (result,) = labs_of(text)
+    assert (result.value.text, result.unit, result.collected) == ("95", "mg/dL", COLLECTED)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 from ocr.facts import catalogue, units
+from ocr.facts.across import find_across
 from ocr.facts.analyte import Analyte
 from ocr.facts.decimals import (
     LIMITS,
@@ -17,11 +18,11 @@ from ocr.facts.decimals import (
     range_band,
     restore_point,
 )
-from ocr.facts.lines import Line, cite
+from ocr.facts.lines import Line, Token, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row, free_rows, table_row
 from ocr.facts.table import Header, dated_by, find_header
-from ocr.facts.values import clean_name, parse_flag
+from ocr.facts.values import clean_name, parse_flag, parse_value
 
 _UNITLESS = ("ratio", "index")
 
@@ -40,7 +41,16 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
         page: DigitWidths([line for line in lines if line.page == page])
         for page in {line.page for line in lines}
     }
-    for line in lines:
+    columns, across = find_across(lines)
+    for column in columns:
+        for cell in column.cells:
+            row = _across_row(column.name, column.unit, cell.tokens, cell.line, cell.collected)
+            result = _result(row, collected, "", digits.get(cell.line.page)) if row else None
+            if result is not None:
+                results.append(result)
+    for index, line in enumerate(lines):
+        if index in across:
+            continue
         if line.page != last_page and line.page in headed:
             # A page that prints its own table header starts afresh: the lines above it
             # (patient, IDs, dates) are no rows of the last page's table.
@@ -79,6 +89,18 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
                 last_row = line
         pending = []
     return results
+
+
+def _across_row(
+    name: str, unit: str | None, tokens: list[Token], line: Line, collected: date
+) -> Row | None:
+    """A result of a table with tests across: the value cell under its titled column."""
+    value, used = parse_value([t.text for t in tokens])
+    if value is None:
+        return None
+    flags = [t.text for t in tokens[used:] if parse_flag(t.text)]
+    return Row(name, value, [line], list(tokens), unit=unit,
+               flag_text=flags[0] if flags else None, collected=collected)  # fmt: skip
 
 
 def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:

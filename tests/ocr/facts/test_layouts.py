@@ -108,3 +108,20 @@ def test_dates_printed_under_the_column_titles_date_their_columns() -> None:
     )
     (result,) = labs_of(text)
     assert (result.value.text, result.unit, result.collected) == ("95", "mg/dL", COLLECTED)
+
+
+def test_tests_across_take_name_and_unit_from_the_column_header() -> None:
+    assert found(read("flowsheet")) == CURRENT | {
+        ("glucose", "101", "mg/dL", EARLIER[0]),
+        ("hba1c", "6.8", "%", EARLIER[0]),
+        ("sodium", "138", "mmol/L", EARLIER[0]),
+    }
+
+
+def test_a_row_of_dates_and_numbers_without_titles_is_not_read() -> None:
+    assert labs_of("10/20/2013   95   7.2   140\n07/15/2013   101   6.8   138\n") == []
+
+
+def test_across_titles_with_a_word_in_the_values_are_not_a_flowsheet() -> None:
+    text = "Date         Glucose\n             (mg/dL)\n10/20/2013   95 fasting\n"
+    assert labs_of(text) == []

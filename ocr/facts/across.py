@@ -1,0 +1,164 @@
+"""Tables with tests across and dates down (flowsheets): a row per collection date, a column
+per test, the test's name and unit only in the column header.
+
+    Date         Glucose     Hemoglobin A1c     Sodium
+                 (mg/dL)     (%)                (mmol/L)
+    10/20/2013   95          7.2 H              140
+    07/15/2013   101         6.8                138
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from ocr.facts import catalogue, units
+from ocr.facts.dates import find_dates
+from ocr.facts.lines import Line, Token
+from ocr.facts.values import parse_flag, parse_value
+
+_MAX_HEADER_LINES = 4
+_HEADER_GAP = 2.4  # line heights between the centres of header lines, at most
+_CELL_GAP = 1.2  # line heights between words of one header cell, at most
+
+
+@dataclass
+class Cell:
+    """One value of an across table: where it sits, its date and the column it falls in."""
+
+    tokens: list[Token]
+    line: Line
+    collected: date
+
+
+@dataclass
+class Across:
+    """A column of an across table: its name and unit, from the header, and its cells."""
+
+    name: str
+    unit: str | None
+    x0: float
+    x1: float
+    header: list[Token] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+
+
+def find_across(lines: Sequence[Line]) -> tuple[list[Across], set[int]]:
+    """The columns of every across table on `lines`, and the indexes of the lines they use
+    (header and date rows), which hold no other results."""
+    tables: list[Across] = []
+    used: set[int] = set()
+    index = 0
+    while index < len(lines):
+        if _date_row(lines[index]) is None:
+            index += 1
+            continue
+        end = index
+        while end + 1 < len(lines) and lines[end + 1].page == lines[index].page:
+            if _date_row(lines[end + 1]) is None:
+                break
+            end += 1
+        heads = _header_lines(lines, index)
+        columns = _columns(heads, lines[index : end + 1]) if heads else None
+        if columns:
+            tables.extend(columns)
+            used.update(range(index - len(heads), end + 1))
+        index = end + 1
+    return tables, used
+
+
+def _date_row(line: Line) -> tuple[date, list[list[Token]], float] | None:
+    """A line that starts with a date and holds only values (with flags) after it: the
+    date, the value cells and where the date ends."""
+    text = line.text
+    dates = find_dates(text)
+    if not dates or dates[0][1] != 0:
+        return None
+    day, _, end = dates[0]
+    position, rest, date_end = 0, [], line.tokens[0].x1
+    for token in line.tokens:
+        if position >= end:
+            rest.append(token)
+        else:
+            date_end = token.x1
+        position += len(token.text) + 1
+    rest = [t for t in rest if not re.fullmatch(r"\(?\d{1,2}:\d{2}\)?", t.text)]
+    if not rest:
+        return None
+    cells: list[list[Token]] = []
+    for token in rest:
+        if parse_flag(token.text) is not None and cells:
+            cells[-1].append(token)
+        elif parse_value([token.text])[0] is not None:
+            cells.append([token])
+        else:
+            return None  # a word: not a row of values
+    return day, cells, date_end
+
+
+def _header_lines(lines: Sequence[Line], first: int) -> list[Line]:
+    """The lines right above the first date row that title its columns, top to bottom."""
+    heads: list[Line] = []
+    below = lines[first]
+    for index in range(first - 1, max(-1, first - 1 - _MAX_HEADER_LINES), -1):
+        line = lines[index]
+        if line.page != below.page or below.tokens[0].y - line.tokens[0].y > _HEADER_GAP * max(
+            line.height, below.height
+        ):
+            break
+        if _date_row(line) is not None:
+            break
+        heads.insert(0, line)
+        below = line
+    return heads
+
+
+def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
+    """The titled columns and their values, or None when the values do not sit under
+    titles one to one."""
+    spans: list[Across] = []
+    for line in heads:
+        for cell in line.cells(_CELL_GAP):
+            x0, x1 = cell[0].x0, cell[-1].x1
+            home = next((c for c in spans if x0 < c.x1 and x1 > c.x0), None)
+            if home is None:
+                spans.append(Across("", None, x0, x1, list(cell)))
+            else:
+                home.x0, home.x1 = min(home.x0, x0), max(home.x1, x1)
+                home.header.extend(cell)
+    spans.sort(key=lambda c: c.x0)
+    dates_end = 0.0
+    for line in rows:
+        found = _date_row(line)
+        assert found is not None
+        day, cells, date_end = found
+        dates_end = max(dates_end, date_end)
+        for tokens in cells:
+            x0, x1 = tokens[0].x0, tokens[0].x1
+            pad = line.height
+            under = [c for c in spans if c.x0 - pad < x1 and c.x1 + pad > x0]
+            if len(under) != 1:
+                return None
+            under[0].cells.append(Cell(tokens, line, day))
+    out = []
+    for column in spans:
+        if column.x0 < dates_end:
+            continue  # the column of the dates (and its title)
+        words = [t.text for t in column.header]
+        unit = None
+        if words and _unit(words[-1]) is not None:
+            unit = _unit(words.pop())
+        column.name = " ".join(words).strip()
+        column.unit = unit
+        if column.cells and column.name and (catalogue.lookup(column.name) or unit):
+            out.append(column)
+    return out or None
+
+
+def _unit(text: str) -> str | None:
+    inner = text.strip()
+    if inner.startswith("(") and inner.endswith(")"):
+        inner = inner[1:-1]
+    return inner if units.parse(inner) is not None else None

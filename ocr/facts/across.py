@@ -17,11 +17,12 @@ from datetime import date
 from ocr.facts import catalogue, units
 from ocr.facts.dates import find_dates
 from ocr.facts.lines import Line, Token
-from ocr.facts.values import parse_flag, parse_value
+from ocr.facts.values import parse_flag, parse_value, split_token
 
 _MAX_HEADER_LINES = 4
 _HEADER_GAP = 2.4  # line heights between the centres of header lines, at most
 _CELL_GAP = 1.2  # line heights between words of one header cell, at most
+_SPECK = re.compile(r"[.,:;'`~_|\-—–©®°»«=+]+")
 
 
 @dataclass
@@ -71,7 +72,11 @@ def find_across(lines: Sequence[Line]) -> tuple[list[Across], set[int]]:
 
 def _date_row(line: Line) -> tuple[date, list[list[Token]], float] | None:
     """A line that starts with a date and holds only values (with flags) after it: the
-    date, the value cells and where the date ends."""
+    date, the value cells and where the date ends. Specks of dust (`:`, `©`, `-`) are
+    passed over and a flag OCR stuck to its value (`123L`) is split off."""
+    line = Line(line.page, [t for t in line.tokens if not _SPECK.fullmatch(t.text)])
+    if not line.tokens:
+        return None
     text = line.text
     dates = find_dates(text)
     if not dates or dates[0][1] != 0:
@@ -89,9 +94,10 @@ def _date_row(line: Line) -> tuple[date, list[list[Token]], float] | None:
         return None
     cells: list[list[Token]] = []
     for token in rest:
+        parts = split_token(token.text)
         if parse_flag(token.text) is not None and cells:
             cells[-1].append(token)
-        elif parse_value([token.text])[0] is not None:
+        elif parse_value(parts[:1])[0] is not None and all(parse_flag(p) for p in parts[1:]):
             cells.append([token])
         else:
             return None  # a word: not a row of values
@@ -139,9 +145,8 @@ def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
             x0, x1 = tokens[0].x0, tokens[0].x1
             pad = line.height
             under = [c for c in spans if c.x0 - pad < x1 and c.x1 + pad > x0]
-            if len(under) != 1:
-                return None
-            under[0].cells.append(Cell(tokens, line, day))
+            if len(under) == 1:  # else the value sits under no title, or under two
+                under[0].cells.append(Cell(tokens, line, day))
     out = []
     for column in spans:
         if column.x0 < dates_end:

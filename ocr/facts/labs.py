@@ -22,7 +22,7 @@ from ocr.facts.lines import Line, Token, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row, free_rows, table_row
 from ocr.facts.table import Header, dated_by, find_header
-from ocr.facts.values import clean_name, parse_flag, parse_value
+from ocr.facts.values import clean_name, parse_flag, parse_value, split_token
 
 _UNITLESS = ("ratio", "index")
 
@@ -95,10 +95,11 @@ def _across_row(
     name: str, unit: str | None, tokens: list[Token], line: Line, collected: date
 ) -> Row | None:
     """A result of a table with tests across: the value cell under its titled column."""
-    value, used = parse_value([t.text for t in tokens])
+    texts = [part for t in tokens for part in split_token(t.text)]
+    value, used = parse_value(texts)
     if value is None:
         return None
-    flags = [t.text for t in tokens[used:] if parse_flag(t.text)]
+    flags = [text for text in texts[used:] if parse_flag(text)]
     return Row(name, value, [line], list(tokens), unit=unit,
                flag_text=flags[0] if flags else None, collected=collected)  # fmt: skip
 

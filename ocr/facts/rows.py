@@ -35,6 +35,7 @@ _UNIT_LIKE = re.compile(
 _RANGE_UNIT = re.compile(
     r"(?P<range>[<>=]*\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?)-?(?P<unit>%+|[a-zA-Zµ/][\w/^*.]*)"
 )
+_UNIT_SPECK = re.compile(r"[.,:;'`~_|\-—–©®°»«=+]+")
 _SPECKS = re.compile(r"[.,:;'`~_|]+")  # punctuation alone is dust on the scan, not a word
 _SPECK = re.compile(r"[a-z.,:;'`~\-]{1,4}|0\d[\d.]*|\S*\.\.\S*")
 # Units that are also everyday words or measures ("seen 3 times in 2020"): not enough alone.
@@ -115,15 +116,20 @@ def _table_cell(
     row.tokens = name_tokens + result_tokens + [t for role in shared for t in parts.get(role, [])]
     rest = pieces[used:]
     _read_tail(row, rest + (_pieces(parts.get("flag", [])) if single else []))
-    unit_tokens = parts.get("unit", [])
+    unit_tokens = [t for t in parts.get("unit", []) if not _UNIT_SPECK.fullmatch(t.text)]
     range_tokens = parts.get("range", [])
     unit_text = _unit_text(unit_tokens) if unit_tokens else None
-    if unit_text and (units.parse(unit_text) or not any(c.isdigit() for c in unit_text)):
+    garbled = None
+    if unit_text and units.parse(unit_text):
         row.unit = unit_text
+    elif unit_text and not any(c.isdigit() for c in unit_text):
+        garbled = unit_text  # kept as printed unless the range cell names the unit
     else:
         range_tokens = unit_tokens + range_tokens  # a range that strayed under UNITS
     if range_tokens:
         _read_range(row, range_tokens)
+    if row.unit is None:
+        row.unit = garbled
     for token in parts.get("date", []):
         dates = find_dates(token.text)
         if dates:

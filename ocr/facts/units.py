@@ -152,7 +152,14 @@ _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
         (r"^x+(?=\d)", "x"),
         (r"^m[lui]*/?min/?1[.,]?73.*$", "ml/min/1.73m2"),  # eGFR's unit, however mangled
         (r"(?<=\d)[.,](?=\d)", "."),
-        (r"^(?:x|×)?_?10[479/“”\"](3|6|9|12)(?=/)", r"10^\1"),  # 10^3's caret read as 4, 7, 9
+        (r"^(?:x|×)?_?10[479/“”\"a](3|6|9|12)(?=/)", r"10^\1"),  # 10^3's caret read as 4, 7, 9
+        (r"^(?:x|×)?_?10[479]?[\^*+](3|6|9|12)(?=/)", r"10^\1"),  # 104+3: a mark read twice
+        (r"(?<=mo)[i1|](?=/|$)", "l"),  # mmoi/L
+        (r"(?<=mol)[i1|l](?=l$)", "/"),  # mmolil
+        (r"(?<=mol)/$", "/l"),  # mmol/: the L lost at the column's edge
+        (r"(?<=/m)[i1|]$", "l"),  # ng/mi
+        (r"^[jvw][i1l|/]l$", "u/l"),  # JIL → U/L
+        (r"^m[l1|i](?=ul$)", "m/"),  # MluL → M/uL
         (r"^([mun]?g)[i1l|/]d[l1i]?$", r"\1/dl"),  # gid → g/dl
     ]
 ]

@@ -9,7 +9,7 @@ import pytest
 from lab_layouts import LAYOUTS
 from lab_pages import Report, Row, page_reading
 
-from ocr.facts import extract
+from ocr.facts import extract, units
 from ocr.facts.labs import find_labs
 from ocr.facts.lines import text_lines
 from ocr.facts.model import LabResult
@@ -125,3 +125,41 @@ def test_a_row_of_dates_and_numbers_without_titles_is_not_read() -> None:
 def test_across_titles_with_a_word_in_the_values_are_not_a_flowsheet() -> None:
     text = "Date         Glucose\n             (mg/dL)\n10/20/2013   95 fasting\n"
     assert labs_of(text) == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "meant"),
+    [
+        ("mmoi/L", "mmol/L"),
+        ("mmolil.", "mmol/L"),
+        ("ng/mi", "ng/mL"),
+        ("JIL", "U/L"),
+        ("MluL", "10^6/µL"),
+        ("10A3/ul", "10^3/µL"),
+        ("104+3/ul", "10^3/µL"),
+    ],
+)
+def test_units_ocr_misread_are_recognised(printed: str, meant: str) -> None:
+    assert units.normalise(printed) == meant
+
+
+def test_the_range_cell_s_unit_wins_over_a_garbled_unit_cell() -> None:
+    text = "TEST                      RESULT  UNITS  REFERENCE RANGE\n" \
+           "Alanine aminotransferase  64      UL     10-50 U/L\n" \
+           "HDL Cholesterol           58      mg/dL ~  >=40 mg/dL\n"  # fmt: skip
+    assert [(r.analyte, r.unit) for r in labs_of(text)] == [("alt", "U/L"), ("hdl", "mg/dL")]
+
+
+def test_flowsheet_rows_pass_over_specks_and_split_stuck_flags() -> None:
+    text = (
+        "Date         Glucose     Hemoglobin A1c\n"
+        "             (mg/dL)     (%)\n"
+        "- 10/20/2013   95        7.2H\n"
+        "07/15/2013   :  101      6.8\n"
+    )
+    assert found(labs_of(text)) == {
+        ("glucose", "95", "mg/dL", COLLECTED),
+        ("glucose", "101", "mg/dL", EARLIER[0]),
+        ("hba1c", "7.2", "%", COLLECTED),
+        ("hba1c", "6.8", "%", EARLIER[0]),
+    }

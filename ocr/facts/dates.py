@@ -39,6 +39,7 @@ _LABEL = re.compile(
 )
 # "25:07.2010": OCR read one dot of a dotted date as a colon (times have no dots).
 _MIXED = re.compile(r"(?<![\d.:])\d{1,2}[.:;,]\d{1,2}[.:;,]\d{4}(?![\d.:])")
+_OWN_LABEL = re.compile(r"[^\W\d_]{2,}[.)]?\s*[:#=]\s*$")  # "Senvice: " right before the date
 _START = re.compile(r"(?<![\w/.\-])(?=\d|[a-zäA-ZÄ]{3})")
 
 
@@ -77,7 +78,10 @@ def dated_mentions(lines: Sequence[Line], today: date | None = None) -> list[Dat
     for index, line in enumerate(lines):
         text, offsets = _offsets(line)
         for value, start, end in find_dates(text, today):
-            kind = _label_before(text[:start]) or _label_above(lines, index, offsets, start, end)
+            kind = _label_before(text[:start])
+            if kind is None and not _OWN_LABEL.search(text[:start]):
+                # Only a date without a label of its own takes one printed above it.
+                kind = _label_above(lines, index, offsets, start, end)
             tokens = _covering(line, offsets, start, end)
             mentions.append(DatedMention(value, kind or "unlabelled", cite([line], tokens)))
     return mentions
@@ -98,7 +102,7 @@ def _covering(line: Line, offsets: list[tuple[int, int]], start: int, end: int) 
 
 def _label_before(before: str) -> str | None:
     """The kind of the nearest label ending within a few characters before a date."""
-    tail = before[-60:]
+    tail = re.sub(r"(?<=[A-Za-z])[-_](?=[A-Za-z])", " ", before[-60:])  # "Date-of Service"
     last = None
     for match in _LABEL.finditer(tail):
         last = match

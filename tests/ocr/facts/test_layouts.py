@@ -10,6 +10,7 @@ from lab_layouts import LAYOUTS
 from lab_pages import Report, Row, page_reading
 
 from ocr.facts import extract, units
+from ocr.facts.dates import dated_mentions
 from ocr.facts.labs import find_labs
 from ocr.facts.lines import text_lines
 from ocr.facts.model import LabResult
@@ -163,3 +164,11 @@ def test_flowsheet_rows_pass_over_specks_and_split_stuck_flags() -> None:
         ("hba1c", "7.2", "%", COLLECTED),
         ("hba1c", "6.8", "%", EARLIER[0]),
     }
+
+
+@pytest.mark.parametrize("label", ["Date-of Service:", "Date of Senvice:"])
+def test_a_date_with_a_label_of_its_own_never_takes_the_birth_label_above(label: str) -> None:
+    text = f"Name: Mary Grant. D.O.B. 21.03.1987\n{label} 20.09.2012 Printed: 02.11.2024\n"
+    mentions = dated_mentions(text_lines(text))
+    assert [(m.kind, m.value) for m in mentions][1][0] != "birth"
+    assert mentions[1].value == date(2012, 9, 20)

@@ -17,11 +17,13 @@ from datetime import date
 from ocr.facts import catalogue, units
 from ocr.facts.dates import find_dates
 from ocr.facts.lines import Line, Token
-from ocr.facts.values import parse_flag, parse_value, split_token
+from ocr.facts.values import clean_name, parse_flag, parse_value, split_token
 
 _MAX_HEADER_LINES = 4
 _HEADER_GAP = 2.4  # line heights between the centres of header lines, at most
 _CELL_GAP = 1.2  # line heights between words of one header cell, at most
+_NUMBER = re.compile(r"[<>=]*[\d.,:;/\-]*\d[\d.,:;/\-]*[A-Za-z]?")
+_MAX_UNREADABLE = 3  # characters of a token taken for a value OCR garbled, at most
 _SPECK = re.compile(r"[.,:;'`~_|\-—–©®°»«=+]+")
 
 
@@ -94,13 +96,16 @@ def _date_row(line: Line) -> tuple[date, list[list[Token]], float] | None:
         return None
     cells: list[list[Token]] = []
     for token in rest:
-        parts = split_token(token.text)
+        parts = split_token(token.text.rstrip(":;,"))
         if parse_flag(token.text) is not None and cells:
             cells[-1].append(token)
         elif parse_value(parts[:1])[0] is not None and all(parse_flag(p) for p in parts[1:]):
             cells.append([token])
-        else:
+        elif len(token.text) > _MAX_UNREADABLE or re.search(r"[a-z]{3}", token.text):
             return None  # a word: not a row of values
+        # else a value OCR could not read (`SO`, `oO`): its column goes without
+    if not cells:
+        return None
     return day, cells, date_end
 
 
@@ -114,11 +119,25 @@ def _header_lines(lines: Sequence[Line], first: int) -> list[Line]:
             line.height, below.height
         ):
             break
-        if _date_row(line) is not None:
+        if _date_row(line) is not None or not _titles(line):
             break
         heads.insert(0, line)
         below = line
     return heads
+
+
+def _titles(line: Line) -> bool:
+    """Whether a line can title columns: words and bracketed units, no labelled fields
+    (`Received:`), dates or loose numbers."""
+    if not line.tokens or _NUMBER.fullmatch(line.tokens[0].text) or find_dates(line.text):
+        return False  # values left of a row above, or a date
+    for token in line.tokens:
+        text = token.text
+        if re.fullmatch(r"\(\S*\)|\[\S*\]?|\S*\]", text) or units.parse(text):
+            continue
+        if re.fullmatch(r"\d+[.,]\d+[A-Za-z]?", text) or text.endswith(":"):
+            return False  # a value (`3.1`, `4.2L`) or a field's label ("Received:")
+    return True
 
 
 def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
@@ -153,13 +172,23 @@ def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
             continue  # the column of the dates (and its title)
         words = [t.text for t in column.header]
         unit = None
-        if words and _unit(words[-1]) is not None:
-            unit = _unit(words.pop())
-        column.name = " ".join(words).strip()
+        if words and (_unit(words[-1]) is not None or re.fullmatch(r"\(\S*[/%\d]\S*\)", words[-1])):
+            # The unit's title, bracketed: kept as printed even when OCR garbled it.
+            unit = _unit(words[-1]) or words[-1].strip("()")
+            words.pop()
+        column.name = clean_name(" ".join(words))
         column.unit = unit
         if column.cells and column.name and (catalogue.lookup(column.name) or unit):
             out.append(column)
+    if any(c.unit for c in out):
+        # Titles print units here: a column without one lost it to OCR, and its values
+        # would go without the unit they are in.
+        out = [c for c in out if c.unit or _unitless(c.name)]
     return out or None
+
+
+def _unitless(name: str) -> bool:
+    return any(a.unit in (None, "ratio", "index") for a in catalogue.lookup(name))
 
 
 def _unit(text: str) -> str | None:

@@ -95,7 +95,7 @@ def _across_row(
     name: str, unit: str | None, tokens: list[Token], line: Line, collected: date
 ) -> Row | None:
     """A result of a table with tests across: the value cell under its titled column."""
-    texts = [part for t in tokens for part in split_token(t.text)]
+    texts = [part for t in tokens for part in split_token(t.text.rstrip(":;,"))]
     value, used = parse_value(texts)
     if value is None:
         return None

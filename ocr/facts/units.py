@@ -142,7 +142,9 @@ _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
         (r"(?<=10e)s", "3"),
         (r"^(?:w|v)[/i1l|]?l$|^u[i1|]l$", "u/l"),  # W/L, VIL, UIL → U/L
         (r"(?<=/m)u$|(?<=/)t$", "l"),  # ng/mu, mmol/t
-        (r"(?<=/d)[kebt]$", "l"),  # mg/dk, mg/de
+        (r"(?<=/d)[kebtu]$", "l"),  # mg/dk, mg/de, mg/du
+        (r"(?<=/u)k$", "l"),  # X_10-3/uk
+        (r"^([mu]?mol|m?eq)$", r"\1/l"),  # mmol, mEq: the /L lost
         (r"(?<=[mu]i)v(?=/)", "u"),  # mIv/L → mIU/L
         (r"(?<=1)o|o(?=\d)", "0"),  # x1OE3 → x10E3
         (r"(?<=/d)[.i|1t]?$", "l"),  # mg/d., mg/dt → mg/dl

@@ -172,3 +172,37 @@ def test_a_date_with_a_label_of_its_own_never_takes_the_birth_label_above(label:
     mentions = dated_mentions(text_lines(text))
     assert [(m.kind, m.value) for m in mentions][1][0] != "birth"
     assert mentions[1].value == date(2012, 9, 20)
+
+
+def test_a_flowsheet_value_ocr_could_not_read_leaves_its_column_without() -> None:
+    text = (
+        "Date         Glucose     Sodium      Potassium\n"
+        "             (mg/dL)     (mmol/L)    (mmol/L)\n"
+        "10/20/2013   95          SO          4.1\n"
+    )
+    assert found(labs_of(text)) == {
+        ("glucose", "95", "mg/dL", COLLECTED),
+        ("potassium", "4.1", "mmol/L", COLLECTED),
+    }
+
+
+def test_flowsheet_titles_stop_at_labelled_fields_and_values_above() -> None:
+    text = (
+        "Received: 10/20/2013   Accession: W13-2938471\n"
+        "Date         Glucose     Sodium\n"
+        "             (mg/dL)     (mmol/L)\n"
+        "10/20/2013   95          140\n"
+    )
+    results = labs_of(text)
+    assert {r.name for r in results} == {"Glucose", "Sodium"}
+
+
+def test_a_flowsheet_column_that_lost_its_unit_to_ocr_is_not_read() -> None:
+    text = "Date         Glucose     Sodium\n             (mg/dL)\n10/20/2013   95          140\n"
+    assert found(labs_of(text)) == {("glucose", "95", "mg/dL", COLLECTED)}
+
+
+@pytest.mark.parametrize("cut", ["Potassium [Moles/volume] in", "Potassium [Moles/volume] in ‘"])
+def test_a_name_cut_after_a_linking_word_is_the_test(cut: str) -> None:
+    (result,) = labs_of(f"{cut}  4.4 mmol/L  3.5-5.1")
+    assert result.analyte == "potassium"

@@ -51,6 +51,7 @@ def name_key(text: str) -> str:
     text = text.translate(_SYMBOLS)
     text = re.sub(r"(?<=\w)[.,;:](?=\s)", "", text)
     text = text.replace("\u200b", "")
+    text = re.sub(r"[‘’`“”]", "", text)  # specks OCR reads as curly quotes
     text = re.sub(r"(?<=[a-z])[.\-](?=[a-z]{2})", " ", text)  # "in.Serum", "in-Serum"
     fsn = _FSN.match(text)
     if fsn:

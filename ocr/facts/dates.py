@@ -40,6 +40,11 @@ _LABEL = re.compile(
 # "25:07.2010": OCR read one dot of a dotted date as a colon (times have no dots).
 _MIXED = re.compile(r"(?<![\d.:])\d{1,2}[.:;,]\d{1,2}[.:;,]\d{4}(?![\d.:])")
 _OWN_LABEL = re.compile(r"[^\W\d_]{2,}[.)]?\s*[:#=]\s*$")  # "Senvice: " right before the date
+# "Mar 19; 2008": OCR read the comma after a month-name date's day as a semicolon or point.
+_MONTH_DAY = re.compile(
+    r"(\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2})[;:.](?=\s*\d{4})",
+    re.IGNORECASE,
+)
 _START = re.compile(r"(?<![\w/.\-])(?=\d|[a-zäA-ZÄ]{3})")
 
 
@@ -47,6 +52,7 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[date, int, in
     """Every plausible past date in `text`, with its start and end offsets."""
     today = today or date.today()
     text = _MIXED.sub(_dotted, text)
+    text = _MONTH_DAY.sub(r"\1,", text)
     found: list[tuple[date, int, int]] = []
     end = 0
     for start in (m.start() for m in _START.finditer(text)):

@@ -203,6 +203,9 @@ def _free_row(
         if parsed is None:
             return None, start
         value = parsed
+    inside = _number_in_name(texts, leaders, start, start + size + used)
+    if inside is not None:
+        size, name, value, used = inside
     if is_identifier_label(name):
         return None, start
     row = Row(name, value, [line], [])
@@ -217,6 +220,24 @@ def _free_row(
     row.notes.extend(repaired)
     row.tokens = [p.token for p in pieces[start:end]]
     return row, end
+
+
+def _number_in_name(
+    texts: list[str], leaders: list[bool], start: int, after: int
+) -> tuple[int, str, ResultValue, int] | None:
+    """The name and value when the number read as the value is part of the name: "Anion
+    gap 3 in Serum or Plasma .... 14 mmol/L" (a number is never followed by "in Serum")."""
+    if after + 1 >= len(texts) or texts[after].lower().strip(".,’'") not in ("in", "of"):
+        return None
+    if not re.match(r"[^\W\d_]", texts[after + 1]):
+        return None
+    for index in range(after + 1, min(len(texts), after + _MAX_NAME_TOKENS)):
+        value, used = parse_value(texts[index : index + 4])
+        if value is not None and value.number is not None:
+            names = [t for t, leader in zip(texts[start:index], leaders[start:index], strict=True)
+                     if not leader]  # fmt: skip
+            return index - start, clean_name(" ".join(names)), value, used
+    return None
 
 
 def _unit_fits(row: Row) -> bool:

@@ -206,3 +206,31 @@ def test_a_flowsheet_column_that_lost_its_unit_to_ocr_is_not_read() -> None:
 def test_a_name_cut_after_a_linking_word_is_the_test(cut: str) -> None:
     (result,) = labs_of(f"{cut}  4.4 mmol/L  3.5-5.1")
     assert result.analyte == "potassium"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Anion gap 3 in Serum or Plasma .......... 14 mmol/L (5-17 mmol/L)",
+        "ANION GAP 3. IN’ SERUM OR PLASMA  14 mmol/L 5-17 mmol/L",
+    ],
+)
+def test_a_number_inside_a_test_name_is_not_its_value(line: str) -> None:
+    (result,) = labs_of(line)
+    assert (result.analyte, result.value.text) == ("anion_gap", "14")
+
+
+@pytest.mark.parametrize(
+    ("printed", "meant"),
+    [("mEqL", "mEq/L"), ("10*97L", "10^9/L"), ("40*127L", "10^12/L"), ("imgAlb/gCre", "mg/g")],
+)
+def test_more_unit_misreads(printed: str, meant: str) -> None:
+    assert units.normalise(printed) == meant
+
+
+def test_a_month_name_date_with_a_semicolon_for_its_comma() -> None:
+    text = (
+        "Patient: Eve Betterhalf      Date Collected\nBirth date May 01, 1975      Mar 19; 2008\n"
+    )
+    kinds = {m.kind: m.value for m in dated_mentions(text_lines(text))}
+    assert kinds["collected"] == date(2008, 3, 19)

@@ -52,6 +52,11 @@ def name_key(text: str) -> str:
     text = re.sub(r"(?<=\w)[.,;:](?=\s)", "", text)
     text = text.replace("\u200b", "")
     text = re.sub(r"[‘’`“”]", "", text)  # specks OCR reads as curly quotes
+    # "inSerumor", "3inSerumor": OCR lost the spaces of a specimen phrase.
+    text = re.sub(
+        r"(?<![a-z])(\d*)(in|of)(serum|plasma|blood|urine)(or)?(?![a-z])", r"\1 \2 \3 \4", text
+    )
+    text = re.sub(r"(?<![a-z])(serum|plasma|blood)or(?![a-z])", r"\1 or", text)
     text = re.sub(r"(?<=[a-z])[.\-](?=[a-z]{2})", " ", text)  # "in.Serum", "in-Serum"
     fsn = _FSN.match(text)
     if fsn:

@@ -9,7 +9,7 @@ import pytest
 from lab_layouts import LAYOUTS
 from lab_pages import Report, Row, page_reading
 
-from ocr.facts import extract, units
+from ocr.facts import catalogue, extract, units
 from ocr.facts.dates import dated_mentions
 from ocr.facts.labs import find_labs
 from ocr.facts.lines import text_lines
@@ -234,3 +234,21 @@ def test_a_month_name_date_with_a_semicolon_for_its_comma() -> None:
     )
     kinds = {m.kind: m.value for m in dated_mentions(text_lines(text))}
     assert kinds["collected"] == date(2008, 3, 19)
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Potassium [Moles/volume] inSerumor", "potassium"),
+        ("Phosphate [Mass/volume] in Serumor", "phosphorus"),
+        ("Anion gap 3inSerumor", "anion_gap"),
+    ],
+)
+def test_specimen_phrases_whose_spaces_ocr_lost(name: str, key: str) -> None:
+    analyte = catalogue.resolve(name)
+    assert analyte is not None and analyte.key == key
+
+
+@pytest.mark.parametrize("printed", ["10+#3/ul", "10%3/ut", "X.10-3/uL", ".10-3/uL", "X_.10-3/uL"])
+def test_thousands_per_microlitre_however_misread(printed: str) -> None:
+    assert units.normalise(printed) == "10^3/µL"

@@ -1,6 +1,6 @@
 """Extraction benchmark: lab results read back from rendered reports, scanned and born-digital.
 
-Run: uv run python bench/extraction.py [--reports 6] [--layouts columns,lis-mono,...]
+Run: uv run python bench/extraction.py [--reports 10] [--layouts columns,lis-mono,...]
      [--kinds scan,digital] [--tuned | --held-out]
 Truth is the numeric lab results of the C-CDA documents in ../shared/corpus/ccda/ (value, unit,
 LOINC, date). Each document's results (per collection date) are printed as a lab report in
@@ -204,17 +204,15 @@ def identity(name: str, loinc: str | None = None, unit: str | None = None) -> st
 
 
 def identities(name: str, unit: str | None) -> frozenset[str]:
-    """What may name a printed result: the identity of its name, or of the name cut at a
-    word boundary as narrow columns print it (at least two words, or one known test)."""
+    """What may name a printed result: the identity of its name, the name itself (when the
+    reader leaves an ambiguous name such as "TROPONIN" unresolved), or the name cut at a word
+    boundary as narrow columns print it."""
     words = name.split()
-    keys = {identity(name, None, unit)}
+    keys = {identity(name, None, unit), name_key(name)}
     for size in range(1, len(words)):
         cut = " ".join(words[:size]).rstrip(" ,;:[(")
         analyte = resolve(cut, unit)
-        if analyte is not None:
-            keys.add(analyte.key)
-        elif size >= 2:
-            keys.add(name_key(cut))
+        keys.add(analyte.key if analyte is not None else name_key(cut))
     return frozenset(keys)
 
 
@@ -453,7 +451,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
-    parser.add_argument("--reports", type=int, default=4, help="reports to sample (0: all)")
+    parser.add_argument("--reports", type=int, default=10, help="reports to sample (0: all)")
     parser.add_argument("--layouts", default=",".join(LAYOUTS))
     parser.add_argument("--kinds", default="scan,digital", help="scan, digital or both")
     parser.add_argument("--tuned", action="store_true", help="only the tuned layouts")

@@ -180,15 +180,7 @@ def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
         column.unit = unit
         if column.cells and column.name and (catalogue.lookup(column.name) or unit):
             out.append(column)
-    if any(c.unit for c in out):
-        # Titles print units here: a column without one lost it to OCR, and its values
-        # would go without the unit they are in.
-        out = [c for c in out if c.unit or _unitless(c.name)]
     return out or None
-
-
-def _unitless(name: str) -> bool:
-    return any(a.unit in (None, "ratio", "index") for a in catalogue.lookup(name))
 
 
 def _unit(text: str) -> str | None:

@@ -186,10 +186,14 @@ def lookup(name: str, fuzzy: bool = True) -> tuple[Analyte, ...]:
     return ()
 
 
+# Real words (tests we do not know, specimens) one slip from a test we know: never that test.
+_OTHER_WORDS = frozenset({"crcat1nc", "crcat1nc k1nasc", "crcat1nc wh01c b100d", "b100d"})
+
+
 @cache
 def _near(key: str) -> tuple[Analyte, ...]:
     """Analytes whose name is one edit away (two for long names), if exactly one name is."""
-    if len(key) < 4:
+    if len(key) < 4 or key in _OTHER_WORDS:
         return ()
     limit = 2 if len(key) >= 12 else 1
     best: list[str] = []

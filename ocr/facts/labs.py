@@ -25,6 +25,9 @@ from ocr.facts.table import Header, dated_by, find_header
 from ocr.facts.values import clean_name, parse_flag, parse_value, split_token
 
 _UNITLESS = ("ratio", "index")
+_TAIL = re.compile(
+    r"(?:in|of|by|or|and|blood|serum|plasma|urine|whole|automated|count|manual)\b", re.I
+)
 
 
 def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabResult]:
@@ -109,6 +112,8 @@ def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:
     if not pending:
         return pending
     above = " ".join(clean_name(line.text) for line in pending[-1:])
+    if _TAIL.match(above):
+        return pending  # "Blood by Automated": the end of the name above, not this one's head
     combined = f"{above} {row.name}".strip()
     carried = bool(re.match(r"[(a-z]", row.name))  # "(eGFR)" under "Glomerular Filtration Rate"
     if not row.name or carried or (not catalogue.lookup(row.name) and catalogue.lookup(combined)):

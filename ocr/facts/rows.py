@@ -119,6 +119,10 @@ def _table_cell(
     unit_tokens = [t for t in parts.get("unit", []) if not _UNIT_SPECK.fullmatch(t.text)]
     range_tokens = parts.get("range", [])
     unit_text = _unit_text(unit_tokens) if unit_tokens else None
+    glued = re.fullmatch(r"(\S+?)\(([^)]*\d[^)]*)\)?", unit_text or "")
+    if glued and units.parse(glued[1]) and not units.parse(unit_text):
+        unit_text = glued[1]  # "THOUS/MCL(140-400)": the range printed on against the unit
+        range_tokens = [*range_tokens, Token(glued[2], 0.0, 0.0, 0.0, 1.0, None)]
     garbled = None
     if unit_text and units.parse(unit_text):
         row.unit = unit_text
@@ -357,6 +361,10 @@ def _read_range(row: Row, tokens: list[Token]) -> None:
         whole = units.parse(token.text) is not None
         parts = token.text.split("_") if "_" in token.text and not whole else [token.text]
         for part in parts:
+            before = re.fullmatch(r"(\S+?)\(([^)]*\d[^)]*)\)?", part)
+            if before and units.parse(before[1]) and not units.parse(part):
+                row.unit = row.unit or before[1]  # "THOUS/MCL(140-400)"
+                part = before[2]
             glued = None if units.parse(part) else _RANGE_UNIT.fullmatch(part)
             if glued and units.parse(glued["unit"]) is not None:
                 words.append(glued["range"])  # "41-53%": a range with its unit attached

@@ -197,9 +197,12 @@ def test_flowsheet_titles_stop_at_labelled_fields_and_values_above() -> None:
     assert {r.name for r in results} == {"Glucose", "Sodium"}
 
 
-def test_a_flowsheet_column_that_lost_its_unit_to_ocr_is_not_read() -> None:
+def test_a_flowsheet_column_without_a_unit_title_is_read_without_a_unit() -> None:
     text = "Date         Glucose     Sodium\n             (mg/dL)\n10/20/2013   95          140\n"
-    assert found(labs_of(text)) == {("glucose", "95", "mg/dL", COLLECTED)}
+    assert found(labs_of(text)) == {
+        ("glucose", "95", "mg/dL", COLLECTED),
+        ("sodium", "140", None, COLLECTED),
+    }
 
 
 @pytest.mark.parametrize("cut", ["Potassium [Moles/volume] in", "Potassium [Moles/volume] in ‘"])
@@ -252,3 +255,26 @@ def test_specimen_phrases_whose_spaces_ocr_lost(name: str, key: str) -> None:
 @pytest.mark.parametrize("printed", ["10+#3/ul", "10%3/ut", "X.10-3/uL", ".10-3/uL", "X_.10-3/uL"])
 def test_thousands_per_microlitre_however_misread(printed: str) -> None:
     assert units.normalise(printed) == "10^3/µL"
+
+
+def test_the_tail_of_a_wrapped_name_above_is_not_the_head_of_the_next() -> None:
+    text = (
+        "Test            Result   Units   Reference Range\n"
+        "Hemoglobin      13.2     g/dL    12.0-15.5\n"
+        "Blood by Automated\n"
+        "Erythrocyte mean 97.5    um3     80-95\n"
+    )
+    assert [r.analyte for r in labs_of(text)] != ["hemoglobin", "ua_blood"]
+
+
+def test_creatine_is_not_creatinine() -> None:
+    assert catalogue.resolve("Creatine, Whole Blood") is None
+
+
+def test_a_range_printed_on_against_its_unit() -> None:
+    text = "TEST       RESULT   UNITS      RANGE\nPlatelets  349      THOUS/MCL(140-400)\n"
+    (result,) = labs_of(text)
+    assert (result.unit_normal, result.reference and result.reference.text) == (
+        "10^3/µL",
+        "140-400",
+    )

@@ -23,6 +23,7 @@ _MAX_HEADER_LINES = 4
 _HEADER_GAP = 2.4  # line heights between the centres of header lines, at most
 _CELL_GAP = 1.2  # line heights between words of one header cell, at most
 _NUMBER = re.compile(r"[<>=]*[\d.,:;/\-]*\d[\d.,:;/\-]*[A-Za-z]?")
+_LABEL = re.compile(r"[^:\s]+:")  # "Received:", not "CREATININE:MCNC:PT:BLD:QN:"
 _MAX_UNREADABLE = 3  # characters of a token taken for a value OCR garbled, at most
 _SPECK = re.compile(r"[.,:;'`~_|\-—–©®°»«=+]+")
 
@@ -135,7 +136,7 @@ def _titles(line: Line) -> bool:
         text = token.text
         if re.fullmatch(r"\(\S*\)|\[\S*\]?|\S*\]", text) or units.parse(text):
             continue
-        if re.fullmatch(r"\d+[.,]\d+[A-Za-z]?", text) or text.endswith(":"):
+        if re.fullmatch(r"\d+[.,]\d+[A-Za-z]?", text) or _LABEL.fullmatch(text):
             return False  # a value (`3.1`, `4.2L`) or a field's label ("Received:")
     return True
 

@@ -154,9 +154,21 @@ def free_rows(line: Line, require_known: bool = False) -> list[Row]:
         if row is None:
             start += 1  # "Labs: WBC 12.3, …": results may follow a label
             continue
+        if not rows and start > 0 and _inside_name(texts[start - 1]):
+            start += 1  # "Creatine, Whole Blood 1 mg/dL": "Blood" here is not a test
+            continue
         rows.append(row)
         start = end
     return rows
+
+
+def _inside_name(before: str) -> bool:
+    """Whether the word before a known test name makes it part of a longer name: a
+    capitalised word not ending a label or clause ("Whole" in "Whole Blood")."""
+    return bool(re.fullmatch(r"[A-Z][A-Za-z\-]*", before)) and before.lower() not in _OPENERS
+
+
+_OPENERS = frozenset({"labs", "lab", "results", "result", "and", "the", "with", "her", "his"})
 
 
 def _without_leaders(pieces: list[_Piece]) -> list[_Piece]:

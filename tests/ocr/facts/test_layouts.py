@@ -278,3 +278,21 @@ def test_a_range_printed_on_against_its_unit() -> None:
         "10^3/µL",
         "140-400",
     )
+
+
+def test_a_test_name_inside_a_longer_unknown_name_is_not_read() -> None:
+    assert labs_of("Creatine, Whole Blood ........ 1 mg/dL (mg/dL)") == []
+    assert [r.analyte for r in labs_of("BMP notable for Na 138 and K 4.1")] == [
+        "sodium",
+        "potassium",
+    ]
+
+
+def test_flowsheet_titles_may_be_fully_specified_names_with_colons() -> None:
+    text = (
+        "Date         TROPONIN                         UREA\n"
+        "             T.CARDIAC:MCNC:PT:SER/PLAS:QN:   NITROGEN:MCNC:PT:BLD:QN:\n"
+        "             (ng/mL)                          (mg/dL)\n"
+        "10/20/2013   0.01                             8\n"
+    )
+    assert {(r.value.text, r.unit) for r in labs_of(text)} == {("0.01", "ng/mL"), ("8", "mg/dL")}

@@ -106,7 +106,7 @@ def _table_cell(
     """The result in one result cell of a row, with the row's name, unit and range."""
     pieces = _pieces(result_tokens)
     value, used = parse_value([p.text for p in pieces])
-    if value is None:
+    if value is None or _is_range(line, pieces[used - 1].token, value):
         return None
     outside = bool(parts.get("outside"))
     row = Row(clean_name(" ".join(t.text for t in name_tokens)), value, [line], [], outside=outside)
@@ -160,6 +160,22 @@ def free_rows(line: Line, require_known: bool = False) -> list[Row]:
         rows.append(row)
         start = end
     return rows
+
+
+def _is_range(line: Line, token: Token, value: ResultValue) -> bool:
+    """Whether what was read as a value is the start of a reference range, the value itself
+    being lost: `42.9 - 49.1`, or `>=40` after the unit (`... mg/dL >=40 mg/dL`)."""
+    index = next((i for i, t in enumerate(line.tokens) if t is token), None)
+    if index is None:
+        return False
+    after = [t.text for t in line.tokens[index + 1 : index + 3]]
+    if len(after) == 2 and after[0] in ("-", "–", "to") and parse_value(after[1:])[0]:
+        return True
+    before = line.tokens[:index]
+    ahead = [t.text for t in before[-2:]]
+    if len(ahead) == 2 and ahead[1] in ("-", "–", "to") and parse_value(ahead[:1])[0]:
+        return True  # the upper end of a range
+    return bool(value.comparator) and any(units.parse(t.text) for t in before[-3:])
 
 
 def _inside_name(before: str) -> bool:
@@ -222,7 +238,7 @@ def _free_row(
     inside = _number_in_name(texts, leaders, start, start + size + used)
     if inside is not None:
         size, name, value, used = inside
-    if is_identifier_label(name):
+    if is_identifier_label(name) or _is_range(line, pieces[start + size + used - 1].token, value):
         return None, start
     row = Row(name, value, [line], [])
     candidates = catalogue.lookup(name)

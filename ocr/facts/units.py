@@ -138,7 +138,11 @@ _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
         (r"(?<=[mu])[l1|][uv][yj]?(?=/)", "iu"),  # mlU/L, mlUy/L → mIU/L
         (r"^m[ce]+[l1|]u(?=/)", "uiu"),  # melU/mL → mcIU/mL
         (r"^meg(?=/)", "ug"),  # meg/dL → mcg/dL
-        (r"^(x?)[l1|i][o0](?=e|\^|\*)", r"\g<1>10"),  # xLOE3 → x10E3
+        (r"^(x?)[l1|i]{1,2}[o0](?=e|\^|\*)", r"\g<1>10"),  # xLOE3, x1LOE3 → x10E3
+        (r"(?<=mo)1(?=/)", "l"),  # mMo1/L
+        (r"(?<=mol)1(?=/)", ""),  # mMol1/L
+        (r"(?<=/)-+", ""),  # mmol/-L
+        (r"(?<=/)k$", "l"),  # 10*9/k
         (r"(?<=10e)s", "3"),
         (r"^(?:w|v)[/i1l|]?l$|^u[i1|]l$", "u/l"),  # W/L, VIL, UIL → U/L
         (r"(?<=/m)u$|(?<=/)t$", "l"),  # ng/mu, mmol/t

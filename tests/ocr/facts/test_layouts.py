@@ -296,3 +296,24 @@ def test_flowsheet_titles_may_be_fully_specified_names_with_colons() -> None:
         "10/20/2013   0.01                             8\n"
     )
     assert {(r.value.text, r.unit) for r in labs_of(text)} == {("0.01", "ng/mL"), ("8", "mg/dL")}
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "HCT (HEMATOCRIT) 42.9 - 49.1",
+        "HDLc SerPl-sCne mg/dL >=40 mg/dL",
+        "WBC Count ul 4.3 - 10.8 ul",
+        "Hemoglobin A, Serum 13.5 - 18.0 g/dl",
+    ],
+)
+def test_a_reference_range_is_never_the_value_ocr_lost(line: str) -> None:
+    assert labs_of(line) == []
+
+
+@pytest.mark.parametrize(
+    ("printed", "meant"),
+    [("mMo1/L", "mmol/L"), ("mMol1/L", "mmol/L"), ("mmol/-L", "mmol/L"), ("x1LOE3/uL", "10^3/µL")],
+)
+def test_unit_misreads_with_digits_for_letters(printed: str, meant: str) -> None:
+    assert units.normalise(printed) == meant

@@ -43,6 +43,14 @@ _SYMBOLS = str.maketrans({"€": "e", "¢": "c", "©": "c", "®": "r", "£": "e"
 _OCR_SAME = str.maketrans({"l": "1", "i": "1", "|": "1", "!": "1", "o": "0", "e": "c"})
 
 
+# Specimen words as OCR misreads them ("Setum", "Biood"), so their phrase is recognised.
+_SPECIMEN_SLIPS = [
+    (re.compile(r"(?<![a-z])s[ec][rt][uv][mn](?![a-z])"), "serum"),
+    (re.compile(r"(?<![a-z])b[il1|][o0]{2}d(?![a-z])"), "blood"),
+    (re.compile(r"(?<![a-z])p[l1i|]asma(?![a-z])"), "plasma"),
+]
+
+
 @lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A printed test name reduced for lookup: lower case, no punctuation, OCR-confusable
@@ -57,6 +65,8 @@ def name_key(text: str) -> str:
         r"(?<![a-z])(\d*)(in|of)(serum|plasma|blood|urine)(or)?(?![a-z])", r"\1 \2 \3 \4", text
     )
     text = re.sub(r"(?<![a-z])(serum|plasma|blood)or(?![a-z])", r"\1 or", text)
+    for slip, word in _SPECIMEN_SLIPS:
+        text = slip.sub(word, text)
     text = re.sub(r"(?<=[a-z])[.\-](?=[a-z]{2})", " ", text)  # "in.Serum", "in-Serum"
     fsn = _FSN.match(text)
     if fsn:

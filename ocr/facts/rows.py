@@ -413,6 +413,11 @@ def _unit_text(tokens: list[Token]) -> str:
     joined = "".join(t.text for t in tokens)
     if units.parse(spaced) is None and units.parse(joined) is not None:
         return joined
+    if units.parse(spaced) is None:
+        # "mMo1/L mMol1/L": the unit printed twice (under UNITS and as the range)
+        alone = next((t.text for t in tokens if units.parse(t.text) is not None), None)
+        if alone is not None:
+            return alone
     return spaced
 
 

@@ -14,6 +14,7 @@ from ocr.facts.dates import dated_mentions
 from ocr.facts.labs import find_labs
 from ocr.facts.lines import text_lines
 from ocr.facts.model import LabResult
+from ocr.facts.values import clean_name
 
 pytestmark = pytest.mark.nodb
 
@@ -317,3 +318,24 @@ def test_a_reference_range_is_never_the_value_ocr_lost(line: str) -> None:
 )
 def test_unit_misreads_with_digits_for_letters(printed: str, meant: str) -> None:
     assert units.normalise(printed) == meant
+
+
+@pytest.mark.parametrize(
+    ("name", "key"),
+    [
+        ("Anion gap 3 in Setum or Plasma", "anion_gap"),
+        ("Platelets [#/volume] in Biood by", "platelets"),
+    ],
+)
+def test_specimen_words_ocr_misread(name: str, key: str) -> None:
+    analyte = catalogue.resolve(clean_name(name))
+    assert analyte is not None and analyte.key == key
+
+
+def test_a_unit_printed_twice_is_one_unit() -> None:
+    text = (
+        "TEST              RESULT  UNITS           REFERENCE\n"
+        "POTASSIUM, SERUM  3.5     mMo1/L mMol1/L\n"
+    )
+    (result,) = labs_of(text)
+    assert result.unit_normal == "mmol/L"

@@ -23,6 +23,8 @@ _MAX_HEADER_LINES = 4
 _HEADER_GAP = 2.4  # line heights between the centres of header lines, at most
 _CELL_GAP = 1.2  # line heights between words of one header cell, at most
 _NUMBER = re.compile(r"[<>=]*[\d.,:;/\-]*\d[\d.,:;/\-]*[A-Za-z]?")
+_TITLE_SLACK = 1.5  # line heights a title may start left of its values
+_VALUE_PAD = 0.3  # line heights by which values of one column may be out of line
 _LABEL = re.compile(r"[^:\s]+:")  # "Received:", not "CREATININE:MCNC:PT:BLD:QN:"
 _MAX_UNREADABLE = 3  # characters of a token taken for a value OCR garbled, at most
 _SPECK = re.compile(r"[.,:;'`~_|\-—–©®°»«=+]+")
@@ -142,35 +144,58 @@ def _titles(line: Line) -> bool:
 
 
 def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
-    """The titled columns and their values, or None when the values do not sit under
-    titles one to one."""
-    spans: list[Across] = []
-    for line in heads:
-        for cell in line.cells(_CELL_GAP):
-            x0, x1 = cell[0].x0, cell[-1].x1
-            home = next((c for c in spans if x0 < c.x1 and x1 > c.x0), None)
-            if home is None:
-                spans.append(Across("", None, x0, x1, list(cell)))
-            else:
-                home.x0, home.x1 = min(home.x0, x0), max(home.x1, x1)
-                home.header.extend(cell)
-    spans.sort(key=lambda c: c.x0)
+    """The titled columns and their values. Columns are found from the values, which line
+    up; each title word goes to the column whose stretch of the line it starts in (a long
+    title may run on over the next column's)."""
+    columns: list[Across] = []
     dates_end = 0.0
     for line in rows:
         found = _date_row(line)
         assert found is not None
         day, cells, date_end = found
         dates_end = max(dates_end, date_end)
+        pad = _VALUE_PAD * line.height
         for tokens in cells:
             x0, x1 = tokens[0].x0, tokens[0].x1
-            pad = line.height
-            under = [c for c in spans if c.x0 - pad < x1 and c.x1 + pad > x0]
-            if len(under) == 1:  # else the value sits under no title, or under two
-                under[0].cells.append(Cell(tokens, line, day))
+            home = [c for c in columns if x0 < c.x1 + pad and x1 > c.x0 - pad]
+            if len(home) > 1:
+                continue  # between two columns: no column of its own
+            if not home:
+                columns.append(Across("", None, x0, x1))
+                home = columns[-1:]
+            home[0].x0, home[0].x1 = min(home[0].x0, x0), max(home[0].x1, x1)
+            home[0].cells.append(Cell(tokens, line, day))
+    columns.sort(key=lambda c: c.x0)
+    if not columns:
+        return None
+    # A column's stretch starts a little before its values and runs to the next one's. A
+    # run of title words goes whole to the stretch it starts in, unless a word of it starts
+    # right where the next column's values do (its title, printed close).
+    for line in heads:
+        slack = _TITLE_SLACK * line.height
+        bounds = [dates_end, *(c.x0 - slack for c in columns[1:])]
+        placed: dict[int, list[Token]] = {}
+        for cell in line.cells(_CELL_GAP):
+            index = sum(1 for bound in bounds if cell[0].x0 >= bound) - 1
+            for token in cell:
+                starts = [i for i, c in enumerate(columns) if abs(token.x0 - c.x0) <= slack]
+                if starts and starts[0] > index:
+                    index = starts[0]
+                if index < 0:
+                    continue
+                taken = placed.setdefault(index, [])
+                if taken and token.x0 - taken[-1].x1 > _CELL_GAP * line.height:
+                    # A second title in one column's stretch: that of a column whose values
+                    # OCR lost. Only the title nearer the values is this column's.
+                    if abs(token.x0 - columns[index].x0) < abs(taken[0].x0 - columns[index].x0):
+                        taken.clear()
+                    else:
+                        continue
+                taken.append(token)
+        for index, taken in placed.items():
+            columns[index].header.extend(taken)
     out = []
-    for column in spans:
-        if column.x0 < dates_end:
-            continue  # the column of the dates (and its title)
+    for column in columns:
         words = [t.text for t in column.header]
         unit = None
         if words and (_unit(words[-1]) is not None or re.fullmatch(r"\(\S*[/%\d]\S*\)", words[-1])):

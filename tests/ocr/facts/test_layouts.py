@@ -339,3 +339,13 @@ def test_a_unit_printed_twice_is_one_unit() -> None:
     )
     (result,) = labs_of(text)
     assert result.unit_normal == "mmol/L"
+
+
+def test_a_long_flowsheet_title_running_over_the_next_column_stays_its_own() -> None:
+    text = (
+        "Date         TROPONIN                       UREA\n"
+        "             T.CARDIAC:MCNC:PT:SER/PLAS:QN:NITROGEN:MCNC:PT:BLD:QN:\n"
+        "             (ng/mL)                        (mg/dL)\n"
+        "10/20/2013   0.01                           8\n"
+    )
+    assert {(r.value.text, r.unit) for r in labs_of(text)} == {("0.01", "ng/mL"), ("8", "mg/dL")}

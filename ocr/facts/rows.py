@@ -179,9 +179,10 @@ def _is_range(line: Line, token: Token, value: ResultValue) -> bool:
 
 
 def _inside_name(before: str) -> bool:
-    """Whether the word before a known test name makes it part of a longer name: a
-    capitalised word not ending a label or clause ("Whole" in "Whole Blood")."""
-    return bool(re.fullmatch(r"[A-Z][A-Za-z\-]*", before)) and before.lower() not in _OPENERS
+    """Whether the word before a known test name makes it part of a longer name: a word in
+    title case not ending a label or clause ("Whole" in "Whole Blood"; not a test code in
+    capitals, as LIS printouts put before the name)."""
+    return bool(re.fullmatch(r"[A-Z][a-z][a-z\-]*", before)) and before.lower() not in _OPENERS
 
 
 _OPENERS = frozenset({"labs", "lab", "results", "result", "and", "the", "with", "her", "his"})

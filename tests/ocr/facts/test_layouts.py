@@ -349,3 +349,8 @@ def test_a_long_flowsheet_title_running_over_the_next_column_stays_its_own() -> 
         "10/20/2013   0.01                           8\n"
     )
     assert {(r.value.text, r.unit) for r in labs_of(text)} == {("0.01", "ng/mL"), ("8", "mg/dL")}
+
+
+def test_a_test_code_in_capitals_before_the_name_does_not_hide_it() -> None:
+    (result,) = labs_of("4471210   GLUCO   GLUCOSE    95   mg/dL   70-99")
+    assert (result.analyte, result.value.text, result.unit) == ("glucose", "95", "mg/dL")

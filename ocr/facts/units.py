@@ -128,13 +128,20 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
 ]
 _PARTS = re.compile(r"^(?P<p>[kmunpf]?)(?P<b>mol|eq|iu|kat|osm|g|u)/(?P<v>l|dl|ml|ul)$")
 _COUNT = re.compile(r"^(?:10\^(?P<e>\d{1,2}))?(?P<v>/l|/ml|/ul)$")
-_STRIP = " \t.,;:_'`’‘“”»«*-"
+_STRIP = " \t.,;:_'`’‘“”»«*-=~|"
 # OCR misreadings inside units, tried only when a spelling is not recognised as it is.
 _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
-        (r"\[|\]", ""),
+        (r"\[|\]|\{|\}", ""),
         (r"^(.+?)\.?\1$", r"\1"),  # mg/dL.mg/dL: printed twice
+        (r"^mf(?=[il1|][uv])", "m"),  # mf[IU]/L: a bracket read as f
+        (r"(?<=[il1|][uv])[j}]+(?=/)", ""),  # m[IUJ/L, mlU}/L: a bracket read as J
+        (r"(?<=/)a(?=l$)", ""),  # m[lU}/AL
+        (r"^mc[ec]g(?=/)", "ug"),  # mceg/dL
+        (r"^[il1|][uv]/l$", "iu/l"),  # IV/L, 1V/L
+        (r"^[l1i|]u[i1l|]l$", "iu/l"),  # luiL
+        (r"(?<=mo)v(?=l$)", "l/"),  # mmoVL
         (r"(?<=[mu])[l1|][uv][yj]?(?=/)", "iu"),  # mlU/L, mlUy/L → mIU/L
         (r"^m[ce]+[l1|]u(?=/)", "uiu"),  # melU/mL → mcIU/mL
         (r"^meg(?=/)", "ug"),  # meg/dL → mcg/dL

@@ -354,3 +354,20 @@ def test_a_long_flowsheet_title_running_over_the_next_column_stays_its_own() -> 
 def test_a_test_code_in_capitals_before_the_name_does_not_hide_it() -> None:
     (result,) = labs_of("4471210   GLUCO   GLUCOSE    95   mg/dL   70-99")
     assert (result.analyte, result.value.text, result.unit) == ("glucose", "95", "mg/dL")
+
+
+@pytest.mark.parametrize(
+    ("printed", "meant"),
+    [
+        ("mf[IUJ/L", "mIU/L"),
+        ("mlU}/L", "mIU/L"),
+        ("m[lU}/AL", "mIU/L"),
+        ("mceg/dL", "µg/dL"),
+        ("IV/L", "IU/L"),
+        ("luiL", "IU/L"),
+        ("mmoVL", "mmol/L"),
+        ("=THOUS/MCL", "10^3/µL"),
+    ],
+)
+def test_bracketed_and_international_units_misread(printed: str, meant: str) -> None:
+    assert units.normalise(printed) == meant

@@ -45,6 +45,7 @@ _MONTH_DAY = re.compile(
     r"(\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2})[;:.](?=\s*\d{4})",
     re.IGNORECASE,
 )
+_SPECK_AFTER_LABEL = re.compile(r"(?<=[:;])[.,'`‘’](?=\d)")
 _START = re.compile(r"(?<![\w/.\-])(?=\d|[a-zäA-ZÄ]{3})")
 
 
@@ -53,6 +54,7 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[date, int, in
     today = today or date.today()
     text = _MIXED.sub(_dotted, text)
     text = _MONTH_DAY.sub(r"\1,", text)
+    text = _SPECK_AFTER_LABEL.sub(" ", text)  # "Collected:.2011-01-25" (same length)
     found: list[tuple[date, int, int]] = []
     end = 0
     for start in (m.start() for m in _START.finditer(text)):

@@ -371,3 +371,9 @@ def test_a_test_code_in_capitals_before_the_name_does_not_hide_it() -> None:
 )
 def test_bracketed_and_international_units_misread(printed: str, meant: str) -> None:
     assert units.normalise(printed) == meant
+
+
+def test_a_speck_between_a_label_and_its_date() -> None:
+    text = "Patient Name: Melissa Moreno     Specimen Collected:.2011-01-25\n"
+    (mention,) = dated_mentions(text_lines(text))
+    assert (mention.kind, mention.value) == ("collected", date(2011, 1, 25))

@@ -26,7 +26,8 @@ from ocr.facts.values import clean_name, parse_flag, parse_value, split_token
 
 _UNITLESS = ("ratio", "index")
 _TAIL = re.compile(
-    r"(?:in|of|by|or|and|blood|serum|plasma|urine|whole|automated|count|manual)\b", re.I
+    r"(?:in|of|by|or|and|b[il1][o0][o0d]d|serum|plasma|urine|whole|automated|count|manual)\b",
+    re.I,
 )
 
 

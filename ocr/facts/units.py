@@ -143,7 +143,7 @@ _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
         (r"^[l1i|]u[i1l|]l$", "iu/l"),  # luiL
         (r"(?<=mo)v(?=l$)", "l/"),  # mmoVL
         (r"(?<=[mu])[l1|][uv][yj]?(?=/)", "iu"),  # mlU/L, mlUy/L → mIU/L
-        (r"^m[ce]+[l1|]u(?=/)", "uiu"),  # melU/mL → mcIU/mL
+        (r"^m[ce]+[l1|i]u(?=/)", "uiu"),  # melU/mL, meIU/mL → mcIU/mL
         (r"^meg(?=/)", "ug"),  # meg/dL → mcg/dL
         (r"^(x?)[l1|i]{1,2}[o0](?=e|\^|\*)", r"\g<1>10"),  # xLOE3, x1LOE3 → x10E3
         (r"(?<=mo)1(?=/)", "l"),  # mMo1/L

@@ -191,14 +191,17 @@ def _side_by_side(
     row: Callable[[Page, Row, float, float], float],
     size: float,
 ) -> list[Page]:
-    """Panels in two columns a page, the left filled first."""
+    """Panels in two columns a page, balanced: the left column holds about half of what is
+    left to print, the right the rest."""
     xs = (0.5, 4.35)
     step = _step(size)
     pages: list[Page] = []
-    page, column, top, y = None, 0, 0.0, 0.0
-    for title, rows in _panels(report):
-        needed = (len(rows) + 2) * step
-        if page is None or y + needed > 10.1:
+    page, column, top, y, bottom = None, 0, 0.0, 0.0, 10.1
+    panels = _panels(report)
+    heights = [(len(rows) + 2) * step for _, rows in panels]
+    for index, (title, rows) in enumerate(panels):
+        needed = heights[index]
+        if page is None or y + needed > (bottom if column == 0 else 10.1):
             if page is not None and column == 0:
                 column, y = 1, top
             else:
@@ -210,6 +213,7 @@ def _side_by_side(
                         column_head(page, x, top)
                     top += step * 1.4
                 column, y = 0, top
+                bottom = min(10.1, top + sum(heights[index:]) / 2 + step)
         x = xs[column]
         page.add(title, x, y, size + 0.5)
         page.rules.append((x, y + 0.04, x + 3.6, y + 0.04))

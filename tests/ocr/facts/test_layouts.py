@@ -377,3 +377,24 @@ def test_a_speck_between_a_label_and_its_date() -> None:
     text = "Patient Name: Melissa Moreno     Specimen Collected:.2011-01-25\n"
     (mention,) = dated_mentions(text_lines(text))
     assert (mention.kind, mention.value) == ("collected", date(2011, 1, 25))
+
+
+def test_panels_side_by_side_are_read_column_by_column() -> None:
+    rows = [
+        Row(name, value, unit, reference, flag)
+        for name, value, unit, reference, flag in [
+            ("Glucose", "95", "mg/dL", "70-99", ""),
+            ("Sodium", "140", "mmol/L", "136-145", ""),
+            ("Potassium", "5.9", "mmol/L", "3.5-5.1", "H"),
+            ("Chloride", "101", "mmol/L", "98-107", ""),
+            ("WBC", "6.7", "K/uL", "3.8-10.8", ""),
+            ("Hemoglobin", "13.1", "g/dL", "12.0-15.5", ""),
+            ("Platelets", "250", "K/uL", "150-400", ""),
+            ("Hematocrit", "39", "%", "36-46", ""),
+        ]
+    ] * 3
+    results = read("two-panels", rows)
+    assert [(r.analyte, r.value.text, r.unit) for r in results] == [
+        (catalogue.resolve(row.name).key, row.value, row.unit)  # type: ignore[union-attr]
+        for row in rows
+    ]

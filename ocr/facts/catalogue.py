@@ -18,7 +18,7 @@ BY_KEY = {analyte.key: analyte for analyte in ANALYTES}
 # LOINC long names ("Glucose [Mass/volume] in Serum or Plasma") and short names
 # ("Hgb A1c MFr Bld", "LDLc SerPl-mCnc") are printed by EHR exports; reduce them to the
 # analyte's words. The specimen is kept when it is urine (it changes the analyte).
-_PROPERTY = re.compile(r"\[[^\]]*(?:\]|$)")
+_PROPERTY = re.compile(r"[\[{][^\]}]*(?:[\]}]|$)")  # "{Mass/volume]": OCR's brace for [
 _FSN = re.compile(r"^([^:;]+)[:;][a-z]+[:;]pt[:;\-\s]", re.IGNORECASE)
 _URINE_PHRASE = re.compile(r"\b(?:in|of)\s+(?:unspecified time\s+|24 hour\s+|random\s+)?urine\b")
 _SPECIMEN_PHRASE = re.compile(

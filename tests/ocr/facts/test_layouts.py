@@ -398,3 +398,15 @@ def test_panels_side_by_side_are_read_column_by_column() -> None:
         (catalogue.resolve(row.name).key, row.value, row.unit)  # type: ignore[union-attr]
         for row in rows
     ]
+
+
+@pytest.mark.parametrize(
+    ("printed", "meant"), [("ng/mt", "ng/mL"), ("10*12L", "10^12/L"), ("mgAlbigCre", "mg/g")]
+)
+def test_units_whose_slash_ocr_lost_or_misread(printed: str, meant: str) -> None:
+    assert units.normalise(printed) == meant
+
+
+def test_a_brace_ocr_read_for_a_bracket_in_a_name() -> None:
+    analyte = catalogue.resolve("Creatinine {Mass/volume] in Serum or")
+    assert analyte is not None and analyte.key == "creatinine"

@@ -158,7 +158,8 @@ _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
         (r"^([mu]?mol|m?eq)$", r"\1/l"),  # mmol, mEq: the /L lost
         (r"^([mu]?mol|m?eq)l$", r"\1/l"),  # mEqL: the slash lost
         (r"^40(?=[\^*]\d)", "10"),  # 40*12/L: the 1 read as 4
-        (r"^(10[\^*]?\d{1,2})7l$", r"\1/l"),  # 10*97L: the slash read as 7
+        (r"^(10[\^*]?\d{1,2})7(u?l)$", r"\1/\2"),  # 10*97L, 10*37ul: the slash read as 7
+        (r"^mi(?=mol/)", "m"),  # mimol/L
         (r"^i(?=mg)", ""),  # imgAlb/gCre: a speck before the unit
         (r"(?<=[mu]i)v(?=/)", "u"),  # mIv/L → mIU/L
         (r"(?<=1)o|o(?=\d)", "0"),  # x1OE3 → x10E3

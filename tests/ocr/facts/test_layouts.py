@@ -401,7 +401,14 @@ def test_panels_side_by_side_are_read_column_by_column() -> None:
 
 
 @pytest.mark.parametrize(
-    ("printed", "meant"), [("ng/mt", "ng/mL"), ("10*12L", "10^12/L"), ("mgAlbigCre", "mg/g")]
+    ("printed", "meant"),
+    [
+        ("ng/mt", "ng/mL"),
+        ("10*12L", "10^12/L"),
+        ("mgAlbigCre", "mg/g"),
+        ("1o*37ul", "10^3/µL"),
+        ("mimol/L", "mmol/L"),
+    ],
 )
 def test_units_whose_slash_ocr_lost_or_misread(printed: str, meant: str) -> None:
     assert units.normalise(printed) == meant

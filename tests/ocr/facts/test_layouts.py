@@ -417,3 +417,19 @@ def test_units_whose_slash_ocr_lost_or_misread(printed: str, meant: str) -> None
 def test_a_brace_ocr_read_for_a_bracket_in_a_name() -> None:
     analyte = catalogue.resolve("Creatinine {Mass/volume] in Serum or")
     assert analyte is not None and analyte.key == "creatinine"
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "TEST        Apr 02, 2013   Jul 15, 2013   UNITS",
+        "TEST        2013-04-02     2013-07-15     UNITS",
+        "TEST        04/02/13       07/15/13       UNITS",
+    ],
+)
+def test_date_columns_in_any_date_form(header: str) -> None:
+    text = f"{header}\nGlucose     95 H           101            mg/dL\n"
+    assert [(r.value.text, r.unit, r.collected, r.flag) for r in labs_of(text)] == [
+        ("95", "mg/dL", date(2013, 4, 2), "H"),
+        ("101", "mg/dL", date(2013, 7, 15), None),
+    ]

@@ -63,16 +63,29 @@ def find_across(lines: Sequence[Line]) -> tuple[list[Across], set[int]]:
             continue
         end = index
         while end + 1 < len(lines) and lines[end + 1].page == lines[index].page:
-            if _date_row(lines[end + 1]) is None:
+            if _date_row(lines[end + 1]) is not None:
+                end += 1
+            elif (
+                end + 2 < len(lines)
+                and _stray(lines[end + 1])
+                and _date_row(lines[end + 2]) is not None
+            ):
+                end += 2  # a value that fell off its row onto a line of its own: not read
+            else:
                 break
-            end += 1
         heads = _header_lines(lines, index)
-        columns = _columns(heads, lines[index : end + 1]) if heads else None
+        rows = [line for line in lines[index : end + 1] if _date_row(line) is not None]
+        columns = _columns(heads, rows) if heads else None
         if columns:
             tables.extend(columns)
             used.update(range(index - len(heads), end + 1))
         index = end + 1
     return tables, used
+
+
+def _stray(line: Line) -> bool:
+    """Whether a line is a value or two and nothing else (OCR put them off their row)."""
+    return len(line.tokens) <= 2 and all(parse_value([t.text])[0] for t in line.tokens)
 
 
 def _date_row(line: Line) -> tuple[date, list[list[Token]], float] | None:
@@ -198,7 +211,13 @@ def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
     for column in columns:
         words = [t.text for t in column.header]
         unit = None
-        if words and (_unit(words[-1]) is not None or re.fullmatch(r"\(\S*[/%\d]\S*\)", words[-1])):
+        bracketed = bool(words) and re.fullmatch(r"\(\S+\)", words[-1]) is not None
+        if bracketed and len(column.header) > 1 and _unit_line(heads, column.header[-1]):
+            unit = _unit(words[-1]) or words[-1].strip("()")  # the units' line: as printed
+            words.pop()
+        elif words and (
+            _unit(words[-1]) is not None or re.fullmatch(r"\(\S*[/%\d]\S*\)", words[-1])
+        ):
             # The unit's title, bracketed: kept as printed even when OCR garbled it.
             unit = _unit(words[-1]) or words[-1].strip("()")
             words.pop()
@@ -207,6 +226,15 @@ def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
         if column.cells and column.name and (catalogue.lookup(column.name) or unit):
             out.append(column)
     return out or None
+
+
+def _unit_line(heads: list[Line], token: Token) -> bool:
+    """Whether `token` is on the last title line and that line holds only bracketed words
+    (the line of units under the names)."""
+    last = heads[-1]
+    return any(t is token for t in last.tokens) and all(
+        re.fullmatch(r"\(\S*\)", t.text) for t in last.tokens
+    )
 
 
 def _unit(text: str) -> str | None:

@@ -433,3 +433,31 @@ def test_date_columns_in_any_date_form(header: str) -> None:
         ("95", "mg/dL", date(2013, 4, 2), "H"),
         ("101", "mg/dL", date(2013, 7, 15), None),
     ]
+
+
+def test_a_flowsheet_unit_line_is_the_units_even_when_garbled() -> None:
+    text = (
+        "Date         HGB         Glucose\n"
+        "             (gid!)      (mg/dL)\n"
+        "10/20/2013   14.2        95\n"
+    )
+    assert {(r.analyte, r.unit) for r in labs_of(text)} == {
+        ("hemoglobin", "gid!"),
+        ("glucose", "mg/dL"),
+    }
+
+
+def test_a_value_that_fell_off_its_flowsheet_row_does_not_end_the_table() -> None:
+    text = (
+        "Date         Potassium   Chloride\n"
+        "             (mmol/L)    (mmol/L)\n"
+        "10/20/2013   4.4         103\n"
+        "                                    7\n"
+        "07/15/2013   4.0         108\n"
+    )
+    assert found(labs_of(text)) == {
+        ("potassium", "4.4", "mmol/L", COLLECTED),
+        ("chloride", "103", "mmol/L", COLLECTED),
+        ("potassium", "4.0", "mmol/L", EARLIER[0]),
+        ("chloride", "108", "mmol/L", EARLIER[0]),
+    }

@@ -113,7 +113,7 @@ def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:
     if not pending:
         return pending
     above = " ".join(clean_name(line.text) for line in pending[-1:])
-    if _TAIL.match(above):
+    if _TAIL.match(above) or above[:1].islower():
         return pending  # "Blood by Automated": the end of the name above, not this one's head
     combined = f"{above} {row.name}".strip()
     carried = bool(re.match(r"[(a-z]", row.name))  # "(eGFR)" under "Glomerular Filtration Rate"

@@ -232,6 +232,8 @@ def _free_row(
         name = clean_name(" ".join(texts[start : leader if leader else start + size]))
         if size == 0 or not re.search(r"[^\W\d_]{2}", name) or len(name) > 60:
             return None, start
+        if re.search(r"\d[.,]\d", name):
+            return None, start  # a decimal or a range in a name: two rows OCR ran together
         parsed, used = parse_value(texts[start + size : start + size + 4])
         if parsed is None:
             return None, start

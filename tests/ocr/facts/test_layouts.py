@@ -461,3 +461,18 @@ def test_a_value_that_fell_off_its_flowsheet_row_does_not_end_the_table() -> Non
         ("potassium", "4.0", "mmol/L", EARLIER[0]),
         ("chloride", "108", "mmol/L", EARLIER[0]),
     }
+
+
+def test_two_rows_ocr_ran_together_are_not_one_name() -> None:
+    results = labs_of("PLT 123 L 10+3/ul_ . 150.0-350.0.. Glu . 199 mg/dL")
+    assert all(not any(c.isdigit() for c in r.name) for r in results)
+
+
+def test_a_lower_case_line_above_a_row_ends_the_name_above_it() -> None:
+    text = (
+        "Test            Result   Units   Reference Range\n"
+        "Count of red blood  4.5  M/uL    4.0-5.5\n"
+        "erythrocytes\n"
+        "PLT             250      K/uL    150-400\n"
+    )
+    assert labs_of(text)[-1].name == "PLT"

@@ -32,7 +32,7 @@ _SPECK = re.compile(r"[.,:;'`~_|\-—–©®°»«=+]+")
 
 @dataclass
 class Cell:
-    """One value of an across table: where it sits, its date and the column it falls in."""
+    """One value of an across table: its words, its line and the date of its row."""
 
     tokens: list[Token]
     line: Line

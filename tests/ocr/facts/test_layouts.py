@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 from lab_layouts import LAYOUTS
-from lab_pages import Report, Row, page_reading
+from lab_pages import Page, Report, Row, page_reading
 
 from ocr.facts import catalogue, extract, units
 from ocr.facts.dates import dated_mentions
@@ -476,3 +476,18 @@ def test_a_lower_case_line_above_a_row_ends_the_name_above_it() -> None:
         "PLT             250      K/uL    150-400\n"
     )
     assert labs_of(text)[-1].name == "PLT"
+
+
+def test_a_print_date_never_dates_the_results() -> None:
+    page = Page()
+    page.add("Riverside Clinical Laboratory - Laboratory Report", 0.6, 0.6, 13)
+    page.add("Printed: 11/02/2024", 0.6, 1.0)
+    for x, label in ((0.6, "TEST"), (3.0, "RESULT"), (4.0, "UNITS"), (5.0, "REFERENCE RANGE")):
+        page.add(label, x, 1.5)
+    for n, (name, value, unit, reference) in enumerate(
+        [("Glucose", "95", "mg/dL", "70-99"), ("Sodium", "140", "mmol/L", "136-145")]
+    ):
+        for x, text in ((0.6, name), (3.0, value), (4.0, unit), (5.0, reference)):
+            page.add(text, x, 1.8 + 0.2 * n)
+    results = extract([page_reading(page)]).labs
+    assert [(r.analyte, r.collected) for r in results] == [("glucose", None), ("sodium", None)]

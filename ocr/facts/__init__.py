@@ -35,7 +35,13 @@ def extract(pages: Sequence[PageLike], today: date | None = None) -> DocumentFac
     kind = classify(lines, counts)
     patient = find_patient([page.text for page in pages])
     chosen = pick_date(mentions, kind, patient.birth_dates)
-    if collected is None and chosen is not None and kind == "lab report":
+    if (
+        collected is None
+        and chosen is not None
+        and kind == "lab report"
+        and chosen.kind != "printed"
+    ):
+        # A print date is when the paper came out, never when the blood was drawn.
         labs = [_dated(result, chosen.value) for result in labs]
         vitals = [_dated(result, chosen.value) for result in vitals]
     provider, provider_citation = find_provider(lines)

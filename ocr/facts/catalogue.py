@@ -18,7 +18,7 @@ BY_KEY = {analyte.key: analyte for analyte in ANALYTES}
 # LOINC long names ("Glucose [Mass/volume] in Serum or Plasma") and short names
 # ("Hgb A1c MFr Bld", "LDLc SerPl-mCnc") are printed by EHR exports; reduce them to the
 # analyte's words. The specimen is kept when it is urine (it changes the analyte).
-_PROPERTY = re.compile(r"\[[^\]]*(?:\]|$)")
+_PROPERTY = re.compile(r"[\[{][^\]}]*(?:[\]}]|$)")  # "{Mass/volume]": OCR's brace for [
 _FSN = re.compile(r"^([^:;]+)[:;][a-z]+[:;]pt[:;\-\s]", re.IGNORECASE)
 _URINE_PHRASE = re.compile(r"\b(?:in|of)\s+(?:unspecified time\s+|24 hour\s+|random\s+)?urine\b")
 _SPECIMEN_PHRASE = re.compile(
@@ -43,6 +43,14 @@ _SYMBOLS = str.maketrans({"€": "e", "¢": "c", "©": "c", "®": "r", "£": "e"
 _OCR_SAME = str.maketrans({"l": "1", "i": "1", "|": "1", "!": "1", "o": "0", "e": "c"})
 
 
+# Specimen words as OCR misreads them ("Setum", "Biood"), so their phrase is recognised.
+_SPECIMEN_SLIPS = [
+    (re.compile(r"(?<![a-z])s[ec][rt][uv][mn](?![a-z])"), "serum"),
+    (re.compile(r"(?<![a-z])b[il1|][o0]{2}d(?![a-z])"), "blood"),
+    (re.compile(r"(?<![a-z])p[l1i|]asma(?![a-z])"), "plasma"),
+]
+
+
 @lru_cache(maxsize=65536)
 def name_key(text: str) -> str:
     """A printed test name reduced for lookup: lower case, no punctuation, OCR-confusable
@@ -51,6 +59,14 @@ def name_key(text: str) -> str:
     text = text.translate(_SYMBOLS)
     text = re.sub(r"(?<=\w)[.,;:](?=\s)", "", text)
     text = text.replace("\u200b", "")
+    text = re.sub(r"[‘’`“”]", "", text)  # specks OCR reads as curly quotes
+    # "inSerumor", "3inSerumor": OCR lost the spaces of a specimen phrase.
+    text = re.sub(
+        r"(?<![a-z])(\d*)(in|of)(serum|plasma|blood|urine)(or)?(?![a-z])", r"\1 \2 \3 \4", text
+    )
+    text = re.sub(r"(?<![a-z])(serum|plasma|blood)or(?![a-z])", r"\1 or", text)
+    for slip, word in _SPECIMEN_SLIPS:
+        text = slip.sub(word, text)
     text = re.sub(r"(?<=[a-z])[.\-](?=[a-z]{2})", " ", text)  # "in.Serum", "in-Serum"
     fsn = _FSN.match(text)
     if fsn:
@@ -180,10 +196,14 @@ def lookup(name: str, fuzzy: bool = True) -> tuple[Analyte, ...]:
     return ()
 
 
+# Real words (tests we do not know, specimens) one slip from a test we know: never that test.
+_OTHER_WORDS = frozenset({"crcat1nc", "crcat1nc k1nasc", "crcat1nc wh01c b100d", "b100d"})
+
+
 @cache
 def _near(key: str) -> tuple[Analyte, ...]:
     """Analytes whose name is one edit away (two for long names), if exactly one name is."""
-    if len(key) < 4:
+    if len(key) < 4 or key in _OTHER_WORDS:
         return ()
     limit = 2 if len(key) >= 12 else 1
     best: list[str] = []
@@ -236,12 +256,19 @@ for _pair in _LOOKALIKES:
     _LOOKALIKE[_pair[1]] = _LOOKALIKE.get(_pair[1], "") + _pair[0]
 
 
+_DOUBLED = re.compile(r"([A-Z])(?=[a-z])(?i:\1)")
+
+
 def misread(name: str) -> str | None:
     """The catalogue name a test name is, when OCR took one glyph of a short abbreviation in
     it for a look-alike (`wsc` and `WEC # Bld Auto` for WBC: B read as s and E); None unless
     exactly one test is one such glyph away (and the name is not itself a test)."""
     if lookup(name):
         return None
+    # "CcOo2" for CO2: a capital read twice, once in each case.
+    doubled = _DOUBLED.sub(lambda m: m.group(1), name)
+    if doubled != name and lookup(doubled, fuzzy=False):
+        return doubled
     words = name.split(" ")
     found: dict[tuple[Analyte, ...], str] = {}
     for index, word in enumerate(words):

@@ -39,6 +39,13 @@ _LABEL = re.compile(
 )
 # "25:07.2010": OCR read one dot of a dotted date as a colon (times have no dots).
 _MIXED = re.compile(r"(?<![\d.:])\d{1,2}[.:;,]\d{1,2}[.:;,]\d{4}(?![\d.:])")
+_OWN_LABEL = re.compile(r"[^\W\d_]{2,}[.)]?\s*[:#=]\s*$")  # "Senvice: " right before the date
+# "Mar 19; 2008": OCR read the comma after a month-name date's day as a semicolon or point.
+_MONTH_DAY = re.compile(
+    r"(\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2})[;:.](?=\s*\d{4})",
+    re.IGNORECASE,
+)
+_SPECK_AFTER_LABEL = re.compile(r"(?<=[:;])[.,'`‘’](?=\d)")
 _START = re.compile(r"(?<![\w/.\-])(?=\d|[a-zäA-ZÄ]{3})")
 
 
@@ -46,6 +53,8 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[date, int, in
     """Every plausible past date in `text`, with its start and end offsets."""
     today = today or date.today()
     text = _MIXED.sub(_dotted, text)
+    text = _MONTH_DAY.sub(r"\1,", text)
+    text = _SPECK_AFTER_LABEL.sub(" ", text)  # "Collected:.2011-01-25" (same length)
     found: list[tuple[date, int, int]] = []
     end = 0
     for start in (m.start() for m in _START.finditer(text)):
@@ -77,7 +86,10 @@ def dated_mentions(lines: Sequence[Line], today: date | None = None) -> list[Dat
     for index, line in enumerate(lines):
         text, offsets = _offsets(line)
         for value, start, end in find_dates(text, today):
-            kind = _label_before(text[:start]) or _label_above(lines, index, offsets, start, end)
+            kind = _label_before(text[:start])
+            if kind is None and not _OWN_LABEL.search(text[:start]):
+                # Only a date without a label of its own takes one printed above it.
+                kind = _label_above(lines, index, offsets, start, end)
             tokens = _covering(line, offsets, start, end)
             mentions.append(DatedMention(value, kind or "unlabelled", cite([line], tokens)))
     return mentions
@@ -98,7 +110,7 @@ def _covering(line: Line, offsets: list[tuple[int, int]], start: int, end: int) 
 
 def _label_before(before: str) -> str | None:
     """The kind of the nearest label ending within a few characters before a date."""
-    tail = before[-60:]
+    tail = re.sub(r"(?<=[A-Za-z])[-_](?=[A-Za-z])", " ", before[-60:])  # "Date-of Service"
     last = None
     for match in _LABEL.finditer(tail):
         last = match

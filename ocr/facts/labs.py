@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 from ocr.facts import catalogue, narrative, units
+from ocr.facts.across import find_across
 from ocr.facts.analyte import Analyte
 from ocr.facts.decimals import (
     LIMITS,
@@ -17,13 +18,17 @@ from ocr.facts.decimals import (
     range_band,
     restore_point,
 )
-from ocr.facts.lines import Line, cite
+from ocr.facts.lines import Line, Token, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row, free_rows, table_row
-from ocr.facts.table import Header, find_header
-from ocr.facts.values import clean_name, parse_flag
+from ocr.facts.table import Header, dated_by, find_header
+from ocr.facts.values import clean_name, parse_flag, parse_value, split_token
 
 _UNITLESS = ("ratio", "index")
+_TAIL = re.compile(
+    r"(?:in|of|by|or|and|b[il1][o0][o0d]d|serum|plasma|urine|whole|automated|count|manual)\b",
+    re.I,
+)
 
 
 def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabResult]:
@@ -33,15 +38,43 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
     context = ""
     pending: list[Line] = []
     last_row: Line | None = None
+    last_page: int | None = None
+    just_headed = False
+    headed = {line.page for line in lines if find_header(line) is not None}
     digits = {
         page: DigitWidths([line for line in lines if line.page == page])
         for page in {line.page for line in lines}
     }
-    for line in lines:
+    columns, across = find_across(lines)
+    for column in columns:
+        for cell in column.cells:
+            row = _across_row(column.name, column.unit, cell.tokens, cell.line, cell.collected)
+            result = _result(row, collected, "", digits.get(cell.line.page)) if row else None
+            if result is not None and row is not None:
+                # A cell of a table: vetted and scored as read from a table row.
+                result = narrative.vet(result, row, cell.line, True)
+            if result is not None:
+                results.append(result)
+    for index, line in enumerate(lines):
+        if index in across:
+            continue
+        if line.page != last_page and line.page in headed:
+            # A page that prints its own table header starts afresh: the lines above it
+            # (patient, IDs, dates) are no rows of the last page's table.
+            header, pending, context = None, [], ""
+        last_page = line.page
         found = find_header(line)
         if found is not None:
             header, pending, context = found, [], f"{context} {found.text}"
+            just_headed = True
             continue
+        if just_headed and header is not None:
+            just_headed = False
+            dated = dated_by(header, line)
+            if dated is not None:
+                header = dated  # a line of dates under the column titles
+                continue
+        just_headed = False
         rows = table_row(line, header) if header is not None else None
         tabled = rows is not None
         if rows is None:
@@ -68,11 +101,26 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
     return results
 
 
+def _across_row(
+    name: str, unit: str | None, tokens: list[Token], line: Line, collected: date
+) -> Row | None:
+    """A result of a table with tests across: the value cell under its titled column."""
+    texts = [part for t in tokens for part in split_token(t.text.rstrip(":;,"))]
+    value, used = parse_value(texts)
+    if value is None:
+        return None
+    flags = [text for text in texts[used:] if parse_flag(text)]
+    return Row(name, value, [line], list(tokens), unit=unit,
+               flag_text=flags[0] if flags else None, collected=collected)  # fmt: skip
+
+
 def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:
     """Prefix a wrapped test name printed on the line(s) above its values."""
     if not pending:
         return pending
     above = " ".join(clean_name(line.text) for line in pending[-1:])
+    if _TAIL.match(above) or above[:1].islower():
+        return pending  # "Blood by Automated": the end of the name above, not this one's head
     combined = f"{above} {row.name}".strip()
     carried = bool(re.match(r"[(a-z]", row.name))  # "(eGFR)" under "Glomerular Filtration Rate"
     if not row.name or carried or (not catalogue.lookup(row.name) and catalogue.lookup(combined)):

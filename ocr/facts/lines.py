@@ -14,7 +14,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from ocr.facts import units
 from ocr.facts.model import Box, Citation
+from ocr.facts.values import parse_flag
 from ocr.model import Word
 
 _CHAR_WIDTH = 0.6  # width of one character of plain text, in line heights
@@ -93,7 +95,7 @@ def page_lines(page: PageLike) -> list[Line]:
                 word,
             )
         )
-    return _group(tokens, page.number)
+    return apart(_group(tokens, page.number))
 
 
 def text_lines(text: str, page: int = 1) -> list[Line]:
@@ -145,6 +147,72 @@ def _group(tokens: list[Token], page: int) -> list[Line]:
             groups.append([token])
             centre = token.y
     return [Line(page, sorted(g, key=lambda t: t.x0)) for g in groups]
+
+
+def apart(lines: list[Line]) -> list[Line]:
+    """Lines of a page printed in two columns (panels side by side) cut at the gutter
+    between them and read column by column: each run of lines that share the gutter gives
+    its left halves, then its right halves. Lines that cross the gutter (titles) stay whole."""
+    gutter = _gutter(lines)
+    if gutter is None:
+        return lines
+    out: list[Line] = []
+    left: list[Line] = []
+    right: list[Line] = []
+    for line in lines:
+        if any(t.x0 < gutter < t.x1 for t in line.tokens):
+            out.extend(left + right)
+            left, right = [], []
+            out.append(line)
+            continue
+        before = [t for t in line.tokens if t.x1 <= gutter]
+        after = [t for t in line.tokens if t.x0 >= gutter]
+        if before:
+            left.append(Line(line.page, before))
+        if after:
+            right.append(Line(line.page, after))
+    return out + left + right
+
+
+_GUTTER = 2.0  # line heights of blank a gutter is wide, at least
+_GUTTER_ROWS = 6  # lines with a result row on each side of the gutter, at least
+
+
+def _gutter(lines: list[Line]) -> float | None:
+    """The x of a gutter between two columns of result rows, if the page has one: a blank
+    band that many lines hold a whole row (a name, then a number) on each side of."""
+    if len(lines) < _GUTTER_ROWS:
+        return None
+    best: tuple[int, float] | None = None
+    candidates = {
+        round((a.x1 + b.x0) / 2)
+        for line in lines
+        for a, b in zip(line.tokens, line.tokens[1:], strict=False)
+        if b.x0 - a.x1 >= _GUTTER * line.height
+    }
+    for x in sorted(candidates):
+        crossing = rows = 0
+        for line in lines:
+            if any(t.x0 - line.height < x < t.x1 + line.height for t in line.tokens):
+                crossing += 1
+                continue
+            before = [t for t in line.tokens if t.x1 <= x]
+            after = [t for t in line.tokens if t.x0 >= x]
+            rows += _row_like(before) and _row_like(after)
+        if rows >= _GUTTER_ROWS and crossing <= rows and (best is None or rows > best[0]):
+            best = (rows, float(x))
+    return best[1] if best else None
+
+
+def _row_like(tokens: list[Token]) -> bool:
+    """Whether tokens read as a result row: a name first (a word, not a unit or a flag, as
+    starts the unit-and-range part of a single table's row), a number after it."""
+    if len(tokens) < 2 or not re.match(r"[^\W\d_]{2}", tokens[0].text):
+        return False
+    first = tokens[0].text
+    if units.parse(first) is not None or parse_flag(first) is not None:
+        return False
+    return any(re.match(r"[<>]?\d", t.text) for t in tokens[1:])
 
 
 def union(tokens: Iterable[Token]) -> Box | None:

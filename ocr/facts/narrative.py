@@ -245,10 +245,15 @@ def _fragment(result: LabResult, name: list[Token], source: str) -> bool:
 
 def _planned(result: LabResult, before: list[Token], gap: list[Token], after: list[Token]) -> bool:
     """A plan or a time: "recheck A1c in 3 months", "temperature over the past 24 hours"."""
+    # A report line prints a unit and a reference range after the value: a plan word between
+    # name and value is then the cut end of a long name ("Potassium [Moles/volume] in").
+    report_line = bool(result.unit) and result.reference is not None
     for token in gap:  # only links ("is", "of", "at") keep a name and a value together
         word = _bare(token.text)
-        if word in _PLANS:
+        if word in _PLANS and not report_line:
             return True
+        if word in _PLANS:
+            continue
         if word and word not in _LINKS and not _punctuation(word) and not _dust(token.text):
             return True
     reported = any(_bare(t.text) in _REPORTED for t in gap)

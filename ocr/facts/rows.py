@@ -16,6 +16,7 @@ from ocr.facts.table import Header, assign, spans_columns
 from ocr.facts.values import (
     TEXT_RESULTS,
     clean_name,
+    is_identifier_label,
     is_leader,
     is_leader_tail,
     is_leaderish,
@@ -34,6 +35,7 @@ _UNIT_LIKE = re.compile(
 _RANGE_UNIT = re.compile(
     r"(?P<range>[<>=]*\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?)-?(?P<unit>%+|[a-zA-Zµ/][\w/^*.]*)"
 )
+_UNIT_SPECK = re.compile(r"[.,:;'`~_|\-—–©®°»«=+]+")
 _SPECKS = re.compile(r"[.,:;'`~_|]+")  # punctuation alone is dust on the scan, not a word
 _SPECK = re.compile(r"[a-z.,:;'`~\-]{1,4}|0\d[\d.]*|\S*\.\.\S*")
 # Units that are also everyday words or measures ("seen 3 times in 2020"): not enough alone.
@@ -73,36 +75,70 @@ class _Piece:
 
 
 def table_row(line: Line, header: Header) -> list[Row] | None:
-    """The result on a table row, read column by column; None when the row has no value."""
+    """The results on a table row, read column by column (one a dated result column, in a
+    cumulative table); None when the row has no value."""
     if spans_columns(line, header):
         return None
     parts = assign(line, header)
     name_tokens = [t for t in parts.get("name", []) if not is_leader(t.text)]
-    outside = bool(parts.get("outside"))
-    result_tokens = parts.get("result", []) + parts.get("outside", [])
+    dated = [key for key in parts if key.startswith("result@")]
+    cells: list[tuple[list[Token], date | None]]
+    if not dated:
+        cells = [(parts.get("result", []) + parts.get("outside", []), None)]
+    else:
+        cells = [(parts[key], date.fromisoformat(key.split("@")[1])) for key in dated]
+    rows = []
+    for tokens, collected in cells:
+        row = _table_cell(line, parts, name_tokens, tokens, single=len(cells) == 1)
+        if row is not None:
+            row.collected = collected or row.collected
+            rows.append(row)
+    return rows or None
+
+
+def _table_cell(
+    line: Line,
+    parts: dict[str, list[Token]],
+    name_tokens: list[Token],
+    result_tokens: list[Token],
+    single: bool,
+) -> Row | None:
+    """The result in one result cell of a row, with the row's name, unit and range."""
     pieces = _pieces(result_tokens)
     value, used = parse_value([p.text for p in pieces])
-    if value is None:
+    if value is None or _is_range(line, pieces[used - 1].token, value):
         return None
+    outside = bool(parts.get("outside"))
     row = Row(clean_name(" ".join(t.text for t in name_tokens)), value, [line], [], outside=outside)
-    row.tokens = name_tokens + [t for role, ts in parts.items() if role != "ignore" for t in ts
-                                if role != "name"]  # fmt: skip
+    if is_identifier_label(row.name) or find_dates(" ".join(p.text for p in pieces)):
+        return None
+    shared = ("unit", "range", "date", "flag") if single else ("unit", "range", "date")
+    row.tokens = name_tokens + result_tokens + [t for role in shared for t in parts.get(role, [])]
     rest = pieces[used:]
-    _read_tail(row, rest + _pieces(parts.get("flag", [])))
-    unit_tokens = parts.get("unit", [])
+    _read_tail(row, rest + (_pieces(parts.get("flag", [])) if single else []))
+    unit_tokens = [t for t in parts.get("unit", []) if not _UNIT_SPECK.fullmatch(t.text)]
     range_tokens = parts.get("range", [])
     unit_text = _unit_text(unit_tokens) if unit_tokens else None
-    if unit_text and (units.parse(unit_text) or not any(c.isdigit() for c in unit_text)):
+    glued = re.fullmatch(r"(\S+?)\(([^)]*\d[^)]*)\)?", unit_text or "")
+    if glued and units.parse(glued[1]) and not units.parse(unit_text):
+        unit_text = glued[1]  # "THOUS/MCL(140-400)": the range printed on against the unit
+        range_tokens = [*range_tokens, Token(glued[2], 0.0, 0.0, 0.0, 1.0, None)]
+    garbled = None
+    if unit_text and units.parse(unit_text):
         row.unit = unit_text
+    elif unit_text and not any(c.isdigit() for c in unit_text):
+        garbled = unit_text  # kept as printed unless the range cell names the unit
     else:
         range_tokens = unit_tokens + range_tokens  # a range that strayed under UNITS
     if range_tokens:
         _read_range(row, range_tokens)
+    if row.unit is None:
+        row.unit = garbled
     for token in parts.get("date", []):
         dates = find_dates(token.text)
         if dates:
             row.collected = dates[0][0]
-    return [row]
+    return row
 
 
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:
@@ -118,9 +154,38 @@ def free_rows(line: Line, require_known: bool = False) -> list[Row]:
         if row is None:
             start += 1  # "Labs: WBC 12.3, …": results may follow a label
             continue
+        if not rows and start > 0 and _inside_name(texts[start - 1]):
+            start += 1  # "Creatine, Whole Blood 1 mg/dL": "Blood" here is not a test
+            continue
         rows.append(row)
         start = end
     return rows
+
+
+def _is_range(line: Line, token: Token, value: ResultValue) -> bool:
+    """Whether what was read as a value is the start of a reference range, the value itself
+    being lost: `42.9 - 49.1`, or `>=40` after the unit (`... mg/dL >=40 mg/dL`)."""
+    index = next((i for i, t in enumerate(line.tokens) if t is token), None)
+    if index is None:
+        return False
+    after = [t.text for t in line.tokens[index + 1 : index + 3]]
+    if len(after) == 2 and after[0] in ("-", "–", "to") and parse_value(after[1:])[0]:
+        return True
+    before = line.tokens[:index]
+    ahead = [t.text for t in before[-2:]]
+    if len(ahead) == 2 and ahead[1] in ("-", "–", "to") and parse_value(ahead[:1])[0]:
+        return True  # the upper end of a range
+    return bool(value.comparator) and any(units.parse(t.text) for t in before[-3:])
+
+
+def _inside_name(before: str) -> bool:
+    """Whether the word before a known test name makes it part of a longer name: a word in
+    title case not ending a label or clause ("Whole" in "Whole Blood"; not a test code in
+    capitals, as LIS printouts put before the name)."""
+    return bool(re.fullmatch(r"[A-Z][a-z][a-z\-]*", before)) and before.lower() not in _OPENERS
+
+
+_OPENERS = frozenset({"labs", "lab", "results", "result", "and", "the", "with", "her", "his"})
 
 
 def _without_leaders(pieces: list[_Piece]) -> list[_Piece]:
@@ -167,10 +232,17 @@ def _free_row(
         name = clean_name(" ".join(texts[start : leader if leader else start + size]))
         if size == 0 or not re.search(r"[^\W\d_]{2}", name) or len(name) > 60:
             return None, start
+        if re.search(r"\d[.,]\d", name):
+            return None, start  # a decimal or a range in a name: two rows OCR ran together
         parsed, used = parse_value(texts[start + size : start + size + 4])
         if parsed is None:
             return None, start
         value = parsed
+    inside = _number_in_name(texts, leaders, start, start + size + used)
+    if inside is not None:
+        size, name, value, used = inside
+    if is_identifier_label(name) or _is_range(line, pieces[start + size + used - 1].token, value):
+        return None, start
     row = Row(name, value, [line], [])
     candidates = catalogue.lookup(name)
     end = _read_tail(row, pieces[start + size + used :], lambda unit: _fits(unit, candidates))
@@ -183,6 +255,24 @@ def _free_row(
     row.notes.extend(repaired)
     row.tokens = [p.token for p in pieces[start:end]]
     return row, end
+
+
+def _number_in_name(
+    texts: list[str], leaders: list[bool], start: int, after: int
+) -> tuple[int, str, ResultValue, int] | None:
+    """The name and value when the number read as the value is part of the name: "Anion
+    gap 3 in Serum or Plasma .... 14 mmol/L" (a number is never followed by "in Serum")."""
+    if after + 1 >= len(texts) or texts[after].lower().strip(".,’'") not in ("in", "of"):
+        return None
+    if not re.match(r"[^\W\d_]", texts[after + 1]):
+        return None
+    for index in range(after + 1, min(len(texts), after + _MAX_NAME_TOKENS)):
+        value, used = parse_value(texts[index : index + 4])
+        if value is not None and value.number is not None:
+            names = [t for t, leader in zip(texts[start:index], leaders[start:index], strict=True)
+                     if not leader]  # fmt: skip
+            return index - start, clean_name(" ".join(names)), value, used
+    return None
 
 
 def _unit_fits(row: Row) -> bool:
@@ -302,6 +392,10 @@ def _read_range(row: Row, tokens: list[Token]) -> None:
         whole = units.parse(token.text) is not None
         parts = token.text.split("_") if "_" in token.text and not whole else [token.text]
         for part in parts:
+            before = re.fullmatch(r"(\S+?)\(([^)]*\d[^)]*)\)?", part)
+            if before and units.parse(before[1]) and not units.parse(part):
+                row.unit = row.unit or before[1]  # "THOUS/MCL(140-400)"
+                part = before[2]
             glued = None if units.parse(part) else _RANGE_UNIT.fullmatch(part)
             if glued and units.parse(glued["unit"]) is not None:
                 words.append(glued["range"])  # "41-53%": a range with its unit attached
@@ -322,6 +416,11 @@ def _unit_text(tokens: list[Token]) -> str:
     joined = "".join(t.text for t in tokens)
     if units.parse(spaced) is None and units.parse(joined) is not None:
         return joined
+    if units.parse(spaced) is None:
+        # "mMo1/L mMol1/L": the unit printed twice (under UNITS and as the range)
+        alone = next((t.text for t in tokens if units.parse(t.text) is not None), None)
+        if alone is not None:
+            return alone
     return spaced
 
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
+from ocr.facts.dates import find_dates
 from ocr.facts.lines import Line, Token
 
 # Header phrases → the role of their column. "outside" is a result column that only holds
-# results out of range (Quest's IN RANGE / OUT OF RANGE); "ignore" columns hold values
-# that are not this result (previous results, performing lab, codes).
+# results out of range (Quest's IN RANGE / OUT OF RANGE); "previous" and "ignore" columns
+# hold values that are not this result (earlier results, performing lab, codes). A date
+# printed as a column title makes a result column of that collection date.
 _PHRASES: dict[str, str] = {
     "reference range": "range", "reference interval": "range", "ref range": "range",
     "normal range": "range", "reference ranges": "range", "reference values": "range",
@@ -23,13 +26,16 @@ _PHRASES: dict[str, str] = {
     "your result": "result", "your value": "result", "result value": "result",
     "results": "result", "result": "result", "value": "result", "observed value": "result",
     "current result": "result", "in range": "result", "within range": "result",
+    "current": "result", "current value": "result", "this result": "result",
+    "latest result": "result", "latest": "result",
     "out of range": "outside", "outside range": "outside",
     "abnormal flag": "flag", "flags": "flag", "flag": "flag", "abn": "flag",
     "abnormal": "flag", "indicator": "flag", "h/l": "flag", "status": "flag",
     "interpretation": "flag", "interp": "flag",
     "units": "unit", "unit": "unit", "uom": "unit",
-    "previous result": "ignore", "prior result": "ignore", "previous": "ignore",
-    "prior": "ignore", "lab": "ignore", "site": "ignore", "performing lab": "ignore",
+    "previous result": "previous", "prior result": "previous", "previous": "previous",
+    "prior": "previous", "last result": "previous", "previous value": "previous",
+    "prior value": "previous", "lab": "ignore", "site": "ignore", "performing lab": "ignore",
     "comments": "ignore", "comment": "ignore", "method": "ignore", "specimen": "ignore",
     "loinc": "ignore", "code": "ignore", "notes": "ignore",
     "date collected": "date", "collection date": "date", "collected": "date", "date": "date",
@@ -41,11 +47,13 @@ _PAD = 0.3  # line heights a column reaches beyond its header words
 
 @dataclass(frozen=True)
 class Column:
-    """A column of a lab table: its role and the span of its header (levelled points)."""
+    """A column of a lab table: its role and the span of its header (levelled points), and
+    for a result column headed by a date, that collection date."""
 
     role: str
     x0: float
     x1: float
+    collected: date | None = None
 
 
 @dataclass(frozen=True)
@@ -57,12 +65,17 @@ class Header:
 
 
 def find_header(line: Line) -> Header | None:
-    """The table header `line` is, if it names a result column and at least one other."""
-    spans = _words(line)
+    """The table header `line` is, if it names a result column and at least one other; dates
+    in it head result columns of their own (a cumulative table)."""
+    dated = _dates(line)
+    if dated is None:
+        return None
+    dates, others = dated
+    spans = _words(Line(line.page, others)) if others else []
     words = [w for w, _, _ in spans]
     if not words or any(any(c.isdigit() for c in w) for w in words):
         return None
-    columns: list[Column] = []
+    columns: list[Column] = [Column("result", t[0].x0, t[-1].x1, day) for day, t in dates]
     matched, index = 0, 0
     while index < len(words):
         for size in range(min(_LONGEST, len(words) - index), 0, -1):
@@ -75,7 +88,7 @@ def find_header(line: Line) -> Header | None:
         else:
             index += 1
     roles = {c.role for c in columns}
-    if not roles & {"result", "outside"} or len(roles - {"ignore", "date"}) < 2:
+    if not roles & {"result", "outside"} or len(roles - {"ignore", "date", "previous"}) < 2:
         return None
     if matched < _MIN_MATCHED * len(words):
         return None
@@ -83,7 +96,55 @@ def find_header(line: Line) -> Header | None:
         # Unlabelled first column: test names sit left of the first labelled column.
         first = min(c.x0 for c in columns)
         columns.insert(0, Column("name", -1e9, first - line.height))
-    return Header(tuple(sorted(columns, key=lambda c: c.x0)), line.text)
+    ordered = sorted(columns, key=lambda c: c.x0)
+    for index in range(1, len(ordered)):
+        if ordered[index].role == "date" and ordered[index - 1].role == "previous":
+            # PREVIOUS | DATE: the date of the previous result, not of this one.
+            ordered[index] = replace(ordered[index], role="previous")
+    return Header(tuple(ordered), line.text)
+
+
+def _dates(line: Line) -> tuple[list[tuple[date, list[Token]]], list[Token]] | None:
+    """The dates on a line with the tokens of each, and its other tokens (times of day
+    dropped); None when a token holds a date and more."""
+    text, offsets, position = line.text, [], 0
+    for token in line.tokens:
+        offsets.append((position, position + len(token.text)))
+        position += len(token.text) + 1
+    dates, used = [], set()
+    for day, start, end in find_dates(text):
+        covering = [i for i, (a, b) in enumerate(offsets) if a < end and b > start]
+        if any(offsets[i][0] < start or offsets[i][1] > end + 1 for i in covering):
+            return None
+        dates.append((day, [line.tokens[i] for i in covering]))
+        used.update(covering)
+    others = [t for i, t in enumerate(line.tokens) if i not in used and not _TIME.fullmatch(t.text)]
+    return dates, others
+
+
+_TIME = re.compile(r"\(?\d{1,2}:\d{2}(?::\d{2})?(?:\s*[ap]m)?\)?", re.IGNORECASE)
+
+
+def dated_by(header: Header, line: Line) -> Header | None:
+    """The header with the dates of `line` printed under its result columns, when the line
+    holds only dates (and times): "Current | Prior" over "10/20/2013 | 04/02/2013"."""
+    found = _dates(line)
+    if not found or not found[0] or found[1]:
+        return None
+    columns = list(header.columns)
+    pad = line.height
+    for day, tokens in found[0]:
+        x0, x1 = tokens[0].x0, tokens[-1].x1
+        under = [
+            i for i, c in enumerate(columns)
+            if c.role in ("result", "outside", "previous") and c.x0 - pad < x1 and c.x1 + pad > x0
+        ]  # fmt: skip
+        if len(under) != 1:
+            return None
+        index = under[0]
+        if columns[index].role != "previous":
+            columns[index] = replace(columns[index], collected=day)
+    return Header(tuple(columns), f"{header.text}\n{line.text}")
 
 
 def _words(line: Line) -> list[tuple[str, float, float]]:
@@ -134,8 +195,16 @@ def assign(line: Line, header: Header) -> dict[str, list[Token]]:
                     chosen[id(token)] = chosen[id(cell[0])]
     parts: dict[str, list[Token]] = {}
     for token in line.tokens:
-        parts.setdefault(chosen[id(token)].role, []).append(token)
+        parts.setdefault(_part(chosen[id(token)]), []).append(token)
     return parts
+
+
+def _part(column: Column) -> str:
+    """The key of a column's tokens in `assign`: its role, or `result@<date>` for a result
+    column of its own date."""
+    if column.collected is not None and column.role in ("result", "outside"):
+        return f"result@{column.collected.isoformat()}"
+    return column.role
 
 
 def _distance(token: Token, column: Column) -> float:

@@ -128,21 +128,39 @@ _REWRITES: list[tuple[re.Pattern[str], str]] = [
 ]
 _PARTS = re.compile(r"^(?P<p>[kmunpf]?)(?P<b>mol|eq|iu|kat|osm|g|u)/(?P<v>l|dl|ml|ul)$")
 _COUNT = re.compile(r"^(?:10\^(?P<e>\d{1,2}))?(?P<v>/l|/ml|/ul)$")
-_STRIP = " \t.,;:_'`’‘“”»«*-"
+_STRIP = " \t.,;:_'`’‘“”»«*-=~|"
 # OCR misreadings inside units, tried only when a spelling is not recognised as it is.
 _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
-        (r"\[|\]", ""),
+        (r"\[|\]|\{|\}", ""),
         (r"^(.+?)\.?\1$", r"\1"),  # mg/dL.mg/dL: printed twice
+        (r"^mf(?=[il1|][uv])", "m"),  # mf[IU]/L: a bracket read as f
+        (r"(?<=[il1|][uv])[j}]+(?=/)", ""),  # m[IUJ/L, mlU}/L: a bracket read as J
+        (r"(?<=/)a(?=l$)", ""),  # m[lU}/AL
+        (r"^mc[ec]g(?=/)", "ug"),  # mceg/dL
+        (r"^[il1|][uv]/l$", "iu/l"),  # IV/L, 1V/L
+        (r"^[l1i|]u[i1l|]l$", "iu/l"),  # luiL
+        (r"(?<=mo)v(?=l$)", "l/"),  # mmoVL
         (r"(?<=[mu])[l1|][uv][yj]?(?=/)", "iu"),  # mlU/L, mlUy/L → mIU/L
-        (r"^m[ce]+[l1|]u(?=/)", "uiu"),  # melU/mL → mcIU/mL
+        (r"^m[ce]+[l1|i]u(?=/)", "uiu"),  # melU/mL, meIU/mL → mcIU/mL
         (r"^meg(?=/)", "ug"),  # meg/dL → mcg/dL
-        (r"^(x?)[l1|i][o0](?=e|\^|\*)", r"\g<1>10"),  # xLOE3 → x10E3
+        (r"^(x?)[l1|i]{1,2}[o0](?=e|\^|\*)", r"\g<1>10"),  # xLOE3, x1LOE3 → x10E3
+        (r"(?<=mo)1(?=/)", "l"),  # mMo1/L
+        (r"(?<=mol)1(?=/)", ""),  # mMol1/L
+        (r"(?<=/)-+", ""),  # mmol/-L
+        (r"(?<=/)k$", "l"),  # 10*9/k
         (r"(?<=10e)s", "3"),
         (r"^(?:w|v)[/i1l|]?l$|^u[i1|]l$", "u/l"),  # W/L, VIL, UIL → U/L
         (r"(?<=/m)u$|(?<=/)t$", "l"),  # ng/mu, mmol/t
-        (r"(?<=/d)[kebt]$", "l"),  # mg/dk, mg/de
+        (r"(?<=/d)[kebtu]$", "l"),  # mg/dk, mg/de, mg/du
+        (r"(?<=/u)k$", "l"),  # X_10-3/uk
+        (r"^([mu]?mol|m?eq)$", r"\1/l"),  # mmol, mEq: the /L lost
+        (r"^([mu]?mol|m?eq)l$", r"\1/l"),  # mEqL: the slash lost
+        (r"^40(?=[\^*]\d)", "10"),  # 40*12/L: the 1 read as 4
+        (r"^(10[\^*]?\d{1,2})7(u?l)$", r"\1/\2"),  # 10*97L, 10*37ul: the slash read as 7
+        (r"^mi(?=mol/)", "m"),  # mimol/L
+        (r"^i(?=mg)", ""),  # imgAlb/gCre: a speck before the unit
         (r"(?<=[mu]i)v(?=/)", "u"),  # mIv/L → mIU/L
         (r"(?<=1)o|o(?=\d)", "0"),  # x1OE3 → x10E3
         (r"(?<=/d)[.i|1t]?$", "l"),  # mg/d., mg/dt → mg/dl
@@ -152,7 +170,20 @@ _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
         (r"^x+(?=\d)", "x"),
         (r"^m[lui]*/?min/?1[.,]?73.*$", "ml/min/1.73m2"),  # eGFR's unit, however mangled
         (r"(?<=\d)[.,](?=\d)", "."),
-        (r"^(?:x|×)?_?10[479/“”\"](3|6|9|12)(?=/)", r"10^\1"),  # 10^3's caret read as 4, 7, 9
+        (r"^(?:x|×)?_?10[479/“”\"a](3|6|9|12)(?=/)", r"10^\1"),  # 10^3's caret read as 4, 7, 9
+        (r"^(?:x|×)?_?10[479]?[\^*+](3|6|9|12)(?=/)", r"10^\1"),  # 104+3: a mark read twice
+        (r"^(?:x|×)?[._\-]*10[\^*+\-#%]{1,2}(3|6|9|12)(?=/)", r"10^\1"),  # X.10-3, 10+#3, 10%3
+        (r"(?<=/u)[tk]$", "l"),  # /ut
+        (r"(?<=/m)t$", "l"),  # ng/mt
+        (r"^(10[\^*]?\d{1,2})l$", r"\1/l"),  # 10*12L: the slash lost
+        (r"(?<=alb)[i1l|](?=gcre)", "/"),  # mgAlbigCre
+        (r"(?<=/d)c$", "l"),  # mg/dc
+        (r"(?<=mo)[i1|](?=/|$)", "l"),  # mmoi/L
+        (r"(?<=mol)[i1|l](?=l$)", "/"),  # mmolil
+        (r"(?<=mol)/$", "/l"),  # mmol/: the L lost at the column's edge
+        (r"(?<=/m)[i1|]$", "l"),  # ng/mi
+        (r"^[jvw][i1l|/]l$", "u/l"),  # JIL → U/L
+        (r"^m[l1|i](?=ul$)", "m/"),  # MluL → M/uL
         (r"^([mun]?g)[i1l|/]d[l1i]?$", r"\1/dl"),  # gid → g/dl
     ]
 ]

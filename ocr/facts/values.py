@@ -59,9 +59,22 @@ _MERGED_FLAG = re.compile(
 _MERGED_UNIT = re.compile(r"^(?P<v>[<>≤≥]?=?\d+(?:[.,]\d+)?)(?P<u>%|[a-zA-Zµμ][\w/^*µμ.]*)$")
 # "hematocrit of 32", "sodium was 129": words prose puts between a name and its value.
 _CONNECTIVES = re.compile(r"(?:[\s,]+(?:of|was|is|are|were|at|level|levels|value|=))+$", re.I)
+# "Potassium [Moles/volume] in": a long name cut or wrapped after a linking word.
+_CUT_TAIL = re.compile(r"(?:[\s.,]+(?:in|of|by|or|and|from|for|with|per))+$", re.I)
 _SEX = re.compile(r"^(?:m|male|males|men|f|female|females|women)$", re.I)
 _RANGE_LABEL = re.compile(r"^(?:normal|ref(?:erence)?(?: range)?|range|adult)\s*:?\s*", re.I)
 _NUM = r"[+-]?\d+(?:[.,]\d+)?"
+# Numbers no lab prints as a result: zero-padded (`00482913`; `07` is 0.7 that lost its
+# point) or of seven digits and more without separators (`9534717`): patient, accession
+# and order numbers.
+_IDENTIFIER = re.compile(r"0\d+|\d{7,}")
+# Labels of identifiers and other numbers that are not results ("Patient ID", "MRN", "Acc #").
+_ID_LABEL = re.compile(
+    r"(?:^|\s)(?:id|ids|mrn|mr|accession|accn|acc|acct|account|order|ord|req|requisition|"
+    r"barcode|ssn|npi|phone|tel|fax|zip|#|page|room|bed|encounter|visit|csn|fin|episode|chart|"
+    r"member|policy|lab\s+no)\s*[#:.]*$",
+    re.IGNORECASE,
+)
 _BOUNDS = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:-|–|—|to|\.\.)\s*(?P<hi>{_NUM})"
     rf"|(?P<cmp><=|>=|=<|=>|≤|≥|<|>|less than|greater than|up to|under|over)\s*(?P<n>{_NUM})",
@@ -141,7 +154,9 @@ def leader_start(text: str) -> str | None:
 def clean_name(text: str) -> str:
     """A printed test name without dot leaders, bullets and trailing colons."""
     text = _TRAILING_DOTS.sub("", text.strip()).strip(" :.-*•·\t")
-    return _CONNECTIVES.sub("", text).strip(" :.,-*•·\t")
+    text = _CONNECTIVES.sub("", text).strip(" :.,-*•·\t")
+    text = text.rstrip(" '\"‘’“”|`°©®~")  # specks after the name
+    return _CUT_TAIL.sub("", text).strip(" :.,-*•·\t") or text
 
 
 def split_token(text: str) -> list[str]:
@@ -211,10 +226,16 @@ def parse_value(tokens: list[str]) -> tuple[ResultValue | None, int]:
         return ResultValue(text, comparator=comparator, titre=int(titre[2])), used + 1
     token = repair_number(token.rstrip(",;"))
     number = to_float(token)
-    if number is None:
+    if number is None or _IDENTIFIER.fullmatch(token):
         return None, 0
     text = f"{comparator}{token}" if comparator else token
     return ResultValue(text, number=number, comparator=comparator), used + 1
+
+
+def is_identifier_label(name: str) -> bool:
+    """Whether a name ends with the label of an identifier (`Patient ID`, `MRN:`), not a
+    test; OCR and the catalogue's folding would otherwise take `ID` for `LD`."""
+    return bool(_ID_LABEL.search(name.strip()))
 
 
 def parse_range(text: str) -> ReferenceRange | None:

@@ -10,6 +10,7 @@ import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 
 import img2pdf
@@ -18,7 +19,15 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from ocr.model import PageReading, Word
 
-FONT_FILE = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
+_FONTS = {
+    # Metric twins of the PDF base fonts the born-digital pages name (Helvetica, Courier).
+    False: ("/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+            "/usr/share/fonts/opentype/urw-base35/NimbusSans-Regular.otf"),
+    True: ("/usr/share/fonts/truetype/liberation/LiberationMono-Regular.ttf",
+           "/usr/share/fonts/opentype/urw-base35/NimbusMonoPS-Regular.otf"),
+}  # fmt: skip
+FONT_FILE = next((f for f in _FONTS[False] if Path(f).exists()), _FONTS[False][0])
+MONO_FILE = next((f for f in _FONTS[True] if Path(f).exists()), _FONTS[True][0])
 PAGE_IN = (8.5, 11.0)
 SIZE = 9.5  # points
 ROWS_PER_PAGE = 26
@@ -33,6 +42,7 @@ class Row:
     unit: str = ""
     reference: str = ""
     flag: str = ""
+    earlier: tuple[str, ...] = ()  # values of the same test on `Report.earlier` dates ("": none)
 
 
 @dataclass
@@ -48,6 +58,9 @@ class Report:
     facility: str = "Riverside Clinical Laboratory"
     provider: str = "Dr. Alan Grant"
     seed: int = 0
+    earlier: tuple[date, ...] = ()  # earlier collection dates, newest first
+    mrn: str = "00482913"
+    accession: str = "W13-2938471"
 
 
 @dataclass(frozen=True)
@@ -58,38 +71,42 @@ class Text:
     x: float
     y: float
     size: float = SIZE
+    mono: bool = False  # fixed-width (Courier) rather than Helvetica
 
 
 @dataclass
 class Page:
-    """The texts of one page."""
+    """The texts of one page, its size in inches, and ruled lines (x0, y0, x1, y1 inches)."""
 
     texts: list[Text] = field(default_factory=list)
+    size: tuple[float, float] = PAGE_IN
+    rules: list[tuple[float, float, float, float]] = field(default_factory=list)
 
-    def add(self, text: str, x: float, y: float, size: float = SIZE) -> None:
+    def add(self, text: str, x: float, y: float, size: float = SIZE, mono: bool = False) -> None:
         """Place `text` (skipped when empty)."""
         if text:
-            self.texts.append(Text(text, x, y, size))
+            self.texts.append(Text(text, x, y, size, mono))
 
 
-def _font(points: float, dpi: float = 72.0) -> ImageFont.FreeTypeFont:
-    return ImageFont.truetype(FONT_FILE, max(1, round(points * dpi / 72)))
+@cache
+def _font(points: float, dpi: float = 72.0, mono: bool = False) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(MONO_FILE if mono else FONT_FILE, max(1, round(points * dpi / 72)))
 
 
-def width_in(text: str, size: float = SIZE) -> float:
+def width_in(text: str, size: float = SIZE, mono: bool = False) -> float:
     """How wide `text` prints, in inches."""
-    return _font(size, 720).getlength(text) / 720
+    return _font(size, 720, mono).getlength(text) / 720
 
 
 def _us(day: date) -> str:
     return day.strftime("%m/%d/%Y")
 
 
-def _wrap(text: str, width: float) -> list[str]:
+def _wrap(text: str, width: float, size: float = SIZE) -> list[str]:
     lines, current = [], ""
     for word in text.split():
         candidate = f"{current} {word}".strip()
-        if current and width_in(candidate) > width:
+        if current and width_in(candidate, size) > width:
             lines.append(current)
             current = word
         else:
@@ -97,9 +114,9 @@ def _wrap(text: str, width: float) -> list[str]:
     return [*lines, current] if current else lines
 
 
-def _fit(text: str, width: float) -> str:
+def _fit(text: str, width: float, size: float = SIZE) -> str:
     """`text` cut at a word boundary to fit `width` inches, as labs shorten long names."""
-    while width_in(text) > width and " " in text:
+    while width_in(text, size) > width and " " in text:
         text = text.rsplit(" ", 1)[0]
     return text
 
@@ -247,13 +264,13 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
 def page_reading(page: Page, number: int = 1) -> PageReading:
     """The page as a reading with exact word boxes, as a born-digital PDF would give."""
     words = []
-    width, height = PAGE_IN
+    width, height = page.size
     for text in page.texts:
         x = text.x
         ascent = text.size / 72 * 0.8
         for word in text.text.split(" "):
             if word:
-                w = width_in(word, text.size)
+                w = width_in(word, text.size, text.mono)
                 words.append(
                     Word(
                         word,
@@ -263,9 +280,10 @@ def page_reading(page: Page, number: int = 1) -> PageReading:
                         (text.y + text.size / 72 * 0.25) / height,
                     )
                 )
-            x += width_in(word + " ", text.size)
+            x += width_in(word + " ", text.size, text.mono)
     lines = sorted(page.texts, key=lambda t: (round(t.y, 2), t.x))
-    return PageReading(number, 612.0, 792.0, "\n".join(t.text for t in lines), words, "", "", False)
+    text = "\n".join(t.text for t in lines)
+    return PageReading(number, width * 72, height * 72, text, words, "", "", False)
 
 
 def page_image(
@@ -278,11 +296,13 @@ def page_image(
     seed: int = 0,
 ) -> Image.Image:
     """The page printed and scanned: at `dpi`, turned by `skew` degrees, blurred, speckled."""
-    image = Image.new("L", (round(PAGE_IN[0] * dpi), round(PAGE_IN[1] * dpi)), 255)
+    image = Image.new("L", (round(page.size[0] * dpi), round(page.size[1] * dpi)), 255)
     draw = ImageDraw.Draw(image)
     for text in page.texts:
-        font = _font(text.size, dpi)
+        font = _font(text.size, dpi, text.mono)
         draw.text((text.x * dpi, text.y * dpi), text.text, font=font, fill=0, anchor="ls")
+    for x0, y0, x1, y1 in page.rules:
+        draw.line((x0 * dpi, y0 * dpi, x1 * dpi, y1 * dpi), fill=0, width=max(1, round(dpi / 150)))
     if skew:
         image = image.rotate(skew, resample=Image.Resampling.BICUBIC, fillcolor=255)
     if blur:
@@ -312,24 +332,35 @@ def scanned_pdf(images: list[Image.Image], path: Path, dpi: int) -> Path:
 
 
 def digital_pdf(pages: list[Page], path: Path) -> Path:
-    """A born-digital PDF: each text placed with Helvetica (metrics like Liberation Sans)."""
+    """A born-digital PDF: each text placed with Helvetica or Courier (metrics like Liberation
+    Sans and Mono)."""
     pdf = pikepdf.new()
-    font = pdf.make_indirect(
-        pikepdf.Dictionary(
-            Type=pikepdf.Name.Font,
-            Subtype=pikepdf.Name.Type1,
-            BaseFont=pikepdf.Name.Helvetica,
-            Encoding=pikepdf.Name.WinAnsiEncoding,
+    fonts = {
+        name: pdf.make_indirect(
+            pikepdf.Dictionary(
+                Type=pikepdf.Name.Font,
+                Subtype=pikepdf.Name.Type1,
+                BaseFont=pikepdf.Name(f"/{base}"),
+                Encoding=pikepdf.Name.WinAnsiEncoding,
+            )
         )
-    )
+        for name, base in (("F1", "Helvetica"), ("F2", "Courier"))
+    }
     for page in pages:
-        out = pdf.add_blank_page(page_size=(612, 792))
-        out.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+        height = page.size[1] * 72
+        out = pdf.add_blank_page(page_size=(page.size[0] * 72, height))
+        out.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(**fonts))
         ops = []
         for text in page.texts:
             safe = text.text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-            x, y = text.x * 72, 792 - text.y * 72
-            ops.append(f"BT /F1 {text.size} Tf {x:.2f} {y:.2f} Td ({safe}) Tj ET")
+            x, y = text.x * 72, height - text.y * 72
+            font = "F2" if text.mono else "F1"
+            ops.append(f"BT /{font} {text.size} Tf {x:.2f} {y:.2f} Td ({safe}) Tj ET")
+        for x0, y0, x1, y1 in page.rules:
+            ops.append(
+                f"0.6 w {x0 * 72:.2f} {height - y0 * 72:.2f} m "
+                f"{x1 * 72:.2f} {height - y1 * 72:.2f} l S"
+            )
         out.obj.Contents = pdf.make_stream("\n".join(ops).encode("cp1252", "replace"))
     pdf.save(path)
     return path

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -13,8 +14,8 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server.access.policy import AccessDenied
 from server.access.scope import profiles_for
+from server.errors import KinchartError
 from server.facts import persist as facts_persist
 from server.runtime import open_services
 from server.search import projection as search_sync
@@ -28,13 +29,42 @@ from server.web import tokens as api_tokens
 from server.web._common import (
     STATIC_DIR,
     LoginRequired,
-    access_denied,
     caller_of,
     http_error,
     login_required,
+    render,
     server_error,
 )
 from server.web._security import SecurityMiddleware
+
+log = logging.getLogger(__name__)
+
+# The short codes of JSON errors, as the API's own answers name them.
+_CODES = {
+    400: "bad_input",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    409: "conflict",
+    503: "unavailable",
+}
+
+
+async def kinchart_error(request: Request, exc: Exception) -> Response:
+    """Every KinchartError a route lets through: its status, and its message as a page or JSON."""
+    assert isinstance(exc, KinchartError)
+    if isinstance(exc, LoginRequired):
+        return await login_required(request, exc)
+    if exc.status >= 500:
+        log.error("%s on %s: %s", type(exc).__name__, request.url.path, exc.user_message)
+    if request.url.path.startswith("/api/"):
+        code = getattr(exc, "code", None) or _CODES.get(exc.status, "error")
+        body = {"error": code, "detail": exc.user_message}
+        return JSONResponse(body, status_code=exc.status)
+    context = {"status": exc.status, "detail": exc.user_message}
+    return render(
+        request, "errors/error.html", context, partial="errors/_error.html", status_code=exc.status
+    )
 
 
 async def home(request: Request) -> Response:
@@ -95,8 +125,7 @@ def create_app(
         middleware=[Middleware(SecurityMiddleware, settings=settings)],
         exception_handlers={
             HTTPException: http_error,
-            AccessDenied: access_denied,
-            LoginRequired: login_required,
+            KinchartError: kinchart_error,
             Exception: server_error,
         },
         lifespan=lifespan,

@@ -9,6 +9,8 @@ from typing import Any
 
 from dotenv import dotenv_values
 
+from server.errors import ExitCode, KinchartError
+
 PREFIX = "KINCHART_"
 
 
@@ -148,12 +150,11 @@ class Settings:
 WEBDAV_ADDRESSES = ("lan", "public", "any")  # the policies of sync.addresses
 
 
-class SettingsError(Exception):
+class SettingsError(KinchartError):
     """A setting has a value that cannot be used."""
 
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+    status = 500  # on the web it is the server's configuration, not the request, that is wrong
+    exit_code = ExitCode.bad_input
 
 
 def env_name(name: str) -> str:

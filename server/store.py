@@ -10,15 +10,16 @@ import uuid
 from pathlib import Path
 from typing import BinaryIO
 
+from server.errors import Unavailable
+
 CHUNK = 1024 * 1024
 
 
-class StoreError(Exception):
-    """A file could not be stored durably."""
+class StoreError(Unavailable):
+    """A file could not be stored durably; `permanent` when trying again will not help."""
 
     def __init__(self, user_message: str, *, permanent: bool = True) -> None:
         super().__init__(user_message)
-        self.user_message = user_message
         self.permanent = permanent
 
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from server.db.tables import CAREGIVER, OWNER, ROLES, VIEWER
+from server.errors import PermissionDenied
 
 __all__ = [
     "CAREGIVER",
@@ -36,13 +37,11 @@ NEEDS = {
 }
 
 
-class AccessDenied(Exception):
+class AccessDenied(PermissionDenied):
     """The caller may not do this; `status` is 404 when even existence must not show."""
 
-    def __init__(self, user_message: str = "Not found.", status: int = 404) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
-        self.status = status
+    user_message = "Not found."
+    status = 404
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,14 @@ from piccolo.table import Table
 
 from server.db import migrate, piccolo_conf
 from server.db.tables import TABLES
+from server.errors import Unavailable
 from server.settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
 
-class DatabaseError(Exception):
+class DatabaseError(Unavailable):
     """The database could not be opened or migrated."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 def make_engine(url: str) -> Engine:

@@ -16,6 +16,7 @@ from typing import Any
 from ocr.facts import catalogue, units
 from ocr.facts.values import parse_value
 from server.db.tables import FACT_KINDS as FACT_KINDS  # the kinds a form offers
+from server.errors import BadInput
 from server.facts.records import EARLIEST, clip
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -62,13 +63,12 @@ KIND_LABELS = {
 _WIDTH = 255
 
 
-class FieldError(ValueError):
+class FieldError(BadInput, ValueError):
     """A field a person entered cannot be used; `field` names it."""
 
     def __init__(self, field: str, user_message: str) -> None:
         super().__init__(user_message)
         self.field = field
-        self.user_message = user_message
 
 
 def current(fact: Mapping[str, Any]) -> dict[str, str]:

@@ -28,14 +28,18 @@ from server.db.tables import (
     Fact,
     Page,
 )
+from server.errors import ExitCode, KinchartError
 from server.facts import fields as F
 
 REVIEW_DOCS_PER_PAGE = 10
 _COLUMNS = (*Fact.all_columns(), Fact.document.profile.as_alias("doc_profile"))
 
 
-class FactGone(Exception):
+class FactGone(KinchartError):
     """The fact was replaced meanwhile (its document was read again)."""
+
+    status = 409
+    exit_code = ExitCode.not_found
 
     user_message = "This fact was replaced by a new reading of its document. Reload the page."
 

@@ -16,6 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.db.tables import ApiToken, AuditEvent, Grant, Profile, Session, User
+from server.errors import BadInput
 
 T = TypeVar("T")
 
@@ -40,12 +41,8 @@ def clean_username(raw: str) -> str:
     return name
 
 
-class AuthError(Exception):
+class AuthError(BadInput):
     """Logging in or changing a password did not work; the message is safe to show."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 class AuthBusy(AuthError):

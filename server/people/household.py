@@ -11,6 +11,7 @@ from typing import Any
 from server.access.policy import Caller, require_admin
 from server.access.scope import profile_by_id
 from server.db.tables import OWNER, ROLES, Document, Grant, Profile, User
+from server.errors import BadInput, NotFound
 from server.people.auth import (
     AuthError,
     clean_username,
@@ -21,12 +22,12 @@ from server.people.auth import (
 COLORS = ("#3366aa", "#aa3366", "#2e7d32", "#b26a00", "#6a3cb5", "#00838f", "#c62828", "#5d4037")
 
 
-class HouseholdError(Exception):
+class HouseholdError(BadInput):
     """A change to users, profiles or grants that is not allowed; the message says why."""
 
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+
+class NotInHousehold(NotFound, HouseholdError):
+    """No user or profile goes by that name."""
 
 
 def slugify(name: str) -> str:
@@ -70,7 +71,7 @@ async def add_user(
 async def user_by_name(username: str) -> dict[str, Any]:
     row = await User.select().where(User.username == username.strip().lower()).first()
     if row is None:
-        raise HouseholdError(f"There is no user called {username}.")
+        raise NotInHousehold(f"There is no user called {username}.")
     return row
 
 
@@ -133,7 +134,7 @@ async def add_profile(
 async def profile_by_slug(slug: str) -> dict[str, Any]:
     row = await Profile.select().where(Profile.slug == slug.strip().lower()).first()
     if row is None:
-        raise HouseholdError(f"There is no profile {slug!r}.")
+        raise NotInHousehold(f"There is no profile {slug!r}.")
     return row
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from server.access.policy import CAREGIVER, RANK, Caller
 from server.access.scope import load_caller, profiles_for
 from server.db.tables import ApiToken, Profile, User
+from server.errors import BadInput
 from server.people.auth import token_hash
 
 PREFIX = "kc_"
@@ -36,12 +37,8 @@ async def create_token(caller: Caller, name: str, slugs: list[str]) -> tuple[str
     return raw, rows[0]
 
 
-class TokenError(Exception):
+class TokenError(BadInput):
     """A token cannot be made as asked; the message says why."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 async def caller_for_token(raw: str) -> Caller | None:

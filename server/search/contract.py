@@ -11,6 +11,7 @@ from typing import Literal
 
 from markupsafe import Markup
 
+from server.errors import Unavailable
 from server.search.text import edit_distance, skeleton
 
 # Documents waiting in the admins' triage queue are indexed under this profile id (ids start at 1).
@@ -21,12 +22,8 @@ MAX_PER_PAGE = 100
 MAX_QUERY_CHARS = 200
 
 
-class SearchError(Exception):
+class SearchError(Unavailable):
     """The search index could not answer; `user_message` says what a person can do."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from server.db.tables import Profile, RemoteFile, SyncSource
+from server.errors import BadInput
 from server.sources.vault import Vault
 from sync.pull import Version
 from sync.webdav import After, RemoteEntry, Share, SyncError, normalize_folder
@@ -31,12 +32,8 @@ LIST_COLUMNS = (
 )
 
 
-class SourceError(Exception):
+class SourceError(BadInput):
     """A sync source cannot be added as given; the message says why."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
 
 
 @dataclass(frozen=True)

@@ -8,15 +8,16 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 
+from server.errors import ExitCode, KinchartError
+
 KEY_FILE = "secret.key"
 
 
-class VaultError(Exception):
+class VaultError(KinchartError):
     """A stored secret cannot be read back."""
 
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
+    status = 500
+    exit_code = ExitCode.failed  # the source is skipped; the others still run
 
 
 class Vault:

@@ -16,8 +16,9 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 from starlette.types import Message
 
-from server.access.policy import AccessDenied, Caller, require_admin
+from server.access.policy import Caller, require_admin
 from server.documents import service as documents
+from server.errors import PermissionDenied
 from server.runtime import Services
 
 log = logging.getLogger(__name__)
@@ -28,8 +29,11 @@ templates = Jinja2Templates(directory=str(ROOT / "templates"))
 STATIC_DIR = SERVER / "static"
 
 
-class LoginRequired(Exception):
+class LoginRequired(PermissionDenied):
     """The request needs a logged-in user."""
+
+    user_message = "Please log in."
+    status = 401
 
 
 def csrf_token(request: Request) -> str:
@@ -126,11 +130,6 @@ def _error(request: Request, status: int, detail: str) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     return _error(request, exc.status_code, str(exc.detail))
-
-
-async def access_denied(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, AccessDenied)
-    return _error(request, exc.status, exc.user_message)
 
 
 async def login_required(request: Request, exc: Exception) -> Response:

@@ -16,6 +16,7 @@ from server.access.policy import AccessDenied, Caller
 from server.access.scope import upload_target
 from server.documents import service
 from server.documents.uploads import save_upload
+from server.errors import KinchartError
 from server.people.tokens import caller_for_token
 from server.runtime import Services
 from server.web._common import capped, services_of
@@ -25,12 +26,11 @@ FORM_OVERHEAD = 1024 * 1024  # multipart boundaries and small fields around the 
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-class ApiError(Exception):
+class ApiError(KinchartError):
     """A refused API request: HTTP status, a short code, and a sentence for the person."""
 
     def __init__(self, status: int, code: str, detail: str) -> None:
-        super().__init__(detail)
-        self.status = status
+        super().__init__(detail, status)
         self.code = code
         self.detail = detail
 

@@ -3,29 +3,17 @@
 from __future__ import annotations
 
 import json
-import sys
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.table import Table as RichTable
 
-from server.db.tables import FACT_KINDS
+from server.access.console import caller_named, console, profile_of
+from server.cli._common import ExitCode, Services, in_runtime, out, progress_bar
 from server.facts import numbers
-from server.runtime import running
-
-
-class _Refused(Exception):
-    """The command cannot answer (no such profile for this user, a disabled user)."""
-
-    def __init__(self, user_message: str) -> None:
-        super().__init__(user_message)
-        self.user_message = user_message
-
-
-def _fail(message: str) -> NoReturn:
-    from server.cli.main import fail  # server.cli imports this module
-
-    fail(message)
+from server.facts.fields import FACT_KINDS
+from server.facts.persist import reextract
+from server.facts.service import profile_facts
 
 
 @click.command("facts")
@@ -49,8 +37,6 @@ def facts_cmd(
     force: bool,
 ) -> None:
     """Print a profile's facts: value, unit, status and citation (document, page, boxes)."""
-    from server.cli.main import _run, _settings, out
-
     if reextract:
         if profile_slug or kind or username or as_json:
             raise click.UsageError("--reextract takes no --profile, --kind, --user or --json")
@@ -60,33 +46,16 @@ def facts_cmd(
         raise click.UsageError("--force goes with --reextract")
     if not profile_slug:
         raise click.UsageError("give --profile SLUG (or --reextract)")
-    settings = _settings()
+    _facts(profile_slug, kind, username, as_json)
 
-    async def go() -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        from server.access.policy import AccessDenied
-        from server.access.scope import load_caller, profile_for
-        from server.facts.service import profile_facts
-        from server.people import household
 
-        async with running(settings):
-            if username is not None:
-                user = await household.user_by_name(username)
-                if user["disabled"]:
-                    raise _Refused(f"User {username} is disabled.")
-                caller = await load_caller(user)
-                try:
-                    profile = await profile_for(caller, profile_slug, "view")
-                except AccessDenied:
-                    raise _Refused(f"{username} has no profile {profile_slug!r}.") from None
-            else:
-                profile = await household.profile_by_slug(profile_slug)
-            rows = await profile_facts(profile["id"], kinds=[kind] if kind else None)
-            return profile, rows
-
-    try:
-        profile, rows = _run(go())
-    except _Refused as exc:
-        _fail(exc.user_message)
+@in_runtime()
+async def _facts(
+    services: Services, profile_slug: str, kind: str | None, username: str | None, as_json: bool
+) -> None:
+    caller = await (console() if username is None else caller_named(username))
+    profile = await profile_of(caller, profile_slug, "view")
+    rows = await profile_facts(profile["id"], kinds=[kind] if kind else None)
     facts = [as_dict(r) for r in rows]
     if as_json:
         out.print_json(json.dumps(facts))
@@ -135,8 +104,6 @@ def _shown(number: float | None, printed: str) -> str:
 
 
 def _table(profile: dict[str, Any], facts: list[dict[str, Any]]) -> None:
-    from server.cli.main import out
-
     table = RichTable(box=None, pad_edge=False)
     for name in ("kind", "name", "value", "unit", "flag", "date", "status", "source"):
         table.add_column(name, no_wrap=name not in ("name", "value"), overflow="fold")
@@ -164,24 +131,19 @@ def _table(profile: dict[str, Any], facts: list[dict[str, Any]]) -> None:
     out.print(table)
 
 
-def _reextract(everything: bool) -> None:
-    from server.cli.main import _run, _settings, out, progress_bar
-    from server.facts.persist import reextract
+@in_runtime()
+async def _reextract(services: Services, everything: bool) -> ExitCode:
+    with progress_bar() as progress:
+        task = progress.add_task("reading facts", total=None)
 
-    settings = _settings()
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
 
-    async def go() -> tuple[int, int]:
-        async with running(settings) as services:
-            with progress_bar() as progress:
-                task = progress.add_task("reading facts", total=None)
-
-                def step(done: int, total: int) -> None:
-                    progress.update(task, completed=done, total=total)
-
-                return await reextract(
-                    services.engine, services.store, everything=everything, progress=step
-                )
-
-    done, failed = _run(go())
+        done, failed = await reextract(
+            services.engine, services.store, everything=everything, progress=step
+        )
     out.print(f"facts read for {done} documents" + (f", {failed} failed" if failed else ""))
-    sys.exit(1 if failed else 0)
+    return ExitCode.failed if failed else ExitCode.ok
+
+
+commands = [facts_cmd]

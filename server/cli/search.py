@@ -1,51 +1,41 @@
-"""`kinchart reindex` and `kinchart search` (registered on the main command in server/cli.py)."""
+"""`kinchart reindex` and `kinchart search`."""
 
 from __future__ import annotations
 
 import html
 import json
 import re
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 from rich.text import Text
 
-from server.runtime import running
-from server.search import projection as sync
-from server.search.contract import UNFILED, Filters, Hit, Results, SearchError
+from server.access.console import caller_named, console
+from server.cli._common import Services, in_runtime, out, progress_bar
+from server.errors import Unavailable
+from server.search import SearchBackend, projection
+from server.search.contract import Hit, Results
+from server.search.scoped import search_as
 
 _MARK = re.compile(r"<mark>(.*?)</mark>", re.S)
 
 
-def _fail(message: str) -> NoReturn:
-    from server.cli.main import fail  # server.cli imports this module
-
-    fail(message)
+def _backend(services: Services) -> SearchBackend:
+    if services.search is None:
+        raise Unavailable("No search backend is configured.")
+    return services.search
 
 
 @click.command()
-def reindex() -> None:
+@in_runtime()
+async def reindex(services: Services) -> None:
     """Rebuild the search index from the database (safe while the server runs)."""
-    from server.cli.main import _run, _settings, out, progress_bar
-
-    settings = _settings()
-
-    async def go() -> tuple[int, str]:
-        async with running(settings) as services:
-            backend = services.search
-            if backend is None:
-                raise SearchError("No search backend is configured.")
-            total = await sync.total_ready()
-            with progress_bar() as progress:
-                task = progress.add_task(f"indexing ({backend.name})", total=total)
-                n = await sync.rebuild(backend, lambda done: progress.update(task, completed=done))
-            return n, backend.name
-
-    try:
-        n, name = _run(go())
-    except SearchError as exc:
-        _fail(exc.user_message)
-    out.print(f"search index rebuilt: {n} documents ({name})")
+    backend = _backend(services)
+    total = await projection.total_ready()
+    with progress_bar() as progress:
+        task = progress.add_task(f"indexing ({backend.name})", total=total)
+        n = await projection.rebuild(backend, lambda done: progress.update(task, completed=done))
+    out.print(f"search index rebuilt: {n} documents ({backend.name})")
 
 
 @click.command("search")
@@ -74,48 +64,29 @@ def search_cmd(
     as_json: bool,
 ) -> None:
     """Search pages as USER would (--user NAME), or everything (--all)."""
-    from server.cli.main import _run, _settings, out
-
     if (username is None) == (not everything):
         raise click.UsageError("give --user NAME (search as that user) or --all (everything)")
-    settings = _settings()
+    _search(query, username, profile_slug, doc_type, year, sort, page, per_page, as_json)
 
-    async def go() -> tuple[Results, dict[int, str]]:
-        from server.access.scope import load_caller
-        from server.db.tables import Profile
-        from server.people import household
-        from server.web.search import TRIAGE, current_hits, scope_of
 
-        async with running(settings) as services:
-            assert services.search is not None
-            if services.search.needs_rebuild:  # no server has caught it up: do it first
-                await sync.catch_up(services.search)
-            slugs = {r["id"]: r["slug"] for r in await Profile.select(Profile.id, Profile.slug)}
-            slugs[UNFILED] = TRIAGE
-            caller = None
-            if username is not None:
-                row = await household.user_by_name(username)
-                if row["disabled"]:
-                    raise SearchError(f"User {username} is disabled.")
-                caller = await load_caller(row)
-                scope = scope_of(caller)
-            else:
-                scope = frozenset(slugs)
-            by_slug = {s: i for i, s in slugs.items()}
-            chosen = None if profile_slug is None else by_slug.get(profile_slug, -1)
-            filters = Filters(profile=chosen, doc_type=doc_type, year=year)
-            results = services.search.query(
-                query, profiles=scope, filters=filters, sort="date" if sort == "date" else
-                "relevance", page=page, per_page=per_page,
-            )  # fmt: skip
-            if caller is not None:
-                results.hits[:] = await current_hits(caller, results.hits)
-            return results, slugs
-
-    try:
-        results, slugs = _run(go())
-    except SearchError as exc:
-        _fail(exc.user_message)
+@in_runtime()
+async def _search(
+    services: Services,
+    query: str,
+    username: str | None,
+    profile_slug: str | None,
+    doc_type: str | None,
+    year: int | None,
+    sort: str,
+    page: int,
+    per_page: int,
+    as_json: bool,
+) -> None:
+    caller = await (console() if username is None else caller_named(username))
+    results, slugs = await search_as(
+        _backend(services), caller, query, profile_slug=profile_slug, doc_type=doc_type,
+        year=year, sort="date" if sort == "date" else "relevance", page=page, per_page=per_page,
+    )  # fmt: skip
     if as_json:
         out.print_json(json.dumps(_as_dict(results, slugs)))
         return
@@ -172,3 +143,6 @@ def _as_dict(results: Results, slugs: dict[int, str]) -> dict[str, Any]:
             "year": {str(k): v for k, v in f.year.items()},
         },
     }
+
+
+commands = [reindex, search_cmd]

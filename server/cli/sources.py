@@ -1,4 +1,4 @@
-"""`kinchart source add|list|remove` and `kinchart sync` (registered in server/cli.py)."""
+"""`kinchart source add|list|remove` and `kinchart sync`: WebDAV folders Kinchart pulls from."""
 
 from __future__ import annotations
 
@@ -6,24 +6,24 @@ import asyncio
 import json
 import signal
 import sys
-from typing import Any, NoReturn
 
 import click
 
-from server.runtime import running
-from server.sources.config import NewSource, SourceError, add_source, list_sources, remove_source
+from server.cli._common import ExitCode, Services, console, in_runtime, out
+from server.errors import NotFound
+from server.sources.config import (
+    NewSource,
+    add_source,
+    check_source,
+    files_there,
+    list_sources,
+    remove_source,
+)
 from server.sources.runner import SourceRunner
 from server.sources.vault import Vault
 from sync.pull import Report
-from sync.webdav import Share, SyncError
 
 ONCE_ROUNDS = 4  # listings in `sync --once`: a file still changing after these waits for later
-
-
-def _fail(message: str) -> NoReturn:
-    from server.cli.main import fail  # server.cli imports this module
-
-    fail(message)
 
 
 @click.group()
@@ -55,9 +55,6 @@ def source_add(
     no_check: bool,
 ) -> None:
     """Add a WebDAV folder to pull from."""
-    from server.cli.main import _run, _settings, out
-
-    settings = _settings()
     password = ""
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
@@ -66,42 +63,24 @@ def source_add(
     new = NewSource(
         url, username, password, remote_path, profile_slug, by_subfolder, after, interval
     )
+    _source_add(new, check=not no_check)
 
-    async def go() -> tuple[dict[str, Any], int | None]:
-        async with running(settings):
-            from server.sources.config import check_source
 
-            clean_url, _, _ = await check_source(new)
-            found = None
-            if not no_check:
-                share = Share(clean_url, username, password, remote_path, timeout=15)
-                try:
-                    found = len(await asyncio.to_thread(share.list_files))
-                finally:
-                    share.close()
-            return await add_source(new, Vault(settings.data_dir)), found
-
-    try:
-        row, found = _run(go())
-    except (SourceError, SyncError) as exc:
-        _fail(exc.user_message)
+@in_runtime()
+async def _source_add(services: Services, new: NewSource, check: bool) -> None:
+    clean_url, _, _ = await check_source(new)
+    found = await files_there(clean_url, new) if check else None
+    row = await add_source(new, Vault(services.settings.data_dir))
     seen = f"; {found} file(s) there now" if found is not None else ""
     out.print(f"added source {row['id']}: {row['url']}{row['remote_path']}{seen}")
 
 
 @source.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def source_list(as_json: bool) -> None:
+@in_runtime()
+async def source_list(services: Services, as_json: bool) -> None:
     """List sources with their last run, files taken and last error."""
-    from server.cli.main import _run, _settings, out
-
-    settings = _settings()
-
-    async def go() -> list[dict[str, Any]]:
-        async with running(settings):
-            return await list_sources()
-
-    rows = _run(go())
+    rows = await list_sources()
     for r in rows:
         r["last_run"] = r["last_run"].isoformat() if r["last_run"] else None
     if as_json:
@@ -120,18 +99,11 @@ def source_list(as_json: bool) -> None:
 
 @source.command("remove")
 @click.argument("source_id", type=int)
-def source_remove(source_id: int) -> None:
+@in_runtime()
+async def source_remove(services: Services, source_id: int) -> None:
     """Remove a source (files already taken stay)."""
-    from server.cli.main import _run, _settings, out
-
-    settings = _settings()
-
-    async def go() -> bool:
-        async with running(settings):
-            return await remove_source(source_id)
-
-    if not _run(go()):
-        _fail(f"there is no source {source_id}")
+    if not await remove_source(source_id):
+        raise NotFound(f"There is no source {source_id}.")
     out.print(f"removed source {source_id}")
 
 
@@ -139,14 +111,15 @@ def source_remove(source_id: int) -> None:
 @click.option("--once", is_flag=True, help="Run every source now, then exit.")
 def sync_cmd(once: bool) -> None:
     """Pull from every sync source, on their intervals (or once, now)."""
-    from server.cli.main import _logging, _run, _settings, console, out
+    if once:
+        _once()
+    else:
+        _forever()
 
-    settings = _settings()
-    _logging(settings, quiet=once)
-    if not once:
-        _run(_forever(settings))
-        return
-    results = _run(_once(settings))
+
+@in_runtime(quiet=True)
+async def _once(services: Services) -> ExitCode:
+    results = await _run_each_source(services)
     failed = False
     for source_id, url, report in results:
         if report is None:
@@ -161,32 +134,32 @@ def sync_cmd(once: bool) -> None:
         if report.error:
             failed = True
             console.print(f"  [red]error:[/red] {report.error}", highlight=False)
-    sys.exit(1 if failed else 0)
+    return ExitCode.failed if failed else ExitCode.ok
 
 
-async def _once(settings: Any) -> list[tuple[int, str, Report | None]]:
+async def _run_each_source(services: Services) -> list[tuple[int, str, Report | None]]:
+    settings = services.settings
     results: list[tuple[int, str, Report | None]] = []
-    async with running(settings) as services:
-        runner = SourceRunner(
-            services.intake,
-            services.store.tmp,
-            Vault(settings.data_dir),
-            settle_seconds=settings.sync_settle_seconds,
-        )
-        for row in await list_sources():
-            if not row["enabled"]:
-                continue
-            # The first listing only notes sizes and ETags; unchanged files are taken next time.
-            total: Report | None = None
-            for _ in range(ONCE_ROUNDS):
-                report = await runner.run_source(row["id"])
-                if report is None:
-                    break
-                total = _add(total, report)
-                if not report.pending or report.error:
-                    break
-                await asyncio.sleep(settings.sync_settle_seconds)
-            results.append((row["id"], row["url"] + row["remote_path"], total))
+    runner = SourceRunner(
+        services.intake,
+        services.store.tmp,
+        Vault(settings.data_dir),
+        settle_seconds=settings.sync_settle_seconds,
+    )
+    for row in await list_sources():
+        if not row["enabled"]:
+            continue
+        # The first listing only notes sizes and ETags; unchanged files are taken next time.
+        total: Report | None = None
+        for _ in range(ONCE_ROUNDS):
+            report = await runner.run_source(row["id"])
+            if report is None:
+                break
+            total = _add(total, report)
+            if not report.pending or report.error:
+                break
+            await asyncio.sleep(settings.sync_settle_seconds)
+        results.append((row["id"], row["url"] + row["remote_path"], total))
     return results
 
 
@@ -200,14 +173,15 @@ def _add(total: Report | None, report: Report) -> Report:
     return total
 
 
-async def _forever(settings: Any) -> None:
-    from server.cli.main import console
-
+@in_runtime(quiet=False)
+async def _forever(services: Services) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    async with running(settings) as services:
-        services.start_sync()
-        console.print("pulling from the sync sources; Ctrl-C to stop")
-        await stop.wait()
+    services.start_sync()
+    console.print("pulling from the sync sources; Ctrl-C to stop")
+    await stop.wait()
+
+
+commands = [source, sync_cmd]

@@ -8,7 +8,7 @@ from server.access.policy import Caller
 from server.access.scope import profiles_for, visible_documents
 from server.db.tables import Document
 from server.search import projection
-from server.search.contract import UNFILED, Hit
+from server.search.contract import UNFILED, Filters, Hit, Results, SearchBackend, Sort
 
 TRIAGE = "_triage"  # the profile filter for unfiled documents (admins); no slug has "_"
 
@@ -50,3 +50,29 @@ async def current_hits(caller: Caller, hits: list[Hit]) -> list[Hit]:
     if stale:
         projection.schedule_refresh(stale)
     return [h for h in hits if now.get(h.doc_id) == h.profile]
+
+
+async def search_as(
+    backend: SearchBackend,
+    caller: Caller,
+    q: str,
+    *,
+    profile_slug: str | None = None,
+    doc_type: str | None = None,
+    year: int | None = None,
+    sort: Sort = "relevance",
+    page: int = 1,
+    per_page: int = 20,
+) -> tuple[Results, dict[int, str]]:
+    """The caller's matching pages, and the slugs that name their profiles (`kinchart search`)."""
+    if backend.needs_rebuild:  # no server has caught it up: do it first
+        await projection.catch_up(backend)
+    names = {p["id"]: p["slug"] for p in await people(caller)}
+    by_slug = {s: i for i, s in names.items()}
+    chosen = None if profile_slug is None else by_slug.get(profile_slug, -1)
+    filters = Filters(profile=chosen, doc_type=doc_type, year=year)
+    results = backend.query(
+        q, profiles=scope_of(caller), filters=filters, sort=sort, page=page, per_page=per_page
+    )
+    results.hits[:] = await current_hits(caller, results.hits)
+    return results, names

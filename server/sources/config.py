@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
 from server.db.tables import Profile, RemoteFile, SyncSource
-from server.errors import BadInput
+from server.errors import BadInput, Unavailable
 from server.sources.vault import Vault
 from sync.pull import Version
 from sync.webdav import After, RemoteEntry, Share, SyncError, normalize_folder
@@ -198,3 +199,16 @@ class Ledger:
         gone = [version_key(self.source_id, v) for v in known if v not in present]
         for i in range(0, len(gone), 500):
             await RemoteFile.delete().where(RemoteFile.key.is_in(gone[i : i + 500]))
+
+
+async def files_there(url: str, new: NewSource, *, timeout: float = 15.0) -> int:
+    """How many files the source's folder holds now, so a wrong password or address shows at
+    once: `SourceError` for what to fix, `Unavailable` when the server does not answer."""
+    share = Share(url, new.username, new.password, new.remote_path, timeout=timeout)
+    try:
+        return len(await asyncio.to_thread(share.list_files))
+    except SyncError as exc:
+        error = Unavailable if exc.unreachable else SourceError
+        raise error(exc.user_message) from exc
+    finally:
+        share.close()

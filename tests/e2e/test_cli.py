@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pikepdf
 
+from server.errors import ExitCode
 from server.settings import Settings
 from tests.fixtures.make_docs import digital_pdf, scanned_pdf, scanned_png
 from tests.fixtures.procs import kinchart, kinchart_json
@@ -55,5 +56,5 @@ def test_ingest_reads_files_and_reports_failures(
     retried = kinchart("retry", "--all-failed", env=env)
     assert retried.returncode == 0
     assert kinchart_json("status", env=env)["counts"]["queued"] == 2
-    assert kinchart("retry", "99999", env=env).returncode == 1
-    assert kinchart("text", "99999", env=env).returncode == 1
+    assert kinchart("retry", "99999", env=env).returncode == ExitCode.not_found
+    assert kinchart("text", "99999", env=env).returncode == ExitCode.not_found

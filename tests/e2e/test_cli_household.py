@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from server.errors import ExitCode
 from tests.fixtures.make_docs import digital_pdf
 from tests.fixtures.procs import KINCHART, kinchart, kinchart_json
 
@@ -46,7 +47,8 @@ def test_users_profiles_grants_and_ingest_for_a_profile(
     assert bad.returncode == 2 and "YYYY-MM-DD" in bad.stderr
     assert kinchart("grant", "ann", "grandpa", "owner", env=env).returncode == 0
     assert kinchart("grant", "sam", "grandpa", "caregiver", env=env).returncode == 0
-    assert kinchart("grant", "nobody", "grandpa", "viewer", env=env).returncode == 2
+    nobody = kinchart("grant", "nobody", "grandpa", "viewer", env=env)
+    assert nobody.returncode == ExitCode.not_found
     last_owner = kinchart("revoke", "ann", "grandpa", env=env)
     assert last_owner.returncode == 2 and "at least one owner" in last_owner.stderr
     profiles = {p["slug"]: p for p in kinchart_json("profile", "list", env=env)}
@@ -56,7 +58,8 @@ def test_users_profiles_grants_and_ingest_for_a_profile(
     letter = digital_pdf(tmp_path / "letter.pdf", [["Cardiology follow-up", "Dear Grandpa"]])
     ing = kinchart("ingest", "--profile", "grandpa", str(letter), env=env)
     assert ing.returncode == 0, ing.stdout + ing.stderr
-    assert kinchart("ingest", "--profile", "nope", str(letter), env=env).returncode == 2
+    nope = kinchart("ingest", "--profile", "nope", str(letter), env=env)
+    assert nope.returncode == ExitCode.not_found
     (doc,) = kinchart_json("documents", env=env)
     assert doc["profile"] == "grandpa" and doc["state"] == "ready"
 

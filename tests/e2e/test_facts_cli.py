@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from server.errors import ExitCode
 from tests.conftest import CORPUS
 from tests.fixtures.facts import COLLECTED, report
 from tests.fixtures.procs import add_user, kinchart, kinchart_json
@@ -60,13 +61,13 @@ def test_facts_of_a_profile_with_citations(env: dict[str, str], tmp_path: Path) 
     # As a user: only profiles they have a role on.
     as_sam = kinchart_json("facts", "--profile", "grandpa", "--user", "sam", env=env)
     assert as_sam == facts
-    for who in ("vic", "nobody"):
+    for who, code in (("vic", ExitCode.permission_denied), ("nobody", ExitCode.not_found)):
         refused = kinchart("facts", "--profile", "grandpa", "--user", who, "--json", env=env)
-        assert refused.returncode == 2 and not refused.stdout.strip(), who
+        assert refused.returncode == code and not refused.stdout.strip(), who
         assert "Creatinine" not in refused.stderr
     assert kinchart_json("facts", "--profile", "kid", "--user", "vic", env=env) == []
     missing = kinchart("facts", "--profile", "nope", env=env)
-    assert missing.returncode == 2 and "no profile" in missing.stderr
+    assert missing.returncode == ExitCode.not_found and "no profile" in missing.stderr
     assert kinchart("facts", env=env).returncode == 2  # needs --profile
 
     # Reading facts again: nothing is stale; --force reads every ready document again.

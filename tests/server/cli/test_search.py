@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from server.errors import ExitCode
 from tests.fixtures.make_docs import digital_pdf
 from tests.fixtures.procs import add_user, kinchart, kinchart_json
 
@@ -79,4 +80,4 @@ def test_search_needs_a_user_or_all(env: dict[str, str]) -> None:
         r = kinchart("search", "metformin", *args, env=env)
         assert r.returncode == 2 and "--user NAME" in r.stderr
     r = kinchart("search", "metformin", "--user", "nobody", env=env)
-    assert r.returncode == 2 and "no user called nobody" in r.stderr
+    assert r.returncode == ExitCode.not_found and "no user called nobody" in r.stderr

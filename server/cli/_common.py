@@ -56,11 +56,17 @@ class KinchartGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise  # usage errors, --help, a declined prompt: click answers them itself
         except KinchartError as exc:
             fail(exc.user_message, exc.exit_code)
         except KeyboardInterrupt:
             console.print("interrupted")
             sys.exit(int(ExitCode.interrupted))
+        except Exception:
+            # A bug, not a person's mistake: the traceback is what a bug report needs.
+            console.print_exception()
+            fail("Kinchart failed unexpectedly (details above).", ExitCode.internal)
 
 
 def progress_bar() -> Progress:

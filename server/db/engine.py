@@ -80,11 +80,17 @@ def bind(engine: Engine) -> None:
 
 async def connect(settings: Settings, *, migrate: bool = True) -> Engine:
     """Open the database, apply pending migrations and return the engine."""
-    engine = make_engine(settings.effective_database_url)
+    try:
+        engine = make_engine(settings.effective_database_url)
+    except OSError as exc:  # the SQLite file's folder cannot be made
+        raise DatabaseError(f"Cannot open the SQLite database: {exc}") from exc
     bind(engine)
     if isinstance(engine, SQLiteEngine):
         _warn_if_misplaced(settings, Path(engine.path))
-        _prepare_sqlite(Path(engine.path))
+        try:
+            _prepare_sqlite(Path(engine.path))
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"Cannot open the SQLite database {engine.path}: {exc}") from exc
     elif isinstance(engine, PostgresEngine):
         await _start_pool(engine)
     if migrate:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from server.access.policy import AccessDenied
@@ -17,6 +19,8 @@ from server.store import StoreError
 from server.web.api import ApiError
 
 pytestmark = pytest.mark.nodb
+
+README = Path(__file__).resolve().parents[2] / "README.md"
 
 
 def test_a_subclass_keeps_the_message_it_was_given() -> None:
@@ -59,3 +63,9 @@ def test_callers_still_catch_what_they_caught() -> None:
 def test_exit_codes_are_distinct() -> None:
     assert len({int(c) for c in ExitCode}) == len(ExitCode)
     assert ExitCode.ok == 0 and ExitCode.bad_input == 2  # 2 is also click's usage error
+
+
+def test_the_readme_lists_every_exit_code() -> None:
+    table = README.read_text(encoding="utf-8").split("#### Exit codes", 1)[1].split("####")[0]
+    for code in ExitCode:
+        assert f"\n| {int(code)} |" in table, f"exit code {code!r} missing from the README"

@@ -18,6 +18,7 @@ from typing import Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from server.errors import ExitCode, KinchartError
@@ -46,7 +47,7 @@ out = Console(highlight=False, soft_wrap=True)  # what a script reads
 
 def fail(message: str, code: ExitCode = ExitCode.bad_input) -> NoReturn:
     """Say what went wrong, in words a person can act on, and exit with `code`."""
-    console.print(f"[red]error:[/red] {message}", highlight=False, markup=True)
+    console.print(f"[red]error:[/red] {escape(message)}", highlight=False, markup=True)
     sys.exit(int(code))
 
 

@@ -22,6 +22,8 @@ def cli() -> None:
 def fails(what: str) -> None:
     if what == "missing":
         raise NotFound("There is no profile 'nope'.")
+    if what == "brackets":
+        raise NotFound("There is no profile '[b]x'.")
     if what == "down":
         raise Unavailable("Cannot connect to PostgreSQL.")
     if what == "usage":
@@ -33,6 +35,7 @@ def fails(what: str) -> None:
     ("what", "code", "says"),
     [
         ("missing", ExitCode.not_found, "There is no profile 'nope'."),
+        ("brackets", ExitCode.not_found, "There is no profile '[b]x'."),  # not rich markup
         ("down", ExitCode.unavailable, "Cannot connect to PostgreSQL."),
         ("usage", ExitCode.bad_input, "give --profile SLUG"),
         ("bug", ExitCode.internal, "RuntimeError"),

@@ -18,12 +18,14 @@ from piccolo.apps.migrations.commands.base import BaseMigrationManager
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 
+from server.errors import Unavailable
+
 log = logging.getLogger(__name__)
 
 APP = "kinchart"
 
 
-class MigrationFailed(Exception):
+class MigrationFailed(Unavailable):
     """A migration could not be applied; nothing of it was kept."""
 
     def __init__(self, migration: str, cause: BaseException) -> None:

@@ -8,6 +8,7 @@ import pytest
 
 from server.access.policy import AccessDenied
 from server.db.engine import DatabaseError
+from server.db.migrate import MigrationFailed
 from server.errors import ExitCode, KinchartError, NotFound
 from server.facts.fields import FieldError
 from server.people.auth import AuthError
@@ -41,6 +42,7 @@ def test_a_subclass_keeps_the_message_it_was_given() -> None:
         (AccessDenied("x", 403), 403, ExitCode.permission_denied),
         (AccessDenied(), 404, ExitCode.permission_denied),
         (DatabaseError("x"), 503, ExitCode.unavailable),
+        (MigrationFailed("2026-01-01", OSError("disk full")), 503, ExitCode.unavailable),
         (SearchError("x"), 503, ExitCode.unavailable),
         (StoreError("x", permanent=False), 503, ExitCode.unavailable),
         (ApiError(413, "too_large", "x"), 413, ExitCode.internal),

@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from server.db.tables import Profile, RemoteFile, SyncSource
-from server.errors import BadInput, Unavailable
+from server.errors import BadInput
 from server.sources.vault import Vault
 from sync.pull import Version
 from sync.webdav import After, RemoteEntry, Share, SyncError, normalize_folder
@@ -203,12 +203,12 @@ class Ledger:
 
 async def files_there(url: str, new: NewSource, *, timeout: float = 15.0) -> int:
     """How many files the source's folder holds now, so a wrong password or address shows at
-    once: `SourceError` for what to fix, `Unavailable` when the server does not answer."""
+    once (a `SourceError`). A server that does not answer is one more wrong address: telling
+    it apart, even by exit code, would let checking an address probe the network (`Share`)."""
     share = Share(url, new.username, new.password, new.remote_path, timeout=timeout)
     try:
         return len(await asyncio.to_thread(share.list_files))
     except SyncError as exc:
-        error = Unavailable if exc.unreachable else SourceError
-        raise error(exc.user_message) from exc
+        raise SourceError(exc.user_message) from exc
     finally:
         share.close()

@@ -17,7 +17,7 @@ from server.access.console import console as console_caller
 from server.cli._common import ExitCode, Services, console, in_runtime, out, progress_bar
 from server.documents import queue
 from server.documents import status as doc_status
-from server.documents.status import FAILED, READY
+from server.documents.states import DONE, FAILED
 from server.people import household
 from sync.rules import is_ignored
 
@@ -126,7 +126,7 @@ async def _wait(results: list[dict[str, Any]], progress: Progress) -> None:
     while True:
         rows = await doc_status.states(caller, ids)
         # Ready comes last: a ready document is filed, has its facts and is indexed.
-        done = sum(1 for row in rows.values() if row["state"] in (READY, FAILED))
+        done = sum(1 for row in rows.values() if row["state"] in DONE)
         progress.update(reading, completed=done)
         if done >= len(ids):
             return

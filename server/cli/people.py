@@ -11,7 +11,7 @@ import click
 from server.access import audit
 from server.access.console import console as console_caller
 from server.cli._common import Services, in_runtime, out
-from server.people import directory, household
+from server.people import accounts, directory, household
 
 
 def _password(password_stdin: bool) -> str:
@@ -51,7 +51,8 @@ async def _user_add(
 @in_runtime()
 async def user_list(services: Services, as_json: bool) -> None:
     """List users."""
-    rows = await directory.users()
+    shown = ("id", "username", "display_name", "is_admin", "disabled")
+    rows = [{k: r[k] for k in shown} for r in await accounts.users(await console_caller())]
     if as_json:
         out.print_json(json.dumps(rows))
         return

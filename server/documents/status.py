@@ -7,11 +7,10 @@ from typing import Any
 
 from server.access.policy import Caller
 from server.access.scope import visible_documents
-from server.db.tables import FAILED, READY, Arrival, Document, Page
+from server.db.tables import Arrival, Document, Page
 from server.documents import queue
+from server.documents.states import FAILED
 from server.errors import NotFound
-
-__all__ = ["FAILED", "READY", "documents", "overview", "states", "text"]
 
 
 async def overview(caller: Caller) -> dict[str, Any]:

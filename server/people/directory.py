@@ -1,4 +1,4 @@
-"""The household at a glance: its users, and the profiles a caller may see with their grants."""
+"""The household at a glance: the profiles a caller may see, with who holds which role."""
 
 from __future__ import annotations
 
@@ -6,17 +6,8 @@ from typing import Any
 
 from server.access.policy import Caller
 from server.access.scope import visible_profiles
-from server.db.tables import Profile, User
+from server.db.tables import Profile
 from server.people.household import grants_of
-
-
-async def users() -> list[dict[str, Any]]:
-    """Every user (no password hashes), by username."""
-    return list(
-        await User.select(
-            User.id, User.username, User.display_name, User.is_admin, User.disabled
-        ).order_by(User.username)
-    )
 
 
 async def profiles(caller: Caller) -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.db.tables import ApiToken, AuditEvent, Grant, Profile, Session, User
-from server.errors import BadInput
+from server.errors import BadInput, Unavailable
 
 T = TypeVar("T")
 
@@ -45,7 +45,7 @@ class AuthError(BadInput):
     """Logging in or changing a password did not work; the message is safe to show."""
 
 
-class AuthBusy(AuthError):
+class AuthBusy(Unavailable, AuthError):
     """Too many passwords are being checked at once; nothing was checked."""
 
 

@@ -11,7 +11,7 @@ from server.db.engine import DatabaseError
 from server.db.migrate import MigrationFailed
 from server.errors import ExitCode, KinchartError, NotFound
 from server.facts.fields import FieldError
-from server.people.auth import AuthError
+from server.people.auth import AuthBusy, AuthError
 from server.people.household import HouseholdError, NotInHousehold
 from server.search.contract import SearchError
 from server.settings import SettingsError
@@ -36,6 +36,7 @@ def test_a_subclass_keeps_the_message_it_was_given() -> None:
     [
         (SettingsError("x"), 500, ExitCode.bad_input),
         (AuthError("x"), 400, ExitCode.bad_input),
+        (AuthBusy("x"), 503, ExitCode.unavailable),
         (SourceError("x"), 400, ExitCode.bad_input),
         (FieldError("value", "x"), 400, ExitCode.bad_input),
         (NotInHousehold("x"), 404, ExitCode.not_found),

@@ -45,6 +45,7 @@ class StoredPage:
 
 def read_with_facts(src: Path, workdir: Path, options: ReadOptions) -> Reading:
     """`ocr.pipeline.read_document`, then the facts of what it read (run by pool children)."""
+    # Imported here: only OCR children read documents; the server process never loads OCRmyPDF.
     from ocr.pipeline import read_document
 
     reading = read_document(src, workdir, options)

@@ -18,6 +18,7 @@ from server.settings import Settings
 
 def open_backend(settings: Settings) -> SearchBackend:
     """Meilisearch when KINCHART_MEILI_URL is set, else the Tantivy index in the data folder."""
+    # Imported here: a process loads only the backend it uses (its client library with it).
     if settings.meili_url:
         from server.search.backends.meili import MeiliBackend
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
@@ -15,6 +16,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from server.access.scope import profiles_for
+from server.documents import queue
 from server.errors import KinchartError
 from server.facts import persist as facts_persist
 from server.runtime import open_services
@@ -38,6 +40,7 @@ from server.web._common import (
 from server.web._security import SecurityMiddleware
 
 log = logging.getLogger(__name__)
+STALL_CHECK_SECONDS = 5.0
 
 # The short codes of JSON errors, as the API's own answers name them.
 _CODES = {
@@ -76,7 +79,24 @@ async def home(request: Request) -> Response:
 
 
 async def health(request: Request) -> Response:
-    # Public and content-free: says the server answers, nothing about anyone's records.
+    """Public and content-free: the server answers, and its queue moves (nothing about anyone's
+    records). Unhealthy (503) when documents wait and no worker reads them."""
+    state = request.app.state
+    now = time.monotonic()
+    if now - getattr(state, "stall_checked", -1e9) > STALL_CHECK_SECONDS:
+        state.stall_checked = now  # a query at most every few seconds: /healthz stays cheap
+        try:
+            state.stalled = await queue.stalled()
+        except Exception:
+            log.exception("could not read the queue for /healthz")
+            state.stalled = None
+    waited = getattr(state, "stalled", None)
+    if waited is not None:
+        message = (
+            f"Documents have waited {waited / 60:.0f} minutes in the queue and no worker is "
+            "reading them: see the server log (database reachable? workers running?)."
+        )
+        return JSONResponse({"ok": False, "reason": message}, status_code=503)
     return JSONResponse({"ok": True})
 
 

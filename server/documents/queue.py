@@ -205,6 +205,29 @@ async def retry(doc_ids: list[int] | None = None) -> list[int]:
     return [r["id"] for r in rows]
 
 
+# A document due in the queue this long, while none is being read, means the workers are
+# stalled (dead, or stuck on a database they cannot reach): /healthz says so.
+STALL_SECONDS = 600.0
+
+
+async def stalled(after_s: float = STALL_SECONDS) -> float | None:
+    """How long the oldest due document has waited when nothing is being read and it has
+    waited more than `after_s` seconds; None when the queue moves."""
+    if await Document.exists().where(Document.state == PROCESSING):
+        return None
+    now = time.time()
+    oldest = (
+        await Document.select(Document.updated_at)
+        .where((Document.state == QUEUED) & (Document.not_before <= now))
+        .order_by(Document.updated_at)
+        .first()
+    )
+    if oldest is None:
+        return None
+    waited = now - oldest["updated_at"].timestamp()
+    return waited if waited > after_s else None
+
+
 async def counts() -> dict[str, int]:
     out = dict.fromkeys((QUEUED, PROCESSING, READY, FAILED), 0)
     query = Document.select(Document.state, Count(Document.id, alias="n"))

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
@@ -19,6 +21,7 @@ from server.access.scope import profiles_for
 from server.documents import queue
 from server.errors import KinchartError
 from server.facts import persist as facts_persist
+from server.people import accounts as accounts_feature
 from server.runtime import open_services
 from server.search import projection as search_sync
 from server.settings import Settings
@@ -109,6 +112,17 @@ def create_app(
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         services = await open_services(settings)
         app.state.services = services
+        app.state.setup_token = None
+        if not await accounts_feature.admin_exists():
+            # First-run setup from another machine needs this token (from the server's log):
+            # whoever reaches a fresh server first over the network must not become its admin.
+            app.state.setup_token = secrets.token_urlsafe(16)
+            log.warning(
+                "No admin yet. Set up from this machine at http://127.0.0.1:%s/setup, or from "
+                "another with the one-time token: /setup?token=%s",
+                settings.port,
+                app.state.setup_token,
+            )
         if services.search is not None:
             search_sync.start_catch_up(services.search)  # in the background: never blocks start
         if workers:
@@ -142,7 +156,11 @@ def create_app(
     ]
     return Starlette(
         routes=routes,
-        middleware=[Middleware(SecurityMiddleware, settings=settings)],
+        middleware=[
+            # Host names the server answers to: a DNS-rebinding page gets no answer.
+            Middleware(TrustedHostMiddleware, allowed_hosts=settings.allowed_host_list),
+            Middleware(SecurityMiddleware, settings=settings),
+        ],
         exception_handlers={
             HTTPException: http_error,
             KinchartError: kinchart_error,

@@ -104,6 +104,12 @@ class Settings:
         "Comma-separated addresses of reverse proxies whose X-Forwarded-For/-Proto headers are "
         "believed (needed for Secure cookies and per-address login throttling behind a proxy).",
     )
+    allowed_hosts: str = _setting(
+        "",
+        "Comma-separated host names the server answers to (the Host header), e.g. "
+        "`kinchart.example.org,nas.local`; loopback names and the bind address are always "
+        "allowed. Refuses DNS-rebinding pages. `*` allows any.",
+    )
     webdav_addresses: str = _setting(
         "lan",
         "Which addresses WebDAV sources may connect to: `lan` (internet, private LAN and this "
@@ -137,6 +143,17 @@ class Settings:
     @property
     def effective_ocr_workers(self) -> int:
         return self.ocr_workers or _default_workers()
+
+    @property
+    def allowed_host_list(self) -> list[str]:
+        """Host names for Starlette's TrustedHostMiddleware."""
+        named = [x.strip() for x in self.allowed_hosts.split(",") if x.strip()]
+        if "*" in named:
+            return ["*"]
+        hosts = ["localhost", "127.0.0.1", "::1", "[::1]", *named]
+        if self.host not in ("", "0.0.0.0", "::"):
+            hosts.append(self.host)
+        return hosts
 
     @property
     def trusted_proxy_set(self) -> frozenset[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import click
 
 from server.cli._common import console, out, settings, show_logs
@@ -29,8 +31,17 @@ def serve(host: str | None, port: int | None) -> None:
         )
     show_logs(loaded)
     console.print(f"Kinchart on http://{host}:{port}/  (inbox: {loaded.inbox_dir.absolute()})")
-    app = create_app(loaded)
-    uvicorn.run(app, host=host, port=port, log_level=loaded.log_level, access_log=False)
+    app = create_app(dataclasses.replace(loaded, host=host, port=port))
+    # proxy_headers off: uvicorn would believe X-Forwarded-For from loopback whatever
+    # KINCHART_TRUSTED_PROXIES says; the security middleware reads them from those proxies only.
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=loaded.log_level,
+        access_log=False,
+        proxy_headers=False,
+    )
 
 
 @click.command("settings")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from starlette.requests import Request
@@ -20,7 +21,7 @@ from server.people.auth import (
     hash_password_async,
     login_blocked,
 )
-from server.web._common import caller_of, render, services_of
+from server.web._common import caller_of, is_loopback, render, services_of
 from server.web._security import SESSION_COOKIE, cookie
 
 
@@ -54,9 +55,17 @@ async def _start_session(request: Request, user: dict[str, Any], to: str) -> Res
 async def setup(request: Request) -> Response:
     if await accounts.admin_exists():
         return RedirectResponse("/login", status_code=303)
-    if request.method == "GET":
-        return render(request, "accounts/setup.html", {})
-    form = await request.form()
+    form = await request.form() if request.method == "POST" else None
+    posted = str(form.get("token", "") or "") if form is not None else ""
+    token = posted or request.query_params.get("token", "")
+    expected = getattr(request.app.state, "setup_token", None)
+    if not is_loopback(audit.client_ip(request)) and (
+        not expected or not secrets.compare_digest(token, expected)
+    ):
+        context: dict[str, Any] = {"token_needed": True}
+        return render(request, "accounts/setup.html", context, status_code=403)
+    if form is None:
+        return render(request, "accounts/setup.html", {"token": token})
     try:
         username = clean_username(str(form.get("username", "")))
         password = str(form.get("password", ""))
@@ -64,7 +73,7 @@ async def setup(request: Request) -> Response:
             raise AuthError("The two passwords are not the same.")
         password_hash = await hash_password_async(password)
     except AuthError as exc:
-        context = {"error": exc.user_message, "username": form.get("username", "")}
+        context = {"error": exc.user_message, "username": form.get("username", ""), "token": token}
         return render(request, "accounts/setup.html", context, status_code=400)
     admin = await accounts.create_first_admin(
         services_of(request).engine, username, str(form.get("display_name", "")), password_hash

@@ -81,3 +81,34 @@ async def test_password_checks_do_not_stall_other_requests(
         assert len(waits) >= 3 and max(waits) < burst / 3, (waits, burst)
     finally:
         server.stop()
+
+
+async def test_forwarded_headers_are_believed_only_from_trusted_proxies(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    """With KINCHART_TRUSTED_PROXIES empty, X-Forwarded-For from loopback is no address: the
+    audit log and the per-address limit see the real peer (uvicorn believed it by default)."""
+    from server.db.tables import AuditEvent
+    from server.runtime import running
+    from server.settings import load_settings
+
+    add_user("admin", PASSWORD, "--admin", env=env)
+    server = Server(env, tmp_path / "server.log")
+    server.start()
+    try:
+        async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+            token = csrf_from((await client.get("/login")).text)
+            r = await client.post(
+                "/login",
+                data={"username": "admin", "password": "wrong password", "csrf_token": token},
+                headers={"X-Forwarded-For": "203.0.113.9"},
+            )
+            assert r.status_code == 401
+    finally:
+        server.stop()
+    settings = load_settings(
+        environ={k: v for k, v in env.items() if k.startswith("KINCHART_")}, env_file=None
+    )
+    async with running(settings):
+        rows = await AuditEvent.select(AuditEvent.ip).where(AuditEvent.kind == "login_failed")
+    assert [r["ip"] for r in rows] == ["127.0.0.1"]

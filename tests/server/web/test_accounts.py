@@ -72,7 +72,7 @@ async def test_session_cookie_flags_and_trusted_proxy_https(
 ) -> None:
     import dataclasses
 
-    proxied = dataclasses.replace(settings, trusted_proxies="127.0.0.1")
+    proxied = dataclasses.replace(settings, trusted_proxies="127.0.0.1", allowed_hosts="kc.home")
     app = create_app(proxied, workers=False, watcher=False)
     async with app.router.lifespan_context(app):
         for proto, secure in (("http", False), ("https", True)):

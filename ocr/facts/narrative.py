@@ -122,7 +122,9 @@ def vet(result: LabResult, row: Row, line: Line, tabled: bool) -> LabResult | No
     near = " ".join(t.text for t in [*before[-10:], *name])
     if result.analyte == "o2_saturation" and not _ARTERIAL.search(near):
         return None  # "O2 saturation 97% on room air" is SpO2, a vital sign
-    if _identifier(result.name, before):
+    # An identifier carries no unit ("ID 9534717", "MRN: LDH 12345"); with one, "#" in a name
+    # is a count ("WBC # Bld Auto ..... 12.50 x10E3/uL").
+    if not result.unit and _identifier(result.name, before):
         return None
     if result.analyte == "ua_ph" and _ARTERIAL.search(near):
         arterial = catalogue.BY_KEY["ph_arterial"]  # "Arterial blood gases: pH 7.46"
@@ -235,7 +237,12 @@ def _fragment(result: LabResult, name: list[Token], source: str) -> bool:
     """A name that is part of a sentence: cut by a comma ("2+ protein, and 1+ esterase": the
     value belongs to the next item), too long, or an English word ("she has got clear")."""
     printed = result.name.strip()
-    if any(t.text.endswith((",", ";")) for t in name) or re.search(r"[,;]|\band$", printed):
+    # A line of its own with a unit is a report's line, whose names have commas
+    # ("Carbon dioxide, total ..... 29 mmol/L"); in a sentence a comma cuts the name.
+    listed = source == "line" and bool(result.unit)
+    if not listed and (
+        any(t.text.endswith((",", ";")) for t in name) or re.search(r"[,;]|\band$", printed)
+    ):
         return True
     if source == "sentence" and len(printed.split()) > _MAX_SENTENCE_NAME_WORDS:
         return True

@@ -189,3 +189,25 @@ def test_blood_gas_and_urine_ph_apart() -> None:
     text = "Arterial blood gases: pH 7.46, pCO2 32, pO2 46 on room air. Urinalysis: pH 6.0.\n"
     found = [(r.analyte, r.value.text) for r in labs(text)]
     assert ("ph_arterial", "7.46") in found and ("ua_ph", "6.0") in found
+
+
+@pytest.mark.parametrize(
+    ("line", "analyte", "value"),
+    [
+        ("Carbon dioxide, total [Moles/volume] ......... 29 mmol/L (22-31 mmol/L)", "co2", "29"),
+        ("Hemoglobin A, Serum ............ 16 g/dl (13.5 - 18.0 g/dl)", "hemoglobin", "16"),
+        ("WBC # Bld Auto ........................ 12.50 x10E3/uL", "wbc", "12.50"),
+    ],
+)
+def test_a_report_line_keeps_its_comma_names_and_counts(
+    line: str, analyte: str, value: str
+) -> None:
+    """A line of its own with a unit is a report's, not a sentence: a comma or "#" in the
+    name is part of it (the vetting had dropped these from leader-dot reports)."""
+    (result,) = labs(line)
+    assert (result.analyte, result.value.text) == (analyte, value)
+
+
+@pytest.mark.parametrize("text", ["Patient ID 12345", "MRN: LDH 12345", "Patient ID: 9534717"])
+def test_without_a_unit_identifiers_and_fragments_stay_out(text: str) -> None:
+    assert labs(text) == []

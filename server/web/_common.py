@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.templating import Jinja2Templates
 from starlette.types import Message
 
@@ -20,6 +20,7 @@ from server.access.policy import Caller, require_admin
 from server.documents import service as documents
 from server.errors import PermissionDenied
 from server.runtime import Services
+from server.web._security import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
 
@@ -142,8 +143,21 @@ async def login_required(request: Request, exc: Exception) -> Response:
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
+    """A bug of ours: logged with its traceback, answered in words that say nothing of it.
+
+    Starlette answers these outside every middleware, so the security headers are set here.
+    """
     log.exception("unhandled error on %s", request.url.path, exc_info=exc)
-    return _error(request, 500, "Something went wrong on the server; it is still running.")
+    try:
+        response = _error(request, 500, "Something went wrong on the server; it is still running.")
+    except Exception:  # the page itself failed (no session, template error): plain words
+        response = PlainTextResponse(
+            "Something went wrong on the server; it is still running.", status_code=500
+        )
+    for key, value in SECURITY_HEADERS:
+        response.headers[key.decode()] = value.decode()
+    response.headers["cache-control"] = "no-store"
+    return response
 
 
 def capped(request: Request, limit: int, too_large: Callable[[], Exception]) -> Request:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import re
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -82,6 +83,23 @@ def page_param(request: Request) -> int:
         return max(1, int(request.query_params.get("page", "1")))
     except ValueError:
         return 1
+
+
+_LOCAL = re.compile(r"^/(?!/)[^\s\\]*$")
+
+
+def local_path(target: str | None, fallback: str = "/") -> str:
+    """`target` if it is a path on this site (where a form may send the browser back), else
+    `fallback`: never another site ("//evil", "https://…", "/\\evil")."""
+    return target if target and _LOCAL.match(target) else fallback
+
+
+def doc_id_param(request: Request) -> int:
+    """The `{doc_id}` of the URL; 404 when it is no number."""
+    try:
+        return int(request.path_params["doc_id"])
+    except ValueError:
+        raise HTTPException(404, "No such document.") from None
 
 
 def is_htmx(request: Request) -> bool:

@@ -21,14 +21,8 @@ from server.people.auth import (
     hash_password_async,
     login_blocked,
 )
-from server.web._common import caller_of, is_loopback, render, services_of
+from server.web._common import caller_of, is_loopback, local_path, render, services_of
 from server.web._security import SESSION_COOKIE, cookie
-
-
-def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return "/"
 
 
 async def _start_session(request: Request, user: dict[str, Any], to: str) -> Response:
@@ -85,13 +79,13 @@ async def setup(request: Request) -> Response:
 
 
 async def login(request: Request) -> Response:
-    next_url = _safe_next(request.query_params.get("next"))
+    next_url = local_path(request.query_params.get("next"))
     if request.method == "GET":
         return render(request, "accounts/login.html", {"next": next_url})
     form = await request.form()
     username = str(form.get("username", "")).strip().lower()[:64]
     password = str(form.get("password", ""))
-    next_url = _safe_next(str(form.get("next", "")) or next_url)
+    next_url = local_path(str(form.get("next", "")) or next_url)
     ip = audit.client_ip(request)
     context: dict[str, Any] = {"next": next_url, "username": username}
     # Counted before it is checked, so that concurrent attempts cannot all pass the limits.

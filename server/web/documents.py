@@ -21,8 +21,10 @@ from server.documents.uploads import save_upload
 from server.web._common import (
     caller_of,
     capped,
+    doc_id_param,
     is_htmx,
     list_context,
+    local_path,
     render,
     services_of,
 )
@@ -35,7 +37,7 @@ async def document_list(request: Request) -> Response:
 
 async def document_row(request: Request) -> Response:
     caller = caller_of(request)
-    doc = await service.row(caller, _doc_id(request))
+    doc = await service.row(caller, doc_id_param(request))
     response = render(request, "documents/_row.html", {"doc": doc})
     if doc["state"] in DONE:
         response.headers["HX-Trigger"] = "documents-changed"  # refresh the counts above
@@ -46,7 +48,7 @@ async def document_page(request: Request) -> Response:
     caller = caller_of(request)
     context = await service.detail(
         caller,
-        _doc_id(request),
+        doc_id_param(request),
         q=request.query_params.get("q"),
         fact=request.query_params.get("fact"),
         request=None if is_htmx(request) else request,  # a person opening it, not a poll
@@ -59,7 +61,7 @@ async def document_page(request: Request) -> Response:
 
 async def original_file(request: Request) -> Response:
     caller = caller_of(request)
-    doc = await document_for(caller, _doc_id(request), "download")
+    doc = await document_for(caller, doc_id_param(request), "download")
     await audit.record(
         "document_downloaded",
         caller=caller,
@@ -74,7 +76,7 @@ async def original_file(request: Request) -> Response:
 
 async def pdf_file(request: Request) -> Response:
     caller = caller_of(request)
-    doc = await document_for(caller, _doc_id(request), "download")
+    doc = await document_for(caller, doc_id_param(request), "download")
     store = services_of(request).store
     path = store.derived_dir(doc["id"]) / "document.pdf"
     if not path.exists() and doc["mime"] == "application/pdf":
@@ -95,7 +97,7 @@ async def pdf_file(request: Request) -> Response:
 
 async def page_image(request: Request) -> Response:
     caller = caller_of(request)
-    doc = await document_for(caller, _doc_id(request), "view", "id")
+    doc = await document_for(caller, doc_id_param(request), "view", "id")
     folder = {"thumb": "thumbs", "page": "pages"}.get(request.path_params["kind"])
     if folder is None:
         raise HTTPException(404, "No such file.")
@@ -112,7 +114,7 @@ async def page_image(request: Request) -> Response:
 
 async def retry_document(request: Request) -> Response:
     caller = caller_of(request)
-    doc_id = _doc_id(request)
+    doc_id = doc_id_param(request)
     if not await service.retry(caller, doc_id):
         raise HTTPException(409, "Only failed documents can be retried.")
     services = services_of(request)
@@ -126,20 +128,18 @@ async def retry_document(request: Request) -> Response:
 async def move_document(request: Request) -> Response:
     """Reassign a document to another profile (admins do this from the triage queue too)."""
     caller = caller_of(request)
-    doc_id = _doc_id(request)
+    doc_id = doc_id_param(request)
     form = await request.form()
     slug = str(form.get("profile", ""))
     await service.move(caller, services_of(request).engine, doc_id, slug, request)
     back = str(form.get("back", "")) or f"/documents/{doc_id}"
-    return RedirectResponse(
-        back if back.startswith("/") and not back.startswith("//") else "/", status_code=303
-    )
+    return RedirectResponse(local_path(back), status_code=303)
 
 
 async def confirm_belongs(request: Request) -> Response:
     """A person says the document is its profile's although it names someone else."""
     caller = caller_of(request)
-    doc_id = _doc_id(request)
+    doc_id = doc_id_param(request)
     await service.confirm_belongs(caller, services_of(request).engine, doc_id, request)
     return RedirectResponse(f"/documents/{doc_id}", status_code=303)
 
@@ -172,13 +172,6 @@ async def upload(request: Request) -> Response:
     if is_htmx(request):
         return render(request, "documents/_upload_result.html", context)
     return render(request, "documents/uploaded.html", context)
-
-
-def _doc_id(request: Request) -> int:
-    try:
-        return int(request.path_params["doc_id"])
-    except ValueError:
-        raise HTTPException(404, "No such document.") from None
 
 
 def _download(path: Path, name: str, media_type: str) -> Response:

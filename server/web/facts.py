@@ -7,7 +7,6 @@ j/k (move), c (confirm), x (reject), e (correct), u (undo) and n (new fact).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,9 +23,7 @@ from server.facts import fields as F
 from server.facts import numbers, service
 from server.facts.fields import FieldError
 from server.facts.service import FactGone
-from server.web._common import caller_of, is_htmx, render
-
-_LOCAL = re.compile(r"^/(?!/)[^\s\\]*$")
+from server.web._common import caller_of, doc_id_param, is_htmx, local_path, render
 
 
 async def review_page(request: Request) -> Response:
@@ -72,15 +69,15 @@ async def confirm_document(request: Request) -> Response:
     caller = caller_of(request)
     form = await request.form()
     include = [int(str(v)) for v in form.getlist("include") if str(v).isdigit()]
-    await service.confirm_document(caller, _doc_id(request), include=include, request=request)
-    return RedirectResponse(_local(str(form.get("back", ""))), status_code=303)
+    await service.confirm_document(caller, doc_id_param(request), include=include, request=request)
+    return RedirectResponse(local_path(str(form.get("back", ""))), status_code=303)
 
 
 async def reject_document(request: Request) -> Response:
     caller = caller_of(request)
     form = await request.form()
-    await service.reject_document(caller, _doc_id(request), request=request)
-    return RedirectResponse(_local(str(form.get("back", ""))), status_code=303)
+    await service.reject_document(caller, doc_id_param(request), request=request)
+    return RedirectResponse(local_path(str(form.get("back", ""))), status_code=303)
 
 
 async def change_kind(request: Request) -> Response:
@@ -94,17 +91,6 @@ async def change_kind(request: Request) -> Response:
     except FieldError as exc:
         raise HTTPException(400, exc.user_message) from None
     return await _done(request, form, _shown(fact))
-
-
-def _doc_id(request: Request) -> int:
-    try:
-        return int(request.path_params["doc_id"])
-    except ValueError:
-        raise HTTPException(404, "No such document.") from None
-
-
-def _local(target: str) -> str:
-    return target if _LOCAL.match(target) else "/"
 
 
 async def _act(request: Request, action: Any) -> Response:
@@ -199,7 +185,7 @@ async def _edit(
         "fact": _shown(fact),
         "fields": _fields(fact["kind"], values, error),
         "error": error,
-        "back": back if _LOCAL.match(back or "") else await _review_url(caller, fact),
+        "back": local_path(back, "") or await _review_url(caller, fact),
         "profile": await service.profile_of(caller, fact),
     }
     # htmx swaps only successful answers: a refused correction comes back as the form, 200.
@@ -269,7 +255,7 @@ async def _review_url(caller: Caller, fact: Mapping[str, Any]) -> str:
 
 async def _back(caller: Caller, form: Any, fact: Mapping[str, Any]) -> str:
     back = str(form.get("back", "") or "")
-    if _LOCAL.match(back):
+    if local_path(back, ""):
         return back.split("#")[0] + f"#fact-{fact['id']}"
     return await _review_url(caller, fact)
 

@@ -37,7 +37,7 @@ setup() {
     command -v node >/dev/null 2>&1 || extra+=(nodejs)
     command -v npm >/dev/null 2>&1 || extra+=(npm)
     apt_install tesseract-ocr tesseract-ocr-eng tesseract-ocr-osd ghostscript unpaper pngquant \
-        poppler-utils python3 python3-venv ca-certificates "${extra[@]}" "$@"
+        poppler-utils python3 python3-venv ca-certificates libpango-1.0-0 libpangoft2-1.0-0 "${extra[@]}" "$@"
     find_uv
     say "installing Python packages from uv.lock"
     # Bytecode compiled at install: each OCR process otherwise spends ~1.2 s compiling sources.

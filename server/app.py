@@ -25,7 +25,7 @@ from server.people import accounts as accounts_feature
 from server.runtime import open_services
 from server.search import projection as search_sync
 from server.settings import Settings
-from server.web import accounts, admin, api, documents, profiles
+from server.web import accounts, admin, api, documents, paperless, profiles
 from server.web import facts as facts_review
 from server.web import health as health_routes
 from server.web import search as search_routes
@@ -149,9 +149,12 @@ def create_app(
         *sources_web.routes,
         *api_tokens.routes,
         *api.routes,
+        *paperless.routes,
         *search_routes.routes,
         *health_routes.routes,
         *facts_review.routes,
+        # Every other /api/ address (a JSON 404 or 405): after all other routes.
+        *paperless.fallback,
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),
     ]
     return Starlette(

@@ -270,6 +270,23 @@ class ApiToken(Table, tablename="api_token"):
     revoked_at = Timestamptz(null=True, default=None)
 
 
+class PaperlessTask(Table, tablename="paperless_task"):
+    """An upload through the Paperless-ngx API: the task id its app polls, and what it sent."""
+
+    id = Serial(primary_key=True)
+    task_id = Varchar(length=36, unique=True, index=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    # The document the upload became (a new one, or the one with the same bytes); None when
+    # the uploader may not see that document.
+    document = ForeignKey(references=Document, null=True, on_delete=OnDelete.cascade, index=True)
+    file_name = Varchar(length=255, default="")
+    title = Varchar(length=255, default="")  # as the app sent it; "" when it sent none
+    created = Date(null=True, default=None)  # the document's date as the app sent it
+    result = Text(default="")  # why it became no document of the uploader's
+    acknowledged = Boolean(default=False)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
 TABLES: list[type[Table]] = [
     User,
     Session,
@@ -283,4 +300,5 @@ TABLES: list[type[Table]] = [
     SyncSource,
     RemoteFile,
     ApiToken,
+    PaperlessTask,
 ]

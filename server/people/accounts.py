@@ -5,19 +5,31 @@ from __future__ import annotations
 from typing import Any
 
 from piccolo.engine.base import Engine
+from starlette.requests import Request
 
+from server.access import audit
 from server.access.policy import Caller, require_admin
 from server.db.engine import write_transaction
 from server.db.tables import Session, User
+from server.errors import KinchartError
 from server.people import tokens
 from server.people.auth import (
+    AuthBusy,
     AuthError,
     end_all_sessions,
     hash_password_async,
+    login_blocked,
     verify_password_async,
 )
 
 WRONG_CURRENT = "The current password is not right."
+
+
+class LoginThrottled(KinchartError):
+    """Too many recent failed logins for this account or address; nothing was checked."""
+
+    user_message = "Too many failed attempts. Wait 15 minutes and try again."
+    status = 429
 
 
 async def admin_exists() -> bool:
@@ -60,6 +72,30 @@ async def check_login(username: str, password: str) -> dict[str, Any] | None:
         return None
     if new_hash:
         await User.update({User.password_hash: new_hash}).where(User.id == user["id"])
+    return user
+
+
+async def password_login(username: str, password: str, request: Request) -> dict[str, Any] | None:
+    """The one throttled password check (the login form, the API's `/api/token/`): the user
+    when the password is theirs, None when not (one answer for unknown user, wrong password
+    and disabled account). LoginThrottled while the limits hold; AuthBusy when nothing could
+    be checked. Every attempt is in the audit log.
+    """
+    username = username.strip().lower()[:64]
+    # Counted before it is checked, so that concurrent attempts cannot all pass the limits.
+    # A name that is no user's is kept as a hash: it may be a password typed in the wrong field.
+    shown = username if await username_exists(username) else audit.hashed(username)
+    attempt = await audit.record("login_failed", request=request, actor_name=shown, subject=shown)
+    if await login_blocked(shown, audit.client_ip(request), counted=True):
+        await audit.settle(attempt, "login_blocked")
+        raise LoginThrottled()
+    try:
+        user = await check_login(username, password)
+    except AuthBusy:
+        await audit.settle(attempt, None)  # nothing was checked
+        raise
+    if user is not None:
+        await audit.settle(attempt, "login")
     return user
 
 

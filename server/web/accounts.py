@@ -86,27 +86,19 @@ async def login(request: Request) -> Response:
     username = str(form.get("username", "")).strip().lower()[:64]
     password = str(form.get("password", ""))
     next_url = local_path(str(form.get("next", "")) or next_url)
-    ip = audit.client_ip(request)
     context: dict[str, Any] = {"next": next_url, "username": username}
-    # Counted before it is checked, so that concurrent attempts cannot all pass the limits.
-    # A name that is no user's is kept as a hash: it may be a password typed in the wrong field.
-    shown = username if await accounts.username_exists(username) else audit.hashed(username)
-    attempt = await audit.record("login_failed", request=request, actor_name=shown, subject=shown)
-    if await login_blocked(shown, ip, counted=True):
-        await audit.settle(attempt, "login_blocked")
-        context["error"] = "Too many failed attempts. Wait 15 minutes and try again."
-        return render(request, "accounts/login.html", context, status_code=429)
     try:
-        user = await accounts.check_login(username, password)
+        user = await accounts.password_login(username, password, request)
+    except accounts.LoginThrottled as exc:
+        context["error"] = exc.user_message
+        return render(request, "accounts/login.html", context, status_code=429)
     except AuthBusy as exc:
-        await audit.settle(attempt, None)  # nothing was checked
         context["error"] = exc.user_message
         return render(request, "accounts/login.html", context, status_code=503)
     if user is None:
         # One message for unknown user, wrong password and disabled account.
         context["error"] = "Wrong username or password."
         return render(request, "accounts/login.html", context, status_code=401)
-    await audit.settle(attempt, "login")
     return await _start_session(request, user, next_url)
 
 

@@ -94,6 +94,32 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/api/v1/documents"): "token",
     ("GET", "/api/v1/documents/{doc_id}"): "token",
     ("POST", "/api/documents/post_document/"): "token",
+    # The Paperless-ngx layer (server/web/paperless.py; tokens in test_paperless.py).
+    ("GET", "/api/"): "token",
+    ("GET", "/api/schema/"): "token",
+    ("POST", "/api/token/"): "public",  # a user name and password, throttled like /login
+    ("GET", "/api/ui_settings/"): "token",
+    ("GET", "/api/status/"): "token",
+    ("GET", "/api/tasks/"): "token",
+    ("GET", "/api/documents/"): "token",
+    ("GET", "/api/documents/{doc_id}/"): "token",
+    ("GET", "/api/documents/{doc_id}/metadata/"): "token",
+    ("GET", "/api/documents/{doc_id}/download/"): "token",
+    ("GET", "/api/documents/{doc_id}/preview/"): "token",
+    ("GET", "/api/documents/{doc_id}/thumb/"): "token",
+    ("GET", "/api/document_types/"): "token",
+    ("GET", "/api/document_types/{type_id:int}/"): "token",
+    ("GET", "/api/correspondents/"): "token",
+    ("GET", "/api/custom_fields/"): "token",
+    ("GET", "/api/saved_views/"): "token",
+    ("GET", "/api/storage_paths/"): "token",
+    ("GET", "/api/tags/"): "token",
+    # Every other /api/ address: a JSON 404 (or 405) for anyone, naming nothing.
+    ("GET", "/api/{rest:path}"): "public",
+    ("POST", "/api/{rest:path}"): "public",
+    ("PUT", "/api/{rest:path}"): "public",
+    ("PATCH", "/api/{rest:path}"): "public",
+    ("DELETE", "/api/{rest:path}"): "public",
 }
 # Routes whose allowed response shows the secret document (so the test can fail both ways).
 SHOWS_SECRET = {
@@ -155,6 +181,8 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
         .replace("{number:int}", "1")
         .replace("{fact_id}", str(h.facts.get("dad", 0)))
         .replace("{analyte}", "glucose")
+        .replace("{type_id:int}", "1")
+        .replace("{rest:path}", f"documents/{h.docs['dad']}/notes/")
     )
     kwargs: dict[str, Any] = {}
     if method == "POST":
@@ -168,6 +196,7 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
             "/admin/users/{user_id}/password": {"password": "another long password"},
             "/account/password": {"current": "wrong", "password": "x" * 12, "password2": "x" * 12},
             "/login": {"username": "nobody", "password": "wrong"},
+            "/api/token/": {"username": "olga", "password": "wrong"},
             "/setup": {"username": "intruder", "password": "x" * 12, "password2": "x" * 12},
             "/profiles/{slug}/facts": {"kind": "lab", "name": "Glucose", "value": "99"},
             "/facts/{fact_id}/correct": {"value": "4243"},

@@ -1,0 +1,580 @@
+"""Paperless-ngx's REST API, as far as upload-and-browse apps use it (README: Paperless-ngx apps).
+
+Token only, like server/web/api.py: a token sees and adds to its profiles' documents, never
+more. Answers follow the API version the client asks for (`Accept: application/json;
+version=N`): tasks are a plain list with upper-case states up to version 9 and a page with
+Paperless 3's task fields from version 10.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Match, Route
+
+from server.access import audit
+from server.access.policy import Caller
+from server.access.scope import load_caller, profiles_for
+from server.documents import paperless
+from server.errors import KinchartError
+from server.people import accounts, tokens
+from server.people.auth import AuthBusy
+from server.web._common import services_of
+from server.web._upload import ApiError, read_upload, take, token_caller
+
+X_VERSION = "3.0.0"  # the Paperless-ngx release whose API (version 10) this answers
+API_VERSION = 10
+DEFAULT_VERSION = 9  # without a version in Accept: what Paperless-ngx 2.x clients expect
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+ORDERINGS = ("id", "title", "created", "added", "modified", "original_file_name", "page_count")
+RESOURCES = (
+    "correspondents",
+    "custom_fields",
+    "document_types",
+    "documents",
+    "storage_paths",
+    "tags",
+    "tasks",
+    "ui_settings",
+)
+EMPTY = ("correspondents", "custom_fields", "saved_views", "storage_paths", "tags")
+TYPE_NAMES = {number: kind for kind, number in paperless.TYPE_IDS.items()}
+
+Endpoint = Callable[[Request, Caller, int], Awaitable[Response]]
+
+
+def _version(request: Request) -> int:
+    """The API version asked for in Accept (`application/json; version=N`), as Paperless."""
+    for part in request.headers.get("accept", "").split(","):
+        for param in part.split(";")[1:]:
+            key, _, value = param.partition("=")
+            if key.strip().lower() == "version":
+                value = value.strip().strip('"')
+                if value.isdigit() and 1 <= int(value) <= API_VERSION:
+                    return int(value)
+                raise ApiError(406, "not_acceptable", 'Invalid version in "Accept" header.')
+    return DEFAULT_VERSION
+
+
+def _versioned(response: Response) -> Response:
+    response.headers["X-Api-Version"] = str(API_VERSION)
+    response.headers["X-Version"] = X_VERSION
+    return response
+
+
+def _error(status: int, detail: str, code: str = "") -> Response:
+    headers = {"WWW-Authenticate": "Token"} if status == 401 else None
+    body = {"detail": detail, "error": code or ("not_found" if status == 404 else "refused")}
+    return _versioned(JSONResponse(body, status_code=status, headers=headers))
+
+
+def endpoint(handler: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+    """A token-only route: the caller and API version, or a JSON refusal Paperless apps read."""
+
+    @functools.wraps(handler)
+    async def wrapped(request: Request) -> Response:
+        try:
+            version = _version(request)
+            caller = await token_caller(request)
+            return _versioned(await handler(request, caller, version))
+        except ApiError as exc:
+            return _error(exc.status, exc.detail, exc.code)
+        except KinchartError as exc:
+            return _error(exc.status, exc.user_message)
+
+    return wrapped
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if isinstance(value, date | datetime) else None
+
+
+def _int_param(request: Request, name: str, default: int) -> int:
+    raw = request.query_params.get(name, "")
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ApiError(400, "bad_input", f"`{name}` is a positive whole number.")
+    return int(raw)
+
+
+def _page(request: Request, items: list[Any], ids: list[int] | None = None) -> dict[str, Any]:
+    """A page of `items` as Paperless pages its lists (count, next, previous, all, results)."""
+    size = min(_int_param(request, "page_size", PAGE_SIZE), MAX_PAGE_SIZE)
+    page = _int_param(request, "page", 1)
+    if page > 1 and (page - 1) * size >= len(items):
+        raise ApiError(404, "not_found", "Invalid page.")
+
+    def link(n: int) -> str:
+        query = {**request.query_params, "page": str(n)}
+        return str(request.url.replace(query=urlencode(query)))
+
+    return {
+        "count": len(items),
+        "next": link(page + 1) if page * size < len(items) else None,
+        "previous": link(page - 1) if page > 1 else None,
+        "all": ids if ids is not None else [i.get("id") for i in items],
+        "results": items[(page - 1) * size : page * size],
+    }
+
+
+# -- the index, the schema, the login -------------------------------------------------------
+
+
+@endpoint
+async def index(request: Request, caller: Caller, version: int) -> Response:
+    base = str(request.base_url).rstrip("/")
+    return JSONResponse({name: f"{base}/api/{name}/" for name in RESOURCES})
+
+
+@endpoint
+async def schema(request: Request, caller: Caller, version: int) -> Response:
+    """The paths implemented here, as a small OpenAPI document (clients probe it)."""
+    paths = sorted({r.path for r in routes if r.path != "/api/token/"})
+    info = {"title": "Kinchart: Paperless-ngx compatible API", "version": X_VERSION}
+    return JSONResponse({"openapi": "3.0.3", "info": info, "paths": {p: {} for p in paths}})
+
+
+async def login_token(request: Request) -> Response:
+    """User name and password to an API token for the profiles the user may add to.
+
+    The same throttled password check as the login form (`accounts.password_login`).
+    """
+    try:
+        _version(request)
+        if request.headers.get("content-type", "").startswith("application/json"):
+            try:
+                body = json.loads(await request.body())
+            except ValueError:
+                body = None
+        else:
+            body = dict(await request.form())
+        if not isinstance(body, dict):
+            raise ApiError(400, "bad_input", "Send `username` and `password`.")
+        username, password = str(body.get("username", "")), str(body.get("password", ""))
+        try:
+            user = await accounts.password_login(username, password, request)
+        except accounts.LoginThrottled as exc:
+            return _error(429, exc.user_message, "throttled")
+        except AuthBusy as exc:
+            return _error(503, exc.user_message, "busy")
+        if user is None:
+            body = {"non_field_errors": ["Unable to log in with provided credentials."]}
+            return _versioned(JSONResponse(body, status_code=400))
+        caller = await load_caller(user)
+        slugs = [p["slug"] for p in await profiles_for(caller, "upload")]
+        agent = request.headers.get("user-agent", "")[:60] or "an app"
+        try:
+            raw, row = await tokens.create_token(caller, f"Paperless login: {agent}", slugs)
+        except tokens.TokenError as exc:
+            body = {"non_field_errors": [exc.user_message]}
+            return _versioned(JSONResponse(body, status_code=400))
+    except ApiError as exc:
+        return _error(exc.status, exc.detail, exc.code)
+    await audit.record(
+        "api_token_created",
+        caller=caller,
+        request=request,
+        subject=caller.username,
+        name=row["name"],
+        via="paperless",
+    )
+    return _versioned(JSONResponse({"token": raw}))
+
+
+@endpoint
+async def ui_settings(request: Request, caller: Caller, version: int) -> Response:
+    may_add = bool(await profiles_for(caller, "upload"))
+    permissions = ["view_document", "view_uisettings", "view_documenttype", "view_paperlesstask"]
+    if may_add:
+        permissions.append("add_document")
+    user = {
+        "id": caller.user_id,
+        "username": caller.username,
+        "first_name": caller.display_name,
+        "last_name": "",
+        "is_staff": False,
+        "is_superuser": False,
+        "groups": [],
+    }
+    settings = {"version": X_VERSION, "app_title": "Kinchart", "trash_delay": None}
+    return JSONResponse({"user": user, "settings": settings, "permissions": permissions})
+
+
+@endpoint
+async def status(request: Request, caller: Caller, version: int) -> Response:
+    """What clients read to check the server; nothing about the machine it runs on."""
+    ok = {"status": "OK", "error": None}
+    url = services_of(request).settings.effective_database_url
+    database = "postgresql" if url.startswith("postgres") else "sqlite"
+    return JSONResponse(
+        {
+            "pngx_version": X_VERSION,
+            "server_os": "Kinchart",
+            "install_type": "kinchart",
+            "storage": None,
+            "database": {"type": database, "url": None, **ok, "migration_status": None},
+            "tasks": {
+                "redis_status": "OK",
+                "celery_status": "OK",
+                "index_status": "OK",
+                "classifier_status": "OK",
+            },
+        }
+    )
+
+
+# -- uploads and their tasks ------------------------------------------------------------------
+
+
+def _created(raw: Any) -> date | None:
+    text = str(raw or "").strip()
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).date()
+    except ValueError:
+        raise ApiError(400, "bad_input", f"`created` is no date: {text[:40]!r}.") from None
+
+
+@endpoint
+async def post_document(request: Request, caller: Caller, version: int) -> Response:
+    """Paperless-ngx's upload: answers with the id of a task the app polls (see README for
+    the fields honoured and ignored, and how the profile is chosen)."""
+    services, caller, form = await read_upload(request)
+    try:
+        title = str(form.get("title", "") or "")
+        created = _created(form.get("created"))
+        saved = await take(services, caller, form)
+    finally:
+        await form.close()
+    result = "" if saved.document_id else "These bytes are already in Kinchart, out of reach."
+    task_id = await paperless.record_upload(
+        caller, saved.document_id, saved.name, title=title, created=created, result=result
+    )
+    return JSONResponse(task_id)
+
+
+_STATES = {"queued": "PENDING", "processing": "STARTED", "ready": "SUCCESS", "failed": "FAILURE"}
+
+
+def _task(row: dict[str, Any], version: int) -> dict[str, Any]:
+    status = _STATES.get(row["state"], "FAILURE") if row["document"] else "FAILURE"
+    doc_id = row["document"]
+    if status == "SUCCESS":
+        result = f"Success. New document id {doc_id} created"
+    elif status == "FAILURE":
+        result = f"{row['file_name']}: {row['failure_reason'] or row['result']}"
+    else:
+        result = None
+    done = _iso(row["updated_at"]) if status in ("SUCCESS", "FAILURE") else None
+    related = doc_id if status == "SUCCESS" else None
+    if version < 10:
+        return {
+            "id": row["id"],
+            "task_id": row["task_id"],
+            "task_name": "consume_file",
+            "task_file_name": row["file_name"],
+            "date_created": _iso(row["created_at"]),
+            "date_done": done,
+            "type": "auto_task",
+            "status": status,
+            "result": result,
+            "acknowledged": row["acknowledged"],
+            "related_document": str(related) if related else None,
+            "owner": None,
+        }
+    return {
+        "id": row["id"],
+        "task_id": row["task_id"],
+        "task_type": "consume_file",
+        "task_type_display": "Consume File",
+        "trigger_source": "api_upload",
+        "trigger_source_display": "API Upload",
+        "status": status.lower(),
+        "status_display": status.title(),
+        "date_created": _iso(row["created_at"]),
+        "date_started": None,
+        "date_done": done,
+        "input_data": {"filename": row["file_name"]},
+        "result_data": {"document_id": related} if related else {"error": result},
+        "related_document_ids": [related] if related else [],
+        "acknowledged": row["acknowledged"],
+        "owner": None,
+    }
+
+
+@endpoint
+async def task_list(request: Request, caller: Caller, version: int) -> Response:
+    task_id = request.query_params.get("task_id")
+    items = [_task(r, version) for r in await paperless.tasks(caller, task_id)]
+    return JSONResponse(items if version < 10 else _page(request, items))
+
+
+# -- documents -------------------------------------------------------------------------------
+
+
+def _document(row: dict[str, Any], content: str | None) -> dict[str, Any]:
+    created = _iso(row["created"])
+    archived = os.path.splitext(row["original_name"])[0] + ".pdf" if row["has_pdf"] else None
+    return {
+        "id": row["id"],
+        "correspondent": None,
+        "document_type": paperless.TYPE_IDS.get(row["doc_type"]),
+        "storage_path": None,
+        "title": row["title"],
+        "content": content,
+        "tags": [],
+        "created": created,
+        "created_date": created,
+        "modified": _iso(row["updated_at"]),
+        "added": _iso(row["created_at"]),
+        "deleted_at": None,
+        "archive_serial_number": None,
+        "original_file_name": row["original_name"],
+        "archived_file_name": archived,
+        "owner": None,
+        "user_can_change": False,
+        "is_shared_by_requester": False,
+        "notes": [],
+        "custom_fields": [],
+        "page_count": row["page_count"],
+        "mime_type": row["mime"],
+        "duplicate_documents": [],
+    }
+
+
+def _sort_key(field: str) -> Callable[[dict[str, Any]], Any]:
+    column = {
+        "added": "created_at",
+        "modified": "updated_at",
+        "original_file_name": "original_name",
+    }.get(field, field)
+    if field in ("title", "original_file_name"):
+        return lambda r: (str(r[column]).lower(), r["id"])
+    return lambda r: (r[column], r["id"])
+
+
+@endpoint
+async def document_list(request: Request, caller: Caller, version: int) -> Response:
+    query = request.query_params.get("query", "").strip()
+    only = None
+    if query:
+        backend = services_of(request).search
+        if backend is None:
+            raise ApiError(503, "unavailable", "Search is not available on this server.")
+        only = await paperless.matching(backend, caller, query)
+    rows = await paperless.documents(caller, only)
+    ordering = request.query_params.get("ordering", "" if query else "-created")
+    if ordering:
+        field = ordering.removeprefix("-")
+        if field not in ORDERINGS:
+            raise ApiError(400, "bad_input", f"`ordering` is one of {', '.join(ORDERINGS)}.")
+        rows.sort(key=_sort_key(field), reverse=ordering.startswith("-"))
+    ids = [r["id"] for r in rows]
+    page = _page(request, rows, ids)
+    texts = await paperless.contents([r["id"] for r in page["results"]])
+    page["results"] = [_document(r, texts[r["id"]]) for r in page["results"]]
+    return JSONResponse(page)
+
+
+def _doc_id(request: Request) -> int:
+    try:
+        return int(request.path_params["doc_id"])
+    except ValueError:
+        raise ApiError(404, "not_found", "No such document.") from None
+
+
+@endpoint
+async def document_detail(request: Request, caller: Caller, version: int) -> Response:
+    row = await paperless.document(caller, _doc_id(request))
+    texts = await paperless.contents([row["id"]])
+    return JSONResponse(_document(row, texts[row["id"]]))
+
+
+def _files(request: Request, row: dict[str, Any]) -> tuple[Path, Path | None]:
+    store = services_of(request).store
+    archive = store.derived_dir(row["id"]) / "document.pdf"
+    return store.original_path(row["sha256"]), archive if archive.exists() else None
+
+
+def _md5(path: Path) -> str:
+    digest = hashlib.md5(usedforsecurity=False)
+    with open(path, "rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@endpoint
+async def document_metadata(request: Request, caller: Caller, version: int) -> Response:
+    row = await paperless.document(caller, _doc_id(request))
+    original, archive = _files(request, row)
+    archived_name = os.path.splitext(row["original_name"])[0] + ".pdf"
+    return JSONResponse(
+        {
+            "original_checksum": await asyncio.to_thread(_md5, original),
+            "original_size": row["size"],
+            "original_mime_type": row["mime"],
+            "media_filename": row["original_name"],
+            "original_filename": row["original_name"],
+            "has_archive_version": archive is not None,
+            "original_metadata": [],
+            "archive_checksum": await asyncio.to_thread(_md5, archive) if archive else None,
+            "archive_media_filename": archived_name if archive else None,
+            "archive_size": archive.stat().st_size if archive else None,
+            "archive_metadata": [] if archive else None,
+            "lang": "en",
+        }
+    )
+
+
+async def _file(request: Request, caller: Caller, disposition: str) -> Response:
+    """The archived PDF (Kinchart's searchable PDF), or the original with `original=true` or
+    when there is no PDF, as Paperless serves `download/` and `preview/`."""
+    row = await paperless.document(caller, _doc_id(request), "download")
+    original, archive = _files(request, row)
+    want_original = request.query_params.get("original", "").lower() in ("true", "1")
+    if want_original or archive is None:
+        path, name, media = original, row["original_name"], row["mime"] or "application/pdf"
+    else:
+        path, name = archive, os.path.splitext(row["original_name"])[0] + ".pdf"
+        media = "application/pdf"
+    if not path.exists():
+        raise ApiError(404, "not_found", "The file is missing from the store.")
+    await audit.record(
+        "document_downloaded",
+        caller=caller,
+        request=request,
+        profile=row["profile"],
+        document=row["id"],
+        file="original" if path == original else "pdf",
+        via="paperless",
+    )
+    ascii_name = name.encode("ascii", "replace").decode().replace('"', "_").replace("?", "_")
+    header = f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+    return FileResponse(path, media_type=media, headers={"content-disposition": header})
+
+
+@endpoint
+async def download(request: Request, caller: Caller, version: int) -> Response:
+    return await _file(request, caller, "attachment")
+
+
+@endpoint
+async def preview(request: Request, caller: Caller, version: int) -> Response:
+    return await _file(request, caller, "inline")
+
+
+@endpoint
+async def thumbnail(request: Request, caller: Caller, version: int) -> Response:
+    row = await paperless.document(caller, _doc_id(request))
+    folder = services_of(request).store.derived_dir(row["id"]) / "thumbs"
+    for suffix, media in ((".webp", "image/webp"), (".jpg", "image/jpeg"), (".png", "image/png")):
+        path = folder / f"1{suffix}"
+        if path.exists():
+            headers = {"cache-control": "private, no-store"}
+            return FileResponse(path, media_type=media, headers=headers)
+    raise ApiError(404, "not_found", "This document has no thumbnail.")
+
+
+# -- document types, and what Kinchart has none of ---------------------------------------------
+
+
+def _type(number: int, count: int) -> dict[str, Any]:
+    name = TYPE_NAMES[number]
+    return {
+        "id": number,
+        "slug": name.replace(" ", "-"),
+        "name": name.capitalize(),
+        "match": "",
+        "matching_algorithm": 0,
+        "is_insensitive": True,
+        "document_count": count,
+        "owner": None,
+        "user_can_change": False,
+    }
+
+
+@endpoint
+async def document_types(request: Request, caller: Caller, version: int) -> Response:
+    counts = await paperless.type_counts(caller)
+    items = [_type(paperless.TYPE_IDS[kind], n) for kind, n in counts.items()]
+    return JSONResponse(_page(request, items))
+
+
+@endpoint
+async def document_type(request: Request, caller: Caller, version: int) -> Response:
+    number = request.path_params["type_id"]
+    if number not in TYPE_NAMES:
+        raise ApiError(404, "not_found", "No such document type.")
+    counts = await paperless.type_counts(caller)
+    return JSONResponse(_type(number, counts[TYPE_NAMES[number]]))
+
+
+@endpoint
+async def nothing(request: Request, caller: Caller, version: int) -> Response:
+    """Tags, correspondents, custom fields, storage paths, saved views: Kinchart has none."""
+    return JSONResponse(_page(request, []))
+
+
+async def not_implemented(request: Request) -> Response:
+    """Every other /api/ address: a JSON 404, or 405 where only the method is wrong."""
+    for route in request.app.router.routes:
+        if isinstance(route, Route) and route.endpoint is not not_implemented:
+            match, _ = route.matches(request.scope)
+            if match == Match.PARTIAL:
+                allowed = ", ".join(sorted(route.methods or []))
+                response = _error(405, f'Method "{request.method}" not allowed.', "not_allowed")
+                response.headers["Allow"] = allowed
+                return response
+    path = request.url.path
+    if request.method in ("GET", "HEAD") and not path.endswith("/"):
+        slashed = {**request.scope, "path": path + "/"}
+        if any(
+            isinstance(r, Route)
+            and r.endpoint is not not_implemented
+            and r.matches(slashed)[0] is Match.FULL
+            for r in request.app.router.routes
+        ):
+            return RedirectResponse(str(request.url.replace(path=path + "/")), status_code=301)
+    return _error(
+        404,
+        f"Kinchart's Paperless-ngx compatible API has no {path} (README: Paperless-ngx apps).",
+    )
+
+
+routes = [
+    Route("/api/", index, methods=["GET"]),
+    Route("/api/schema/", schema, methods=["GET"]),
+    Route("/api/token/", login_token, methods=["POST"]),
+    Route("/api/ui_settings/", ui_settings, methods=["GET"]),
+    Route("/api/status/", status, methods=["GET"]),
+    Route("/api/tasks/", task_list, methods=["GET"]),
+    Route("/api/documents/", document_list, methods=["GET"]),
+    Route("/api/documents/post_document/", post_document, methods=["POST"]),
+    Route("/api/documents/{doc_id}/", document_detail, methods=["GET"]),
+    Route("/api/documents/{doc_id}/metadata/", document_metadata, methods=["GET"]),
+    Route("/api/documents/{doc_id}/download/", download, methods=["GET"]),
+    Route("/api/documents/{doc_id}/preview/", preview, methods=["GET"]),
+    Route("/api/documents/{doc_id}/thumb/", thumbnail, methods=["GET"]),
+    Route("/api/document_types/", document_types, methods=["GET"]),
+    Route("/api/document_types/{type_id:int}/", document_type, methods=["GET"]),
+    *(Route(f"/api/{name}/", nothing, methods=["GET"]) for name in EMPTY),
+]
+# Last of all the app's routes: every /api/ address nothing else answers.
+fallback = [
+    Route("/api/{rest:path}", not_implemented, methods=["GET", "POST", "PUT", "PATCH", "DELETE"]),
+]

@@ -13,6 +13,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -142,7 +143,7 @@ async def index(request: Request, caller: Caller, version: int) -> Response:
 @endpoint
 async def schema(request: Request, caller: Caller, version: int) -> Response:
     """The paths implemented here, as a small OpenAPI document (clients probe it)."""
-    paths = sorted({r.path for r in routes if r.path != "/api/token/"})
+    paths = sorted({re.sub(r":\w+}", "}", r.path) for r in routes if r.path != "/api/token/"})
     info = {"title": "Kinchart: Paperless-ngx compatible API", "version": X_VERSION}
     return JSONResponse({"openapi": "3.0.3", "info": info, "paths": {p: {} for p in paths}})
 
@@ -391,10 +392,7 @@ async def document_list(request: Request, caller: Caller, version: int) -> Respo
 
 
 def _doc_id(request: Request) -> int:
-    try:
-        return int(request.path_params["doc_id"])
-    except ValueError:
-        raise ApiError(404, "not_found", "No such document.") from None
+    return int(request.path_params["doc_id"])
 
 
 @endpoint
@@ -565,11 +563,11 @@ routes = [
     Route("/api/tasks/", task_list, methods=["GET"]),
     Route("/api/documents/", document_list, methods=["GET"]),
     Route("/api/documents/post_document/", post_document, methods=["POST"]),
-    Route("/api/documents/{doc_id}/", document_detail, methods=["GET"]),
-    Route("/api/documents/{doc_id}/metadata/", document_metadata, methods=["GET"]),
-    Route("/api/documents/{doc_id}/download/", download, methods=["GET"]),
-    Route("/api/documents/{doc_id}/preview/", preview, methods=["GET"]),
-    Route("/api/documents/{doc_id}/thumb/", thumbnail, methods=["GET"]),
+    Route("/api/documents/{doc_id:int}/", document_detail, methods=["GET"]),
+    Route("/api/documents/{doc_id:int}/metadata/", document_metadata, methods=["GET"]),
+    Route("/api/documents/{doc_id:int}/download/", download, methods=["GET"]),
+    Route("/api/documents/{doc_id:int}/preview/", preview, methods=["GET"]),
+    Route("/api/documents/{doc_id:int}/thumb/", thumbnail, methods=["GET"]),
     Route("/api/document_types/", document_types, methods=["GET"]),
     Route("/api/document_types/{type_id:int}/", document_type, methods=["GET"]),
     *(Route(f"/api/{name}/", nothing, methods=["GET"]) for name in EMPTY),

@@ -102,11 +102,11 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/api/status/"): "token",
     ("GET", "/api/tasks/"): "token",
     ("GET", "/api/documents/"): "token",
-    ("GET", "/api/documents/{doc_id}/"): "token",
-    ("GET", "/api/documents/{doc_id}/metadata/"): "token",
-    ("GET", "/api/documents/{doc_id}/download/"): "token",
-    ("GET", "/api/documents/{doc_id}/preview/"): "token",
-    ("GET", "/api/documents/{doc_id}/thumb/"): "token",
+    ("GET", "/api/documents/{doc_id:int}/"): "token",
+    ("GET", "/api/documents/{doc_id:int}/metadata/"): "token",
+    ("GET", "/api/documents/{doc_id:int}/download/"): "token",
+    ("GET", "/api/documents/{doc_id:int}/preview/"): "token",
+    ("GET", "/api/documents/{doc_id:int}/thumb/"): "token",
     ("GET", "/api/document_types/"): "token",
     ("GET", "/api/document_types/{type_id:int}/"): "token",
     ("GET", "/api/correspondents/"): "token",
@@ -182,6 +182,7 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
         .replace("{fact_id}", str(h.facts.get("dad", 0)))
         .replace("{analyte}", "glucose")
         .replace("{type_id:int}", "1")
+        .replace("{doc_id:int}", str(h.docs["dad"]))
         .replace("{rest:path}", f"documents/{h.docs['dad']}/notes/")
     )
     kwargs: dict[str, Any] = {}

@@ -368,6 +368,50 @@ def _sort_key(field: str) -> Callable[[dict[str, Any]], Any]:
     return lambda r: (r[column], r["id"])
 
 
+# Parameters that change how a page looks, not which documents are on it.
+PAGING = {"page", "page_size", "ordering", "query", "truncate_content", "fields", "full_perms"}
+
+
+def _ids(raw: str, name: str) -> set[int]:
+    parts = [p.strip() for p in raw.split(",") if p.strip()]
+    if not parts or not all(p.isdigit() for p in parts):
+        raise ApiError(400, "bad_input", f"`{name}` is a comma-separated list of ids.")
+    return {int(p) for p in parts}
+
+
+async def _filtered(request: Request, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows the filters Kinchart knows keep; any other filter is refused (400) rather than
+    ignored, so a client never takes every document for the ones it asked for."""
+    texts: dict[int, str] | None = None
+    for name, value in request.query_params.items():
+        if name in PAGING:
+            continue
+        needle = value.lower()
+        if name in ("search", "title_content", "content__icontains"):
+            if texts is None:
+                texts = await paperless.contents([r["id"] for r in rows])
+            in_title = name != "content__icontains"
+            rows = [
+                r
+                for r in rows
+                if needle in texts[r["id"]].lower() or (in_title and needle in r["title"].lower())
+            ]
+        elif name == "title__icontains":
+            rows = [r for r in rows if needle in r["title"].lower()]
+        elif name == "original_filename__icontains":
+            rows = [r for r in rows if needle in r["original_name"].lower()]
+        elif name in ("id", "id__in"):
+            wanted = _ids(value, name)
+            rows = [r for r in rows if r["id"] in wanted]
+        elif name in ("document_type__id", "document_type__id__in"):
+            kinds = {TYPE_NAMES.get(i) for i in _ids(value, name)}
+            rows = [r for r in rows if r["doc_type"] in kinds]
+        else:
+            detail = f"Kinchart does not filter documents by `{name}` (README: Paperless-ngx apps)."
+            raise ApiError(400, "unsupported_filter", detail)
+    return rows
+
+
 @endpoint
 async def document_list(request: Request, caller: Caller, version: int) -> Response:
     query = request.query_params.get("query", "").strip()
@@ -377,7 +421,7 @@ async def document_list(request: Request, caller: Caller, version: int) -> Respo
         if backend is None:
             raise ApiError(503, "unavailable", "Search is not available on this server.")
         only = await paperless.matching(backend, caller, query)
-    rows = await paperless.documents(caller, only)
+    rows = await _filtered(request, await paperless.documents(caller, only))
     ordering = request.query_params.get("ordering", "" if query else "-created")
     if ordering:
         field = ordering.removeprefix("-")

@@ -220,6 +220,20 @@ async def test_documents_are_paged_ordered_and_searched_like_paperless(
     )
     assert found.json()["all"] == [household.docs["dad"]]
     assert SECRET_TEXT in found.json()["results"][0]["content"]
+    filters = {
+        "search": "report 1",
+        "title_content": "creatinine-secret",
+        "title__icontains": "REPORT",
+        "content__icontains": "secret-4242 for dad",
+        "id__in": f"{ids[1]},{ids[2]}",
+        "original_filename__icontains": "confidential",
+    }
+    expected = [[ids[2]], [ids[0]], ids[1:], [ids[0]], ids[1:3], [ids[0]]]
+    for (name, value), want in zip(filters.items(), expected, strict=True):
+        r = await api.get("/api/documents/", params={name: value}, headers=_auth(token))
+        assert sorted(r.json()["all"]) == sorted(want), name
+    unknown = await api.get("/api/documents/", params={"tags__id__all": "1"}, headers=_auth(token))
+    assert unknown.status_code == 400 and "tags__id__all" in unknown.json()["detail"]
 
 
 async def test_files_and_metadata_of_a_document(

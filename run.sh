@@ -50,6 +50,21 @@ setup() {
     ./deploy/static.sh
 }
 
+# The Python 3.13 that the Paperless-ngx client libraries need (tests/clients); uv's own search
+# first, then each 3.13 pyenv has (its shims answer only for the version pyenv selects), then
+# one uv installs.
+find_python313() {
+    local found version
+    found=$("$UV" python find 3.13 2>/dev/null) && { echo "$found"; return 0; }
+    if command -v pyenv >/dev/null 2>&1; then
+        for version in $(pyenv versions --bare 2>/dev/null | grep '^3\.13'); do
+            found=$(PYENV_VERSION=$version "$UV" python find 3.13 2>/dev/null) \
+                && { echo "$found"; return 0; }
+        done
+    fi
+    "$UV" python install 3.13 >&2 && "$UV" python find 3.13
+}
+
 start_postgres() {
     local bindir port
     bindir=$(dirname "$(ls /usr/lib/postgresql/*/bin/initdb | sort -V | tail -n 1)")
@@ -87,6 +102,12 @@ test)
     setup postgresql chromium fonts-dejavu-core fonts-liberation docker-compose
     start_postgres
     shift
+    say "Paperless-ngx client libraries for the compatibility tests (tests/clients/uv.lock)"
+    if PY313=$(find_python313); then
+        "$UV" sync --frozen -q --project tests/clients --python "$PY313"
+    else
+        say "no Python 3.13 found or installable: tests/server/web/test_paperless_clients.py will fail"
+    fi
     say "lint: ruff, mypy and the layer contracts (import-linter)"
     "$UV" run --frozen ruff check .
     "$UV" run --frozen mypy

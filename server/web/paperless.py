@@ -261,7 +261,9 @@ async def post_document(request: Request, caller: Caller, version: int) -> Respo
         saved = await take(services, caller, form)
     finally:
         await form.close()
-    result = "" if saved.document_id else "These bytes are already in Kinchart, out of reach."
+    result = (
+        "" if saved.document_id else "This file is in Kinchart already, out of this token's reach."
+    )
     task_id = await paperless.record_upload(
         caller, saved.document_id, saved.name, title=title, created=created, result=result
     )

@@ -355,3 +355,20 @@ async def test_revoked_and_disabled_users_tokens_are_refused_everywhere(
         r = await api.get(url, headers=_auth(token))
         assert r.status_code == 401 and SECRET_NAME not in r.text, url
     assert (await _upload(api, token)).status_code == 401
+
+
+async def test_an_upload_of_bytes_another_profile_holds_never_names_that_document(
+    household: Household, api: httpx.AsyncClient
+) -> None:
+    token = await _token("bob", "dad")
+    up = await _upload(api, token, body=b"%PDF-1.4 kid-vaccines.pdf")
+    assert up.status_code == 200
+    for headers in (_auth(token, **V9), _auth(token, **V10)):
+        r = await api.get("/api/tasks/", params={"task_id": up.json()}, headers=headers)
+        assert r.status_code == 200 and "kid-vaccines" not in r.text
+        assert f'"{household.docs["kid"]}"' not in r.text
+        task = r.json()[0] if isinstance(r.json(), list) else r.json()["results"][0]
+        assert household.docs["kid"] not in task.get("related_document_ids", [])
+        assert task.get("related_document") != str(household.docs["kid"])
+    listed = await api.get("/api/documents/", headers=_auth(token))
+    assert household.docs["kid"] not in listed.json()["all"]

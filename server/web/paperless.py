@@ -149,7 +149,8 @@ async def schema(request: Request, caller: Caller, version: int) -> Response:
 
 
 async def login_token(request: Request) -> Response:
-    """User name and password to an API token for the profiles the user may add to.
+    """User name and password to an API token for the profiles the user may add to (or the
+    one named after the user name: `bob/dad`).
 
     The same throttled password check as the login form (`accounts.password_login`).
     """
@@ -164,7 +165,10 @@ async def login_token(request: Request) -> Response:
             body = dict(await request.form())
         if not isinstance(body, dict):
             raise ApiError(400, "bad_input", "Send `username` and `password`.")
-        username, password = str(body.get("username", "")), str(body.get("password", ""))
+        # "bob/dad": bob's token for dad alone (an app has nowhere else to say whose documents
+        # it sends; "/" is in no user name).
+        username, _, slug = str(body.get("username", "")).partition("/")
+        password = str(body.get("password", ""))
         try:
             user = await accounts.password_login(username, password, request)
         except accounts.LoginThrottled as exc:
@@ -175,7 +179,7 @@ async def login_token(request: Request) -> Response:
             body = {"non_field_errors": ["Unable to log in with provided credentials."]}
             return _versioned(JSONResponse(body, status_code=400))
         caller = await load_caller(user)
-        slugs = [p["slug"] for p in await profiles_for(caller, "upload")]
+        slugs = [slug] if slug else [p["slug"] for p in await profiles_for(caller, "upload")]
         agent = request.headers.get("user-agent", "")[:60] or "an app"
         try:
             raw, row = await tokens.create_token(caller, f"Paperless login: {agent}", slugs)

@@ -108,6 +108,29 @@ async def test_login_gives_a_token_for_the_profiles_the_user_may_add_to_listed_a
     assert form.status_code == 200 and form.json()["token"] != token
 
 
+async def test_a_login_as_user_slash_profile_gives_a_token_for_that_profile_alone(
+    household: Household, api: httpx.AsyncClient
+) -> None:
+    alice, kid = household.users["alice"], household.profiles["kid"]
+    await Grant.insert(Grant(key=f"{alice}:{kid}", user=alice, profile=kid, role="caregiver"))
+    both = await api.post("/api/token/", json={"username": "alice", "password": PASSWORD})
+    unnamed = await _upload(api, both.json()["token"])
+    assert unnamed.status_code == 400 and "profile" in unnamed.json()["detail"]
+    r = await api.post("/api/token/", json={"username": "Alice/kid", "password": PASSWORD})
+    assert r.status_code == 200, r.text
+    up = await _upload(api, r.json()["token"])
+    task = await PaperlessTask.select().where(PaperlessTask.task_id == up.json()).first()
+    assert task is not None
+    doc = await Document.select(Document.profile).where(Document.id == task["document"]).first()
+    assert doc == {"profile": kid}
+    for name in ("bob/kid", "alice/nobody"):  # bob has no role on kid
+        refused = await api.post("/api/token/", json={"username": name, "password": PASSWORD})
+        assert refused.status_code == 400 and "Choose at least one profile" in refused.text
+    wrong = await api.post("/api/token/", json={"username": "alice/kid", "password": "nope"})
+    assert wrong.status_code == 400 and "credentials" in wrong.text
+    assert await ApiToken.count() == 2
+
+
 async def test_login_refuses_wrong_passwords_viewers_and_is_throttled_like_the_login_form(
     app: Starlette, household: Household, api: httpx.AsyncClient
 ) -> None:

@@ -185,6 +185,11 @@ def to_unit(value: float, source: str, target: str, analyte: Analyte | None) -> 
     return None if result is None else significant(result)
 
 
+def reference_band(fact: FactRow) -> Band | None:
+    """The fact's own reference interval in the unit of its current value (None: not numeric)."""
+    return _band(fact, fact.unit or str(fact.data.get("unit") or ""), BY_KEY.get(fact.analyte))
+
+
 def _band(fact: FactRow, unit: str, analyte: Analyte | None) -> Band | None:
     """The fact's reference interval in the series' unit; sex-specific ones only when alone."""
     reference = fact.get("reference")

@@ -71,13 +71,13 @@ async def check(
             Problem("no-pages", f"document {doc_id}: page files missing", doc_id, True)
         )
     if backend is not None:
-        stale, extra = await projection.differences(backend)
+        stale, extra = await projection.differences(backend, stamps=False)
         stale = [d for d in stale if d not in no_pages]  # read again, then indexed
         for doc_id in stale:
             report.problems.append(
                 Problem(
                     "index",
-                    f"document {doc_id}: not in the search index, or out of date",
+                    f"document {doc_id}: not in the search index, or under another profile",
                     doc_id,
                     True,
                 )

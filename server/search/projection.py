@@ -174,9 +174,13 @@ async def catch_up(backend: SearchBackend) -> tuple[int, int]:
     return len(stale), len(extra)
 
 
-async def differences(backend: SearchBackend) -> tuple[list[int], list[int]]:
+async def differences(
+    backend: SearchBackend, *, stamps: bool = True
+) -> tuple[list[int], list[int]]:
     """Ready documents missing from the index or stale in it, and indexed documents that are
-    not ready in the database (gone, moved back to the queue)."""
+    not ready in the database (gone, moved back to the queue). Without `stamps`, a document
+    indexed under its profile counts as current, whenever it was indexed (a document is
+    indexed just before it is marked ready, which changes its stamp)."""
     have = await asyncio.to_thread(backend.stamps)
     seen: set[int] = set()
     stale: list[int] = []
@@ -194,7 +198,8 @@ async def differences(backend: SearchBackend) -> tuple[list[int], list[int]]:
         for r in rows:
             seen.add(r["id"])
             profile = r["profile"] if r["profile"] is not None else UNFILED
-            if have.get(r["id"]) != (profile, stamp(r["updated_at"])):
+            held = have.get(r["id"])
+            if held is None or held[0] != profile or (stamps and held[1] != stamp(r["updated_at"])):
                 stale.append(r["id"])
     return stale, sorted(set(have) - seen)
 

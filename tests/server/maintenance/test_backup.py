@@ -15,8 +15,6 @@ import asyncio
 import concurrent.futures
 import hashlib
 import os
-import uuid
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -27,7 +25,6 @@ import pytest
 from server.db import engine as db
 from server.db.tables import READY, AuditEvent, Document, Fact, Grant, Profile, User
 from server.settings import load_settings
-from tests.conftest import _backend
 from tests.fixtures.make_docs import scanned_pdf
 from tests.fixtures.people import csrf_from
 from tests.fixtures.procs import Server, add_user, kinchart, kinchart_json, wait_for
@@ -61,33 +58,6 @@ def _batch(folder: Path, start: int, n: int, *, scanned: bool = False) -> list[P
         os.replace(tmp, path)  # moved in complete: taken at once
         paths.append(path)
     return paths
-
-
-@pytest.fixture
-def fresh_database_url(tmp_path: Path) -> Iterator[str]:
-    """A second empty database, to restore into."""
-    if _backend() != "postgres":
-        yield f"sqlite:///{tmp_path / 'restored' / 'data' / 'kinchart.sqlite3'}"
-        return
-    import asyncpg
-
-    admin = os.environ["KINCHART_TEST_PG_ADMIN_URL"]
-    name = f"kc_{uuid.uuid4().hex[:12]}"
-
-    def run(sql: str) -> None:
-        async def go() -> None:
-            con = await asyncpg.connect(admin)
-            try:
-                await con.execute(sql)
-            finally:
-                await con.close()
-
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, go()).result()
-
-    run(f'CREATE DATABASE "{name}"')
-    yield admin.rsplit("/", 1)[0] + "/" + name
-    run(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _dump(env: dict[str, str]) -> dict[str, Any]:

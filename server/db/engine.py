@@ -94,7 +94,11 @@ async def connect(settings: Settings, *, migrate: bool = True) -> Engine:
     elif isinstance(engine, PostgresEngine):
         await _start_pool(engine)
     if migrate:
-        await apply_migrations(engine)
+        try:
+            await apply_migrations(engine, settings.data_dir / "backups")
+        except BaseException:
+            await close(engine)  # a start that fails leaves no pool behind
+            raise
     return engine
 
 
@@ -120,10 +124,11 @@ async def close(engine: Engine) -> None:
         await asyncio.to_thread(engine.close_readers)
 
 
-async def apply_migrations(engine: Engine) -> None:
-    """Apply pending migrations, each atomically (db/migrate.py)."""
+async def apply_migrations(engine: Engine, backup_dir: Path | None = None) -> None:
+    """Apply pending migrations, each atomically, after a copy of a database that had some
+    applied already (db/migrate.py)."""
     try:
-        await migrate.apply(engine)
+        await migrate.apply(engine, backup_dir=backup_dir)
     except migrate.MigrationFailed as exc:
         raise DatabaseError(exc.user_message) from exc
 

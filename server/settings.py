@@ -54,7 +54,7 @@ class Settings:
     sqlite_busy_seconds: float = _setting(
         60.0,
         "How long a SQLite write waits for another process's write (server, `kinchart ingest`, "
-        "workers) before it fails with \"database is locked\".",
+        'workers) before it fails with "database is locked".',
     )
     host: str = _setting("127.0.0.1", "Address the web server binds to.")
     port: int = _setting(8000, "Port the web server listens on.")

@@ -115,9 +115,9 @@ async def backup(
         if secret.exists():
             files[SECRET] = await _put(seal, secret, partial / SECRET)
         progress("database", 1, 1)
-        result = BackupResult(partial, len(snap.shas), 0, 0, 0, 0.0)
+        result = BackupResult(partial, len(snap.originals), 0, 0, 0, 0.0)
         originals = await asyncio.to_thread(
-            _copy_originals, seal, store, dest / ORIGINALS, sorted(snap.shas), result, progress
+            _copy_originals, seal, store, dest / ORIGINALS, snap.originals, result, progress
         )
         if with_derived:
             files.update(await asyncio.to_thread(_copy_derived, seal, store, partial, progress))
@@ -155,19 +155,19 @@ def _copy_originals(
     seal: sealing.Sealing,
     store: Store,
     root: Path,
-    shas: list[str],
+    wanted: dict[str, int],
     result: BackupResult,
     progress: Progress,
 ) -> dict[str, int]:
     """Copy the originals the backup lacks (checking each against its name); name -> size."""
     sizes: dict[str, int] = {}
     todo: list[tuple[str, Path, Path]] = []
-    for sha in shas:
+    for sha in sorted(wanted):
         src = store.original_path(sha)
         target = root / sha[:2] / sha
         if seal.exists(target):
             # Copied and checked by an earlier run; files in the store never change.
-            sizes[sha] = src.stat().st_size if src.exists() else _size(seal, target)
+            sizes[sha] = wanted[sha]
             result.originals_kept += 1
         elif not src.exists():
             result.problems.append(
@@ -188,7 +188,7 @@ def _copy_originals(
         for sha, got, size in pool.map(one, todo):
             done += size
             progress("originals", done, total)
-            if got != sha:
+            if got != sha or size != wanted[sha]:
                 # A damaged file in the store: keep no copy that claims to be it.
                 os.unlink(f"{root / sha[:2] / sha}{seal.suffix}")
                 result.problems.append(
@@ -200,10 +200,6 @@ def _copy_originals(
             result.originals_copied += 1
             result.bytes_copied += size
     return sizes
-
-
-def _size(seal: sealing.Sealing, target: Path) -> int:
-    return Path(f"{target}{seal.suffix}").stat().st_size
 
 
 def _copy_derived(

@@ -9,13 +9,14 @@ transaction is exactly the list the dump names.
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import shutil
 import sqlite3
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse, urlunparse
 
 import asyncpg
 
@@ -33,7 +34,7 @@ class Snapshot:
 
     kind: str  # "sqlite" | "postgresql"
     path: Path
-    shas: set[str]
+    originals: dict[str, int]  # sha256 -> size, as the copy records them
 
 
 def kind_of(url: str) -> str:
@@ -56,13 +57,13 @@ def _sqlite_snapshot(src: Path, dest: Path) -> Snapshot:
     try:
         # In one step: a WAL read transaction does not hold up the server's writes meanwhile.
         con.backup(out)
-        shas = {r[0] for r in out.execute("SELECT sha256 FROM document")}
+        originals = {r[0]: r[1] for r in out.execute("SELECT sha256, size FROM document")}
     except sqlite3.Error as exc:
         raise DatabaseCopyError(f"Could not copy the SQLite database {src}: {exc}") from exc
     finally:
         out.close()
         con.close()
-    return Snapshot("sqlite", dest, shas)
+    return Snapshot("sqlite", dest, originals)
 
 
 def pg_tool(name: str) -> str:
@@ -106,11 +107,13 @@ async def _pg_snapshot(url: str, dest: Path) -> Snapshot:
         await _check_versions(con, tool)
         async with con.transaction(isolation="repeatable_read", readonly=True):
             snap = await con.fetchval("SELECT pg_export_snapshot()")
-            shas = {r["sha256"] for r in await con.fetch("SELECT sha256 FROM document")}
+            rows = await con.fetch("SELECT sha256, size FROM document")
+            originals = {r["sha256"]: r["size"] for r in rows}
             dest.unlink(missing_ok=True)
+            dbname, env = _without_password(url)
             proc = await asyncio.create_subprocess_exec(
                 tool, "--format=custom", "--no-owner", "--no-privileges",
-                f"--snapshot={snap}", f"--file={dest}", f"--dbname={url}",
+                f"--snapshot={snap}", f"--file={dest}", f"--dbname={dbname}", env=env,
                 stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
             )  # fmt: skip
             _, err = await proc.communicate()
@@ -118,7 +121,20 @@ async def _pg_snapshot(url: str, dest: Path) -> Snapshot:
                 raise DatabaseCopyError(f"pg_dump failed: {err.decode(errors='replace').strip()}")
     finally:
         await con.close()
-    return Snapshot("postgresql", dest, shas)
+    return Snapshot("postgresql", dest, originals)
+
+
+def _without_password(url: str) -> tuple[str, dict[str, str]]:
+    """The URL for pg_dump's command line without its password (any local user can read a
+    command line), and an environment carrying it instead."""
+    parsed = urlparse(url)
+    env = dict(os.environ)
+    if parsed.password is None:
+        return url, env
+    env["PGPASSWORD"] = unquote(parsed.password)
+    host = parsed.hostname or ""
+    netloc = f"{parsed.username or ''}@{host}" + (f":{parsed.port}" if parsed.port else "")
+    return urlunparse(parsed._replace(netloc=netloc)), env
 
 
 async def is_empty(url: str) -> bool:
@@ -155,9 +171,10 @@ async def put_back(url: str, src: Path, kind: str) -> None:
         await con.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
     finally:
         await con.close()
+    dbname, env = _without_password(url)
     proc = await asyncio.create_subprocess_exec(
         pg_tool("pg_restore"), "--no-owner", "--no-privileges", "--single-transaction",
-        "--exit-on-error", f"--dbname={url}", str(src),
+        "--exit-on-error", f"--dbname={dbname}", str(src), env=env,
         stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
     )  # fmt: skip
     _, err = await proc.communicate()

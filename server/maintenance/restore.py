@@ -169,7 +169,7 @@ def _stage(
 def _clear(data_dir: Path, staging: Path) -> None:
     """--force: what a restore replaces goes first (never the staging folder)."""
     for child in data_dir.iterdir():
-        if child == staging or child.name in ("failed",):
+        if child == staging or child.name in ("failed", "backups"):
             continue
         if child.is_dir():
             shutil.rmtree(child)

@@ -13,6 +13,7 @@ from server.db.tables import QUEUED, READY, Document
 from server.errors import NotFound
 from server.maintenance import backup as backups
 from server.maintenance import check as checks
+from server.maintenance import database
 from server.maintenance import rebuild as rebuilds
 from server.maintenance import restore as restores
 from server.maintenance.sealing import WrongKey
@@ -171,3 +172,10 @@ def test_rebuild_and_check_commands(env: dict[str, str]) -> None:
     r = kinchart("check", "--json", env=env)
     assert r.returncode == 0, r.stderr
     assert '"ok": true' in r.stdout
+
+
+def test_pg_tools_get_the_password_in_their_environment_not_their_command_line() -> None:
+    url, env = database._without_password("postgresql://kc:s%40cret@db.lan:5433/kinchart")
+    assert url == "postgresql://kc@db.lan:5433/kinchart"
+    assert env["PGPASSWORD"] == "s@cret"
+    assert database._without_password("postgresql://kc@db/k")[0] == "postgresql://kc@db/k"

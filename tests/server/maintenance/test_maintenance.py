@@ -179,3 +179,25 @@ def test_pg_tools_get_the_password_in_their_environment_not_their_command_line()
     assert url == "postgresql://kc@db.lan:5433/kinchart"
     assert env["PGPASSWORD"] == "s@cret"
     assert database._without_password("postgresql://kc@db/k")[0] == "postgresql://kc@db/k"
+
+
+async def test_with_derived_the_page_files_come_back_too(
+    services: Services, tmp_path: Path, fresh_database_url: str
+) -> None:
+    h = await make_household(services.store)
+    dest = tmp_path / "backup"
+    result = await backups.backup(
+        services.settings, services.store, dest, with_derived=True, passphrase="long enough pw"
+    )
+    assert result.problems == []
+    fresh = _fresh(tmp_path, fresh_database_url)
+    with pytest.raises(WrongKey, match="Wrong passphrase"):
+        await restores.restore(fresh, dest, passphrase="not the one")
+    await restores.restore(fresh, dest, passphrase="long enough pw")
+    for doc_id in h.docs.values():
+        old = services.store.derived_dir(doc_id)
+        new = fresh.data_dir / "derived" / str(doc_id)
+        names = sorted(p.relative_to(old) for p in old.rglob("*") if p.is_file())
+        assert names and names == sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
+        for name in names:
+            assert (new / name).read_bytes() == (old / name).read_bytes()

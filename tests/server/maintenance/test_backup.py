@@ -15,6 +15,7 @@ import asyncio
 import concurrent.futures
 import hashlib
 import os
+import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,11 +24,12 @@ import httpx
 import pytest
 
 from server.db import engine as db
-from server.db.tables import READY, AuditEvent, Document, Fact, Grant, Profile, User
+from server.db.tables import READY, AuditEvent, Document, Fact, Grant, Profile, SyncSource, User
 from server.settings import load_settings
+from server.sources.vault import Vault
 from tests.fixtures.make_docs import scanned_pdf
 from tests.fixtures.people import csrf_from
-from tests.fixtures.procs import Server, add_user, kinchart, kinchart_json, wait_for
+from tests.fixtures.procs import KINCHART, Server, add_user, kinchart, kinchart_json, wait_for
 from tests.ocr.facts.lab_pages import Report, Row, columns, digital_pdf
 
 PASSWORD = "correct horse battery"
@@ -73,7 +75,7 @@ def _dump(env: dict[str, str]) -> dict[str, Any]:
         engine = await db.connect(settings, migrate=False)
         try:
             out: dict[str, Any] = {}
-            for table in (User, Profile, Grant, Document, Fact, AuditEvent):
+            for table in (User, Profile, Grant, Document, Fact, AuditEvent, SyncSource):
                 rows = await table.select().order_by(table.id)
                 out[table._meta.tablename] = {r["id"]: r for r in rows}
             return out
@@ -139,6 +141,14 @@ def test_round_trip_while_ingesting(
     assert kinchart("profile", "add", "Dad", "--slug", "dad", env=env).returncode == 0
     assert kinchart("grant", "olga", "dad", "owner", env=env).returncode == 0
     assert kinchart("grant", "vic", "dad", "viewer", env=env).returncode == 0
+    # A WebDAV source: its password is encrypted with secret.key, which must come back too.
+    env = {**env, "KINCHART_SYNC_SOURCES": "false"}
+    r = subprocess.run(
+        [*KINCHART, "source", "add", "webdav", "http://127.0.0.1:9/dav", "--user", "nas",
+         "--password-stdin", "--no-check"],
+        input="dav password 1\n", env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
     inbox = Path(env["KINCHART_INBOX_DIR"]) / "dad"
     _batch(inbox, 0, 3)
     old = Server(env, tmp_path / "old.log")
@@ -172,6 +182,15 @@ def test_round_trip_while_ingesting(
     expected_search = _search(env, "glucose")
 
     if encrypt:
+        (snap,) = (dest / "snapshots").iterdir()
+        assert sorted(p.name for p in snap.iterdir()) == [
+            "database.sqlite3.age"
+            if "sqlite" in env["KINCHART_DATABASE_URL"]
+            else "database.pgdump.age",
+            "manifest.json.age",
+            "originals.txt",
+            "secret.key.age",
+        ]
         for path in (dest / "originals").rglob("*"):
             if path.is_file():
                 assert path.name.endswith(".age")
@@ -189,8 +208,11 @@ def test_round_trip_while_ingesting(
     restored = _dump(new_env)
 
     # Users (with their password hashes), profiles and grants: as they were.
-    for table in ("kc_user", "profile", "kc_grant"):
+    for table in ("kc_user", "profile", "kc_grant", "sync_source"):
         assert restored[table] == before[table] == after[table], table
+    (source,) = restored["sync_source"].values()
+    vault = Vault(Path(new_env["KINCHART_DATA_DIR"]))
+    assert vault.decrypt(source["password_encrypted"]) == "dav password 1"
     # Documents: every one from before the backup, none that did not exist after it.
     # (A document read meanwhile may have been filed under its profile, or not yet.)
     docs = {i: (d["sha256"], d["profile"]) for i, d in restored["document"].items()}

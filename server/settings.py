@@ -51,6 +51,11 @@ class Settings:
         secret=True,
         shown_default="SQLite file `<data dir>/kinchart.sqlite3`",
     )
+    sqlite_busy_seconds: float = _setting(
+        60.0,
+        "How long a SQLite write waits for another process's write (server, `kinchart ingest`, "
+        'workers) before it fails with "database is locked".',
+    )
     host: str = _setting("127.0.0.1", "Address the web server binds to.")
     port: int = _setting(8000, "Port the web server listens on.")
     ocr_languages: str = _setting(

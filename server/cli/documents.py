@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table as RichTable
 
@@ -148,15 +149,27 @@ async def _fill_states(results: list[dict[str, Any]]) -> None:
 @in_runtime()
 async def status(services: Services, as_json: bool) -> None:
     """Counts per state, and each failure with its reason."""
-    data = await doc_status.overview(await console_caller())
+    data = await doc_status.overview(
+        await console_caller(), inbox=services.settings.inbox_dir, data_dir=services.store.root
+    )
     if as_json:
         out.print_json(json.dumps(data))
         return
+    wait = data.get("waiting")
+    if wait and wait["disk_full"]:
+        out.print(f"[red]{escape(wait['message'])}[/red]")
     out.print("  ".join(f"{k}: {v}" for k, v in data["counts"].items()))
     for f in data["failures"]:
         out.print(f"failed  #{f['id']} {f['original_name']}: {f['failure_reason']}")
     for r in data["rejected"]:
         out.print(f"not taken in  {r['original_name']} ({r['source']}): {r['reason']}")
+    if wait and wait["count"]:
+        more = wait["count"] - len(wait["files"])
+        out.print(f"waiting in the inbox: {wait['count']} file(s)")
+        for name in wait["files"]:
+            out.print(f"  {escape(name)}")
+        if more:
+            out.print(f"  … and {more} more")
 
 
 @click.command()

@@ -15,7 +15,12 @@ from urllib.parse import unquote, urlparse
 from piccolo.apps.migrations.tables import Migration
 from piccolo.engine.base import Engine
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine, TransactionType, dict_factory
+from piccolo.engine.sqlite import (
+    SQLiteEngine,
+    SQLiteTransaction,
+    TransactionType,
+    dict_factory,
+)
 from piccolo.querystring import QueryString
 from piccolo.table import Table
 
@@ -31,7 +36,11 @@ class DatabaseError(Unavailable):
     """The database could not be opened or migrated."""
 
 
-def make_engine(url: str) -> Engine:
+class DatabaseBusy(Unavailable):
+    """Another process held the SQLite database's write lock for longer than the busy timeout."""
+
+
+def make_engine(url: str, *, busy_seconds: float = 60.0) -> Engine:
     """An engine for a `sqlite:///path` or `postgresql://` URL.
 
     As everywhere else (SQLAlchemy, Django's dj-database-url): what follows `sqlite:///` is the
@@ -43,7 +52,7 @@ def make_engine(url: str) -> Engine:
         path = sqlite_path(url)
         path.parent.mkdir(parents=True, exist_ok=True)
         # A long busy timeout: the server, `kinchart ingest` and workers share one file.
-        return PooledSQLiteEngine(path=str(path), timeout=60)
+        return PooledSQLiteEngine(path=str(path), timeout=busy_seconds)
     if parsed.scheme in ("postgres", "postgresql"):
         config = {
             "host": parsed.hostname or "localhost",
@@ -81,7 +90,9 @@ def bind(engine: Engine) -> None:
 async def connect(settings: Settings, *, migrate: bool = True) -> Engine:
     """Open the database, apply pending migrations and return the engine."""
     try:
-        engine = make_engine(settings.effective_database_url)
+        engine = make_engine(
+            settings.effective_database_url, busy_seconds=settings.sqlite_busy_seconds
+        )
     except OSError as exc:  # the SQLite file's folder cannot be made
         raise DatabaseError(f"Cannot open the SQLite database: {exc}") from exc
     bind(engine)
@@ -94,7 +105,11 @@ async def connect(settings: Settings, *, migrate: bool = True) -> Engine:
     elif isinstance(engine, PostgresEngine):
         await _start_pool(engine)
     if migrate:
-        await apply_migrations(engine)
+        try:
+            await apply_migrations(engine, settings.data_dir / "backups")
+        except BaseException:
+            await close(engine)  # a start that fails leaves no pool behind
+            raise
     return engine
 
 
@@ -120,10 +135,11 @@ async def close(engine: Engine) -> None:
         await asyncio.to_thread(engine.close_readers)
 
 
-async def apply_migrations(engine: Engine) -> None:
-    """Apply pending migrations, each atomically (db/migrate.py)."""
+async def apply_migrations(engine: Engine, backup_dir: Path | None = None) -> None:
+    """Apply pending migrations, each atomically, after a copy of a database that had some
+    applied already (db/migrate.py)."""
     try:
-        await migrate.apply(engine)
+        await migrate.apply(engine, backup_dir=backup_dir)
     except migrate.MigrationFailed as exc:
         raise DatabaseError(exc.user_message) from exc
 
@@ -174,6 +190,15 @@ class PooledSQLiteEngine(SQLiteEngine):
         self._connections: list[sqlite3.Connection] = []
         self._guard = threading.Lock()
         self._closed = False
+
+    def transaction(
+        self,
+        transaction_type: TransactionType = TransactionType.deferred,
+        allow_nested: bool = True,
+    ) -> SQLiteTransaction:
+        return ClosingTransaction(
+            engine=self, transaction_type=transaction_type, allow_nested=allow_nested
+        )
 
     async def run_querystring(self, querystring: QueryString, in_pool: bool = False) -> Any:
         if (
@@ -246,3 +271,46 @@ def _is_select(querystring: QueryString) -> bool:
             continue
         head = template[:7].upper()
         return head.startswith("SELECT") and not head[6:].isalnum()
+
+
+class ClosingTransaction(SQLiteTransaction):
+    """Piccolo's SQLite transaction, with its connection closed however it ends.
+
+    Piccolo's leaves the connection open when BEGIN or COMMIT fails (a database locked by
+    another process past the busy timeout): its thread, not a daemon, then kept `kinchart
+    ingest` from ever exiting. A lock held too long becomes `DatabaseBusy`, in words.
+    """
+
+    async def __aenter__(self) -> SQLiteTransaction:
+        try:
+            return await super().__aenter__()
+        except BaseException as exc:
+            connection = getattr(self, "connection", None)
+            if connection is not None:
+                with contextlib.suppress(Exception):
+                    await connection.close()
+            _raise_busy(self.engine, exc)
+            raise
+
+    async def __aexit__(self, exception_type: Any, exception: Any, traceback: Any) -> bool:
+        if self._parent is not None:
+            return await super().__aexit__(exception_type, exception, traceback)
+        try:
+            return await super().__aexit__(exception_type, exception, traceback)
+        except BaseException as exc:
+            with contextlib.suppress(Exception):
+                await self.connection.close()
+            with contextlib.suppress(Exception):
+                self.engine.current_transaction.reset(self.context)
+            _raise_busy(self.engine, exc)
+            raise
+
+
+def _raise_busy(engine: Engine, exc: BaseException) -> None:
+    if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+        timeout = getattr(engine, "connection_kwargs", {}).get("timeout", "?")
+        raise DatabaseBusy(
+            f"The database is locked: another process has held its write lock for more than "
+            f"{timeout} s (KINCHART_SQLITE_BUSY_SECONDS). Nothing was recorded; try again "
+            "when it is done (a long `sqlite3` session or a stuck process?)."
+        ) from exc

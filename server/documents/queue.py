@@ -205,6 +205,30 @@ async def retry(doc_ids: list[int] | None = None) -> list[int]:
     return [r["id"] for r in rows]
 
 
+async def reread(doc_ids: list[int] | None = None) -> list[int]:
+    """Put ready or failed documents back in the queue to be read again (all when `doc_ids` is
+    None): their page images and PDF are made again, their pages and unreviewed facts
+    replaced; facts a person reviewed are kept (facts/persist.py)."""
+    where: Any = Document.state.is_in([READY, FAILED])
+    if doc_ids is not None:
+        where = where & Document.id.is_in(doc_ids or [-1])
+    rows = (
+        await Document.update(
+            {
+                Document.state: QUEUED,
+                Document.attempts: 0,
+                Document.not_before: 0.0,
+                Document.failure_code: "",
+                Document.failure_reason: "",
+                Document.updated_at: _now(),
+            }
+        )
+        .where(where)
+        .returning(Document.id)
+    )
+    return [r["id"] for r in rows]
+
+
 # A document due in the queue this long, while none is being read, means the workers are
 # stalled (dead, or stuck on a database they cannot reach): /healthz says so.
 STALL_SECONDS = 600.0

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from server.access.policy import Caller
@@ -11,10 +13,20 @@ from server.db.tables import Arrival, Document, Page
 from server.documents import queue
 from server.documents.states import FAILED
 from server.errors import NotFound
+from sync.rules import is_ignored
+
+# Below this much free space (plus the smallest file waiting), the data folder's disk counts
+# as full: nothing more can be taken in or read until space is freed.
+MIN_FREE_BYTES = 2 * 1024 * 1024
+WAITING_LISTED = 50
 
 
-async def overview(caller: Caller) -> dict[str, Any]:
-    """Counts per state, each failed document with its reason, and files not taken in."""
+async def overview(
+    caller: Caller, *, inbox: Path | None = None, data_dir: Path | None = None
+) -> dict[str, Any]:
+    """Counts per state, each failed document with its reason, and files not taken in; for
+    an admin, with `inbox` and `data_dir`, the files still waiting in the inbox and whether
+    the data folder's disk is full."""
     failures = await visible_documents(
         caller,
         Document.select(
@@ -32,7 +44,49 @@ async def overview(caller: Caller) -> dict[str, Any]:
         )
         for r in rejected:
             r["received_at"] = r["received_at"].isoformat()
-    return {"counts": await queue.counts(), "failures": list(failures), "rejected": rejected}
+    out = {"counts": await queue.counts(), "failures": list(failures), "rejected": rejected}
+    if caller.is_admin and inbox is not None and data_dir is not None:
+        out["waiting"] = waiting(inbox, data_dir)
+    return out
+
+
+def waiting(inbox: Path, data_dir: Path) -> dict[str, Any]:
+    """Files in the inbox not taken in yet, and the room left for them in the data folder.
+
+    Read from the disk, not the database: on a full disk the database may not be writable,
+    and the files waiting are the ones nothing has recorded.
+    """
+    files: list[tuple[str, int]] = []
+    for dirpath, dirnames, filenames in os.walk(inbox):
+        base = Path(dirpath)
+        dirnames[:] = [d for d in dirnames if not is_ignored(Path(d, "x"))]
+        for name in filenames:
+            rel = (base / name).relative_to(inbox)
+            if is_ignored(rel):
+                continue
+            try:
+                files.append((str(rel), (base / name).lstat().st_size))
+            except OSError:
+                continue  # taken in meanwhile
+    st = os.statvfs(data_dir)
+    free = st.f_bavail * st.f_frsize
+    full = free < MIN_FREE_BYTES + min((size for _, size in files), default=0)
+    files.sort()
+    message = ""
+    if full:
+        message = f"disk full: {free / 1e6:.1f} MB free in {data_dir}. " + (
+            f"{len(files)} file(s) wait in the inbox and are taken in by themselves once "
+            "space is freed (nothing is lost)"
+            if files
+            else "Documents cannot be read until space is freed"
+        )
+    return {
+        "disk_full": full,
+        "free_bytes": free,
+        "message": message,
+        "count": len(files),
+        "files": [name for name, _ in files[:WAITING_LISTED]],
+    }
 
 
 async def documents(caller: Caller) -> list[dict[str, Any]]:

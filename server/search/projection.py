@@ -163,6 +163,24 @@ def _locked(call: Callable[..., Any], *args: Any) -> Any:
 
 async def catch_up(backend: SearchBackend) -> tuple[int, int]:
     """Index what is missing or stale, drop what the database no longer has; (indexed, dropped)."""
+    stale, extra = await differences(backend)
+    if extra:
+        await asyncio.to_thread(_locked, backend.remove, extra)
+    for i in range(0, len(stale), BATCH):
+        docs = await load(stale[i : i + BATCH])
+        await asyncio.to_thread(_locked, backend.index, docs)
+    if stale or extra:
+        log.info("search index caught up: %d indexed, %d dropped", len(stale), len(extra))
+    return len(stale), len(extra)
+
+
+async def differences(
+    backend: SearchBackend, *, stamps: bool = True
+) -> tuple[list[int], list[int]]:
+    """Ready documents missing from the index or stale in it, and indexed documents that are
+    not ready in the database (gone, moved back to the queue). Without `stamps`, a document
+    indexed under its profile counts as current, whenever it was indexed (a document is
+    indexed just before it is marked ready, which changes its stamp)."""
     have = await asyncio.to_thread(backend.stamps)
     seen: set[int] = set()
     stale: list[int] = []
@@ -180,17 +198,10 @@ async def catch_up(backend: SearchBackend) -> tuple[int, int]:
         for r in rows:
             seen.add(r["id"])
             profile = r["profile"] if r["profile"] is not None else UNFILED
-            if have.get(r["id"]) != (profile, stamp(r["updated_at"])):
+            held = have.get(r["id"])
+            if held is None or held[0] != profile or (stamps and held[1] != stamp(r["updated_at"])):
                 stale.append(r["id"])
-    extra = sorted(set(have) - seen)
-    if extra:
-        await asyncio.to_thread(_locked, backend.remove, extra)
-    for i in range(0, len(stale), BATCH):
-        docs = await load(stale[i : i + BATCH])
-        await asyncio.to_thread(_locked, backend.index, docs)
-    if stale or extra:
-        log.info("search index caught up: %d indexed, %d dropped", len(stale), len(extra))
-    return len(stale), len(extra)
+    return stale, sorted(set(have) - seen)
 
 
 def start_catch_up(backend: SearchBackend, every: float = CATCH_UP_SECONDS) -> None:

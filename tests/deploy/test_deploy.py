@@ -113,3 +113,18 @@ def test_the_systemd_unit_keeps_files_private_and_hardens_the_service() -> None:
     for option in ("NoNewPrivileges", "PrivateTmp", "ProtectHome", "RestrictSUIDSGID"):
         assert settings[option] == "true", option
     assert settings["ProtectSystem"] == "strict"
+
+
+def test_the_meilisearch_test_override_publishes_on_loopback_only() -> None:
+    """`./run.sh test-meili` starts the stack's own Meilisearch with this override."""
+    config = _compose("-f", str(ROOT / "deploy" / "compose.meili-test.yml"), "config")
+    assert config.returncode == 0, config.stderr
+    meili = yaml.safe_load(config.stdout)["services"]["meilisearch"]
+    ports = meili["ports"]
+    assert len(ports) == 1
+    port = ports[0]
+    text = port if isinstance(port, str) else f"{port.get('host_ip')}:{port.get('published')}"
+    assert text.startswith("127.0.0.1:"), ports
+    assert meili["environment"]["MEILI_ENV"] == "production"
+    run_sh = (ROOT / "run.sh").read_text()
+    assert "test-meili)" in run_sh and "deploy/compose.meili-test.yml" in run_sh

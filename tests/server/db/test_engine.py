@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import contextvars
 import sqlite3
+import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,7 +14,15 @@ import pytest
 from piccolo.engine.sqlite import TransactionType
 from piccolo.querystring import QueryString
 
-from server.db.engine import READERS, PooledSQLiteEngine, SettingsError, make_engine, sqlite_path
+from server.db.engine import (
+    READERS,
+    DatabaseBusy,
+    PooledSQLiteEngine,
+    SettingsError,
+    make_engine,
+    sqlite_path,
+    write_transaction,
+)
 from server.settings import load_settings
 
 # The SQLite engine itself, whatever KINCHART_TEST_DB says: run once, in the SQLite pass.
@@ -190,3 +199,30 @@ def test_a_database_left_outside_the_data_folder_is_pointed_out(
     path.write_bytes(b"")
     _warn_if_misplaced(settings, path, root)
     assert not caplog.records
+
+
+async def test_a_write_locked_past_the_busy_timeout_says_so_and_leaves_no_thread(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "db.sqlite3"
+    engine = make_engine(f"sqlite:///{path}", busy_seconds=0.3)
+    assert isinstance(engine, PooledSQLiteEngine)
+    with _other(path) as other:
+        other.execute("PRAGMA journal_mode=WAL")
+        other.execute("CREATE TABLE t (x INTEGER)")
+    threads = {t for t in threading.enumerate() if not t.daemon}
+    try:
+        with _other(path) as holder:
+            holder.execute("BEGIN IMMEDIATE")  # another process writing, for too long
+            with pytest.raises(DatabaseBusy, match=r"locked: .* more than 0.3 s"):
+                async with write_transaction(engine):
+                    await engine.run_querystring(QueryString("INSERT INTO t VALUES (1)"))
+            holder.execute("ROLLBACK")
+        # Piccolo left the connection's thread (not a daemon) running: the process never exited.
+        left = {t for t in threading.enumerate() if not t.daemon} - threads
+        assert not left, left
+        async with write_transaction(engine):  # the lock gone, writing works again
+            await engine.run_querystring(QueryString("INSERT INTO t VALUES (2)"))
+        assert await engine.run_querystring(QueryString("SELECT x FROM t")) == [{"x": 2}]
+    finally:
+        engine.close_readers()

@@ -4,7 +4,9 @@ that succeeds with the full schema; a migration that fails says which, why and w
 from __future__ import annotations
 
 import os
+import shutil
 import signal
+import sqlite3
 import subprocess
 import threading
 import time
@@ -197,3 +199,47 @@ async def test_upgrading_keeps_filing_under_profiles_an_admin_owns_or_nobody_doe
         "jane": False,  # only a user owns it: an admin confirms it first
         "grandpa": True,  # nobody owns it: made with the CLI
     }
+
+
+async def test_an_upgrade_backs_the_database_up_first_and_a_first_start_does_not(
+    settings: Settings, caplog: pytest.LogCaptureFixture
+) -> None:
+    ids = await _all_ids(settings)
+    backups = settings.data_dir / "backups"
+    engine = await db.connect(settings)  # a first start: nothing to back up
+    await db.close(engine)
+    assert not backups.exists() or not list(backups.iterdir())
+
+    await _wipe(settings)
+    await _migrate_to(settings, ids[-2])
+    caplog.set_level("WARNING", logger="server.db.migrate")
+    engine = await db.connect(settings)  # the upgrade: the last migration is pending
+    await db.close(engine)
+    (copy,) = list(backups.iterdir())
+    assert copy.name.startswith(f"pre-migrate-{ids[-1].replace(':', '-')}-")
+    assert str(copy) in caplog.text
+    if settings.effective_database_url.startswith("sqlite"):
+        con = sqlite3.connect(copy)
+        try:  # the database as it was before the upgrade
+            ran = [r[0] for r in con.execute("SELECT name FROM migration ORDER BY name")]
+        finally:
+            con.close()
+        assert ran == ids[:-1]
+    else:
+        listed = subprocess.run(
+            ["pg_restore", "--list", str(copy)], capture_output=True, text=True, check=True
+        ).stdout
+        assert "TABLE public document" in listed
+
+    # A copy that cannot be written stops the upgrade, and nothing is migrated.
+    await _wipe(settings)
+    await _migrate_to(settings, ids[-2])
+    shutil.rmtree(backups)
+    backups.write_text("a file where the folder should be")  # (root ignores permissions)
+    with pytest.raises(migrate.PreMigrationBackupFailed, match="Free disk space"):
+        await db.connect(settings)
+    engine = await db.connect(settings, migrate=False)
+    try:
+        assert sorted(await Migration.get_migrations_which_ran(app_name=migrate.APP)) == ids[:-1]
+    finally:
+        await db.close(engine)

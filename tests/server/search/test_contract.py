@@ -19,7 +19,8 @@ pytestmark = pytest.mark.nodb
 EVERYONE = frozenset({DAD, KID, MUM})
 MEILI_SKIP = (
     "Meilisearch cases need KINCHART_TEST_MEILI_URL (a running Meilisearch server); "
-    "none can be installed on these machines"
+    "none can be installed on these machines: run `./run.sh test-meili` where Docker runs "
+    "(it starts the pinned Meilisearch with docker compose and runs these cases against it)"
 )
 
 

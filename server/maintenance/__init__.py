@@ -1,0 +1,1 @@
+"""Keeping a household's data safe for years: backup, restore, check and rebuild."""

@@ -1,0 +1,243 @@
+"""`kinchart backup`: a consistent, verified, optionally encrypted snapshot of a running Kinchart.
+
+A backup folder holds:
+
+    kinchart-backup.json        format and encryption (none | passphrase | recipient)
+    backup-key.age              with a passphrase: the age identity, sealed with it
+    originals/ab/<sha256>       every original, shared by all snapshots (content-addressed
+                                files never change, so a new backup copies only new ones)
+    snapshots/<UTC time>/       one per run, complete once its manifest is written:
+        database.sqlite3 | database.pgdump
+        secret.key              the key of the sync-source passwords
+        derived/…               page images and PDFs, only with --with-derived
+        originals.txt           the originals this snapshot needs (names only: --keep reads it)
+        manifest.json           SHA-256 and size of every file above and of every original
+
+(each file with `.age` appended when encrypted). The database is copied first; the originals
+copied are those the copy names, so a restore never finds a document without its file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import json
+import os
+import shutil
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from server.maintenance import database, sealing
+from server.settings import Settings
+from server.store import Store
+
+SNAPSHOTS = "snapshots"
+ORIGINALS = "originals"
+MANIFEST = "manifest.json"
+NEEDED = "originals.txt"
+SECRET = "secret.key"
+DB_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+COPIERS = 4  # originals copied at once: hashing releases the GIL, and NAS disks like a queue
+
+# (stage, bytes or files done, total); called from worker threads too.
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class BackupResult:
+    snapshot: Path
+    documents: int
+    originals_copied: int
+    originals_kept: int
+    bytes_copied: int
+    seconds: float
+    removed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+def _quiet(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def snapshot_name(now: datetime.datetime | None = None) -> str:
+    now = now or datetime.datetime.now(datetime.UTC)
+    return now.strftime("%Y-%m-%dT%H%M%S.%fZ")
+
+
+def complete_snapshots(dest: Path) -> list[Path]:
+    """The finished snapshots in `dest`, oldest first."""
+    root = dest / SNAPSHOTS
+    if not root.is_dir():
+        return []
+    return sorted(
+        p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and _done(p)
+    )
+
+
+def _done(snap: Path) -> bool:
+    return any((snap / f"{MANIFEST}{s}").exists() for s in ("", ".age"))
+
+
+async def backup(
+    settings: Settings,
+    store: Store,
+    dest: Path,
+    *,
+    passphrase: str | None = None,
+    recipient: str | None = None,
+    with_derived: bool = False,
+    keep: int | None = None,
+    progress: Progress = _quiet,
+) -> BackupResult:
+    """Take a snapshot into `dest` while the server may run and ingest."""
+    started = time.monotonic()
+    seal = await asyncio.to_thread(
+        sealing.for_backup, dest, passphrase=passphrase, recipient=recipient
+    )
+    name = snapshot_name()
+    partial = dest / SNAPSHOTS / f".{name}.partial"
+    partial.mkdir(parents=True)
+    files: dict[str, dict[str, Any]] = {}
+    try:
+        progress("database", 0, 1)
+        url = settings.effective_database_url
+        kind = database.kind_of(url)
+        raw = partial / f".raw-{DB_FILES[kind]}"
+        snap = await database.snapshot(url, raw)
+        files[DB_FILES[kind]] = await _put(seal, raw, partial / DB_FILES[kind])
+        raw.unlink()
+        secret = settings.data_dir / SECRET
+        if secret.exists():
+            files[SECRET] = await _put(seal, secret, partial / SECRET)
+        progress("database", 1, 1)
+        result = BackupResult(partial, len(snap.originals), 0, 0, 0, 0.0)
+        originals = await asyncio.to_thread(
+            _copy_originals, seal, store, dest / ORIGINALS, snap.originals, result, progress
+        )
+        if with_derived:
+            files.update(await asyncio.to_thread(_copy_derived, seal, store, partial, progress))
+        manifest = {
+            "format": sealing.FORMAT,
+            "created": datetime.datetime.now(datetime.UTC).isoformat(),
+            "kinchart": version("kinchart"),
+            "database": {"kind": kind, "file": DB_FILES[kind]},
+            "with_derived": with_derived,
+            "files": files,
+            "originals": originals,
+        }
+        (partial / NEEDED).write_text("".join(f"{sha}\n" for sha in sorted(originals)))
+        # Everything on disk before the manifest says the snapshot is complete.
+        await asyncio.to_thread(os.sync)
+        seal.put_bytes(json.dumps(manifest, indent=1).encode(), partial / MANIFEST)
+        final = dest / SNAPSHOTS / name
+        os.replace(partial, final)
+        result.snapshot = final
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    if keep is not None:
+        result.removed = await asyncio.to_thread(rotate, dest, keep)
+    result.seconds = time.monotonic() - started
+    return result
+
+
+async def _put(seal: sealing.Sealing, src: Path, dest: Path) -> dict[str, Any]:
+    sha, size = await asyncio.to_thread(seal.put, src, dest)
+    return {"sha256": sha, "size": size}
+
+
+def _copy_originals(
+    seal: sealing.Sealing,
+    store: Store,
+    root: Path,
+    wanted: dict[str, int],
+    result: BackupResult,
+    progress: Progress,
+) -> dict[str, int]:
+    """Copy the originals the backup lacks (checking each against its name); name -> size."""
+    sizes: dict[str, int] = {}
+    todo: list[tuple[str, Path, Path]] = []
+    for sha in sorted(wanted):
+        src = store.original_path(sha)
+        target = root / sha[:2] / sha
+        if seal.exists(target):
+            # Copied and checked by an earlier run; files in the store never change.
+            sizes[sha] = wanted[sha]
+            result.originals_kept += 1
+        elif not src.exists():
+            result.problems.append(
+                f"original {sha} is named by the database but missing from the data folder "
+                "(run `kinchart check`)"
+            )
+        else:
+            todo.append((sha, src, target))
+    total = sum(src.stat().st_size for _, src, _ in todo)
+    done = 0
+    progress("originals", 0, total)
+
+    def one(item: tuple[str, Path, Path]) -> tuple[str, str, int]:
+        sha, src, target = item
+        return sha, *seal.put(src, target)
+
+    with ThreadPoolExecutor(COPIERS) as pool:
+        for sha, got, size in pool.map(one, todo):
+            done += size
+            progress("originals", done, total)
+            if got != sha or size != wanted[sha]:
+                # A damaged file in the store: keep no copy that claims to be it.
+                os.unlink(f"{root / sha[:2] / sha}{seal.suffix}")
+                result.problems.append(
+                    f"original {sha} does not match its SHA-256 (damaged on disk); not backed "
+                    "up (run `kinchart check`)"
+                )
+                continue
+            sizes[sha] = size
+            result.originals_copied += 1
+            result.bytes_copied += size
+    return sizes
+
+
+def _copy_derived(
+    seal: sealing.Sealing, store: Store, snap: Path, progress: Progress
+) -> dict[str, dict[str, Any]]:
+    if not store.derived.is_dir():
+        return {}
+    paths = [
+        p
+        for d in sorted(store.derived.iterdir())
+        if d.is_dir() and d.name.isdigit()  # not a reading's staging folder (".12-…")
+        for p in sorted(d.rglob("*"))
+        if p.is_file()
+    ]
+    out: dict[str, dict[str, Any]] = {}
+    for i, path in enumerate(paths):
+        rel = f"derived/{path.relative_to(store.derived).as_posix()}"
+        sha, size = seal.put(path, snap / rel)
+        out[rel] = {"sha256": sha, "size": size}
+        progress("derived files", i + 1, len(paths))
+    return out
+
+
+def rotate(dest: Path, keep: int) -> list[str]:
+    """Keep the newest `keep` snapshots; drop the others and the originals only they needed."""
+    keep = max(1, keep)
+    snaps = complete_snapshots(dest)
+    gone = snaps[:-keep]
+    for snap in gone:
+        shutil.rmtree(snap)
+    root = dest / SNAPSHOTS
+    for stale in root.glob(".*.partial"):  # an interrupted run's leftovers
+        shutil.rmtree(stale, ignore_errors=True)
+    if gone:
+        needed: set[str] = set()
+        for snap in snaps[-keep:]:
+            needed.update((snap / NEEDED).read_text().split())
+        for path in (dest / ORIGINALS).glob("*/*"):
+            if path.name.split(".", 1)[0] not in needed:
+                path.unlink()
+    return [s.name for s in gone]

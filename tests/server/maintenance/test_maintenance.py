@@ -1,0 +1,203 @@
+"""Backup increments and rotation, restore's refusals, age recipients, check --repair, rebuild."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from pathlib import Path
+
+import pytest
+from pyrage import x25519
+
+from server.db.tables import QUEUED, READY, Document
+from server.errors import NotFound
+from server.maintenance import backup as backups
+from server.maintenance import check as checks
+from server.maintenance import database
+from server.maintenance import rebuild as rebuilds
+from server.maintenance import restore as restores
+from server.maintenance.sealing import WrongKey
+from server.runtime import Services
+from server.search import projection
+from server.settings import Settings, load_settings
+from tests.fixtures.people import _ready_document, make_household
+from tests.fixtures.procs import kinchart, kinchart_json
+
+
+def _fresh(tmp_path: Path, url: str) -> Settings:
+    return load_settings(
+        environ={}, env_file=None, data_dir=tmp_path / "restored" / "data", database_url=url
+    )
+
+
+def _env(settings: Settings, base: dict[str, str]) -> dict[str, str]:
+    return {
+        **base,
+        "KINCHART_DATA_DIR": str(settings.data_dir),
+        "KINCHART_DATABASE_URL": settings.effective_database_url,
+    }
+
+
+async def test_a_second_backup_copies_only_new_originals_and_keep_rotates(
+    services: Services, tmp_path: Path
+) -> None:
+    await make_household(services.store)
+    dest = tmp_path / "backup"
+    first = await backups.backup(services.settings, services.store, dest)
+    assert (first.originals_copied, first.originals_kept) == (3, 0)
+    new = await _ready_document(services.store, "new-scan.pdf", None)
+    second = await backups.backup(services.settings, services.store, dest)
+    assert (second.originals_copied, second.originals_kept) == (1, 3)
+    assert (
+        second.bytes_copied
+        == services.store.original_path(
+            (await Document.select(Document.sha256).where(Document.id == new).first() or {})[
+                "sha256"
+            ]
+        )
+        .stat()
+        .st_size
+    )
+    assert len(backups.complete_snapshots(dest)) == 2
+
+    # A document that goes: its original leaves the backup with the last snapshot naming it.
+    gone = await Document.select(Document.sha256).where(Document.id == new).first()
+    assert gone is not None
+    await Document.delete().where(Document.id == new)
+    third = await backups.backup(services.settings, services.store, dest, keep=1)
+    assert third.removed == [s.name for s in (first.snapshot, second.snapshot)]
+    assert [s.name for s in backups.complete_snapshots(dest)] == [third.snapshot.name]
+    pool = {p.name for p in (dest / "originals").glob("*/*")}
+    assert len(pool) == 3 and gone["sha256"] not in pool
+
+
+async def test_restore_refuses_a_non_empty_home_and_a_damaged_backup(
+    services: Services, tmp_path: Path, fresh_database_url: str
+) -> None:
+    await make_household(services.store)
+    dest = tmp_path / "backup"
+    await backups.backup(services.settings, services.store, dest)
+    fresh = _fresh(tmp_path, fresh_database_url)
+
+    # One changed byte in one original: nothing at all is restored.
+    victim = next((dest / "originals").glob("*/*"))
+    victim.write_bytes(victim.read_bytes() + b"!")
+    with pytest.raises(restores.BackupDamaged, match=r"1 file\(s\) missing or changed"):
+        await restores.restore(fresh, dest)
+    assert not (fresh.data_dir / "originals").exists()
+    assert await restores.database.is_empty(fresh.effective_database_url)
+    victim.write_bytes(victim.read_bytes()[:-1])
+
+    result = await restores.restore(fresh, dest)
+    assert result.documents == 3
+    with pytest.raises(restores.NotEmpty, match="is not empty"):
+        await restores.restore(fresh, dest)
+    await restores.restore(fresh, dest, force=True)  # replaces what is there
+    # The live home is not empty either.
+    with pytest.raises(restores.NotEmpty):
+        await restores.restore(services.settings, dest)
+
+
+async def test_an_age_recipient_backup_needs_its_identity(
+    services: Services, tmp_path: Path, fresh_database_url: str, env: dict[str, str]
+) -> None:
+    await make_household(services.store)
+    key = x25519.Identity.generate()
+    dest = tmp_path / "backup"
+    await backups.backup(services.settings, services.store, dest, recipient=str(key.to_public()))
+    for path in (dest / "originals").glob("*/*"):
+        assert path.suffix == ".age" and b"%PDF" not in path.read_bytes()
+    fresh = _fresh(tmp_path, fresh_database_url)
+    with pytest.raises(restores.BadInput, match="--identity"):
+        await restores.restore(fresh, dest)
+    other = tmp_path / "other.key"
+    other.write_text(f"# another key\n{x25519.Identity.generate()}\n")
+    with pytest.raises(WrongKey, match="not the one this backup was encrypted for"):
+        await restores.restore(fresh, dest, identity=other)
+    mine = tmp_path / "mine.key"
+    mine.write_text(f"{key}\n")
+    await restores.restore(fresh, dest, identity=mine)
+    listed = kinchart_json("documents", env=_env(fresh, env))
+    restored = {d["sha256"] for d in listed}
+    originals = fresh.data_dir / "originals"
+    assert {hashlib.sha256(p.read_bytes()).hexdigest() for p in originals.glob("*/*")} == restored
+    assert len(restored) == 3
+
+
+async def test_check_finds_and_repairs_what_can_be_made_again(services: Services) -> None:
+    h = await make_household(services.store)
+    backend = services.search
+    assert backend is not None
+    await projection.rebuild(backend)
+    report = await checks.check(services.settings, services.store, backend)
+    assert report.problems == [] and report.documents == 3
+
+    dad, kid = h.docs["dad"], h.docs["kid"]
+    shutil.rmtree(services.store.derived_dir(dad))
+    backend.remove([kid])
+    stray = services.store.originals / "ab" / ("ab" + "0" * 62)
+    stray.parent.mkdir(exist_ok=True)
+    stray.write_bytes(b"left behind")
+    report = await checks.check(services.settings, services.store, backend)
+    kinds = sorted((p.kind, p.document, p.repairable) for p in report.problems)
+    assert kinds == [("index", kid, True), ("no-pages", dad, True), ("orphan", None, False)]
+    assert next(p for p in report.remaining if not p.repairable).message.startswith(
+        f"originals/ab/ab{'0' * 62}"
+    )
+
+    repaired = await checks.check(services.settings, services.store, backend, repair=True)
+    assert repaired.repaired
+    row = await Document.select(Document.state).where(Document.id == dad).first()
+    assert row is not None and row["state"] == QUEUED  # read again by the workers
+    assert kid in backend.stamps()
+    stray.unlink()
+    assert (await checks.check(services.settings, services.store, backend)).problems == []
+
+
+async def test_rebuild_queues_documents_and_refuses_unknown_ones(services: Services) -> None:
+    h = await make_household(services.store)
+    with pytest.raises(NotFound, match="No document 999"):
+        await rebuilds.rebuild([h.docs["dad"], 999])
+    assert await rebuilds.rebuild([h.docs["dad"]]) == [h.docs["dad"]]
+    states = {r["id"]: r["state"] for r in await Document.select(Document.id, Document.state)}
+    assert states == {h.docs["dad"]: QUEUED, h.docs["kid"]: READY, h.docs["unfiled"]: READY}
+    assert sorted(await rebuilds.rebuild(None)) == sorted([h.docs["kid"], h.docs["unfiled"]])
+
+
+def test_rebuild_and_check_commands(env: dict[str, str]) -> None:
+    r = kinchart("rebuild", env=env)
+    assert r.returncode == 2 and "give document ids, or --all" in r.stderr
+    r = kinchart("rebuild", "12345", env=env)
+    assert r.returncode == 3 and "No document 12345" in r.stderr
+    r = kinchart("check", "--json", env=env)
+    assert r.returncode == 0, r.stderr
+    assert '"ok": true' in r.stdout
+
+
+def test_pg_tools_get_the_password_in_their_environment_not_their_command_line() -> None:
+    url, env = database._without_password("postgresql://kc:s%40cret@db.lan:5433/kinchart")
+    assert url == "postgresql://kc@db.lan:5433/kinchart"
+    assert env["PGPASSWORD"] == "s@cret"
+    assert database._without_password("postgresql://kc@db/k")[0] == "postgresql://kc@db/k"
+
+
+async def test_with_derived_the_page_files_come_back_too(
+    services: Services, tmp_path: Path, fresh_database_url: str
+) -> None:
+    h = await make_household(services.store)
+    dest = tmp_path / "backup"
+    result = await backups.backup(
+        services.settings, services.store, dest, with_derived=True, passphrase="long enough pw"
+    )
+    assert result.problems == []
+    fresh = _fresh(tmp_path, fresh_database_url)
+    with pytest.raises(WrongKey, match="Wrong passphrase"):
+        await restores.restore(fresh, dest, passphrase="not the one")
+    await restores.restore(fresh, dest, passphrase="long enough pw")
+    for doc_id in h.docs.values():
+        old = services.store.derived_dir(doc_id)
+        new = fresh.data_dir / "derived" / str(doc_id)
+        names = sorted(p.relative_to(old) for p in old.rglob("*") if p.is_file())
+        assert names and names == sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
+        for name in names:
+            assert (new / name).read_bytes() == (old / name).read_bytes()

@@ -261,3 +261,20 @@ async def test_emergency_card(app: Starlette, household: Household) -> None:
         assert url
         shared = await responder.get(_path(url.group(1).replace("&amp;", "&")))
         assert "AB-" in shared.text and "Ada (daughter)" in shared.text
+
+
+async def test_qr_codes_and_the_printout(app: Starlette, household: Household) -> None:
+    c = await _grace(household)
+    async with new_client(app) as owner:
+        await login(owner, "olga")
+        share_id, full = await _make(owner, c.slug, label="Dr. Patel")
+        page = await owner.get(f"/profiles/{c.slug}/sharing/{share_id}")
+        qr = re.search(r'data-testid="share-qr">(<svg.*?</svg>)', page.text, re.S)
+        assert qr and "style=" not in qr.group(1) and "<script" not in qr.group(1)
+        printout = await owner.get(f"/profiles/{c.slug}/sharing/{share_id}/print")
+        assert printout.status_code == 200 and "<svg" in printout.text
+        assert _path(full) in printout.text and "Dr. Patel" in printout.text
+        assert 'data-testid="profile-nav"' not in printout.text
+        assert printout.headers["content-security-policy"] == CSP
+        # Another profile's link is not found under this one.
+        assert (await owner.get(f"/profiles/dad/sharing/{share_id}")).status_code == 404

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from starlette.applications import Starlette
 
-from server.db.tables import Grant, ShareLink, ShareView
+from server.db.tables import Document, Grant, ShareLink, ShareView
 from server.runtime import Services
 from server.shares import links
 from server.web._security import SECURITY_HEADERS
@@ -278,3 +278,20 @@ async def test_qr_codes_and_the_printout(app: Starlette, household: Household) -
         assert printout.headers["content-security-policy"] == CSP
         # Another profile's link is not found under this one.
         assert (await owner.get(f"/profiles/dad/sharing/{share_id}")).status_code == 404
+
+
+async def test_a_document_filed_elsewhere_leaves_the_share(
+    app: Starlette, household: Household
+) -> None:
+    c = await _grace(household)
+    async with new_client(app) as owner, new_client(app) as clinician:
+        await login(owner, "olga")
+        _, full = await _make(owner, c.slug, document=[str(c.docs["labs"])], labs="on")
+        doc = f"{_path(full)}/documents/{c.docs['labs']}"
+        assert (await clinician.get(doc)).status_code == 200
+        await Document.update({Document.profile: household.profiles["kid"]}).where(
+            Document.id == c.docs["labs"]
+        )
+        assert (await clinician.get(doc)).status_code == 404
+        page = await clinician.get(_path(full))
+        assert f"/documents/{c.docs['labs']}" not in page.text

@@ -4,6 +4,7 @@ kept in the data folder (`<data dir>/secret.key`)."""
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 from pathlib import Path
 
@@ -45,6 +46,12 @@ class Vault:
         if self._fernet is None:
             self._fernet = Fernet(_load_or_create(self.path))
         return self._fernet
+
+
+@functools.lru_cache(maxsize=8)
+def vault_at(data_dir: Path) -> Vault:
+    """The vault of a data folder, made once per process (its key is read on first use)."""
+    return Vault(data_dir)
 
 
 def _load_or_create(path: Path) -> bytes:

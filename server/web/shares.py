@@ -8,8 +8,6 @@ Every view is logged for the profile's owners and caregivers.
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any, TypedDict
 
 from starlette.exceptions import HTTPException
@@ -21,20 +19,15 @@ from server.access import audit
 from server.health.clinician import Entry
 from server.shares import emergency, links, reading
 from server.shares.links import Opened, ShareGone
-from server.vault import Vault
+from server.vault import Vault, vault_at
 from server.web._common import doc_id_param, render, services_of
 from server.web._security import cookie
 
 PROOF_COOKIE = "kinchart_share"
 
 
-@functools.lru_cache(maxsize=8)
-def _vault(data_dir: Path) -> Vault:
-    return Vault(data_dir)
-
-
 def vault_of(request: Request) -> Vault:
-    return _vault(services_of(request).settings.data_dir)
+    return vault_at(services_of(request).settings.data_dir)
 
 
 class _Client(TypedDict):

@@ -3,8 +3,6 @@ revoke and unlock them, print one with its QR code; and the emergency card."""
 
 from __future__ import annotations
 
-import functools
-from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -18,17 +16,12 @@ from server.access.scope import profile_for
 from server.health.records import profile_documents
 from server.shares import emergency, links, qr
 from server.shares.links import ShareError
-from server.vault import Vault
+from server.vault import Vault, vault_at
 from server.web._common import caller_of, render, services_of
 
 
-@functools.lru_cache(maxsize=8)
-def _vault(data_dir: Path) -> Vault:
-    return Vault(data_dir)
-
-
 def _vault_of(request: Request) -> Vault:
-    return _vault(services_of(request).settings.data_dir)
+    return vault_at(services_of(request).settings.data_dir)
 
 
 def base_url(request: Request) -> str:

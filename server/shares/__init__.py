@@ -1,0 +1,1 @@
+"""Share links for clinicians: SMART Health Links, the International Patient Summary."""

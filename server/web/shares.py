@@ -8,22 +8,24 @@ Every view is logged for the profile's owners and caregivers.
 
 from __future__ import annotations
 
+import json
 from typing import Any, TypedDict
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from server.access import audit
 from server.health.clinician import Entry
-from server.shares import emergency, links, reading
+from server.shares import emergency, links, manifest, reading
 from server.shares.links import Opened, ShareGone
 from server.vault import Vault, vault_at
 from server.web._common import doc_id_param, render, services_of
 from server.web._security import cookie
 
 PROOF_COOKIE = "kinchart_share"
+CORS = {"access-control-allow-origin": "*"}
 
 
 def vault_of(request: Request) -> Vault:
@@ -150,9 +152,34 @@ async def shared_page_image(request: Request) -> Response:
     return FileResponse(path, media_type=media, headers={"cache-control": "private, no-store"})
 
 
+async def shl_manifest(request: Request) -> Response:
+    """The SMART Health Link manifest: POST {recipient, passcode} as the IG says; CORS-open."""
+    if request.method == "OPTIONS":
+        headers = {
+            **CORS,
+            "access-control-allow-methods": "POST",
+            "access-control-allow-headers": "content-type",
+            "access-control-max-age": "600",
+        }
+        return Response(status_code=204, headers=headers)
+    try:
+        opened = await links.open_link(request.path_params["token"])
+    except ShareGone:
+        return JSONResponse({"error": ShareGone.user_message}, status_code=404, headers=CORS)
+    try:
+        body = json.loads(await request.body() or b"{}")
+    except ValueError:
+        body = None
+    status, answer, headers = await manifest.answer(
+        opened, vault_of(request), body, **_client(request)
+    )
+    return JSONResponse(answer, status_code=status, headers={**CORS, **headers})
+
+
 routes = [
     Route("/s/{token}", share_page, methods=["GET"]),
     Route("/s/{token}", passcode_submit, methods=["POST"]),
     Route("/s/{token}/documents/{doc_id}", shared_document, methods=["GET"]),
     Route("/s/{token}/documents/{doc_id}/{kind:str}/{number:int}", shared_page_image),
+    Route("/shl/{token}/manifest", shl_manifest, methods=["POST", "OPTIONS"]),
 ]

@@ -114,6 +114,8 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/s/{token}"): "share",
     ("GET", "/s/{token}/documents/{doc_id}"): "share",
     ("GET", "/s/{token}/documents/{doc_id}/{kind:str}/{number:int}"): "share",
+    ("POST", "/shl/{token}/manifest"): "share",  # SMART Health Link manifest (JSON, any origin)
+    ("OPTIONS", "/shl/{token}/manifest"): "public",  # its CORS preflight: content-free
 }
 # Routes whose allowed response shows the secret document (so the test can fail both ways).
 SHOWS_SECRET = {

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from starlette.requests import Request
+
+from server.access import audit
 from server.access.policy import AccessDenied, Caller
 from server.access.scope import profile_by_id
 from server.db.tables import EMERGENCY_SHARE, Profile, ShareLink
@@ -53,7 +56,13 @@ async def card(caller: Caller, profile_id: int, *, now: datetime | None = None) 
     )
 
 
-async def set_details(caller: Caller, profile_id: int, blood_type: str, contacts: str) -> None:
+async def set_details(
+    caller: Caller,
+    profile_id: int,
+    blood_type: str,
+    contacts: str,
+    request: Request | None = None,
+) -> None:
     """Blood type and emergency contacts, as an owner or caregiver types them."""
     if not caller.may("edit", profile_id):
         raise AccessDenied("Your role on this profile does not allow changing it.", 403)
@@ -66,10 +75,18 @@ async def set_details(caller: Caller, profile_id: int, blood_type: str, contacts
     await Profile.update(
         {Profile.blood_type: blood_type, Profile.emergency_contacts: contacts}
     ).where(Profile.id == profile_id)
+    await audit.record(
+        "emergency_details_changed", caller=caller, request=request, profile=profile_id
+    )
 
 
 async def make_link(
-    caller: Caller, vault: Vault, profile_id: int, *, passcode: str = ""
+    caller: Caller,
+    vault: Vault,
+    profile_id: int,
+    *,
+    passcode: str = "",
+    request: Request | None = None,
 ) -> tuple[dict[str, Any], str]:
     """A new emergency link (until revoked); the older live ones are revoked, so one card's
     QR code is the only way in."""
@@ -81,6 +98,7 @@ async def make_link(
         expires="never",
         passcode=passcode,
         kind=EMERGENCY_SHARE,
+        request=request,
     )
     older = await ShareLink.select(ShareLink.id).where(
         (ShareLink.profile == profile_id)
@@ -89,7 +107,7 @@ async def make_link(
         & (ShareLink.id != row["id"])
     )
     for old in older:
-        await links.revoke(caller, int(old["id"]))
+        await links.revoke(caller, int(old["id"]), request)
     return row, token
 
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from starlette.requests import Request
+
 from server.access import audit
 from server.access.policy import AccessDenied, Caller, ShareCaller
 from server.db.tables import (
@@ -138,6 +140,7 @@ async def create(
     vitals: bool = True,
     kind: str = NORMAL_SHARE,
     now: datetime | None = None,
+    request: Request | None = None,
 ) -> tuple[dict[str, Any], str]:
     """A new link to `profile_id`'s summary (and the chosen documents); its row and token."""
     if not caller.may("share", profile_id):
@@ -187,6 +190,7 @@ async def create(
     await audit.record(
         "share_created",
         caller=caller,
+        request=request,
         profile=profile_id,
         subject=f"share:{row['id']}",
         label=label,
@@ -247,26 +251,34 @@ def _may_manage(caller: Caller, profile_id: int) -> None:
         raise AccessDenied("Your role on this profile does not allow managing its links.", 403)
 
 
-async def revoke(caller: Caller, share_id: int) -> dict[str, Any]:
+async def revoke(caller: Caller, share_id: int, request: Request | None = None) -> dict[str, Any]:
     row = await managed(caller, share_id)
     if row["revoked_at"] is None:
         await ShareLink.update({ShareLink.revoked_at: datetime.now(UTC)}).where(
             ShareLink.id == share_id
         )
         await audit.record(
-            "share_revoked", caller=caller, profile=row["profile"], subject=f"share:{share_id}"
+            "share_revoked",
+            caller=caller,
+            request=request,
+            profile=row["profile"],
+            subject=f"share:{share_id}",
         )
     return await managed(caller, share_id)
 
 
-async def unlock(caller: Caller, share_id: int) -> dict[str, Any]:
+async def unlock(caller: Caller, share_id: int, request: Request | None = None) -> dict[str, Any]:
     """A locked link opens again (its wrong passcodes forgotten)."""
     row = await managed(caller, share_id)
     await ShareLink.update(
         {ShareLink.locked_at: None, ShareLink.failed_attempts: 0, ShareLink.last_failed: 0.0}
     ).where(ShareLink.id == share_id)
     await audit.record(
-        "share_unlocked", caller=caller, profile=row["profile"], subject=f"share:{share_id}"
+        "share_unlocked",
+        caller=caller,
+        request=request,
+        profile=row["profile"],
+        subject=f"share:{share_id}",
     )
     return await managed(caller, share_id)
 

@@ -93,6 +93,7 @@ async def create_link(request: Request) -> Response:
             documents=chosen,
             labs=form.get("labs") == "on",
             vitals=form.get("vitals") == "on",
+            request=request,
         )
     except (ShareError, ValueError) as exc:
         message = exc.user_message if isinstance(exc, ShareError) else "Choose documents."
@@ -125,14 +126,14 @@ async def print_link(request: Request) -> Response:
 async def revoke_link(request: Request) -> Response:
     profile = await _profile(request)
     row = await _link(request, profile)
-    await links.revoke(caller_of(request), row["id"])
+    await links.revoke(caller_of(request), row["id"], request)
     return RedirectResponse(f"/profiles/{profile['slug']}/sharing/{row['id']}", status_code=303)
 
 
 async def unlock_link(request: Request) -> Response:
     profile = await _profile(request)
     row = await _link(request, profile)
-    await links.unlock(caller_of(request), row["id"])
+    await links.unlock(caller_of(request), row["id"], request)
     return RedirectResponse(f"/profiles/{profile['slug']}/sharing/{row['id']}", status_code=303)
 
 
@@ -163,6 +164,7 @@ async def emergency_details(request: Request) -> Response:
             profile["id"],
             str(form.get("blood_type", "")),
             str(form.get("emergency_contacts", "")),
+            request,
         )
     except ShareError as exc:
         return await emergency_page(request, 400, error=exc.user_message)
@@ -175,7 +177,11 @@ async def emergency_link(request: Request) -> Response:
     form = await request.form()
     try:
         await emergency.make_link(
-            caller, _vault_of(request), profile["id"], passcode=str(form.get("passcode", ""))
+            caller,
+            _vault_of(request),
+            profile["id"],
+            passcode=str(form.get("passcode", "")),
+            request=request,
         )
     except ShareError as exc:
         return await emergency_page(request, 400, error=exc.user_message)

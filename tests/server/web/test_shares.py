@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import httpx
 from starlette.applications import Starlette
 
-from server.db.tables import Document, Grant, ShareLink, ShareView
+from server.db.tables import AuditEvent, Document, Grant, ShareLink, ShareView
 from server.runtime import Services
 from server.shares import links
 from server.web._security import SECURITY_HEADERS
@@ -295,3 +295,25 @@ async def test_a_document_filed_elsewhere_leaves_the_share(
         assert (await clinician.get(doc)).status_code == 404
         page = await clinician.get(_path(full))
         assert f"/documents/{c.docs['labs']}" not in page.text
+
+
+async def test_making_revoking_and_unlocking_are_in_the_profiles_audit_log(
+    app: Starlette, household: Household
+) -> None:
+    c = await _grace(household)
+    async with new_client(app) as owner:
+        await login(owner, "olga")
+        share_id, _ = await _make(owner, c.slug, label="Dr. Patel")
+        await owner.post(f"/profiles/{c.slug}/sharing/{share_id}/unlock")
+        await owner.post(f"/profiles/{c.slug}/sharing/{share_id}/revoke")
+        await owner.post(f"/profiles/{c.slug}/emergency", data={"blood_type": "O+"})
+    rows = await AuditEvent.select(
+        AuditEvent.kind, AuditEvent.actor_name, AuditEvent.ip, AuditEvent.subject
+    ).where((AuditEvent.profile == c.profile) & AuditEvent.kind.like("%share%"))
+    assert [(r["kind"], r["actor_name"], r["subject"]) for r in rows] == [
+        ("share_created", "olga", f"share:{share_id}"),
+        ("share_unlocked", "olga", f"share:{share_id}"),
+        ("share_revoked", "olga", f"share:{share_id}"),
+    ]
+    assert all(r["ip"] == "127.0.0.1" for r in rows)
+    assert await AuditEvent.exists().where(AuditEvent.kind == "emergency_details_changed")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from server.cli import documents, facts, people, search, serve, shares, sources
+from server.cli import documents, export, facts, people, search, serve, shares, sources
 from server.cli._common import KinchartGroup
 
 
@@ -14,6 +14,6 @@ def main() -> None:
     """Kinchart: a household's health records on its own server."""
 
 
-for area in (serve, documents, people, facts, search, sources, shares):
+for area in (serve, documents, people, facts, search, sources, shares, export):
     for command in area.commands:
         main.add_command(command)

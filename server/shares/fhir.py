@@ -126,9 +126,10 @@ def _codings(entry: Entry) -> list[tuple[str, str, str]]:
         analyte = catalogue.BY_KEY[fact.analyte]
         if analyte.loinc:
             codes.append((LOINC, analyte.loinc, analyte.name))
-    system = guess_system(fact.kind, fact.code)
-    if system and not any(c == fact.code for _, c, _ in codes):
-        codes.append((system, fact.code, ""))
+    code = entry.code or fact.code
+    system = guess_system(fact.kind, code)
+    if system and not any(c == code for _, c, _ in codes):
+        codes.append((system, code, ""))
     return codes
 
 
@@ -274,10 +275,8 @@ def _observation(entry: Entry, resource_id: str, subject: str) -> dict[str, Any]
         return out
     if fact.value_num is not None and not _qualified(fact.value_text):
         out["valueQuantity"] = _quantity(fact.value_num, fact.unit)
-    elif fact.value_text or entry.value:
-        out["valueString"] = (fact.value_text or entry.value) + (
-            f" {fact.unit}" if fact.unit else ""
-        )
+    elif entry.value or fact.value_text:
+        out["valueString"] = entry.value or f"{fact.value_text} {fact.unit}".strip()
     if entry.flag and entry.flag in _FLAGS:
         code, display = _FLAGS[entry.flag]
         out["interpretation"] = [concept(display, [(INTERPRETATION, code, display)])]

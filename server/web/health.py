@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,6 +16,7 @@ from ocr.facts.catalogue import BY_KEY
 from server.access.scope import profile_for
 from server.health import labs, summary, timeline
 from server.health.records import profile_documents, profile_facts
+from server.shares import printable
 from server.web._common import caller_of, render
 
 
@@ -92,8 +94,23 @@ async def summary_page(request: Request) -> Response:
         "profile": profile,
         "summary": summary.summarise(await profile_facts(profile["id"])),
         "section": "summary",
+        "today": date.today(),
     }
     return render(request, "health/summary.html", context)
+
+
+async def summary_pdf_page(request: Request) -> Response:
+    """The printed summary as a PDF (what a clinician's share page shows, on paper)."""
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "view")
+    size = "letter" if request.query_params.get("size") == "letter" else "a4"
+    pdf = await printable.summary_pdf(profile["id"], page_size=size)
+    name = f"{profile['slug']}-summary-{date.today().isoformat()}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"},
+    )
 
 
 def _int(value: str | None) -> int | None:
@@ -104,6 +121,7 @@ def _int(value: str | None) -> int | None:
 
 
 routes = [
+    Route("/profiles/{slug}/summary.pdf", summary_pdf_page, methods=["GET"]),
     Route("/profiles/{slug}/timeline", timeline_page, methods=["GET"]),
     Route("/profiles/{slug}/labs", labs_page, methods=["GET"]),
     Route("/profiles/{slug}/labs/{analyte}", lab_page, methods=["GET"]),

@@ -196,6 +196,20 @@ def test_click_a_point_on_a_lab_trend_and_see_the_cited_line(
             page.goto(server.url + path)
             width = page.evaluate("document.documentElement.scrollWidth")
             assert width <= 390, (path, width)
+        # Printed, the Summary is the record alone: no navigation, search or tabs; the
+        # person's name, date of birth and the day it was printed head it.
+        page.set_viewport_size({"width": 1280, "height": 900})
+        page.goto(server.url + "/profiles/grandpa/summary")
+        expect(page.get_by_test_id("print-heading")).to_be_hidden()
+        page.emulate_media(media="print")
+        for hidden in ("header nav", "[data-testid=profile-nav]", "form", "footer"):
+            assert not page.locator(hidden).first.is_visible(), hidden
+        expect(page.get_by_test_id("print-heading")).to_be_visible()
+        expect(page.get_by_test_id("print-heading")).to_contain_text("Grandpa")
+        expect(page.get_by_test_id("print-heading")).to_contain_text("printed")
+        expect(page.get_by_test_id("latest-labs")).to_contain_text("131 mg/dL")
+        page.pdf(path=str(SHOTS.parent / "summary-printed-by-browser.pdf"))
+        page.emulate_media(media="screen")
         assert not blocked, blocked
         page.close()
     finally:

@@ -76,6 +76,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/profiles/{slug}/vitals"): "viewer",
     ("GET", "/profiles/{slug}/vitals/{analyte}"): "viewer",
     ("GET", "/profiles/{slug}/summary"): "viewer",
+    ("GET", "/profiles/{slug}/summary.pdf"): "viewer",
     ("GET", "/profiles/{slug}/review"): "caregiver",
     ("GET", "/profiles/{slug}/facts/new"): "caregiver",
     ("POST", "/profiles/{slug}/facts"): "caregiver",

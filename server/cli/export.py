@@ -1,0 +1,80 @@
+"""`kinchart export`: a profile's International Patient Summary, printed summary, or whole
+record as FHIR, written to a file."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from server.access.console import caller_named, profile_of
+from server.cli._common import Services, console, fail, in_runtime
+from server.shares.ips import build_ips
+from server.shares.printable import summary_pdf
+from server.shares.record import record_bundle
+
+FORMATS = ("ips", "pdf", "fhir")
+
+
+@click.command("export")
+@click.argument("profile_slug", metavar="PROFILE")
+@click.option("--user", "username", required=True, help="As this user (needs a role on it).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    required=True,
+    help="ips: the International Patient Summary (FHIR JSON); pdf: the printed summary; "
+    "fhir: the whole record as a FHIR R4 collection Bundle (JSON).",
+)
+@click.option(
+    "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+    help="The file to write ('-' for standard output).",
+)  # fmt: skip
+@click.option("--page-size", type=click.Choice(("a4", "letter")), default="a4", help="For pdf.")
+def export_cmd(profile_slug: str, username: str, fmt: str, output: Path, page_size: str) -> None:
+    """Write a profile's summary or record to a file, as the user named may see it."""
+    _export(profile_slug, username, fmt, output, page_size)
+
+
+@in_runtime()
+async def _export(
+    services: Services, profile_slug: str, username: str, fmt: str, output: Path, page_size: str
+) -> None:
+    if str(output) != "-" and not output.parent.is_dir():
+        fail(f"The folder {output.parent} does not exist.")
+    caller = await caller_named(username)
+    profile = await profile_of(caller, profile_slug, "view")
+    if fmt == "pdf":
+        data = await summary_pdf(profile["id"], page_size=page_size)
+    else:
+        bundle = await (build_ips(profile["id"]) if fmt == "ips" else record_bundle(profile["id"]))
+        data = json.dumps(bundle, ensure_ascii=False, indent=1).encode()
+    if str(output) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+        return
+    _write(output, data)
+    console.print(f"wrote {output} ({len(data):,} bytes, {fmt})")
+
+
+def _write(path: Path, data: bytes) -> None:
+    """All or nothing: a temporary file beside the target, renamed over it once complete."""
+    if not path.parent.is_dir():
+        fail(f"The folder {path.parent} does not exist.")
+    temp = path.with_name(f".{path.name}.partial")
+    try:
+        with open(temp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, path)
+    except OSError as e:
+        temp.unlink(missing_ok=True)
+        fail(f"Cannot write {path}: {e.strerror or e}.")
+
+
+commands = [export_cmd]

@@ -14,7 +14,7 @@ from starlette.routing import Route
 from server.access.policy import AccessDenied
 from server.access.scope import profile_for
 from server.health.records import profile_documents
-from server.shares import emergency, links, qr
+from server.shares import emergency, links, printable, qr
 from server.shares.links import ShareError
 from server.vault import Vault, vault_at
 from server.web._common import caller_of, render, services_of
@@ -123,6 +123,23 @@ async def print_link(request: Request) -> Response:
     return render(request, "shares/print.html", context)
 
 
+async def link_pdf(request: Request) -> Response:
+    """The printed summary (PDF) with this link's QR code, to hand to a clinician on paper."""
+    profile = await _profile(request)
+    row = await _link(request, profile)
+    if row["status"] not in ("live", "locked"):
+        raise HTTPException(404, "This link no longer opens: make a new one to print.")
+    made = links.links(row, _vault_of(request), base_url(request))
+    size = "letter" if request.query_params.get("size") == "letter" else "a4"
+    pdf = await printable.summary_pdf(profile["id"], share_url=made.full, page_size=size)
+    name = f"{profile['slug']}-summary-link-{row['id']}.pdf"
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'inline; filename="{name}"'},
+    )
+
+
 async def revoke_link(request: Request) -> Response:
     profile = await _profile(request)
     row = await _link(request, profile)
@@ -193,6 +210,7 @@ routes = [
     Route("/profiles/{slug}/sharing", create_link, methods=["POST"]),
     Route("/profiles/{slug}/sharing/{share_id}", link_page, methods=["GET"]),
     Route("/profiles/{slug}/sharing/{share_id}/print", print_link, methods=["GET"]),
+    Route("/profiles/{slug}/sharing/{share_id}/summary.pdf", link_pdf, methods=["GET"]),
     Route("/profiles/{slug}/sharing/{share_id}/revoke", revoke_link, methods=["POST"]),
     Route("/profiles/{slug}/sharing/{share_id}/unlock", unlock_link, methods=["POST"]),
     Route("/profiles/{slug}/emergency", emergency_page, methods=["GET"]),

@@ -105,6 +105,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/profiles/{slug}/sharing"): "caregiver",
     ("GET", "/profiles/{slug}/sharing/{share_id}"): "caregiver",
     ("GET", "/profiles/{slug}/sharing/{share_id}/print"): "caregiver",
+    ("GET", "/profiles/{slug}/sharing/{share_id}/summary.pdf"): "caregiver",
     ("POST", "/profiles/{slug}/sharing/{share_id}/revoke"): "caregiver",
     ("POST", "/profiles/{slug}/sharing/{share_id}/unlock"): "caregiver",
     ("GET", "/profiles/{slug}/emergency"): "caregiver",

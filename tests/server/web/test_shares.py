@@ -7,6 +7,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 import httpx
+import pypdfium2 as pdfium
 from starlette.applications import Starlette
 
 from server.db.tables import AuditEvent, Document, Grant, ShareLink, ShareView
@@ -276,6 +277,15 @@ async def test_qr_codes_and_the_printout(app: Starlette, household: Household) -
         assert _path(full) in printout.text and "Dr. Patel" in printout.text
         assert 'data-testid="profile-nav"' not in printout.text
         assert printout.headers["content-security-policy"] == CSP
+        pdf = await owner.get(f"/profiles/{c.slug}/sharing/{share_id}/summary.pdf")
+        assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+        assert pdf.headers["content-type"] == "application/pdf"
+        document = pdfium.PdfDocument(pdf.content)
+        printed = document[0].get_textpage().get_text_range().replace("\r", "").replace("\n", "")
+        assert _path(full) in printed  # the link's address is printed beside its QR code
+        await owner.post(f"/profiles/{c.slug}/sharing/{share_id}/revoke")
+        gone = await owner.get(f"/profiles/{c.slug}/sharing/{share_id}/summary.pdf")
+        assert gone.status_code == 404
         # Another profile's link is not found under this one.
         assert (await owner.get(f"/profiles/dad/sharing/{share_id}")).status_code == 404
 

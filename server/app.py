@@ -25,10 +25,11 @@ from server.people import accounts as accounts_feature
 from server.runtime import open_services
 from server.search import projection as search_sync
 from server.settings import Settings
-from server.web import accounts, admin, api, documents, paperless, profiles
+from server.web import accounts, admin, api, documents, paperless, profiles, sharing
 from server.web import facts as facts_review
 from server.web import health as health_routes
 from server.web import search as search_routes
+from server.web import shares as share_reader
 from server.web import sources as sources_web
 from server.web import tokens as api_tokens
 from server.web._common import (
@@ -153,6 +154,8 @@ def create_app(
         *search_routes.routes,
         *health_routes.routes,
         *facts_review.routes,
+        *sharing.routes,
+        *share_reader.routes,
         # Every other /api/ address (a JSON 404 or 405): after all other routes.
         *paperless.fallback,
         Mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static"),

@@ -115,6 +115,13 @@ class Settings:
         "`kinchart.example.org,nas.local`; loopback names and the bind address are always "
         "allowed. Refuses DNS-rebinding pages. `*` allows any.",
     )
+    base_url: str = _setting(
+        "",
+        "The address clinicians reach this server at (e.g. `https://kinchart.example.org`, "
+        "the reverse proxy's): share links and their QR codes are built on it. Unset: the "
+        "address the request that made the link came in on (`http://127.0.0.1:8000` at the "
+        "console).",
+    )
     webdav_addresses: str = _setting(
         "lan",
         "Which addresses WebDAV sources may connect to: `lan` (internet, private LAN and this "

@@ -17,6 +17,7 @@ __all__ = [
     "VIEWER",
     "AccessDenied",
     "Caller",
+    "ShareCaller",
     "check_move",
     "may_file",
     "require_admin",
@@ -67,6 +68,26 @@ class Caller:
 
     def role(self, profile_id: int) -> str | None:
         return self.roles.get(profile_id)
+
+
+@dataclass(frozen=True)
+class ShareCaller:
+    """An anonymous reader holding a share link: a capability to read one profile's chosen
+    parts (its clinician's summary, the documents the link names, labs and vitals if chosen).
+
+    It is no `Caller`: no route or feature that takes a `Caller` accepts it, so it can never
+    write, navigate, search or list; the share routes ask it what it may read.
+    """
+
+    link_id: int
+    profile_id: int
+    documents: frozenset[int] = frozenset()
+    labs: bool = True
+    vitals: bool = True
+
+    def may_document(self, doc_id: int, profile_id: int | None) -> bool:
+        """One of the chosen documents, and still filed under the shared profile."""
+        return doc_id in self.documents and profile_id == self.profile_id
 
 
 def require_admin(caller: Caller) -> None:

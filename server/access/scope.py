@@ -7,7 +7,7 @@ from typing import Any
 
 from piccolo.query import Select
 
-from server.access.policy import AccessDenied, Caller, require_admin
+from server.access.policy import AccessDenied, Caller, ShareCaller, require_admin
 from server.db.tables import Document, Grant, Profile, User
 
 
@@ -71,6 +71,19 @@ async def document_for(caller: Caller, doc_id: int, action: str, *columns: Any) 
         raise AccessDenied("No such document.", 404)
     if not caller.may(action, row["profile"]):
         raise AccessDenied("Your role on this profile does not allow this.", 403)
+    return row
+
+
+async def shared_document(share: ShareCaller, doc_id: int, *columns: Any) -> dict[str, Any]:
+    """A document a share link names, if it is still its profile's; else 404, the same answer
+    as for one that does not exist."""
+    columns = tuple(getattr(Document, c) if isinstance(c, str) else c for c in columns)
+    query = (
+        Document.select(*columns, Document.id, Document.profile) if columns else (Document.select())
+    )
+    row = await query.where(Document.id == doc_id).output(load_json=True).first()
+    if row is None or not share.may_document(int(row["id"]), row["profile"]):
+        raise AccessDenied("No such document.", 404)
     return row
 
 

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import click
 
-from server.cli import documents, export, facts, maintenance, people, search, serve, sources
+from server.cli import (
+    documents,
+    export,
+    facts,
+    maintenance,
+    people,
+    search,
+    serve,
+    shares,
+    sources,
+)
 from server.cli._common import KinchartGroup
 
 
@@ -14,6 +24,6 @@ def main() -> None:
     """Kinchart: a household's health records on its own server."""
 
 
-for area in (serve, documents, people, facts, search, sources, maintenance, export):
+for area in (serve, documents, people, facts, search, sources, maintenance, shares, export):
     for command in area.commands:
         main.add_command(command)

@@ -71,6 +71,9 @@ class Profile(Table, tablename="profile"):
     # when an admin created the profile or confirmed it as a filing target: otherwise any user
     # could create "Jane Doe / 1960-02-03" and receive Jane's next document (issue 11).
     filing_target = Boolean(default=False)
+    # For the emergency card (issue 13): as the owners and caregivers typed them.
+    blood_type = Varchar(length=8, default="")
+    emergency_contacts = Text(default="")
 
 
 class Grant(Table, tablename="kc_grant"):
@@ -285,6 +288,52 @@ class PaperlessTask(Table, tablename="paperless_task"):
     result = Text(default="")  # why it became no document of the uploader's
     acknowledged = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
+NORMAL_SHARE = "normal"
+EMERGENCY_SHARE = "emergency"
+
+
+class ShareLink(Table, tablename="share_link"):
+    """A read-only link to one profile's chosen parts for a clinician; also a SMART Health Link.
+
+    The token is found by its SHA-256; the token itself (to show the link and its QR again)
+    and the SMART Health Link's key are kept encrypted with `<data dir>/secret.key`, so the
+    database alone opens no link and decrypts no manifest (SECURITY.md).
+    """
+
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=Profile, on_delete=OnDelete.cascade, index=True)
+    label = Varchar(length=80, default="")
+    kind = Varchar(length=20, default=NORMAL_SHARE)  # normal | emergency
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(null=True, default=None)  # None: until revoked
+    revoked_at = Timestamptz(null=True, default=None)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    token_encrypted = Text(default="")
+    key_encrypted = Text(default="")
+    passcode_hash = Text(default="")  # argon2id; "" without a passcode
+    failed_attempts = Integer(default=0)  # wrong passcodes since the last unlock
+    last_failed = Float(default=0.0)  # time.time() of the last wrong passcode
+    locked_at = Timestamptz(null=True, default=None)
+    documents = JSON(default="[]")  # ids of the documents shared besides the summary
+    labs = Boolean(default=True)
+    vitals = Boolean(default=True)
+    views = Integer(default=0)
+    last_viewed = Timestamptz(null=True, default=None)
+
+
+class ShareView(Table, tablename="share_view"):
+    """One request on a share link: page, document or manifest, and how it ended."""
+
+    id = Serial(primary_key=True)
+    link = ForeignKey(references=ShareLink, on_delete=OnDelete.cascade, index=True)
+    at = Timestamptz(default=TimestamptzNow())
+    what = Varchar(length=20, default="page")  # page | document | manifest | passcode
+    outcome = Varchar(length=20, default="ok")  # ok | wrong_passcode | locked | throttled
+    ip = Varchar(length=64, default="")
+    user_agent = Varchar(length=255, default="")
+    recipient = Varchar(length=255, default="")  # the manifest request's `recipient`
+    document = Integer(null=True, default=None)
 
 
 TABLES: list[type[Table]] = [
@@ -301,4 +350,6 @@ TABLES: list[type[Table]] = [
     RemoteFile,
     ApiToken,
     PaperlessTask,
+    ShareLink,
+    ShareView,
 ]

@@ -76,6 +76,12 @@ async def hash_password_async(password: str) -> str:
     return await _off_loop(hash_password, password)
 
 
+async def hash_secret_async(secret: str) -> str:
+    """An argon2id hash of a short secret whose length its caller checked (a share link's
+    passcode: the link locks after a few wrong ones), off the event loop."""
+    return await _off_loop(_hasher.hash, secret)
+
+
 async def verify_password_async(stored: str | None, password: str) -> tuple[bool, str | None]:
     """`verify_password`, off the event loop (AuthBusy when the pool is saturated)."""
     return await _off_loop(verify_password, stored, password)

@@ -23,6 +23,9 @@ CSRF_HEADER = "x-csrf-token"
 MAX_FORM_BYTES = 1024 * 1024
 SETUP_OPEN = ("/setup", "/static/", "/healthz")
 API_PREFIX = "/api/"
+# SMART Health Link manifests (server/web/shares.py): posted by a clinician's system from any
+# origin with the link's token in the URL, never with a cookie.
+SHL_PREFIX = "/shl/"
 
 SECURITY_HEADERS = [
     (
@@ -61,7 +64,7 @@ class SecurityMiddleware:
             return
         request = Request(scope)
         scope["kinchart.client_ip"], scope["kinchart.https"] = self._client(request)
-        if path.startswith(API_PREFIX):
+        if path.startswith((API_PREFIX, SHL_PREFIX)):
             # Token-only routes (server/web/api.py): no cookie is read here, so a browser's session
             # cannot be ridden cross-site and there is no CSRF token to check.
             await self.app(scope, receive, send)

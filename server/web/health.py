@@ -94,7 +94,7 @@ async def summary_page(request: Request) -> Response:
         "profile": profile,
         "summary": summary.summarise(await profile_facts(profile["id"])),
         "section": "summary",
-        "today": date.today(),
+        "printed_on": date.today(),
     }
     return render(request, "health/summary.html", context)
 

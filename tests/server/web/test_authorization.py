@@ -13,15 +13,20 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
-from server.db.tables import Document, Fact, Grant, User
+from server.db.tables import Document, Fact, Grant, Profile, ShareLink, User
+from server.runtime import Services
+from server.shares import links
+from server.vault import Vault
 from tests.fixtures.people import (
     ROLES,
     SECRET_NAME,
     SECRET_TEXT,
     UNFILED_NAME,
     Household,
+    caller_named,
     csrf_from,
     login,
+    make_document,
 )
 from tests.server.conftest import new_client
 
@@ -121,6 +126,24 @@ POLICY: dict[tuple[str, str], str] = {
     ("PUT", "/api/{rest:path}"): "public",
     ("PATCH", "/api/{rest:path}"): "public",
     ("DELETE", "/api/{rest:path}"): "public",
+    # Sharing (issue 13): a profile's owners and caregivers manage its links.
+    ("GET", "/profiles/{slug}/sharing"): "caregiver",
+    ("POST", "/profiles/{slug}/sharing"): "caregiver",
+    ("GET", "/profiles/{slug}/sharing/{share_id}"): "caregiver",
+    ("GET", "/profiles/{slug}/sharing/{share_id}/print"): "caregiver",
+    ("GET", "/profiles/{slug}/sharing/{share_id}/summary.pdf"): "caregiver",
+    ("POST", "/profiles/{slug}/sharing/{share_id}/revoke"): "caregiver",
+    ("POST", "/profiles/{slug}/sharing/{share_id}/unlock"): "caregiver",
+    ("GET", "/profiles/{slug}/emergency"): "caregiver",
+    ("POST", "/profiles/{slug}/emergency"): "caregiver",
+    ("POST", "/profiles/{slug}/emergency/link"): "caregiver",
+    # A share link's token is the capability, whoever holds it (test_share_link_caller below).
+    ("GET", "/s/{token}"): "share",
+    ("POST", "/s/{token}"): "share",
+    ("GET", "/s/{token}/documents/{doc_id}"): "share",
+    ("GET", "/s/{token}/documents/{doc_id}/{kind:str}/{number:int}"): "share",
+    ("POST", "/shl/{token}/manifest"): "share",  # SMART Health Link manifest (JSON, any origin)
+    ("OPTIONS", "/shl/{token}/manifest"): "public",  # its CORS preflight: content-free
 }
 # Routes whose allowed response shows the secret document (so the test can fail both ways).
 SHOWS_SECRET = {
@@ -131,6 +154,9 @@ SHOWS_SECRET = {
     "/documents/{doc_id}/pdf",
     "/profiles/{slug}/review",
     "/facts/{fact_id}/edit",
+    "/s/{token}",
+    "/s/{token}/documents/{doc_id}",
+    "/s/{token}/documents/{doc_id}/{kind:str}/{number:int}",
 }
 # Requests that end the caller's session go last.
 LAST = ("/account/logout-all", "/logout")
@@ -159,7 +185,7 @@ def test_every_route_has_a_policy(app: Starlette) -> None:
 def _allowed(rule: str, caller: str) -> bool:
     if rule == "token":
         return False
-    if rule == "public":
+    if rule in ("public", "share"):
         return True
     if caller == "anonymous":
         return False
@@ -185,6 +211,8 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
         .replace("{type_id:int}", "1")
         .replace("{doc_id:int}", str(h.docs["dad"]))
         .replace("{rest:path}", f"documents/{h.docs['dad']}/notes/")
+        .replace("{token}", h.shares.get("token", ""))
+        .replace("{share_id}", h.shares.get("other", ""))
     )
     kwargs: dict[str, Any] = {}
     if method == "POST":
@@ -203,6 +231,8 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
             "/profiles/{slug}/facts": {"kind": "lab", "name": "Glucose", "value": "99"},
             "/facts/{fact_id}/correct": {"value": "4243"},
             "/facts/{fact_id}/kind": {"kind": "medication"},
+            "/profiles/{slug}/sharing": {"label": "Dr. Secret Dad's", "expires": "7d"},
+            "/profiles/{slug}/emergency": {"blood_type": "A+", "emergency_contacts": "x"},
         }.get(path, {})
         kwargs["data"] = data
         if path == "/upload":
@@ -236,6 +266,18 @@ async def dad_fact(household: Household) -> None:
         )
     ).returning(Fact.id)
     household.facts["dad"] = rows[0]["id"]
+
+
+@pytest.fixture(autouse=True)
+async def dad_shares(household: Household, app_services: Services) -> None:
+    """A live link to dad's summary and document (its token is the capability the /s/ routes
+    take), and another link for the routes that manage one (revoking it spares the first)."""
+    vault = Vault(app_services.settings.data_dir)
+    olga = await caller_named("olga")
+    dad = household.profiles["dad"]
+    _, token = await links.create(olga, vault, dad, documents=[household.docs["dad"]])
+    other, _ = await links.create(olga, vault, dad, label="other")
+    household.shares.update(token=token, other=str(other["id"]))
 
 
 @pytest.mark.parametrize("caller", CALLERS)
@@ -318,3 +360,53 @@ async def test_lists_show_only_what_the_caller_may_see(
         assert (unfiled.status_code == 200) == (caller == "admin")
         if caller != "admin":
             assert UNFILED_NAME not in unfiled.text
+
+
+async def test_share_link_caller_reaches_only_its_profiles_chosen_parts(
+    app: Starlette, household: Household, app_services: Services
+) -> None:
+    """An anonymous reader holding a link to dad's summary and one of dad's documents: every
+    other route answers as to anyone anonymous; the share routes refuse every other document
+    (kid's, the triage queue's, dad's unchosen one) and page; nothing is written."""
+    unchosen = await make_document(
+        app_services.store, "dad-unchosen-scan.pdf", household.profiles["dad"]
+    )
+    kid_fact = await Fact.insert(
+        Fact(profile=household.profiles["kid"], document=household.docs["kid"], kind="lab",
+             name="Kid Secret Ferritin", value_text="77", page=1)
+    ).returning(Fact.id)  # fmt: skip
+    token = household.shares["token"]
+    base = f"/s/{token}"
+    before = {t.__name__: await t.count() for t in (Document, Fact, Grant, Profile, User)}
+    async with new_client(app) as client:
+        page = await client.get(base)
+        assert page.status_code == 200 and SECRET_NAME in page.text
+        for foreign in ("Kiddo", "kid-vaccines.pdf", UNFILED_NAME, "dad-unchosen-scan.pdf"):
+            assert foreign not in page.text, foreign
+        # No navigation, no search, no account: nothing leads anywhere else.
+        assert 'href="/' not in page.text.replace('href="/static/', "").replace(f'href="{base}', "")
+        assert "<form" not in page.text and 'action="/search' not in page.text
+        client.headers["X-CSRF-Token"] = csrf_from((await client.get("/login")).text)
+        for doc in (household.docs["kid"], household.docs["unfiled"], unchosen):
+            for path in (f"{base}/documents/{doc}", f"{base}/documents/{doc}/page/1"):
+                r = await client.get(path)
+                assert r.status_code == 404, path
+                assert "%PDF" not in r.text and "WEBP" not in r.text
+        dad_doc = household.docs["dad"]
+        assert (await client.get(f"{base}/documents/{dad_doc}")).status_code == 200
+        r = await client.get(f"{base}/documents/{dad_doc}?fact={kid_fact[0]['id']}")
+        assert r.status_code == 404 and "Kid Secret" not in r.text
+        # Every other route, holding the link, is as closed as to anyone anonymous.
+        problems = []
+        for method, path in _routes(app):
+            rule = POLICY[(method, path)]
+            if rule in ("public", "share") or path in LAST:
+                continue
+            url, kwargs = _request(method, path, household)
+            r = await client.request(method, url, **kwargs)
+            if not _denied(r, "anonymous"):
+                problems.append(f"{method} {path}: {r.status_code}")
+        assert not problems, problems
+    after = {t.__name__: await t.count() for t in (Document, Fact, Grant, Profile, User)}
+    assert after == before
+    assert await ShareLink.count().where(ShareLink.revoked_at.is_null()) == 2

@@ -19,6 +19,7 @@ import ijson
 MAX_TOKEN = 64 * 1024 * 1024  # a base64 attachment can be large; a 2 GB string is not read
 MAX_LINE = 64 * 1024 * 1024  # one NDJSON resource
 _CHUNK = 64 * 1024
+_PROBE = 1024 * 1024
 
 
 class FhirFileError(ValueError):
@@ -34,7 +35,7 @@ class Item:
     failure: str | None = None  # set when `resource` is None
 
 
-class _Guard:
+class Guard:
     """A binary reader that fails once any run without a quote or comma exceeds MAX_TOKEN."""
 
     def __init__(self, raw: IO[bytes], limit: int = MAX_TOKEN) -> None:
@@ -71,7 +72,7 @@ def resources(path: Path) -> Iterator[Item]:
     seen = False
     with open(path, "rb") as raw:
         try:
-            for entry in ijson.items(_Guard(raw), "entry.item", use_float=True):
+            for entry in ijson.items(Guard(raw), "entry.item", use_float=True):
                 seen = True
                 yield _entry(entry)
         except ijson.JSONError as error:
@@ -81,7 +82,7 @@ def resources(path: Path) -> Iterator[Item]:
     # Not a Bundle with entries: the file is one resource (or an empty Bundle).
     with open(path, "rb") as raw:
         try:
-            for value in ijson.items(_Guard(raw), "", use_float=True, multiple_values=True):
+            for value in ijson.items(Guard(raw), "", use_float=True, multiple_values=True):
                 if isinstance(value, dict) and value.get("resourceType") != "Bundle":
                     yield Item(value)
                 elif not isinstance(value, dict):
@@ -105,7 +106,8 @@ def _entry(entry: Any) -> Item:
 def _is_ndjson(path: Path) -> bool:
     """Whether the first line is a whole non-Bundle resource and another line follows."""
     with open(path, "rb") as f:
-        first = f.readline(MAX_LINE + 1)
+        # A first line over 1 MB is read as concatenated JSON values instead (still streamed).
+        first = f.readline(_PROBE)
         if not first.endswith(b"\n"):
             return False
         try:

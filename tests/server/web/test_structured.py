@@ -98,3 +98,24 @@ async def test_a_ccda_page_shows_its_narrative_without_anything_active(
         assert active not in html, active
     assert "alert(3)" in html  # a script element's text is shown as text, never run
     assert "script-src" in response.headers["content-security-policy"]
+
+
+async def test_a_fhir_record_of_someone_else_is_flagged_like_a_printed_one(
+    app: Starlette, app_services: Services, household: Household
+) -> None:
+    bundle = next(iter(sorted((CORPUS / "fhir" / "bundles").glob("synthea_Antonio*.json"))), None)
+    if bundle is None:
+        pytest.skip("corpus not found (tests read ../shared/corpus in place)")
+    doc = await _record(app_services, bundle.read_bytes(), "application/fhir+json",
+                        household.profiles["dad"], "antonio.json")  # fmt: skip
+    found = read_fhir(bundle)
+    assert any(r.analyte == "glucose" for r in found.labs)  # so the labs page could show it
+    await persist.store(app_services.engine, doc, found)
+    row = await Document.select(Document.patient_check).where(Document.id == doc).first()
+    assert row == {"patient_check": "mismatch"}
+    async with new_client(app) as viewer:
+        await login(viewer, "carol")
+        page = (await viewer.get(f"/documents/{doc}")).text
+        assert 'data-testid="patient-mismatch"' in page and "Antonio Castellanos" in page
+        labs = (await viewer.get("/profiles/dad/labs")).text
+        assert 'data-key="glucose"' not in labs, "held out while it names someone else"

@@ -85,6 +85,12 @@ class _State:
 
 def read_fhir(path: Path) -> DocumentFacts:
     """Every fact in a FHIR R4 JSON file."""
+    with open(path, "rb") as f:
+        if f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+            raise FhirError(
+                "it is FHIR XML, which Kinchart stores but does not yet read for facts; "
+                "export the record as FHIR JSON to see its facts"
+            )
     state = _State()
     try:
         for item in resources(path):

@@ -126,8 +126,8 @@ async def test_a_bundle_is_filed_and_its_facts_stored(settings: Settings) -> Non
         assert kinds[kind] == expected[kind], kind
     assert kinds["immunization"] == expected["immunization"] == 6
     assert all(f["profile"] == antonio["id"] for f in facts)
-    hypertension = next(f for f in facts if f["kind"] == "condition")
-    assert hypertension["name"] == "Hypertension" and hypertension["code"] == "38341003"
+    hypertension = next(f for f in facts if f["name"] == "Hypertension")
+    assert hypertension["kind"] == "condition" and hypertension["code"] == "38341003"
     assert hypertension["page"] is None and hypertension["locator"].startswith("Condition ")
     height = next(f for f in facts if f["kind"] == "vital" and f["code"] == "8302-2")
     assert height["unit"] == "cm" and height["value_num"] == pytest.approx(180.6, abs=0.1)

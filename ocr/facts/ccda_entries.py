@@ -31,6 +31,25 @@ _T = "2.16.840.1.113883.10.20.22.4."
 PROBLEM, PROBLEM_STATUS = _T + "4", _T + "6"
 ALLERGY, REACTION, SEVERITY, ALLERGY_STATUS = _T + "7", _T + "9", _T + "8", _T + "28"
 MEDICATION, IMMUNIZATION = _T + "16", _T + "52"
+# CCD 1.0 / HITSP C32 / IHE PCC templates, taken only inside the matching section.
+_CCD, _IHE, _C32 = (
+    "2.16.840.1.113883.10.20.1.",
+    "1.3.6.1.4.1.19376.1.5.3.1.",
+    "2.16.840.1.113883.3.88.11.83.",
+)
+LEGACY = {
+    "problem": ((_CCD + "28", _IHE + "4.5"), (_CCD + "11", _C32 + "103", _IHE + "3.6")),
+    "allergy": ((_CCD + "18", _IHE + "4.6"), (_CCD + "2", _C32 + "102", _IHE + "3.13")),
+    "medication": (
+        (_CCD + "24", _C32 + "8", _IHE + "4.7"),
+        (_CCD + "8", _C32 + "112", _IHE + "3.19"),
+    ),
+    "immunization": (
+        (_CCD + "24", _C32 + "13", _IHE + "4.12"),
+        (_CCD + "6", _C32 + "117", _IHE + "3.23"),
+    ),
+}
+LEGACY_STATUS = (_CCD + "50", _CCD + "39")  # problem status, alert status
 _PLACEHOLDER = ("no medication", "no immunization", "no known", "none", "unknown", "not applicable")
 _NO_KNOWN_SCOPE = {
     "419199007": "all",
@@ -63,7 +82,7 @@ _EVENTS = {
 def medications(doc: Doc) -> list[Medication]:
     """Medication activities; refused ones (negated) keep status "refused"."""
     found = []
-    for activity in doc.templated("substanceAdministration", MEDICATION):
+    for activity in doc.entries("substanceAdministration", (MEDICATION,), *LEGACY["medication"]):
         material = _material(activity)
         name = code_text(doc, material) or text_of(child(_product(activity), "name"))
         if not name or name.lower().startswith(_PLACEHOLDER) or activity.get("nullFlavor"):
@@ -149,7 +168,7 @@ def problems(doc: Doc) -> tuple[list[Condition], list[Condition]]:
     """Problem observations: the patient's, and negated ones ("does not have diabetes")."""
     present: list[Condition] = []
     excluded: list[Condition] = []
-    for observation in doc.templated("observation", PROBLEM):
+    for observation in doc.entries("observation", (PROBLEM,), *LEGACY["problem"]):
         value = child(observation, "value")
         name = code_text(doc, value)
         if not name or value is None or value.get("code") in ("55607006", "64572001"):
@@ -177,7 +196,7 @@ def _status(doc: Doc, observation: ET.Element) -> str | None:
     for relation in children(observation, "entryRelationship"):
         for inner in children(relation, "observation"):
             roots = templates(inner)
-            if PROBLEM_STATUS in roots or ALLERGY_STATUS in roots:
+            if roots & {PROBLEM_STATUS, ALLERGY_STATUS, *LEGACY_STATUS}:
                 return (code_text(doc, child(inner, "value")) or "").lower() or None
     return None
 
@@ -185,7 +204,7 @@ def _status(doc: Doc, observation: ET.Element) -> str | None:
 def allergies(doc: Doc) -> list[Allergy]:
     """Allergy observations, "no known allergies" statements and refuted allergies."""
     found = []
-    for observation in doc.templated("observation", ALLERGY):
+    for observation in doc.entries("observation", (ALLERGY,), *LEGACY["allergy"]):
         entity = next(observation.iter("playingEntity"), None)
         substance_code = child(entity, "code")
         substance = code_text(doc, substance_code) or text_of(child(entity, "name"))
@@ -220,7 +239,9 @@ def allergies(doc: Doc) -> list[Allergy]:
 def immunizations(doc: Doc) -> list[Immunization]:
     """Immunization activities; negated ones are refused (patient objection) or not given."""
     found = []
-    for activity in doc.templated("substanceAdministration", IMMUNIZATION):
+    for activity in doc.entries(
+        "substanceAdministration", (IMMUNIZATION,), *LEGACY["immunization"]
+    ):
         material = _material(activity)
         vaccine = code_text(doc, material)
         if not vaccine or activity.get("nullFlavor") or vaccine.lower().startswith(_PLACEHOLDER):

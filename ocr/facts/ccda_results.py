@@ -23,6 +23,20 @@ from ocr.facts.vitals import tidy
 
 _T = "2.16.840.1.113883.10.20.22.4."
 RESULT, VITAL = _T + "2", _T + "27"
+# CCD 1.0 / HITSP C32 / IHE PCC result observations, in a results or vital signs section.
+_CCD, _IHE, _C32 = (
+    "2.16.840.1.113883.10.20.1.",
+    "1.3.6.1.4.1.19376.1.5.3.1.",
+    "2.16.840.1.113883.3.88.11.83.",
+)
+LEGACY_RESULT = (_CCD + "31", _IHE + "4.13")
+LEGACY_VITAL_SECTIONS = (
+    _CCD + "16",
+    _C32 + "119",
+    _IHE + "3.25",
+    "1.3.6.1.4.1.19376.1.5.3.1.1.5.3.2",
+)
+LEGACY_SECTIONS = (_CCD + "14", _C32 + "122", _IHE + "3.28", *LEGACY_VITAL_SECTIONS)
 _FLAGS = {
     "H": "H",
     "L": "L",
@@ -41,7 +55,7 @@ _FLAGS = {
 def results(doc: Doc) -> list[LabResult]:
     """Result and vital sign observations."""
     found = []
-    for observation in doc.templated("observation", RESULT, VITAL):
+    for observation in doc.entries("observation", (RESULT, VITAL), LEGACY_RESULT, LEGACY_SECTIONS):
         value = _value(child(observation, "value"))
         if value is None:
             continue
@@ -52,6 +66,8 @@ def results(doc: Doc) -> list[LabResult]:
             if code is not None and code.get("codeSystem") == LOINC
             else None
         )
+        if loinc and loinc == attr(child(doc.section_of(observation), "code"), "code"):
+            continue  # a placeholder coded as its section ("Results"), not a test
         name = code_text(doc, code) or doc.narrative(child(observation, "text")) or "Result"
         analyte = catalogue.by_loinc(loinc) or catalogue.resolve(name, unit)
         canonical = None
@@ -80,7 +96,10 @@ def results(doc: Doc) -> list[LabResult]:
                 flag=_FLAGS.get(flag_code or ""),
                 flag_text=flag_code,
                 collected=when,
-                category="vital" if VITAL in templates(observation) else "lab",
+                category="vital"
+                if VITAL in templates(observation)
+                or templates(doc.section_of(observation)) & set(LEGACY_VITAL_SECTIONS)
+                else "lab",
             )
         )
     return tidy(found)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from ocr.facts.model import Citation
@@ -44,6 +44,25 @@ class Doc:
             roots = {t.get("root") for t in children(element, "templateId")}
             if roots & set(templates):
                 yield element
+
+    def entries(
+        self, tag: str, current: Iterable[str], legacy: Iterable[str], sections: Iterable[str]
+    ) -> Iterator[ET.Element]:
+        """Elements named `tag` with a C-CDA template in `current`, or a CCD 1.0 / HITSP C32
+        template in `legacy` inside a section of one of `sections` (C32 writers put the same
+        templates on allergies and problems alike; only the section tells them apart)."""
+        now, old, where = set(current), set(legacy), set(sections)
+        for element in self.root.iter(tag):
+            roots = templates(element)
+            if roots & now or (roots & old and templates(self.section_of(element)) & where):
+                yield element
+
+    def section_of(self, element: ET.Element) -> ET.Element | None:
+        """The nearest section holding `element`."""
+        node = self.parents.get(id(element))
+        while node is not None and node.tag != "section":
+            node = self.parents.get(id(node))
+        return node
 
     def templated_in(self, element: ET.Element, *templates: str) -> Iterator[ET.Element]:
         """Descendants of `element` carrying any of the template ids."""
@@ -176,6 +195,8 @@ def attr(element: ET.Element | None, name: str) -> str | None:
     return element.get(name) if element is not None else None
 
 
-def templates(element: ET.Element) -> set[str | None]:
+def templates(element: ET.Element | None) -> set[str | None]:
     """The template ids an element declares."""
+    if element is None:
+        return set()
     return {t.get("root") for t in children(element, "templateId")}

@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import shutil
 import stat
+import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +22,7 @@ from piccolo.table import Table
 
 from server.db.engine import write_transaction
 from server.db.tables import QUEUED, Arrival, Document
-from server.documents import filing
+from server.documents import archives, filing
 from server.search import projection as search_sync
 from server.store import Store, StoreError
 
@@ -105,7 +107,45 @@ class Intake:
         One outcome per file, in order. A file that cannot be stored does not hold up the
         others; when the commit fails, none of them is recorded and the error is raised.
         """
-        return await self.record(await asyncio.gather(*(self.store_one(i) for i in batch)))
+        plan: list[tuple[int, Incoming]] = []  # (index in batch, file to take)
+        refused: dict[int, Stored] = {}
+        zips: dict[int, str] = {}
+        folders: list[Path] = []
+        try:
+            for i, incoming in enumerate(batch):
+                if not await asyncio.to_thread(archives.is_record_zip, incoming.path):
+                    plan.append((i, incoming))
+                    continue
+                folder = Path(tempfile.mkdtemp(prefix="kinchart-zip-"))
+                folders.append(folder)
+                name = clean_name(incoming.original_name or incoming.path.name)
+                try:
+                    members = await asyncio.to_thread(
+                        archives.expand, incoming.path, folder, self.max_bytes
+                    )
+                except archives.ArchiveRefused as refusal:
+                    item = Stored(incoming, name, reject=str(refusal))
+                    item.st = os.lstat(incoming.path)
+                    refused[i] = item
+                    continue
+                zips[i] = name
+                for member in members:
+                    plan.append((i, _member(incoming, name, member)))
+            stored = list(await asyncio.gather(*(self.store_one(m) for _, m in plan)))
+            everything = stored + list(refused.values())
+            results = await self.record(everything)
+        finally:
+            for folder in folders:
+                shutil.rmtree(folder, ignore_errors=True)
+        by_index: dict[int, list[IntakeResult]] = {}
+        for (i, _), result in zip(plan, results, strict=False):
+            by_index.setdefault(i, []).append(result)
+        for i, result in zip(refused, results[len(stored) :], strict=True):
+            by_index[i] = [result]
+        return [
+            _grouped(zips[i], by_index.get(i, [])) if i in zips else by_index[i][0]
+            for i in range(len(batch))
+        ]
 
     async def store_one(self, incoming: Incoming) -> Stored:
         """The first half of taking a file in: check it and make its copy durable (fsynced).
@@ -231,6 +271,33 @@ class Intake:
         if arrivals:
             await _insert(Arrival, arrivals)
         return results
+
+
+def _member(zip_in: Incoming, zip_name: str, member: archives.Member) -> Incoming:
+    """A record taken from a ZIP, filed as the ZIP is, its arrival naming the ZIP it came in."""
+    inside = member.name.replace("\\", "/")
+    where = zip_in.source_path or zip_name
+    return Incoming(
+        member.path,
+        zip_in.source,
+        f"{zip_name.removesuffix('.zip').removesuffix('.ZIP')} - {inside.rsplit('/', 1)[-1]}",
+        zip_in.profile_hint,
+        f"{where}!/{inside}",
+        zip_in.profile_id,
+    )
+
+
+def _grouped(zip_name: str, results: list[IntakeResult]) -> IntakeResult:
+    """One outcome for a ZIP: new when any record inside was new; the first record's id."""
+    taken = [r for r in results if r.outcome != "rejected"]
+    outcome: Outcome = "new" if any(r.outcome == "new" for r in results) else "duplicate"
+    if not taken:
+        outcome = "rejected"
+    first = taken[0].document_id if taken else None
+    reason = f"{len(taken)} record(s) taken from {zip_name}"
+    if len(taken) < len(results):
+        reason += f"; {len(results) - len(taken)} could not be taken"
+    return IntakeResult(outcome, first, reason + ".")
 
 
 def _arrival(

@@ -24,7 +24,7 @@ from ocr.facts.model import DocumentFacts
 from server.db.engine import write_transaction
 from server.db.tables import EXTRACTED, READY, Document, Fact, Page, Profile
 from server.facts import FACTS_VERSION, patient
-from server.facts.reading import CCDA_MIME, facts_of, stored_pages
+from server.facts.reading import CCDA_MIME, FHIR_MIMES, facts_of, stored_pages
 from server.facts.records import document_values, from_document
 from server.search import projection as search_sync
 from server.store import Store
@@ -173,7 +173,11 @@ async def read_stored(store_: Store, doc_id: int) -> DocumentFacts | None:
     )
     structured = None
     if doc["kind"] == "structured":
-        structured = "ccda" if doc["mime"] == CCDA_MIME else "other"
+        structured = (
+            "ccda"
+            if doc["mime"] == CCDA_MIME
+            else ("fhir" if doc["mime"] == FHIR_MIMES[0] else "other")
+        )
     src = store_.original_path(doc["sha256"])
     found, error = await asyncio.to_thread(facts_of, structured, src, stored_pages(rows))
     if found is None:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ocr.facts import extract
 from ocr.facts.ccda import CcdaError, read_ccda
+from ocr.facts.fhir import FhirError, read_fhir
 from ocr.facts.lines import PageLike
 from ocr.facts.model import DocumentFacts
 from ocr.model import Reading, Word
@@ -22,6 +23,7 @@ from ocr.options import ReadOptions
 
 log = logging.getLogger(__name__)
 CCDA_MIME = "application/xml+ccda"
+FHIR_MIMES = ("application/fhir+json", "application/fhir+xml")
 
 
 @dataclass
@@ -59,7 +61,7 @@ def facts_of(
 ) -> tuple[DocumentFacts | None, str]:
     """The document's facts and "" — or None and why extraction failed (a bug of ours).
 
-    A C-CDA that cannot be parsed gives no facts and a warning a person can read.
+    A C-CDA or FHIR record that cannot be parsed gives no facts and a warning a person can read.
     """
     try:
         if structured == "ccda":
@@ -69,8 +71,15 @@ def facts_of(
                 found = DocumentFacts()
                 found.warnings.append(f"The health record could not be read for facts: {exc}.")
                 return found, ""
+        if structured == "fhir":
+            try:
+                return read_fhir(src), ""
+            except FhirError as exc:
+                found = DocumentFacts()
+                found.warnings.append(f"The health record could not be read for facts: {exc}.")
+                return found, ""
         if structured:
-            return DocumentFacts(), ""  # FHIR: no facts reader yet
+            return DocumentFacts(), ""
         return extract(pages), ""
     except Exception as exc:  # never lose the reading over an extraction bug
         log.exception("fact extraction failed for %s", src)

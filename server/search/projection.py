@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
-from server.db.tables import PROCESSING, READY, Document, Page
+from server.db.tables import PROCESSING, READY, REJECTED, Document, Fact, Page
 from server.search.contract import UNFILED, PageText, SearchBackend, SearchDoc
 from server.search.derive import doc_type, document_date, stored_type
 
@@ -92,6 +92,18 @@ async def load(doc_ids: Iterable[int], *, about_to_be_ready: bool = False) -> li
     )
     for p in pages:
         texts[p["document"]].append(PageText(p["number"], p["text"] or ""))
+    # A structured record has no pages: its text is the readable lines of its facts.
+    records = [r["id"] for r in rows if r["kind"] == "structured" and not texts[r["id"]]]
+    if records:
+        lines: dict[int, list[str]] = {}
+        for fact in (
+            await Fact.select(Fact.document, Fact.line)
+            .where(Fact.document.is_in(records) & (Fact.status != REJECTED))
+            .order_by(Fact.document, Fact.seq)
+        ):
+            lines.setdefault(fact["document"], []).append(fact["line"] or "")
+        for doc_id, found in lines.items():
+            texts[doc_id].append(PageText(1, "\n".join(found)))
     return [_doc(r, texts[r["id"]]) for r in rows]
 
 

@@ -15,7 +15,7 @@ from starlette.routing import Route
 from server.access import audit
 from server.access.policy import AccessDenied
 from server.access.scope import document_for, profiles_for, upload_target
-from server.documents import service
+from server.documents import service, structured
 from server.documents.states import DONE
 from server.documents.uploads import save_upload
 from server.web._common import (
@@ -53,6 +53,10 @@ async def document_page(request: Request) -> Response:
         fact=request.query_params.get("fact"),
         request=None if is_htmx(request) else request,  # a person opening it, not a poll
     )
+    doc = context["doc"]
+    if not is_htmx(request) and doc["state"] == "ready":
+        original = services_of(request).store.original_path(doc["sha256"])
+        context["structured"] = await structured.content(doc, original)
     response = render(request, "documents/detail.html", context, partial="documents/_status.html")
     if is_htmx(request) and context["doc"]["state"] in DONE:
         response.headers["HX-Refresh"] = "true"  # the polling status is done: show the pages

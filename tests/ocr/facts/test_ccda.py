@@ -187,3 +187,27 @@ def test_any_dtd_is_refused_wherever_it_starts(dtd: bytes) -> None:
     with pytest.raises(CcdaError, match="DTD"):
         read_ccda(head + dtd + body)
     read_ccda(head + body)  # the same document without a DTD is read
+
+
+def test_a_c32_ccd_1_document_yields_its_medications_problems_and_allergies(
+    ccda_documents: list[Path],
+) -> None:
+    (kareo,) = [p for p in ccda_documents if p.name.endswith("Kareo_CCD_export_Joey_Miller.ccd")]
+    facts = read_ccda(kareo)
+    assert [(m.name, m.code) for m in facts.medications] == [
+        ("acetaminophen-aspirin buffered 250 mg-250 mg oral tablet", "432638")
+    ]
+    # The same CCD 1.0 templates mark allergies and problems: the section tells them apart.
+    assert [(c.name, c.code, c.onset) for c in facts.conditions] == [
+        ("Hypothyroidism", "40930008", date(2012, 8, 5)),
+        ("Acute bronchitis", "10509002", date(2012, 10, 2)),
+    ]
+    assert [(a.substance, a.status) for a in facts.allergies] == [("sulfa drug", "active")]
+    assert [(i.vaccine, i.given) for i in facts.immunizations] == [
+        ("Pneumococcal (PCV, PPSV)", date(2014, 5, 15))
+    ]
+    vitals = {r.analyte: r.value.number for r in facts.vitals}
+    assert vitals["height"] == 71 and vitals["heart_rate"] == 80
+    assert "bp_diastolic" not in vitals  # written as 0: not measured
+    # The results section's placeholder ("Results" 0 unit) is no result.
+    assert [r for r in facts.labs if r.category == "lab"] == []

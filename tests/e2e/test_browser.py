@@ -134,6 +134,9 @@ def test_household_setup_sharing_upload_and_reading(
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(server.url + "/profiles/grandpa")
         _shot(page, "06-phone-profile")
+        # On a phone the menu folds behind a button: open it to log out.
+        expect(page.get_by_test_id("logout")).to_be_hidden()
+        page.get_by_test_id("menu-toggle").click()
         page.get_by_test_id("logout").click()
         expect(page).to_have_url(re.compile(r"/login"))
         page.goto(server.url + "/profiles/grandpa")

@@ -43,7 +43,7 @@ def _setup(env: dict[str, str], tmp_path: Path) -> None:
         ("grant", "sam", "grandpa", "caregiver"),
     ):
         assert kinchart(*args, env=env).returncode == 0, args
-    labs = digital_pdf(columns(report()), tmp_path / "labs.pdf")
+    labs = digital_pdf(columns(report(patient="Grandpa Joe")), tmp_path / "labs.pdf")
     broken = tmp_path / "broken-scan.pdf"
     broken.write_bytes(b"%PDF-1.4\n" + b"\x00not really a pdf\n" * 50)
     r = kinchart("ingest", "--profile", "grandpa", str(labs), env=env)
@@ -179,6 +179,16 @@ def test_every_page_fits_a_phone_and_passes_axe(
         assert server.counts().get("failed") == 1, server.counts()
         docs = kinchart_json("status", env=env)
         report_all: dict[str, object] = {}
+        # Facts are stored just after the document is ready: reload until the trends list them.
+        page = browser.new_page()
+        _login(page, server.url, "ann")
+        analyte = page.get_by_test_id("analyte")
+        wait_for(
+            lambda: page.goto(server.url + "/profiles/grandpa/labs") and analyte.count() > 0,
+            120,
+            "the report's facts",
+        )
+        page.close()
         for width, height in SIZES:
             context = browser.new_context(viewport={"width": width, "height": height})
             page = context.new_page()
@@ -199,6 +209,7 @@ def test_every_page_fits_a_phone_and_passes_axe(
                 "/profiles/grandpa/review",
                 "/profiles/grandpa/summary",
                 "/profiles/grandpa/labs",
+                "/profiles/grandpa/labs/glucose",
                 "/profiles/grandpa/timeline",
                 "/profiles/grandpa/settings",
                 "/account",

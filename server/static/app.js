@@ -106,6 +106,27 @@
 
   // A button or form with data-confirm asks before it submits (before htmx sees the submit).
   document.addEventListener("submit", function (e) {
+    // The upload form with no file chosen says so instead of sending nothing.
+    if (e.target.id === "upload-form") {
+      var chosen = Array.prototype.some.call(e.target.querySelectorAll("input[type=file]"), function (i) {
+        return i.files && i.files.length > 0;
+      });
+      if (!chosen) {
+        e.preventDefault();
+        e.stopImmediatePropagation();
+        var out = document.getElementById("upload-result");
+        if (out) {
+          out.innerHTML = "";
+          var p = document.createElement("p");
+          p.className = "reason";
+          p.setAttribute("role", "alert");
+          p.setAttribute("data-testid", "upload-error");
+          p.textContent = "Choose at least one file to upload (or drop files here).";
+          out.appendChild(p);
+        }
+        return;
+      }
+    }
     var button = e.submitter;
     var message = (button && button.getAttribute("data-confirm")) || e.target.getAttribute("data-confirm");
     if (message && !window.confirm(message)) {
@@ -114,7 +135,28 @@
     }
   }, true);
 
+  // Copy buttons (data-copy names the element whose text is copied); shown only where the
+  // clipboard can be written (https, or this computer).
+  function setUpCopyButtons(root) {
+    Array.prototype.forEach.call(root.querySelectorAll("button[data-copy]"), function (button) {
+      if (!navigator.clipboard || button.dataset.ready) return;
+      button.dataset.ready = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var source = document.getElementById(button.getAttribute("data-copy"));
+        if (!source) return;
+        navigator.clipboard.writeText(source.textContent.trim()).then(function () {
+          button.textContent = "Copied";
+          button.setAttribute("aria-live", "polite");
+        }, function () {
+          button.textContent = "Copy failed: select the text";
+        });
+      });
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    setUpCopyButtons(document);
     setUpMenuToggle();
     setUpPeopleMenu();
     labelCards(document);
@@ -150,6 +192,13 @@
       if (!e.detail.lengthComputable) return;
       progress.hidden = false;
       progress.value = Math.round((e.detail.loaded / e.detail.total) * 100);
+    });
+    // A refused upload (too large, not allowed) shows its reason where the results go.
+    form.addEventListener("htmx:beforeSwap", function (e) {
+      if (e.detail.xhr.status >= 400 && e.detail.xhr.status < 500) {
+        e.detail.shouldSwap = true;
+        e.detail.isError = false;
+      }
     });
     form.addEventListener("htmx:afterRequest", function () {
       progress.hidden = true;

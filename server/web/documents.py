@@ -38,7 +38,10 @@ async def document_list(request: Request) -> Response:
 async def document_row(request: Request) -> Response:
     caller = caller_of(request)
     doc = await service.row(caller, doc_id_param(request))
-    response = render(request, "documents/_row.html", {"doc": doc})
+    # The same state, as a table row or as a line of the upload results.
+    upload = request.query_params.get("view") == "upload"
+    template = "documents/_upload_state.html" if upload else "documents/_row.html"
+    response = render(request, template, {"doc": doc})
     if doc["state"] in DONE:
         response.headers["HX-Trigger"] = "documents-changed"  # refresh the counts above
     return response

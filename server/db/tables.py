@@ -42,6 +42,8 @@ class User(Table, tablename="kc_user"):
     is_admin = Boolean(default=False)
     disabled = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
+    # How dates are written for this user: "iso", "dmy", "mdy"; "" = from the browser's language.
+    date_format = Varchar(length=8, default="")
 
 
 class Session(Table, tablename="kc_session"):

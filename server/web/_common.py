@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote
 
+from jinja2 import pass_context
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -21,6 +22,7 @@ from server.access.policy import Caller, require_admin
 from server.documents import service as documents
 from server.errors import PermissionDenied
 from server.runtime import Services
+from server.web._dates import date_style, write
 from server.web._security import SECURITY_HEADERS, cookie
 
 log = logging.getLogger(__name__)
@@ -69,6 +71,16 @@ def done(request: Request, to: str, message: str) -> RedirectResponse:
     return response
 
 
+@pass_context
+def when(context: Any, value: Any, time: bool = False, style: str = "") -> str:
+    """Every date on every page: `{{ d | when }}`, `{{ t | when(time=True) }}`."""
+    if not style:
+        request = context.get("request")
+        style = date_style(request) if isinstance(request, Request) else "iso"
+    return write(value, style, time=time)
+
+
+templates.env.filters["when"] = when
 templates.env.globals["flash_message"] = flash_message
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["switcher_profiles"] = switcher_profiles

@@ -163,7 +163,9 @@ async def upload(request: Request) -> Response:
     try:
         profile_id = await upload_target(caller, str(form.get("profile", "") or ""))
         results = [
-            await save_upload(caller, services.intake, item, profile_id, source="upload")
+            await save_upload(
+                caller, services.intake, item, profile_id, source="upload", request=request
+            )
             for item in form.getlist("files")
             if isinstance(item, UploadFile) and item.filename
         ]

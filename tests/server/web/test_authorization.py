@@ -39,6 +39,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/logout"): "public",
     ("GET", "/account"): "user",
     ("POST", "/account/password"): "user",
+    ("POST", "/account/preferences"): "user",
     ("POST", "/account/logout-all"): "user",
     ("GET", "/profiles"): "user",
     ("POST", "/profiles"): "user",

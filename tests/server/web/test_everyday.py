@@ -1,0 +1,130 @@
+"""Everyday details through the real app: one date format (the user's, else the browser's
+language), the display name, success messages, audit entries with names, uploads audited."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+from starlette.applications import Starlette
+
+from server.db.tables import AuditEvent
+from server.web._dates import style_from_language, write
+from tests.fixtures.people import Household, login
+from tests.server.conftest import new_client
+
+
+@pytest.mark.parametrize(
+    ("header", "style"),
+    [
+        ("en-US,en;q=0.9", "mdy"),
+        ("en-GB,en;q=0.8", "dmy"),
+        ("en", "dmy"),
+        ("de-DE,de;q=0.9,en;q=0.5", "dmy"),
+        ("sv-SE", "iso"),
+        ("ja", "iso"),
+        ("", "dmy"),
+        ("*", "dmy"),
+    ],
+)
+def test_the_style_follows_the_browsers_first_language(header: str, style: str) -> None:
+    assert style_from_language(header) == style
+
+
+def test_dates_and_times_in_each_style() -> None:
+    day, at = date(2025, 3, 2), datetime(2025, 3, 2, 14, 5, tzinfo=UTC)
+    assert write(day, "dmy") == "2 Mar 2025"
+    assert write(day, "mdy") == "Mar 2, 2025"
+    assert write(day, "iso") == "2025-03-02"
+    assert write(at, "dmy", time=True) == "2 Mar 2025 14:05"
+    assert write(at, "iso") == "2025-03-02"  # a time only where asked for
+    assert write("2025-03-02", "mdy") == "Mar 2, 2025"
+    assert write(None, "dmy") == "" and write("", "iso") == ""
+    assert write("about 2009", "dmy") == "about 2009"  # not a date: as written
+
+
+async def test_one_date_format_from_the_browser_then_the_users_choice(
+    app: Starlette, household: Household
+) -> None:
+    async with new_client(app) as c:
+        await login(c, "olga")
+        for header, born in (
+            ("en-US,en;q=0.9", "Born Mar 14, 1950"),
+            ("en-GB,en;q=0.9", "Born 14 Mar 1950"),
+            ("sv-SE", "Born 1950-03-14"),
+        ):
+            page = await c.get("/profiles/dad", headers={"accept-language": header})
+            assert born in page.text, header
+        r = await c.post(
+            "/account/preferences", data={"display_name": "Olga O.", "date_format": "iso"}
+        )
+        assert r.status_code == 303 and r.headers["location"] == "/account"
+        page = await c.get("/profiles/dad", headers={"accept-language": "en-US"})
+        assert "Born 1950-03-14" in page.text
+        # The same style on the other pages: the audit table on the settings page.
+        await c.get(f"/documents/{household.docs['dad']}")  # audited
+        settings = await c.get("/profiles/dad/settings", headers={"accept-language": "en-US"})
+        assert str(date.today().year) + "-" in settings.text
+        assert f"{date.today():%b} " not in settings.text.split("Activity")[1]
+
+
+async def test_display_name_change_and_its_success_message(
+    app: Starlette, household: Household
+) -> None:
+    async with new_client(app) as c:
+        await login(c, "olga")
+        r = await c.post(
+            "/account/preferences", data={"display_name": "  Olga   Owner ", "date_format": ""}
+        )
+        assert r.status_code == 303
+        assert "kinchart_flash" in r.headers["set-cookie"]
+        page = await c.get("/account")
+        assert 'data-testid="account-link">Olga Owner<' in page.text
+        assert 'data-testid="flash">Saved: your name and how dates are written.<' in page.text
+        assert "kinchart_flash=" in page.headers["set-cookie"]  # deleted: shown once
+        c.cookies.delete("kinchart_flash")
+        again = await c.get("/account")
+        assert 'data-testid="flash"' not in again.text
+        # Bad input is refused in words and nothing changes.
+        bad = await c.post("/account/preferences", data={"display_name": "x", "date_format": "%Y"})
+        assert bad.status_code == 400 and "Choose one of the date formats" in bad.text
+        long = await c.post(
+            "/account/preferences", data={"display_name": "x" * 101, "date_format": ""}
+        )
+        assert long.status_code == 400 and "at most 100" in long.text
+        assert 'data-testid="account-link">Olga Owner<' in (await c.get("/account")).text
+        event = (
+            await AuditEvent.select()
+            .where(AuditEvent.kind == "account_changed")
+            .output(load_json=True)
+        )
+        assert len(event) == 1 and event[0]["detail"]["display_name"] == "Olga Owner"
+
+
+async def test_uploads_are_audited_and_the_log_names_documents_and_people(
+    app: Starlette, household: Household
+) -> None:
+    async with new_client(app) as c:
+        await login(c, "olga")
+        await c.post("/account/preferences", data={"display_name": "Olga Owner", "date_format": ""})
+        body = b"%PDF-1.4 a letter from the clinic"
+        r = await c.post(
+            "/upload",
+            files={"files": ("clinic-letter.pdf", body, "application/pdf")},
+            data={"profile": "dad"},
+        )
+        assert r.status_code == 200, r.text
+        rows = await AuditEvent.select().where(AuditEvent.kind == "document_uploaded")
+        assert len(rows) == 1
+        row = rows[0]
+        assert row["profile"] == household.profiles["dad"] and row["document"] is not None
+        assert row["ip"] == "127.0.0.1"
+        await c.get(f"/documents/{household.docs['dad']}")  # a view, audited with its id
+        log = (await c.get("/profiles/dad/settings")).text.split("Activity")[1]
+        assert (
+            f'document uploaded: <a href="/documents/{row["document"]}">clinic-letter.pdf</a>'
+            in log
+        )
+        assert "document viewed: <a" in log and "dad-confidential-labs.pdf" in log
+        assert "Olga Owner" in log
+        assert f"#{household.docs['dad']}" not in log

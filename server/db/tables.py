@@ -119,6 +119,7 @@ class Document(Table, tablename="document"):
     doc_date_kind = Varchar(length=20, default="")  # "collected", "service", "discharge", …
     provider = Varchar(length=255, default="")
     facility = Varchar(length=255, default="")
+    title = Varchar(length=200, default="")  # given by a person; empty: made from the above
     facts_version = Integer(default=0)  # the extractor version that wrote this document's facts
     # Whose document is it (server/facts/patient.py): the patient it prints, and how that
     # compares with its profile: "" nothing to compare, match, mismatch, confirmed (by a person).

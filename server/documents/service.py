@@ -16,8 +16,8 @@ from server.access import audit
 from server.access.policy import AccessDenied, Caller, check_move, may_file, require_admin
 from server.access.scope import all_profiles, document_for, profiles_for, visible_documents
 from server.db.engine import write_transaction
-from server.db.tables import FAILED, STATES, Arrival, Document, Page, Profile
-from server.documents import filing, queue
+from server.db.tables import FAILED, STATES, Arrival, Document, Fact, Page, Profile
+from server.documents import filing, queue, titles
 from server.facts import persist as facts_persist
 from server.health import citation
 from server.search import projection
@@ -35,6 +35,12 @@ LIST_COLUMNS = (
     Document.kind,
     Document.attempts,
     Document.profile,
+    Document.profile.display_name.as_alias("profile_name"),
+    Document.title,
+    Document.doc_type,
+    Document.doc_date,
+    Document.provider,
+    Document.facility,
 )
 
 
@@ -121,7 +127,36 @@ async def detail(
         "move_targets": await _move_targets(caller, doc["profile"]),
         "highlights": await highlights(caller, doc, q),
         "citation": await citation.cited(doc, fact),
+        "facts": await _facts_read(doc["id"]),
     }
+
+
+async def _facts_read(doc_id: int) -> list[dict[str, Any]]:
+    """The facts read from the document (rejected ones left out), in the order printed."""
+    return list(
+        await Fact.select(
+            Fact.id,
+            Fact.kind,
+            Fact.name,
+            Fact.value_text,
+            Fact.unit,
+            Fact.flag,
+            Fact.status,
+            Fact.page,
+        )
+        .where((Fact.document == doc_id) & (Fact.status != "rejected"))
+        .order_by(Fact.seq)
+        .order_by(Fact.id)
+    )
+
+
+async def set_title(caller: Caller, doc_id: int, text: str) -> dict[str, Any]:
+    """Give the document a title (empty: the one made from what was read again)."""
+    doc = await document_for(caller, doc_id, "edit", Document.id, Document.profile)
+    await Document.update({Document.title: titles.clean_title(text)}).where(
+        Document.id == doc["id"]
+    )
+    return doc
 
 
 async def _move_targets(caller: Caller, current: int | None) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from starlette.types import Message
 
 from server.access.policy import Caller, require_admin
 from server.documents import service as documents
+from server.documents import titles
 from server.errors import PermissionDenied
 from server.runtime import Services
 from server.web._dates import date_style, write
@@ -80,7 +81,14 @@ def when(context: Any, value: Any, time: bool = False, style: str = "") -> str:
     return write(value, style, time=time)
 
 
+@pass_context
+def doc_title(context: Any, doc: Any) -> str:
+    """A document's title, its date written as the reader writes dates."""
+    return titles.title_of(doc, when(context, doc.get("doc_date")))
+
+
 templates.env.filters["when"] = when
+templates.env.filters["doc_title"] = doc_title
 templates.env.globals["flash_message"] = flash_message
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["switcher_profiles"] = switcher_profiles

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
@@ -15,13 +14,14 @@ from starlette.routing import Route
 from server.access import audit
 from server.access.policy import AccessDenied
 from server.access.scope import document_for, profiles_for, upload_target
-from server.documents import service
+from server.documents import service, titles
 from server.documents.states import DONE
 from server.documents.uploads import save_upload
 from server.web._common import (
     caller_of,
     capped,
     doc_id_param,
+    done,
     is_htmx,
     list_context,
     local_path,
@@ -41,7 +41,8 @@ async def document_row(request: Request) -> Response:
     # The same state, as a table row or as a line of the upload results.
     upload = request.query_params.get("view") == "upload"
     template = "documents/_upload_state.html" if upload else "documents/_row.html"
-    response = render(request, template, {"doc": doc})
+    person = request.query_params.get("person") == "1"  # the row of the all-documents list
+    response = render(request, template, {"doc": doc, "show_person": person})
     if doc["state"] in DONE:
         response.headers["HX-Trigger"] = "documents-changed"  # refresh the counts above
     return response
@@ -74,7 +75,8 @@ async def original_file(request: Request) -> Response:
         file="original",
     )
     path = services_of(request).store.original_path(doc["sha256"])
-    return _download(path, doc["original_name"], doc["mime"] or "application/octet-stream")
+    name = titles.download_name(doc, PurePath(doc["original_name"]).suffix.lower())
+    return _download(path, name, doc["mime"] or "application/octet-stream")
 
 
 async def pdf_file(request: Request) -> Response:
@@ -94,8 +96,8 @@ async def pdf_file(request: Request) -> Response:
         document=doc["id"],
         file="pdf",
     )
-    name = os.path.splitext(doc["original_name"])[0] + ".pdf"
-    return _download(path, name, "application/pdf")
+    # Named apart from the original, which may be a PDF too.
+    return _download(path, titles.download_name(doc, ".pdf", note="searchable"), "application/pdf")
 
 
 async def page_image(request: Request) -> Response:
@@ -124,7 +126,11 @@ async def retry_document(request: Request) -> Response:
     if services.workers:
         services.workers.notify()
     if is_htmx(request):
-        return render(request, "documents/_row.html", {"doc": await service.row(caller, doc_id)})
+        context = {
+            "doc": await service.row(caller, doc_id),
+            "show_person": request.query_params.get("person") == "1",
+        }
+        return render(request, "documents/_row.html", context)
     return RedirectResponse(f"/documents/{doc_id}", status_code=303)
 
 
@@ -137,6 +143,25 @@ async def move_document(request: Request) -> Response:
     await service.move(caller, services_of(request).engine, doc_id, slug, request)
     back = str(form.get("back", "")) or f"/documents/{doc_id}"
     return RedirectResponse(local_path(back), status_code=303)
+
+
+async def set_title(request: Request) -> Response:
+    """A person names the document (an empty title brings back the one made from its contents)."""
+    caller = caller_of(request)
+    doc_id = doc_id_param(request)
+    form = await request.form()
+    text = str(form.get("title", ""))
+    doc = await service.set_title(caller, doc_id, text)
+    await audit.record(
+        "document_titled",
+        caller=caller,
+        request=request,
+        profile=doc["profile"],
+        document=doc_id,
+        title=titles.clean_title(text),
+    )
+    message = "Title saved." if text.strip() else "The title is made from what was read again."
+    return done(request, f"/documents/{doc_id}", message)
 
 
 async def confirm_belongs(request: Request) -> Response:
@@ -197,5 +222,6 @@ routes = [
     Route("/documents/{doc_id}/retry", retry_document, methods=["POST"]),
     Route("/documents/{doc_id}/move", move_document, methods=["POST"]),
     Route("/documents/{doc_id}/belongs", confirm_belongs, methods=["POST"]),
+    Route("/documents/{doc_id}/title", set_title, methods=["POST"]),
     Route("/upload", upload, methods=["POST"]),
 ]

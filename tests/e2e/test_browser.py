@@ -122,7 +122,9 @@ def test_household_setup_sharing_upload_and_reading(
         page.goto(server.url + "/documents")
         expect(page.get_by_test_id("documents")).to_contain_text("glucose.png")
         expect(page.get_by_test_id("documents")).not_to_contain_text("kid-school-form.pdf")
-        page.get_by_role("link", name="glucose.png").click()
+        page.get_by_test_id("doc-row").filter(has_text="glucose.png").get_by_test_id(
+            "doc-title"
+        ).click()
         expect(page.get_by_test_id("doc-status")).to_have_attribute("data-state", "ready")
         expect(page.get_by_test_id("page-text").first).to_contain_text("glucose")
         img = page.locator("article.page img").first

@@ -57,6 +57,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/documents/{doc_id}/{kind:str}/{number:int}"): "viewer",
     ("POST", "/documents/{doc_id}/retry"): "caregiver",
     ("POST", "/documents/{doc_id}/move"): "caregiver",
+    ("POST", "/documents/{doc_id}/title"): "caregiver",
     ("POST", "/upload"): "caregiver",
     ("GET", "/admin/users"): "admin",
     ("POST", "/admin/users"): "admin",

@@ -128,3 +128,72 @@ async def test_uploads_are_audited_and_the_log_names_documents_and_people(
         assert "document viewed: <a" in log and "dad-confidential-labs.pdf" in log
         assert "Olga Owner" in log
         assert f"#{household.docs['dad']}" not in log
+
+
+async def test_documents_have_a_human_face(app: Starlette, household: Household) -> None:
+    from server.db.tables import Document, Fact
+
+    dad, doc_id = household.profiles["dad"], household.docs["dad"]
+    await Document.update(
+        {
+            Document.doc_type: "lab report",
+            Document.doc_date: date(2025, 3, 12),
+            Document.facility: "Riverside Clinical Laboratory",
+        }
+    ).where(Document.id == doc_id)
+    glucose = await Fact.insert(
+        Fact(
+            profile=dad,
+            document=doc_id,
+            kind="lab",
+            name="Glucose",
+            value_text="131",
+            unit="mg/dL",
+            flag="H",
+            page=1,
+            data={},
+        )
+    ).returning(Fact.id)
+    await Fact.insert(
+        Fact(profile=dad, document=doc_id, kind="lab", name="Junk", status="rejected", data={})
+    )
+    title = "Lab report · 12 Mar 2025 · Riverside Clinical Laboratory"
+    async with new_client(app) as c:
+        await login(c, "bob")  # a caregiver
+        headers = {"accept-language": "en-GB"}
+        listing = (await c.get("/documents", headers=headers)).text
+        assert f'data-testid="doc-title">{title}</a>' in listing
+        assert "Secret Dad" in listing  # the person column on the all-documents list
+        page = (await c.get(f"/documents/{doc_id}", headers=headers)).text
+        lead = page.split('data-testid="doc-heading">')[1]
+        assert lead.startswith(title + "</h1>")
+        facts = page.split('data-testid="doc-facts"')[1].split("</ul>")[0]
+        fact_id = glucose[0]["id"]
+        assert f'href="/documents/{doc_id}?fact={fact_id}#page-1">Glucose</a>' in facts
+        assert "131 mg/dL" in facts and "Junk" not in facts
+        # Technical details are folded away, below the facts.
+        technical = page.index('<details data-testid="technical">')
+        assert page.index("SHA-256") > technical > page.index('data-testid="doc-facts"')
+        # Downloads are named after the title, each file differently.
+        original = await c.get(f"/documents/{doc_id}/original")
+        assert (
+            "Lab%20report%20-%202025-03-12%20-%20Riverside"
+            in original.headers["content-disposition"]
+        )
+        searchable = await c.get(f"/documents/{doc_id}/pdf")
+        assert "%28searchable%29.pdf" in searchable.headers["content-disposition"]
+        # A person's title; emptied, the one made from the contents comes back.
+        r = await c.post(f"/documents/{doc_id}/title", data={"title": "  Dad's  March bloods "})
+        assert r.status_code == 303
+        page = (await c.get(f"/documents/{doc_id}")).text
+        assert 'data-testid="doc-heading">Dad&#39;s March bloods</h1>' in page
+        assert 'data-testid="flash">Title saved.<' in page
+        await c.post(f"/documents/{doc_id}/title", data={"title": ""})
+        assert (
+            f'data-testid="doc-heading">{title}</h1>'
+            in (await c.get(f"/documents/{doc_id}", headers=headers)).text
+        )
+    async with new_client(app) as c:
+        await login(c, "carol")  # a viewer: sees the title, may not change it
+        assert (await c.post(f"/documents/{doc_id}/title", data={"title": "x"})).status_code == 403
+        assert 'data-testid="title-form"' not in (await c.get(f"/documents/{doc_id}")).text

@@ -10,6 +10,8 @@ from pathlib import PurePath
 from typing import Any
 
 MAX_TITLE = 200
+MAX_NOTES = 5000
+MAX_TAGS = 20
 
 
 def title_of(doc: Mapping[str, Any], date_text: str = "") -> str:
@@ -39,3 +41,18 @@ def download_name(doc: Mapping[str, Any], suffix: str, *, note: str = "") -> str
 def clean_title(text: str) -> str:
     """A title as a person typed it: one line, spaces collapsed, at most MAX_TITLE characters."""
     return " ".join(text.split())[:MAX_TITLE]
+
+
+def clean_tag(text: str) -> str:
+    """A tag as stored: lower case, single spaces, at most 40 characters, no commas."""
+    return " ".join(text.replace(",", " ").split()).casefold()[:40]
+
+
+def parse_tags(text: str) -> list[str]:
+    """Comma-separated tags as a person typed them: cleaned, each once, at most MAX_TAGS."""
+    out: list[str] = []
+    for part in text.split(","):
+        tag = clean_tag(part)
+        if tag and tag not in out:
+            out.append(tag)
+    return out[:MAX_TAGS]

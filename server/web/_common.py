@@ -164,12 +164,15 @@ def render(
 async def list_context(request: Request, profile: dict[str, Any] | None) -> dict[str, Any]:
     """The documents list of `profile` (or of every profile the caller sees), as asked; on the
     documents page and on each profile's page."""
-    return await documents.listing(
+    context = await documents.listing(
         caller_of(request),
         profile,
         state=request.query_params.get("state", ""),
         page=page_param(request),
+        tag=request.query_params.get("tag", ""),
     )
+    context["view"] = "grid" if request.query_params.get("view") == "grid" else "table"
+    return context
 
 
 def is_loopback(host: str) -> bool:

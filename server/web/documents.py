@@ -164,6 +164,24 @@ async def set_title(request: Request) -> Response:
     return done(request, f"/documents/{doc_id}", message)
 
 
+async def set_notes(request: Request) -> Response:
+    """The household's notes and tags on a document."""
+    caller = caller_of(request)
+    doc_id = doc_id_param(request)
+    form = await request.form()
+    notes, tags = str(form.get("notes", "")), str(form.get("tags", ""))
+    doc = await service.set_notes(caller, services_of(request).engine, doc_id, notes, tags)
+    await audit.record(
+        "document_notes_changed",
+        caller=caller,
+        request=request,
+        profile=doc["profile"],
+        document=doc_id,
+        tags=titles.parse_tags(tags),
+    )
+    return done(request, f"/documents/{doc_id}", "Notes and tags saved.")
+
+
 async def confirm_belongs(request: Request) -> Response:
     """A person says the document is its profile's although it names someone else."""
     caller = caller_of(request)
@@ -223,5 +241,6 @@ routes = [
     Route("/documents/{doc_id}/move", move_document, methods=["POST"]),
     Route("/documents/{doc_id}/belongs", confirm_belongs, methods=["POST"]),
     Route("/documents/{doc_id}/title", set_title, methods=["POST"]),
+    Route("/documents/{doc_id}/notes", set_notes, methods=["POST"]),
     Route("/upload", upload, methods=["POST"]),
 ]

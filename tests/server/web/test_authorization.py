@@ -58,6 +58,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/documents/{doc_id}/retry"): "caregiver",
     ("POST", "/documents/{doc_id}/move"): "caregiver",
     ("POST", "/documents/{doc_id}/title"): "caregiver",
+    ("POST", "/documents/{doc_id}/notes"): "caregiver",
     ("POST", "/upload"): "caregiver",
     ("GET", "/admin/users"): "admin",
     ("POST", "/admin/users"): "admin",

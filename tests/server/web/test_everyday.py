@@ -197,3 +197,46 @@ async def test_documents_have_a_human_face(app: Starlette, household: Household)
         await login(c, "carol")  # a viewer: sees the title, may not change it
         assert (await c.post(f"/documents/{doc_id}/title", data={"title": "x"})).status_code == 403
         assert 'data-testid="title-form"' not in (await c.get(f"/documents/{doc_id}")).text
+
+
+async def test_notes_tags_filter_and_thumbnail_grid(app: Starlette, household: Household) -> None:
+    from server.db.tables import AuditEvent, DocumentTag
+
+    doc_id, kid_doc = household.docs["dad"], household.docs["kid"]
+    async with new_client(app) as c:
+        await login(c, "bob")  # a caregiver of dad's record
+        r = await c.post(
+            f"/documents/{doc_id}/notes",
+            data={"notes": "Bring to the March visit.", "tags": "Insurance, dentist ,insurance,"},
+        )
+        assert r.status_code == 303
+        page = (await c.get(f"/documents/{doc_id}")).text
+        assert "Bring to the March visit." in page and "Notes and tags saved." in page
+        tags = [t["tag"] for t in await DocumentTag.select().where(DocumentTag.document == doc_id)]
+        assert sorted(tags) == ["dentist", "insurance"]
+        assert 'href="/profiles/dad?tag=insurance">insurance</a>' in page
+        # The tag filter on the profile's list and on the all-documents list.
+        listed = (await c.get("/profiles/dad?tag=insurance")).text
+        assert f'id="doc-{doc_id}"' in listed and 'data-testid="tag-filter"' in listed
+        none = (await c.get("/profiles/dad?tag=school")).text
+        assert f'id="doc-{doc_id}"' not in none and "No documents tagged “school”" in none
+        # The thumbnail grid: the first page's thumbnail, the title under it.
+        grid = (await c.get("/profiles/dad?view=grid&tag=dentist")).text
+        assert 'data-testid="doc-grid"' in grid
+        assert f'src="/documents/{doc_id}/thumb/1"' in grid
+        assert "view=grid&amp;tag=dentist" in grid or "tag=dentist&amp;view=grid" in grid
+        thumb = await c.get(f"/documents/{doc_id}/thumb/1")
+        assert thumb.status_code == 200 and thumb.headers["content-type"] == "image/webp"
+        # Tags from records the caller cannot see never show, nor filter them in.
+        assert (await c.post(f"/documents/{kid_doc}/notes", data={"tags": "x"})).status_code == 404
+        everything = (await c.get("/documents?tag=insurance")).text
+        assert f'id="doc-{kid_doc}"' not in everything
+        # Emptied, the tags go.
+        await c.post(f"/documents/{doc_id}/notes", data={"notes": "", "tags": ""})
+        assert await DocumentTag.count().where(DocumentTag.document == doc_id) == 0
+        assert await AuditEvent.count().where(AuditEvent.kind == "document_notes_changed") == 2
+    async with new_client(app) as c:
+        await login(c, "carol")  # a viewer
+        denied = await c.post(f"/documents/{doc_id}/notes", data={"tags": "x"})
+        assert denied.status_code == 403
+        assert 'data-testid="notes-form"' not in (await c.get(f"/documents/{doc_id}")).text

@@ -108,7 +108,10 @@ def test_household_setup_sharing_upload_and_reading(
 
         # The caregiver: sees grandpa, not the kid; uploads a scan and reads it.
         _login(page, server.url, "sam")
-        expect(page).to_have_url(re.compile(r"/profiles/grandpa$"))
+        # Home: a card for each person they care for (grandpa only).
+        expect(page).to_have_url(re.compile(r"/$"))
+        expect(page.get_by_test_id("person-card")).to_have_count(1)
+        expect(page.get_by_test_id("person-card")).to_have_attribute("data-slug", "grandpa")
         page.goto(server.url + "/profiles")
         expect(page.get_by_test_id("profiles")).to_contain_text("Grandpa Joe")
         expect(page.get_by_test_id("profiles")).not_to_contain_text("Kiddo")

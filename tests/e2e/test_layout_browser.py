@@ -157,7 +157,7 @@ def _crawl(context: BrowserContext, server: Server, width: int, source: str) -> 
         "() => { const i = document.createElement('img'); i.src = '/static/app.css';"
         " document.querySelector('main').append(i); }"
     )
-    assert [v["id"] for v in _axe(page, source)] == ["image-alt"]
+    assert "image-alt" in [v["id"] for v in _axe(page, source)]
     page.close()
     return problems
 
@@ -202,6 +202,7 @@ def test_every_page_fits_a_phone_and_passes_axe(
             paths = {re.sub(r"\d+", "N", urlsplit(u).path) for u in visited}
             # The crawl really went everywhere: each kind of page was found by links alone.
             for expected in (
+                "/",
                 "/documents",
                 "/documents/N",
                 "/profiles",

@@ -44,9 +44,7 @@ async def overview(caller: Caller, now: datetime | None = None) -> list[dict[str
     recent = (
         await Document.select(*doc_cols)
         .where(
-            Document.profile.is_in(ids)
-            & (Document.state == READY)
-            & (Document.created_at >= since)
+            Document.profile.is_in(ids) & (Document.state == READY) & (Document.created_at >= since)
         )
         .order_by(Document.id, ascending=False)
         .limit(SCAN)

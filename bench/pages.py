@@ -1,6 +1,8 @@
-"""Page benchmark: server time of the document list and document page with 5,000 documents.
+"""Page benchmark: server time of the pages of one profile with 5,000 documents and 20,000
+facts (1,000 of them still to check): home, document list and grid, document page, Summary,
+Lab overview, Timeline and the facts review page.
 
-Run: uv run python bench/pages.py [--docs 5000] [--requests 200]
+Run: uv run python bench/pages.py [--docs 5000] [--facts 20000] [--open 1000] [--requests 200]
 Builds a throwaway SQLite household in the run, drives the real app in-process (every
 middleware, session lookup and query, no network), and compares against /healthz (the
 floor: routing and middleware only) measured in the same run.
@@ -17,6 +19,7 @@ import statistics
 import sys
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -25,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from server.app import create_app  # noqa: E402
-from server.db.tables import Document, Page  # noqa: E402
+from server.db.tables import Document, Fact, Page  # noqa: E402
 from server.settings import load_settings  # noqa: E402
 from tests.fixtures.people import PASSWORD, make_household  # noqa: E402
 
@@ -58,6 +61,8 @@ async def timed(client: httpx.AsyncClient, url: str, n: int, **kw: object) -> li
 async def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--docs", type=int, default=5000)
+    ap.add_argument("--facts", type=int, default=20000)
+    ap.add_argument("--open", type=int, default=1000, help="facts still to check")
     ap.add_argument("--requests", type=int, default=200)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kinchart-pages-"))
@@ -103,8 +108,10 @@ async def main() -> None:
                 for n in range(1, 4)
             ]
         )
+        await _facts(dad, args.facts, args.open)
         print(
-            f"machine: {os.cpu_count()} cores; {args.docs} documents in one profile "
+            f"machine: {os.cpu_count()} cores; {args.docs} documents and {args.facts} facts "
+            f"({args.open} to check) in one profile "
             f"(built in {time.perf_counter() - t0:.1f} s); {args.requests} requests each"
         )
         transport = httpx.ASGITransport(app=app)
@@ -133,6 +140,14 @@ async def main() -> None:
                 "document page (3 pages of text)": await timed(
                     c, f"/documents/{doc_id}", args.requests
                 ),
+                "home (/)": await timed(c, "/", args.requests),
+                "document grid (/profiles/dad?view=grid)": await timed(
+                    c, "/profiles/dad?view=grid", args.requests
+                ),
+                "Summary": await timed(c, "/profiles/dad/summary", args.requests),
+                "Lab overview": await timed(c, "/profiles/dad/labs", args.requests),
+                "Timeline": await timed(c, "/profiles/dad/timeline", args.requests),
+                "facts review (open facts)": await timed(c, "/profiles/dad/review", args.requests),
             }
         print(
             f"{'floor: /healthz (middleware only)':48s} p50 {pct(floor, 50):6.1f} ms  "
@@ -147,6 +162,69 @@ async def main() -> None:
             f"{'login (argon2id verify + session)':48s} p50 {statistics.median(logins):6.1f} ms"
             f"  max {max(logins):6.1f} ms"
         )
+
+
+ANALYTES = [
+    ("Glucose", "glucose", "mg/dL", 70, 99),
+    ("Creatinine", "creatinine", "mg/dL", 0.6, 1.3),
+    ("Potassium", "potassium", "mmol/L", 3.5, 5.1),
+    ("Sodium", "sodium", "mmol/L", 135, 145),
+    ("Hemoglobin A1c", "hba1c", "%", 4.0, 5.6),
+    ("Cholesterol", "cholesterol", "mg/dL", 100, 199),
+    ("Triglycerides", "triglycerides", "mg/dL", 0, 149),
+    ("Hemoglobin", "hemoglobin", "g/dL", 13.5, 17.5),
+]
+
+
+async def _facts(profile: int, n: int, still_open: int) -> None:
+    """`n` lab facts spread over the profile's ready documents and 15 years, the newest
+    `still_open` unchecked (extracted, confident), the rest confirmed; one in 12 flagged."""
+    docs = [
+        r["id"]
+        for r in await Document.select(Document.id)
+        .where((Document.profile == profile) & (Document.state == "ready"))
+        .order_by(Document.id)
+    ]
+    start = date(2011, 1, 1)
+    batch = []
+    for i in range(n):
+        name, key, unit, low, high = ANALYTES[i % len(ANALYTES)]
+        value = round(low + (high - low) * ((i * 37) % 100) / 80, 2)
+        flag = "H" if i % 12 == 0 else ""
+        doc = docs[(i // 4) % len(docs)]
+        day = start + timedelta(days=(doc * 3) % 5400)
+        batch.append(
+            Fact(
+                profile=profile,
+                document=doc,
+                kind="lab",
+                name=name,
+                analyte=key,
+                status="extracted" if i >= n - still_open else "confirmed",
+                confidence=0.95,
+                seq=i % 4,
+                effective=day,
+                value_text=f"{value:g}",
+                value_num=value,
+                unit=unit,
+                flag=flag,
+                page=1,
+                data={
+                    "name": name,
+                    "unit": unit,
+                    "value": {"text": f"{value:g}", "comparator": None},
+                    "reference": {
+                        "text": f"{low}-{high}",
+                        "bands": [{"low": low, "high": high, "sex": None}],
+                    },
+                },
+            )
+        )
+        if len(batch) == 1000:
+            await Fact.insert(*batch)
+            batch = []
+    if batch:
+        await Fact.insert(*batch)
 
 
 if __name__ == "__main__":

@@ -13,11 +13,10 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from server.access.scope import profiles_for
 from server.documents import queue
 from server.errors import KinchartError
 from server.facts import persist as facts_persist
@@ -28,6 +27,7 @@ from server.settings import Settings
 from server.web import accounts, admin, api, documents, paperless, profiles, sharing
 from server.web import facts as facts_review
 from server.web import health as health_routes
+from server.web import home as home_page
 from server.web import search as search_routes
 from server.web import shares as share_reader
 from server.web import sources as sources_web
@@ -35,7 +35,6 @@ from server.web import tokens as api_tokens
 from server.web._common import (
     STATIC_DIR,
     LoginRequired,
-    caller_of,
     http_error,
     login_required,
     render,
@@ -72,14 +71,6 @@ async def kinchart_error(request: Request, exc: Exception) -> Response:
     return render(
         request, "errors/error.html", context, partial="errors/_error.html", status_code=exc.status
     )
-
-
-async def home(request: Request) -> Response:
-    caller = caller_of(request)
-    mine = await profiles_for(caller, "view")
-    if len(mine) == 1:
-        return RedirectResponse(f"/profiles/{mine[0]['slug']}", status_code=303)
-    return RedirectResponse("/profiles", status_code=303)
 
 
 async def health(request: Request) -> Response:
@@ -141,7 +132,7 @@ def create_app(
             await services.close()
 
     routes = [
-        Route("/", home),
+        *home_page.routes,
         Route("/healthz", health),
         *accounts.routes,
         *profiles.routes,

@@ -85,7 +85,9 @@ async def profile_events(profile_id: int, limit: int = 200) -> list[dict[str, An
             AuditEvent.at,
             AuditEvent.kind,
             AuditEvent.actor_name,
+            AuditEvent.actor.display_name.as_alias("actor_display"),
             AuditEvent.document,
+            AuditEvent.document.original_name.as_alias("document_name"),
             AuditEvent.subject,
             AuditEvent.detail,
         )
@@ -103,6 +105,7 @@ async def account_events(limit: int = 300) -> list[dict[str, Any]]:
             AuditEvent.at,
             AuditEvent.kind,
             AuditEvent.actor_name,
+            AuditEvent.actor.display_name.as_alias("actor_display"),
             AuditEvent.subject,
             AuditEvent.ip,
             AuditEvent.detail,

@@ -42,6 +42,8 @@ class User(Table, tablename="kc_user"):
     is_admin = Boolean(default=False)
     disabled = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
+    # How dates are written for this user: "iso", "dmy", "mdy"; "" = from the browser's language.
+    date_format = Varchar(length=8, default="")
 
 
 class Session(Table, tablename="kc_session"):
@@ -120,11 +122,21 @@ class Document(Table, tablename="document"):
     doc_date_kind = Varchar(length=20, default="")  # "collected", "service", "discharge", …
     provider = Varchar(length=255, default="")
     facility = Varchar(length=255, default="")
+    title = Varchar(length=200, default="")  # given by a person; empty: made from the above
+    notes = Text(default="")  # the household's own notes on the document
     facts_version = Integer(default=0)  # the extractor version that wrote this document's facts
     # Whose document is it (server/facts/patient.py): the patient it prints, and how that
     # compares with its profile: "" nothing to compare, match, mismatch, confirmed (by a person).
     printed_patient = JSON(default="{}")
     patient_check = Varchar(length=20, default="")
+
+
+class DocumentTag(Table, tablename="document_tag"):
+    """A household's own tag on a document ("insurance", "school"), to find it by."""
+
+    id = Serial(primary_key=True)
+    document = ForeignKey(references=Document, on_delete=OnDelete.cascade, index=True)
+    tag = Varchar(length=40, default="", index=True)
 
 
 class Page(Table, tablename="page"):
@@ -342,6 +354,7 @@ TABLES: list[type[Table]] = [
     Profile,
     Grant,
     Document,
+    DocumentTag,
     Fact,
     Page,
     Arrival,

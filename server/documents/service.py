@@ -16,8 +16,8 @@ from server.access import audit
 from server.access.policy import AccessDenied, Caller, check_move, may_file, require_admin
 from server.access.scope import all_profiles, document_for, profiles_for, visible_documents
 from server.db.engine import write_transaction
-from server.db.tables import FAILED, STATES, Arrival, Document, Page, Profile
-from server.documents import filing, queue
+from server.db.tables import FAILED, STATES, Arrival, Document, DocumentTag, Fact, Page, Profile
+from server.documents import filing, queue, titles
 from server.facts import persist as facts_persist
 from server.health import citation
 from server.search import projection
@@ -35,20 +35,38 @@ LIST_COLUMNS = (
     Document.kind,
     Document.attempts,
     Document.profile,
+    Document.profile.display_name.as_alias("profile_name"),
+    Document.title,
+    Document.doc_type,
+    Document.doc_date,
+    Document.provider,
+    Document.facility,
 )
 
 
 async def listing(
-    caller: Caller, profile: dict[str, Any] | None, *, state: str = "", page: int = 1
+    caller: Caller,
+    profile: dict[str, Any] | None,
+    *,
+    state: str = "",
+    page: int = 1,
+    tag: str = "",
 ) -> dict[str, Any]:
-    """A page of the documents the caller may see (all filed ones, or one profile's), newest
-    first, with the count in each state and the profiles they may upload to."""
+    """A page of the documents the caller may see (all filed ones, or one profile's; with
+    `tag`, those tagged so), newest first, with the count in each state, the tags in use, each
+    listed document's tags, and the profiles they may upload to."""
     if profile is not None:
         if not caller.may("view", profile["id"]):
             raise AccessDenied("No such profile.", 404)
         where: Any = Document.profile == profile["id"]
     else:
         where = Document.profile.is_not_null()
+    tags_in_use = await _tags_in(caller, profile)
+    tag = titles.clean_tag(tag)
+    if tag:
+        where = where & Document.id.is_in(
+            DocumentTag.select(DocumentTag.document).where(DocumentTag.tag == tag)
+        )
     query = visible_documents(caller, Document.select(*LIST_COLUMNS)).where(where)
     counts_query = (
         visible_documents(caller, Document.select(Document.state, Count(Document.id, alias="n")))
@@ -65,8 +83,13 @@ async def listing(
     counts = dict.fromkeys(STATES, 0)
     for row in await counts_query:
         counts[row["state"]] = row["n"]
+    tags_of = await tags_for([r["id"] for r in rows[:PAGE_SIZE]])
+    for r in rows:
+        r["tags"] = tags_of.get(r["id"], [])
     return {
         "documents": rows[:PAGE_SIZE],
+        "tag": tag,
+        "tags": tags_in_use,
         "page": page,
         "has_next": len(rows) > PAGE_SIZE,
         "state": state,
@@ -79,7 +102,51 @@ async def listing(
 
 async def row(caller: Caller, doc_id: int) -> dict[str, Any]:
     """The document as one row of a list."""
-    return await document_for(caller, doc_id, "view", *LIST_COLUMNS)
+    doc = await document_for(caller, doc_id, "view", *LIST_COLUMNS)
+    doc["tags"] = (await tags_for([doc_id])).get(doc_id, [])
+    return doc
+
+
+async def tags_for(doc_ids: list[int]) -> dict[int, list[str]]:
+    """Each document's tags, sorted (call after an access check)."""
+    out: dict[int, list[str]] = {}
+    if not doc_ids:
+        return out
+    rows = await DocumentTag.select(DocumentTag.document, DocumentTag.tag).where(
+        DocumentTag.document.is_in(doc_ids)
+    )
+    for r in sorted(rows, key=lambda r: r["tag"]):
+        out.setdefault(r["document"], []).append(r["tag"])
+    return out
+
+
+async def _tags_in(caller: Caller, profile: dict[str, Any] | None) -> list[str]:
+    """The tags on documents of `profile` (or of every profile the caller sees)."""
+    visible = [profile["id"]] if profile is not None else sorted(caller.visible)
+    if not visible:
+        return []
+    rows = (
+        await DocumentTag.select(DocumentTag.tag)
+        .where(DocumentTag.document.profile.is_in(visible))
+        .distinct()
+    )
+    return sorted({r["tag"] for r in rows})
+
+
+async def set_notes(
+    caller: Caller, engine: Engine, doc_id: int, notes: str, tags: str
+) -> dict[str, Any]:
+    """The household's notes and tags on a document (tags: comma-separated; replaced)."""
+    doc = await document_for(caller, doc_id, "edit", Document.id)
+    wanted = titles.parse_tags(tags)
+    async with write_transaction(engine):
+        await Document.update({Document.notes: notes.strip()[: titles.MAX_NOTES]}).where(
+            Document.id == doc["id"]
+        )
+        await DocumentTag.delete().where(DocumentTag.document == doc["id"])
+        if wanted:
+            await DocumentTag.insert(*[DocumentTag(document=doc["id"], tag=t) for t in wanted])
+    return doc
 
 
 async def detail(
@@ -121,7 +188,37 @@ async def detail(
         "move_targets": await _move_targets(caller, doc["profile"]),
         "highlights": await highlights(caller, doc, q),
         "citation": await citation.cited(doc, fact),
+        "facts": await _facts_read(doc["id"]),
+        "tags": (await tags_for([doc["id"]])).get(doc["id"], []),
     }
+
+
+async def _facts_read(doc_id: int) -> list[dict[str, Any]]:
+    """The facts read from the document (rejected ones left out), in the order printed."""
+    return list(
+        await Fact.select(
+            Fact.id,
+            Fact.kind,
+            Fact.name,
+            Fact.value_text,
+            Fact.unit,
+            Fact.flag,
+            Fact.status,
+            Fact.page,
+        )
+        .where((Fact.document == doc_id) & (Fact.status != "rejected"))
+        .order_by(Fact.seq)
+        .order_by(Fact.id)
+    )
+
+
+async def set_title(caller: Caller, doc_id: int, text: str) -> dict[str, Any]:
+    """Give the document a title (empty: the one made from what was read again)."""
+    doc = await document_for(caller, doc_id, "edit", Document.id, Document.profile)
+    await Document.update({Document.title: titles.clean_title(text)}).where(
+        Document.id == doc["id"]
+    )
+    return doc
 
 
 async def _move_targets(caller: Caller, current: int | None) -> list[dict[str, Any]]:

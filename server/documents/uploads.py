@@ -6,10 +6,11 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Protocol
+from typing import Any, Literal, Protocol
 
 from ocr.detect import detect
 from ocr.errors import ReadError
+from server.access import audit
 from server.access.policy import AccessDenied, Caller
 from server.access.scope import seen_document
 from server.documents.intake import Intake
@@ -47,13 +48,15 @@ async def save_upload(
     *,
     source: str,
     refuse_unreadable: bool = False,
+    request: Any = None,
 ) -> Saved:
     """Stream `item` to a temporary file and take it in under `profile_id`.
 
     `profile_id` comes from `access.scope.upload_target`, checked again here. With
     `refuse_unreadable` (apps, which show the answer to the person scanning) an empty file or
     one of an unknown type is refused at once; the web form lets the intake and the reader
-    judge, so the document page says what went wrong.
+    judge, so the document page says what went wrong. Every file taken in is audited
+    (`document_uploaded`, with the `request`'s address when given).
     """
     if not caller.may("upload", profile_id) and not (profile_id is None and caller.is_admin):
         raise AccessDenied("You cannot add documents to that profile.", 403)
@@ -76,6 +79,16 @@ async def save_upload(
     finally:
         tmp.unlink(missing_ok=True)
     seen = await seen_document(caller, result.document_id)
+    await audit.record(
+        "document_uploaded",
+        caller=caller,
+        request=request,
+        profile=profile_id,
+        document=result.document_id,
+        name=name[:200],
+        source=source,
+        outcome=result.outcome,
+    )
     return Saved(
         name,
         result.outcome,

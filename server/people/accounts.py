@@ -99,10 +99,28 @@ async def password_login(username: str, password: str, request: Request) -> dict
     return user
 
 
+DATE_FORMATS = ("", "dmy", "mdy", "iso")  # "" = as the browser's language writes dates
+
+
 async def overview(caller: Caller) -> dict[str, Any]:
-    """The account page: how many browsers are logged in, and the caller's API tokens."""
+    """The account page: how many browsers are logged in, the caller's preferences and tokens."""
     sessions = await Session.count().where(Session.user == caller.user_id)
-    return {"sessions": sessions, **await tokens.listing(caller)}
+    me = await User.select(User.display_name, User.date_format).where(User.id == caller.user_id)
+    prefs = me[0] if me else {"display_name": caller.display_name, "date_format": ""}
+    return {"sessions": sessions, "prefs": prefs, **await tokens.listing(caller)}
+
+
+async def set_preferences(caller: Caller, display_name: str, date_format: str) -> str:
+    """The name others see and how dates are written; returns the name (AuthError if bad)."""
+    name = " ".join(display_name.split())
+    if len(name) > 100:
+        raise AuthError("A name is at most 100 characters.")
+    if date_format not in DATE_FORMATS:
+        raise AuthError("Choose one of the date formats shown.")
+    await User.update(
+        {User.display_name: name or caller.username, User.date_format: date_format}
+    ).where(User.id == caller.user_id)
+    return name or caller.username
 
 
 async def change_password(caller: Caller, current: str, new: str, again: str) -> dict[str, Any]:

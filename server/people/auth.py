@@ -144,7 +144,8 @@ async def create_session(user_id: int, ip: str, user_agent: str) -> tuple[str, s
 # Python (~0.6 ms) than the database spends answering it.
 _SESSION_SQL = (
     'SELECT s."id", s."csrf_token", s."created", s."last_seen", u."id" AS "user_id", '
-    'u."username", u."display_name", u."is_admin", u."disabled", g."profile", g."role", '
+    'u."username", u."display_name", u."is_admin", u."disabled", u."date_format", '
+    'g."profile", g."role", '
     'p."slug", p."display_name" AS "profile_name", p."color" '
     f'FROM "{Session._meta.tablename}" AS s JOIN "{User._meta.tablename}" AS u '
     'ON u."id" = s."user" '
@@ -179,6 +180,7 @@ async def load_session(token: str, *, idle_s: float, max_age_s: float) -> Sessio
         "display_name": row["display_name"],
         "is_admin": bool(row["is_admin"]),
         "disabled": bool(row["disabled"]),
+        "date_format": row["date_format"] or "",
     }
     grants = tuple(
         {

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
+from jinja2 import pass_context
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, RedirectResponse, Response
@@ -19,9 +20,11 @@ from starlette.types import Message
 
 from server.access.policy import Caller, require_admin
 from server.documents import service as documents
+from server.documents import titles
 from server.errors import PermissionDenied
 from server.runtime import Services
-from server.web._security import SECURITY_HEADERS
+from server.web._dates import date_style, write
+from server.web._security import SECURITY_HEADERS, cookie
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,42 @@ def switcher_profiles(request: Request) -> list[dict[str, Any]]:
     return list(request.scope.get("kinchart.profiles", []))
 
 
+FLASH_COOKIE = "kinchart_flash"
+
+
+def flash_message(request: Request) -> str:
+    """What the last action did ("Saved."), shown once at the top of the next page."""
+    return unquote(request.cookies.get(FLASH_COOKIE, ""))[:300]
+
+
+def done(request: Request, to: str, message: str) -> RedirectResponse:
+    """Redirect after a successful form post, saying on the next page what was done."""
+    response = RedirectResponse(to, status_code=303)
+    secure = bool(request.scope.get("kinchart.https"))
+    response.headers.append(
+        "set-cookie", cookie(FLASH_COOKIE, quote(message[:300]), secure=secure, max_age=60)
+    )
+    return response
+
+
+@pass_context
+def when(context: Any, value: Any, time: bool = False, style: str = "") -> str:
+    """Every date on every page: `{{ d | when }}`, `{{ t | when(time=True) }}`."""
+    if not style:
+        request = context.get("request")
+        style = date_style(request) if isinstance(request, Request) else "iso"
+    return write(value, style, time=time)
+
+
+@pass_context
+def doc_title(context: Any, doc: Any) -> str:
+    """A document's title, its date written as the reader writes dates."""
+    return titles.title_of(doc, when(context, doc.get("doc_date")))
+
+
+templates.env.filters["when"] = when
+templates.env.filters["doc_title"] = doc_title
+templates.env.globals["flash_message"] = flash_message
 templates.env.globals["csrf_token"] = csrf_token
 templates.env.globals["switcher_profiles"] = switcher_profiles
 templates.env.globals["current_caller"] = current_caller
@@ -116,18 +155,24 @@ def render(
 ) -> HTMLResponse:
     """One partial, two callers: htmx gets the partial alone, a browser gets the page."""
     name = partial if partial and is_htmx(request) else page
-    return templates.TemplateResponse(request, name, context, status_code=status_code)
+    response = templates.TemplateResponse(request, name, context, status_code=status_code)
+    if name == page and FLASH_COOKIE in request.cookies:
+        response.delete_cookie(FLASH_COOKIE, path="/")  # shown on this page (base.html): once
+    return response
 
 
 async def list_context(request: Request, profile: dict[str, Any] | None) -> dict[str, Any]:
     """The documents list of `profile` (or of every profile the caller sees), as asked; on the
     documents page and on each profile's page."""
-    return await documents.listing(
+    context = await documents.listing(
         caller_of(request),
         profile,
         state=request.query_params.get("state", ""),
         page=page_param(request),
+        tag=request.query_params.get("tag", ""),
     )
+    context["view"] = "grid" if request.query_params.get("view") == "grid" else "table"
+    return context
 
 
 def is_loopback(host: str) -> bool:

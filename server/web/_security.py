@@ -122,6 +122,7 @@ class SecurityMiddleware:
             caller, profiles = caller_and_profiles(info.user, info.grants)
             scope["kinchart.caller"] = caller
             scope["kinchart.profiles"] = profiles
+            scope["kinchart.date_format"] = info.user.get("date_format", "")
 
     async def _setup_done(self) -> bool:
         if not self._admin_exists:

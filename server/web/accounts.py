@@ -21,7 +21,7 @@ from server.people.auth import (
     hash_password_async,
     login_blocked,
 )
-from server.web._common import caller_of, is_loopback, local_path, render, services_of
+from server.web._common import caller_of, done, is_loopback, local_path, render, services_of
 from server.web._security import SESSION_COOKIE, cookie
 
 
@@ -152,6 +152,27 @@ async def change_password(request: Request) -> Response:
     return await _start_session(request, user, "/account?changed=1")
 
 
+async def preferences(request: Request) -> Response:
+    caller = caller_of(request)
+    form = await request.form()
+    try:
+        name = await accounts.set_preferences(
+            caller, str(form.get("display_name", "")), str(form.get("date_format", ""))
+        )
+    except AuthError as exc:
+        context = {**await accounts.overview(caller), "error": exc.user_message}
+        return render(request, "accounts/account.html", context, status_code=400)
+    await audit.record(
+        "account_changed",
+        caller=caller,
+        request=request,
+        subject=caller.username,
+        display_name=name,
+        date_format=str(form.get("date_format", "")),
+    )
+    return done(request, "/account", "Saved: your name and how dates are written.")
+
+
 async def logout_everywhere(request: Request) -> Response:
     caller = caller_of(request)
     n = await end_all_sessions(caller.user_id)
@@ -167,5 +188,6 @@ routes = [
     Route("/logout", logout, methods=["POST"]),
     Route("/account", account, methods=["GET"]),
     Route("/account/password", change_password, methods=["POST"]),
+    Route("/account/preferences", preferences, methods=["POST"]),
     Route("/account/logout-all", logout_everywhere, methods=["POST"]),
 ]

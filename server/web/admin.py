@@ -6,7 +6,7 @@ from typing import Any
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from server.access import audit
@@ -14,7 +14,7 @@ from server.access.policy import Caller
 from server.documents import service as documents
 from server.people import accounts, household
 from server.people.household import HouseholdError
-from server.web._common import admin_of, render
+from server.web._common import admin_of, done, render
 
 
 async def _users_page(
@@ -47,7 +47,7 @@ async def user_add(request: Request) -> Response:
         subject=user["username"],
         admin=user["is_admin"],
     )
-    return RedirectResponse("/admin/users", status_code=303)
+    return done(request, "/admin/users", f"Added {user['username']}.")
 
 
 async def _user(request: Request, caller: Caller) -> dict[str, Any]:
@@ -71,7 +71,8 @@ async def user_disable(request: Request) -> Response:
         return await _users_page(request, caller, 400, error=exc.user_message)
     kind = "user_disabled" if disable else "user_enabled"
     await audit.record(kind, caller=caller, request=request, subject=user["username"])
-    return RedirectResponse("/admin/users", status_code=303)
+    what = "disabled: they are logged out and cannot log in" if disable else "enabled again"
+    return done(request, "/admin/users", f"{user['username']} is {what}.")
 
 
 async def user_reset(request: Request) -> Response:
@@ -83,7 +84,7 @@ async def user_reset(request: Request) -> Response:
     except HouseholdError as exc:
         return await _users_page(request, caller, 400, error=exc.user_message)
     await audit.record("password_reset", caller=caller, request=request, subject=user["username"])
-    return RedirectResponse("/admin/users", status_code=303)
+    return done(request, "/admin/users", f"New password set for {user['username']}.")
 
 
 async def account_audit(request: Request) -> Response:

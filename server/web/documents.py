@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from pathlib import Path, PurePath
 from urllib.parse import quote
 
 from starlette.datastructures import UploadFile
@@ -15,13 +14,14 @@ from starlette.routing import Route
 from server.access import audit
 from server.access.policy import AccessDenied
 from server.access.scope import document_for, profiles_for, upload_target
-from server.documents import service, structured
+from server.documents import service, structured, titles
 from server.documents.states import DONE
 from server.documents.uploads import save_upload
 from server.web._common import (
     caller_of,
     capped,
     doc_id_param,
+    done,
     is_htmx,
     list_context,
     local_path,
@@ -38,7 +38,11 @@ async def document_list(request: Request) -> Response:
 async def document_row(request: Request) -> Response:
     caller = caller_of(request)
     doc = await service.row(caller, doc_id_param(request))
-    response = render(request, "documents/_row.html", {"doc": doc})
+    # The same state, as a table row or as a line of the upload results.
+    upload = request.query_params.get("view") == "upload"
+    template = "documents/_upload_state.html" if upload else "documents/_row.html"
+    person = request.query_params.get("person") == "1"  # the row of the all-documents list
+    response = render(request, template, {"doc": doc, "show_person": person})
     if doc["state"] in DONE:
         response.headers["HX-Trigger"] = "documents-changed"  # refresh the counts above
     return response
@@ -75,7 +79,8 @@ async def original_file(request: Request) -> Response:
         file="original",
     )
     path = services_of(request).store.original_path(doc["sha256"])
-    return _download(path, doc["original_name"], doc["mime"] or "application/octet-stream")
+    name = titles.download_name(doc, PurePath(doc["original_name"]).suffix.lower())
+    return _download(path, name, doc["mime"] or "application/octet-stream")
 
 
 async def pdf_file(request: Request) -> Response:
@@ -95,8 +100,8 @@ async def pdf_file(request: Request) -> Response:
         document=doc["id"],
         file="pdf",
     )
-    name = os.path.splitext(doc["original_name"])[0] + ".pdf"
-    return _download(path, name, "application/pdf")
+    # Named apart from the original, which may be a PDF too.
+    return _download(path, titles.download_name(doc, ".pdf", note="searchable"), "application/pdf")
 
 
 async def page_image(request: Request) -> Response:
@@ -125,7 +130,11 @@ async def retry_document(request: Request) -> Response:
     if services.workers:
         services.workers.notify()
     if is_htmx(request):
-        return render(request, "documents/_row.html", {"doc": await service.row(caller, doc_id)})
+        context = {
+            "doc": await service.row(caller, doc_id),
+            "show_person": request.query_params.get("person") == "1",
+        }
+        return render(request, "documents/_row.html", context)
     return RedirectResponse(f"/documents/{doc_id}", status_code=303)
 
 
@@ -138,6 +147,43 @@ async def move_document(request: Request) -> Response:
     await service.move(caller, services_of(request).engine, doc_id, slug, request)
     back = str(form.get("back", "")) or f"/documents/{doc_id}"
     return RedirectResponse(local_path(back), status_code=303)
+
+
+async def set_title(request: Request) -> Response:
+    """A person names the document (an empty title brings back the one made from its contents)."""
+    caller = caller_of(request)
+    doc_id = doc_id_param(request)
+    form = await request.form()
+    text = str(form.get("title", ""))
+    doc = await service.set_title(caller, doc_id, text)
+    await audit.record(
+        "document_titled",
+        caller=caller,
+        request=request,
+        profile=doc["profile"],
+        document=doc_id,
+        title=titles.clean_title(text),
+    )
+    message = "Title saved." if text.strip() else "The title is made from what was read again."
+    return done(request, f"/documents/{doc_id}", message)
+
+
+async def set_notes(request: Request) -> Response:
+    """The household's notes and tags on a document."""
+    caller = caller_of(request)
+    doc_id = doc_id_param(request)
+    form = await request.form()
+    notes, tags = str(form.get("notes", "")), str(form.get("tags", ""))
+    doc = await service.set_notes(caller, services_of(request).engine, doc_id, notes, tags)
+    await audit.record(
+        "document_notes_changed",
+        caller=caller,
+        request=request,
+        profile=doc["profile"],
+        document=doc_id,
+        tags=titles.parse_tags(tags),
+    )
+    return done(request, f"/documents/{doc_id}", "Notes and tags saved.")
 
 
 async def confirm_belongs(request: Request) -> Response:
@@ -164,7 +210,9 @@ async def upload(request: Request) -> Response:
     try:
         profile_id = await upload_target(caller, str(form.get("profile", "") or ""))
         results = [
-            await save_upload(caller, services.intake, item, profile_id, source="upload")
+            await save_upload(
+                caller, services.intake, item, profile_id, source="upload", request=request
+            )
             for item in form.getlist("files")
             if isinstance(item, UploadFile) and item.filename
         ]
@@ -196,5 +244,7 @@ routes = [
     Route("/documents/{doc_id}/retry", retry_document, methods=["POST"]),
     Route("/documents/{doc_id}/move", move_document, methods=["POST"]),
     Route("/documents/{doc_id}/belongs", confirm_belongs, methods=["POST"]),
+    Route("/documents/{doc_id}/title", set_title, methods=["POST"]),
+    Route("/documents/{doc_id}/notes", set_notes, methods=["POST"]),
     Route("/upload", upload, methods=["POST"]),
 ]

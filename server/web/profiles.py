@@ -13,7 +13,7 @@ from server.access.policy import ROLES, AccessDenied
 from server.access.scope import profile_for, profiles_for
 from server.people import household
 from server.people.household import HouseholdError
-from server.web._common import caller_of, list_context, render, services_of
+from server.web._common import caller_of, done, list_context, render, services_of
 
 
 async def profile_list(request: Request) -> Response:
@@ -80,7 +80,8 @@ async def profile_settings(request: Request) -> Response:
 async def _settings_context(profile: dict[str, Any], **extra: Any) -> dict[str, Any]:
     return {
         "profile": profile,
-        "grants": await household.grants_of(profile["id"]),
+        "grants": (grants := await household.grants_of(profile["id"])),
+        "granted": {g["username"]: g["role"] for g in grants},
         "users": await household.active_users(),
         "roles": ROLES,
         "events": await audit.profile_events(profile["id"]),
@@ -111,7 +112,7 @@ async def profile_update(request: Request) -> Response:
         display_name=name,
         date_of_birth=str(dob or ""),
     )
-    return RedirectResponse(f"/profiles/{profile['slug']}/settings", status_code=303)
+    return done(request, f"/profiles/{profile['slug']}/settings", "Saved.")
 
 
 async def grant_add(request: Request) -> Response:
@@ -119,8 +120,10 @@ async def grant_add(request: Request) -> Response:
     profile = await profile_for(caller, request.path_params["slug"], "grant")
     form = await request.form()
     try:
-        user = await household.user_by_name(str(form.get("username", "")))
-        role = str(form.get("role", ""))
+        username, role = str(form.get("username", "")), str(form.get("role", ""))
+        if not username or not role:
+            raise HouseholdError("Choose a person and what they may do.")
+        user = await household.user_by_name(username)
         old = await household.grant(user["id"], profile["id"], role)
     except HouseholdError as exc:
         context = await _settings_context(profile, error=exc.user_message)
@@ -134,7 +137,9 @@ async def grant_add(request: Request) -> Response:
         role=role,
         previous=old,
     )
-    return RedirectResponse(f"/profiles/{profile['slug']}/settings", status_code=303)
+    who = user.get("display_name") or user["username"]
+    message = f"{who} can now see {profile['display_name']}'s records as {role}."
+    return done(request, f"/profiles/{profile['slug']}/settings", message)
 
 
 async def grant_revoke(request: Request) -> Response:
@@ -158,9 +163,10 @@ async def grant_revoke(request: Request) -> Response:
         subject=username or str(user_id),
         previous=old,
     )
+    message = f"{username or 'That user'} no longer sees {profile['display_name']}'s records."
     if user_id == caller.user_id:
-        return RedirectResponse("/profiles", status_code=303)
-    return RedirectResponse(f"/profiles/{profile['slug']}/settings", status_code=303)
+        return done(request, "/profiles", message)
+    return done(request, f"/profiles/{profile['slug']}/settings", message)
 
 
 routes = [

@@ -12,7 +12,7 @@ from server.access import audit
 from server.access.policy import Caller
 from server.people import accounts, tokens
 from server.people.tokens import TokenError
-from server.web._common import caller_of, render
+from server.web._common import caller_of, done, render
 
 
 async def _account_page(
@@ -53,7 +53,10 @@ async def token_revoke(request: Request) -> Response:
         await audit.record(
             "api_token_revoked", caller=caller, request=request, subject=caller.username, name=name
         )
-    return RedirectResponse("/account#tokens", status_code=303)
+    if name is None:
+        return RedirectResponse("/account#tokens", status_code=303)
+    message = f"Token “{name}” revoked: apps using it can no longer upload."
+    return done(request, "/account#tokens", message)
 
 
 routes = [

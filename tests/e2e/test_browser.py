@@ -108,7 +108,10 @@ def test_household_setup_sharing_upload_and_reading(
 
         # The caregiver: sees grandpa, not the kid; uploads a scan and reads it.
         _login(page, server.url, "sam")
-        expect(page).to_have_url(re.compile(r"/profiles/grandpa$"))
+        # Home: a card for each person they care for (grandpa only).
+        expect(page).to_have_url(re.compile(r"/$"))
+        expect(page.get_by_test_id("person-card")).to_have_count(1)
+        expect(page.get_by_test_id("person-card")).to_have_attribute("data-slug", "grandpa")
         page.goto(server.url + "/profiles")
         expect(page.get_by_test_id("profiles")).to_contain_text("Grandpa Joe")
         expect(page.get_by_test_id("profiles")).not_to_contain_text("Kiddo")
@@ -122,7 +125,9 @@ def test_household_setup_sharing_upload_and_reading(
         page.goto(server.url + "/documents")
         expect(page.get_by_test_id("documents")).to_contain_text("glucose.png")
         expect(page.get_by_test_id("documents")).not_to_contain_text("kid-school-form.pdf")
-        page.get_by_role("link", name="glucose.png").click()
+        page.get_by_test_id("doc-row").filter(has_text="glucose.png").get_by_test_id(
+            "doc-title"
+        ).click()
         expect(page.get_by_test_id("doc-status")).to_have_attribute("data-state", "ready")
         expect(page.get_by_test_id("page-text").first).to_contain_text("glucose")
         img = page.locator("article.page img").first
@@ -134,6 +139,9 @@ def test_household_setup_sharing_upload_and_reading(
         page.set_viewport_size({"width": 390, "height": 844})
         page.goto(server.url + "/profiles/grandpa")
         _shot(page, "06-phone-profile")
+        # On a phone the menu folds behind a button: open it to log out.
+        expect(page.get_by_test_id("logout")).to_be_hidden()
+        page.get_by_test_id("menu-toggle").click()
         page.get_by_test_id("logout").click()
         expect(page).to_have_url(re.compile(r"/login"))
         page.goto(server.url + "/profiles/grandpa")

@@ -113,6 +113,8 @@ def test_click_a_point_on_a_lab_trend_and_see_the_cited_line(
         page.on("console", lambda m: blocked.append(m.text) if "Content Security" in m.text else 0)
         page.on("pageerror", lambda e: blocked.append(str(e)))
         _login(page, server.url, "sam")
+        # Home lists the people sam cares for; their record opens from there.
+        page.get_by_test_id("person-card").get_by_role("link", name="Grandpa Joe").click()
         page.get_by_test_id("nav-labs").click()
         _wait_for_analyte(page, server.url + "/profiles/grandpa/labs", "glucose")
         glucose = page.locator("[data-testid=analyte][data-key=glucose]")

@@ -285,7 +285,7 @@ async def test_the_switcher_lists_exactly_the_callers_profiles_by_name(
         await login(alice, "alice")
         await login(dave, "dave")
         page = (await alice.get("/account")).text
-        switcher = page[page.index(SWITCHER) : page.index("</details>", page.index(SWITCHER))]
+        switcher = page[page.index('id="people-menu"') : page.index("</ul>", page.index(SWITCHER))]
         names = re.findall(r'<a href="/profiles/([^"]+)">', switcher)
         assert names == ["kid", "dad"], "Kiddo before Secret Dad"
         assert SWITCHER not in (await dave.get("/account")).text, "no grants, no profiles"

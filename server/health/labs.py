@@ -122,14 +122,24 @@ def overview(facts: Iterable[FactRow], kind: str = "lab") -> list[Latest]:
     """
     rows = []
     for key, items in by_series(facts, kind).items():
-        series = build_series(key, items)
-        numbers = series.charted
-        latest = numbers[-1].fact if numbers else items[-1]
+        analyte = BY_KEY.get(key)
+        unit = _series_unit(analyte, items)
+        title = analyte.name if analyte else items[0].name
+        # The series' two newest numbers, newest first: only they are needed, and a profile
+        # may hold thousands of results (as build_series would chart them, oldest first).
+        numbers: list[Point] = []
+        for fact in reversed(items):
+            point = _point(fact, unit, analyte)
+            if point.charted:
+                numbers.append(point)
+                if len(numbers) == 2:
+                    break
+        latest = numbers[0].fact if numbers else items[-1]
         direction = previous = None
-        if len(numbers) >= 2 and numbers[-1].fact is latest:
-            previous = numbers[-2].fact
-            direction = _direction(numbers[-2].value, numbers[-1].value)
-        rows.append(Latest(key, series.title, latest, len(items), direction, previous))
+        if len(numbers) == 2:
+            previous = numbers[1].fact
+            direction = _direction(numbers[1].value, numbers[0].value)
+        rows.append(Latest(key, title, latest, len(items), direction, previous))
     rows.sort(key=lambda r: r.title.casefold())
     return rows
 

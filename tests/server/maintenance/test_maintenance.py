@@ -20,7 +20,7 @@ from server.maintenance.sealing import WrongKey
 from server.runtime import Services
 from server.search import projection
 from server.settings import Settings, load_settings
-from tests.fixtures.people import _ready_document, make_household
+from tests.fixtures.people import make_document, make_household
 from tests.fixtures.procs import kinchart, kinchart_json
 
 
@@ -45,7 +45,7 @@ async def test_a_second_backup_copies_only_new_originals_and_keep_rotates(
     dest = tmp_path / "backup"
     first = await backups.backup(services.settings, services.store, dest)
     assert (first.originals_copied, first.originals_kept) == (3, 0)
-    new = await _ready_document(services.store, "new-scan.pdf", None)
+    new = await make_document(services.store, "new-scan.pdf", None)
     second = await backups.backup(services.settings, services.store, dest)
     assert (second.originals_copied, second.originals_kept) == (1, 3)
     assert (

@@ -42,6 +42,9 @@ class User(Table, tablename="kc_user"):
     is_admin = Boolean(default=False)
     disabled = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
+    # Device cookies issued before this time (epoch seconds) no longer count as known devices:
+    # set by "log out everywhere", a password change or reset, and disabling the account.
+    devices_since = Float(default=0.0)
 
 
 class Session(Table, tablename="kc_session"):

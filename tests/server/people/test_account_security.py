@@ -82,6 +82,7 @@ async def test_the_current_password_check_is_throttled_and_audited(
         assert codes == [400] * 5 + [429]
         right = await client.post("/account/password", data={"current": PASSWORD, **new})
         assert right.status_code == 429, "limited like a login, the right password too"
+        assert right.headers["retry-after"] == "1"
     failed = await AuditEvent.count().where(
         (AuditEvent.kind == "login_failed") & (AuditEvent.subject == "bob")
     )

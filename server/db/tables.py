@@ -91,7 +91,9 @@ class Document(Table, tablename="document"):
     """One distinct original (by SHA-256) and where it is in the reading pipeline."""
 
     id = Serial(primary_key=True)
-    sha256 = Varchar(length=64, unique=True, index=True)
+    # Unique per profile (the unique (profile, sha256) index of migration 2026-12-06T13:00:01):
+    # the same bytes are one document in each profile that has them, sharing one stored original.
+    sha256 = Varchar(length=64, index=True)
     original_name = Varchar(length=255)
     size = BigInt()
     mime = Varchar(length=100, default="")

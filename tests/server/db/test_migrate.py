@@ -236,12 +236,12 @@ async def test_upgrading_lets_the_same_bytes_be_one_document_per_profile_and_kee
         assert await Page.count().where(Page.document == 1) == 1, "the page survived"
         assert await Arrival.count().where(Arrival.document == 1) == 1, "the arrival too"
         await Document.insert(
-            Document(sha256="aa", original_name="jane.pdf", size=3, profile=2, state="queued")
+            Document(id=3, sha256="aa", original_name="jane.pdf", size=3, profile=2, state="queued")
         )
         assert await Document.count().where(Document.sha256 == "aa") == 2
         with pytest.raises(Exception, match=r"(?i)unique"):  # within one profile: still one
             await Document.insert(
-                Document(sha256="aa", original_name="again.pdf", size=3, profile=1)
+                Document(id=4, sha256="aa", original_name="again.pdf", size=3, profile=1)
             )
     finally:
         await db.close(engine)

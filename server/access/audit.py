@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC
 from typing import Any
 
 from starlette.requests import Request
@@ -56,7 +57,7 @@ async def record(
         AuditEvent(
             kind=kind,
             actor=caller.user_id if caller else None,
-            actor_name=(caller.username if caller else actor_name)[:64],
+            actor_name=((actor_name or caller.username) if caller else actor_name)[:64],
             profile=profile,
             document=document,
             subject=subject[:64],
@@ -77,6 +78,43 @@ async def settle(event_id: int, kind: str | None) -> None:
         await AuditEvent.delete().where(AuditEvent.id == event_id)
     else:
         await AuditEvent.update({AuditEvent.kind: kind}).where(AuditEvent.id == event_id)
+
+
+async def settle_refused(event_id: int) -> None:
+    """A login attempt refused unchecked (it had to wait): counted in one "login_blocked" row
+    per (address, account or hashed name, hour) with `detail.count`, so a flood of refused
+    attempts adds a few rows, not one each. Admins see the rows and their counts.
+    """
+    row = (
+        await AuditEvent.select(AuditEvent.ip, AuditEvent.subject, AuditEvent.at)
+        .where(AuditEvent.id == event_id)
+        .first()
+    )
+    if row is None:
+        return
+    at = row["at"] if row["at"].tzinfo else row["at"].replace(tzinfo=UTC)
+    hour = at.replace(minute=0, second=0, microsecond=0)
+    same = (
+        (AuditEvent.kind == "login_blocked")
+        & (AuditEvent.ip == row["ip"])
+        & (AuditEvent.subject == row["subject"])
+        & (AuditEvent.at >= hour)
+        & (AuditEvent.id != event_id)
+    )
+    earlier = (
+        await AuditEvent.select(AuditEvent.id, AuditEvent.detail)
+        .where(same)
+        .order_by(AuditEvent.id)
+        .output(load_json=True)
+        .first()
+    )
+    if earlier is None:
+        await AuditEvent.update({AuditEvent.kind: "login_blocked"}).where(AuditEvent.id == event_id)
+        return
+    detail = earlier["detail"] if isinstance(earlier["detail"], dict) else {}
+    detail = {**detail, "count": int(detail.get("count", 1)) + 1}
+    await AuditEvent.update({AuditEvent.detail: detail}).where(AuditEvent.id == earlier["id"])
+    await AuditEvent.delete().where(AuditEvent.id == event_id)
 
 
 async def profile_events(profile_id: int, limit: int = 200) -> list[dict[str, Any]]:

@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.query import Select
 
 from server.access.policy import AccessDenied, Caller, ShareCaller, require_admin
-from server.db.tables import Document, Grant, Profile, User
+from server.db.tables import FAILED, Document, Grant, Profile, User
 
 
 async def load_caller(user: Mapping[str, Any]) -> Caller:
@@ -71,6 +71,8 @@ async def document_for(caller: Caller, doc_id: int, action: str, *columns: Any) 
         raise AccessDenied("No such document.", 404)
     if not caller.may(action, row["profile"]):
         raise AccessDenied("Your role on this profile does not allow this.", 403)
+    if action == "download" and not caller.is_admin and await unread_sync_body(doc_id):
+        raise AccessDenied(UNREAD_SYNC_BODY, 403)
     return row
 
 
@@ -85,6 +87,28 @@ async def shared_document(share: ShareCaller, doc_id: int, *columns: Any) -> dic
     if row is None or not share.may_document(int(row["id"]), row["profile"]):
         raise AccessDenied("No such document.", 404)
     return row
+
+
+# Sources that fetch from another server on their own (a WebDAV server may be hostile, and a
+# redirect may have pointed at an internal address): a body from them that never read as a
+# document (failed, no kind detected) may be anything, so only an admin may download it.
+SYNC_SOURCES = ("webdav",)
+UNREAD_SYNC_BODY = (
+    "This file came from a synced folder and could not be read as a document; "
+    "only a household admin can download it."
+)
+
+
+async def unread_sync_body(doc_id: int) -> bool:
+    """Whether the document is a failed, never-detected body from a sync source."""
+    return bool(
+        await Document.exists().where(
+            (Document.id == doc_id)
+            & Document.source.is_in(list(SYNC_SOURCES))
+            & (Document.state == FAILED)
+            & (Document.kind == "")
+        )
+    )
 
 
 async def profile_for(caller: Caller, slug: str, action: str) -> dict[str, Any]:

@@ -44,6 +44,9 @@ class User(Table, tablename="kc_user"):
     created_at = Timestamptz(default=TimestamptzNow())
     # How dates are written for this user: "iso", "dmy", "mdy"; "" = from the browser's language.
     date_format = Varchar(length=8, default="")
+    # Device cookies issued before this time (epoch seconds) no longer count as known devices:
+    # set by "log out everywhere", a password change or reset, and disabling the account.
+    devices_since = Float(default=0.0)
 
 
 class Session(Table, tablename="kc_session"):
@@ -93,7 +96,9 @@ class Document(Table, tablename="document"):
     """One distinct original (by SHA-256) and where it is in the reading pipeline."""
 
     id = Serial(primary_key=True)
-    sha256 = Varchar(length=64, unique=True, index=True)
+    # Unique per profile (the unique (profile, sha256) index of migration 2026-12-06T13:00:01):
+    # the same bytes are one document in each profile that has them, sharing one stored original.
+    sha256 = Varchar(length=64, index=True)
     original_name = Varchar(length=255)
     size = BigInt()
     mime = Varchar(length=100, default="")

@@ -22,8 +22,7 @@ from piccolo.table import Table
 
 from server.db.engine import write_transaction
 from server.db.tables import QUEUED, Arrival, Document
-from server.documents import archives, filing
-from server.search import projection as search_sync
+from server.documents import archives
 from server.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -163,13 +162,6 @@ class Intake:
         results = [item.result or IntakeResult("rejected", None) for item in items]
         if self.on_queued and any(r.outcome == "new" for r in results):
             self.on_queued()
-        filed = [
-            r.document_id or 0
-            for r, item in zip(results, items, strict=True)
-            if r.outcome == "duplicate" and item.incoming.profile_id is not None
-        ]
-        if filed:
-            await search_sync.refresh(filed)  # they may have just been filed
         return results
 
     def _store(self, item: Stored) -> None:
@@ -201,7 +193,7 @@ class Intake:
                 async with write_transaction(self.engine):
                     results = await self._record_once(items)
                 break
-            except Exception as exc:  # a concurrent insert of the same sha256 (unique index)
+            except Exception as exc:  # a concurrent insert of the same bytes for the same profile
                 if attempt == 2 or "unique" not in str(exc).lower():
                     raise
         for item, result in zip(items, results, strict=True):
@@ -217,18 +209,32 @@ class Intake:
         """Inside one transaction: what each stored file becomes, in a few statements."""
         results = [item.result or IntakeResult("rejected", None, item.reject) for item in items]
         stored = [item for item in items if item.result is None and not item.reject]
-        existing: dict[str, dict[str, Any]] = {}
+        # Duplicates are per profile: a file for a profile is the same document only as one
+        # already in that profile. Bytes identical to a document elsewhere (another profile's,
+        # or unfiled in triage) make a new document here, sharing the stored original, and
+        # write nothing to the other one: the uploader learns nothing of it and files nothing.
+        # A file for no profile (a source's, for triage) matches the first document with its
+        # bytes, wherever it is, as before.
+        existing: dict[tuple[str, int | None], dict[str, Any]] = {}
         if stored:
-            rows = await Document.select(Document.id, Document.profile, Document.sha256).where(
-                Document.sha256.is_in(sorted({item.sha for item in stored}))
+            rows = (
+                await Document.select(Document.id, Document.profile, Document.sha256)
+                .where(Document.sha256.is_in(sorted({item.sha for item in stored})))
+                .order_by(Document.id)
             )
-            existing = {r["sha256"]: r for r in rows}
+            for r in rows:
+                existing.setdefault((r["sha256"], r["profile"]), r)
+                existing.setdefault((r["sha256"], None), r)
+
+        def key(item: Stored) -> tuple[str, int | None]:
+            return item.sha, item.incoming.profile_id
+
         # The new documents in one statement; the first file with their bytes makes each.
         now = datetime.now(UTC)
-        fresh: dict[str, dict[Column, Any]] = {}
+        fresh: dict[tuple[str, int | None], dict[Column, Any]] = {}
         for item in stored:
-            if item.sha not in existing and item.sha not in fresh:
-                fresh[item.sha] = {
+            if key(item) not in existing and key(item) not in fresh:
+                fresh[key(item)] = {
                     Document.sha256: item.sha,
                     Document.original_name: item.name,
                     Document.size: item.size,
@@ -239,10 +245,12 @@ class Intake:
                     Document.created_at: now,
                     Document.updated_at: now,
                 }
-        made: dict[str, int] = {}
+        made: dict[tuple[str, int | None], int] = {}
         if fresh:
-            rows = await _insert(Document, list(fresh.values()), Document.id, Document.sha256)
-            made = {r["sha256"]: r["id"] for r in rows}
+            rows = await _insert(
+                Document, list(fresh.values()), Document.id, Document.sha256, Document.profile
+            )
+            made = {(r["sha256"], r["profile"]): r["id"] for r in rows}
         arrivals: list[dict[Column, Any]] = []
         for i, item in enumerate(items):
             if item.result is not None:
@@ -250,18 +258,13 @@ class Intake:
             if item.reject:
                 arrivals.append(_arrival(item, now, "rejected", reason=item.reject))
                 continue
-            if fresh.pop(item.sha, None) is not None:
-                doc_id = made[item.sha]
+            if fresh.pop(key(item), None) is not None:
+                doc_id = made[key(item)]
                 results[i] = IntakeResult("new", doc_id)
                 arrivals.append(_arrival(item, now, "new", doc_id))
                 continue
-            found = existing.get(item.sha)
-            doc_id = found["id"] if found else made[item.sha]  # else: twice in this batch
-            profile_id = item.incoming.profile_id
-            if found and profile_id is not None and found["profile"] is None:
-                # Handing in an unfiled document again, for someone, files it.
-                await filing.refile_in_transaction(doc_id, profile_id)
-                found["profile"] = profile_id
+            found = existing.get(key(item))
+            doc_id = found["id"] if found else made[key(item)]  # else: twice in this batch
             if found and await _same_arrival(doc_id, item):
                 results[i] = IntakeResult("duplicate", doc_id, replayed=True)
                 continue

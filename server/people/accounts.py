@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 from typing import Any
 
 from piccolo.engine.base import Engine
@@ -14,11 +16,13 @@ from server.db.tables import Session, User
 from server.errors import KinchartError
 from server.people import tokens
 from server.people.auth import (
+    DEVICE_TAG,
     AuthBusy,
     AuthError,
+    device_known,
     end_all_sessions,
     hash_password_async,
-    login_blocked,
+    login_wait,
     verify_password_async,
 )
 
@@ -26,10 +30,61 @@ WRONG_CURRENT = "The current password is not right."
 
 
 class LoginThrottled(KinchartError):
-    """Too many recent failed logins for this account or address; nothing was checked."""
+    """Too many recent failed password checks for this account, address or device: this one
+    must wait `retry_after` seconds; nothing was checked."""
 
-    user_message = "Too many failed attempts. Wait 15 minutes and try again."
     status = 429
+
+    def __init__(self, wait: float) -> None:
+        self.retry_after = max(1, math.ceil(wait))
+        s = self.retry_after
+        words = f"{s} second{'s' if s != 1 else ''}" if s < 90 else f"{math.ceil(s / 60)} minutes"
+        super().__init__(
+            f"Too many failed attempts for this account or from this address. Try again in {words}."
+        )
+
+
+@dataclass(frozen=True)
+class DeviceClaim:
+    """What a browser's known-device cookie says (read and authenticated by the web layer):
+    whose device it is, its id, and when it was issued."""
+
+    user_id: int
+    device: str
+    issued: float
+
+
+async def password_attempt(
+    subject: str,
+    request: Request,
+    claim: DeviceClaim | None = None,
+    *,
+    caller: Caller | None = None,
+    **detail: Any,
+) -> int:
+    """Count a password check before it is made, then apply the limits (auth.login_wait):
+    the attempt's audit event id (settle it with the outcome), or LoginThrottled.
+
+    Every password check goes through here: the login form, `/api/token/`, and the current
+    password when changing it. `claim`: the caller's device cookie; it counts only when it is a
+    live one of the account `subject`, and then only that device's own failures limit it.
+    """
+    device = None
+    if claim is not None and await device_known(subject, claim.user_id, claim.issued):
+        device = claim.device
+    attempt = await audit.record(
+        "login_failed",
+        caller=caller,
+        request=request,
+        actor_name=DEVICE_TAG + device if device else "" if caller else subject,
+        subject=subject,
+        **detail,
+    )
+    wait = await login_wait(subject, audit.client_ip(request), attempt, device)
+    if wait > 0:
+        await audit.settle_refused(attempt)
+        raise LoginThrottled(wait)
+    return attempt
 
 
 async def admin_exists() -> bool:
@@ -75,20 +130,19 @@ async def check_login(username: str, password: str) -> dict[str, Any] | None:
     return user
 
 
-async def password_login(username: str, password: str, request: Request) -> dict[str, Any] | None:
+async def password_login(
+    username: str, password: str, request: Request, claim: DeviceClaim | None = None
+) -> dict[str, Any] | None:
     """The one throttled password check (the login form, the API's `/api/token/`): the user
     when the password is theirs, None when not (one answer for unknown user, wrong password
     and disabled account). LoginThrottled while the limits hold; AuthBusy when nothing could
     be checked. Every attempt is in the audit log.
     """
     username = username.strip().lower()[:64]
-    # Counted before it is checked, so that concurrent attempts cannot all pass the limits.
     # A name that is no user's is kept as a hash: it may be a password typed in the wrong field.
-    shown = username if await username_exists(username) else audit.hashed(username)
-    attempt = await audit.record("login_failed", request=request, actor_name=shown, subject=shown)
-    if await login_blocked(shown, audit.client_ip(request), counted=True):
-        await audit.settle(attempt, "login_blocked")
-        raise LoginThrottled()
+    known = await username_exists(username)
+    shown = username if known else audit.hashed(username)
+    attempt = await password_attempt(shown, request, claim if known else None)
     try:
         user = await check_login(username, password)
     except AuthBusy:
@@ -123,16 +177,37 @@ async def set_preferences(caller: Caller, display_name: str, date_format: str) -
     return name or caller.username
 
 
-async def change_password(caller: Caller, current: str, new: str, again: str) -> dict[str, Any]:
+async def change_password(
+    caller: Caller,
+    current: str,
+    new: str,
+    again: str,
+    request: Request | None = None,
+    claim: DeviceClaim | None = None,
+) -> dict[str, Any]:
     """Set a new password (AuthError says what is wrong) and end every session of the user.
 
-    Returns the user, for the new session of the browser that made the change.
+    The current-password check is a password guess like a login: with a `request` it is
+    counted and limited the same way (LoginThrottled). Returns the user, for the new session
+    of the browser that made the change.
     """
+    attempt = None
+    if request is not None:
+        attempt = await password_attempt(
+            caller.username, request, claim, caller=caller, check="current"
+        )
     user = await User.select(User.password_hash).where(User.id == caller.user_id).first()
     assert user is not None
-    ok, _ = await verify_password_async(user["password_hash"], current)
+    try:
+        ok, _ = await verify_password_async(user["password_hash"], current)
+    except AuthBusy:
+        if attempt is not None:
+            await audit.settle(attempt, None)  # nothing was checked
+        raise
     if not ok:
         raise AuthError(WRONG_CURRENT)
+    if attempt is not None:
+        await audit.settle(attempt, None)  # the password was right
     if new != again:
         raise AuthError("The two new passwords are not the same.")
     new_hash = await hash_password_async(new)

@@ -24,9 +24,18 @@ _hasher = PasswordHasher()  # argon2id with the library's current recommended pa
 # A hash of a random password, verified when the username is unknown so both paths cost the same.
 _DUMMY_HASH = _hasher.hash(secrets.token_urlsafe(16))
 
-ACCOUNT_FAILURES = 5  # per account, in the window
-ADDRESS_FAILURES = 20  # per client address, in the window
-WINDOW = timedelta(minutes=15)
+# Login limits: growing delays, never a lock. Past a few free failures (counted over WINDOW),
+# each further failure doubles the wait before the next attempt is checked, up to MAX_DELAY.
+# Separately per account, per client address, and per known device (a browser that logged in
+# before): a device's attempts are limited by its own failures only, so an attacker elsewhere
+# never keeps the owner out.
+ACCOUNT_FREE = 5
+ADDRESS_FREE = 20
+DEVICE_FREE = 5
+FIRST_DELAY = 1.0  # seconds
+MAX_DELAY = 15 * 60.0
+WINDOW = timedelta(days=1)
+DEVICE_TAG = "device:"  # actor_name of a failure from a known device: "device:<its id>"
 MIN_PASSWORD = 10
 
 
@@ -201,27 +210,79 @@ async def end_session(token: str) -> None:
 
 
 async def end_all_sessions(user_id: int) -> int:
-    """End every login of the user and revoke their API tokens (a reset password, "log out
-    everywhere" and a disabled account must also stop the scanner apps holding a token);
-    returns how many logins ended."""
+    """End every login of the user, forget their known devices and revoke their API tokens (a
+    reset password, "log out everywhere" and a disabled account must also stop the scanner apps
+    holding a token); returns how many logins ended."""
     rows = await Session.delete().where(Session.user == user_id).returning(Session.id)
+    await User.update({User.devices_since: time.time()}).where(User.id == user_id)
     await ApiToken.update({ApiToken.revoked_at: datetime.now(UTC)}).where(
         (ApiToken.user == user_id) & ApiToken.revoked_at.is_null()
     )
     return len(rows)
 
 
-async def login_blocked(username: str, ip: str, *, counted: bool = False) -> bool:
-    """True while an account or an address has too many recent failures.
+def delay_after(failures: int, free: int) -> float:
+    """The wait before the next attempt is checked, after `failures` recent failures."""
+    if failures < free:
+        return 0.0
+    return min(FIRST_DELAY * 2 ** min(failures - free, 30), MAX_DELAY)
 
-    `counted`: this attempt is already recorded as a failure (check-and-count: the attempt is
-    counted first, then checked, so concurrent attempts cannot all pass the check before any
-    of them is counted); it is allowed when it is within the limits.
+
+async def _wait_for(where: Any, attempt_id: int, free: int, now: datetime) -> float:
+    prior = (
+        (AuditEvent.kind == "login_failed")
+        & (AuditEvent.at > now - WINDOW)
+        & (AuditEvent.id < attempt_id)
+        & where
+    )
+    failures = await AuditEvent.count().where(prior)
+    delay = delay_after(failures, free)
+    if not delay:
+        return 0.0
+    last = (
+        await AuditEvent.select(AuditEvent.at)
+        .where(prior)
+        .order_by(AuditEvent.id, ascending=False)
+        .first()
+    )
+    if last is None:
+        return 0.0
+    at = last["at"] if last["at"].tzinfo else last["at"].replace(tzinfo=UTC)
+    return max(0.0, (at - now).total_seconds() + delay)
+
+
+async def login_wait(subject: str, ip: str, attempt_id: int, device: str | None = None) -> float:
+    """Seconds this password attempt must still wait before it may be checked (0: check it).
+
+    Check-and-count: the attempt is recorded as a failure (`attempt_id`) before this is asked,
+    and only failures recorded before it count, so of many concurrent attempts at most the free
+    ones are checked, and past them one at a time as the delays run out. Attempts refused
+    unchecked (settled as "login_blocked") are no failures: waiting never makes it worse.
+
+    `device`: the id of the caller's known-device cookie for this account (see
+    `device_known`); its attempts count only its own failures, so delays caused from elsewhere,
+    by account or by address, do not stop it.
     """
-    since = datetime.now(UTC) - WINDOW
-    extra = 1 if counted else 0
-    recent = AuditEvent.count().where((AuditEvent.kind == "login_failed") & (AuditEvent.at > since))
-    if await recent.where(AuditEvent.subject == username) >= ACCOUNT_FAILURES + extra:
-        return True
-    recent = AuditEvent.count().where((AuditEvent.kind == "login_failed") & (AuditEvent.at > since))
-    return bool(await recent.where(AuditEvent.ip == ip) >= ADDRESS_FAILURES + extra)
+    now = datetime.now(UTC)
+    if device:
+        mine = (AuditEvent.subject == subject) & (AuditEvent.actor_name == DEVICE_TAG + device)
+        return await _wait_for(mine, attempt_id, DEVICE_FREE, now)
+    account = (AuditEvent.subject == subject) & AuditEvent.actor_name.not_like(DEVICE_TAG + "%")
+    return max(
+        await _wait_for(account, attempt_id, ACCOUNT_FREE, now),
+        await _wait_for(AuditEvent.ip == ip, attempt_id, ADDRESS_FREE, now),
+    )
+
+
+async def device_known(username: str, user_id: int, issued: float) -> bool:
+    """A device cookie for `user_id`, issued at `issued`, still names a known device of the
+    account `username` (log out everywhere, a password change or reset, and disabling the
+    account forget every device known before)."""
+    row = (
+        await User.select(User.id, User.devices_since, User.disabled)
+        .where(User.username == username)
+        .first()
+    )
+    return bool(
+        row and row["id"] == user_id and not row["disabled"] and issued > row["devices_since"]
+    )

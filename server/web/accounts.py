@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import secrets
+import time
 from typing import Any
 
 from starlette.requests import Request
@@ -19,10 +21,53 @@ from server.people.auth import (
     end_all_sessions,
     end_session,
     hash_password_async,
-    login_blocked,
 )
+from server.sources.vault import Vault, VaultError
 from server.web._common import caller_of, done, is_loopback, local_path, render, services_of
 from server.web._security import SESSION_COOKIE, cookie
+
+# A browser that logged in carries a known-device cookie: the user's id, a random device id and
+# when it was issued, encrypted and signed (Fernet) with the server's key. A correct password
+# from it gets through the delays others caused (see accounts.password_login); "log out
+# everywhere", a password change or reset and disabling the account forget it
+# (User.devices_since).
+DEVICE_COOKIE = "kinchart_device"
+DEVICE_DAYS = 400
+
+
+def _vault(request: Request) -> Vault:
+    return Vault(services_of(request).settings.data_dir)
+
+
+def _device_cookie(request: Request, user_id: int) -> str:
+    payload = {"u": user_id, "d": secrets.token_urlsafe(12), "t": time.time()}
+    return cookie(
+        DEVICE_COOKIE,
+        _vault(request).encrypt(json.dumps(payload)),
+        secure=bool(request.scope.get("kinchart.https")),
+        max_age=DEVICE_DAYS * 86400,
+    )
+
+
+def _device_of(request: Request) -> accounts.DeviceClaim | None:
+    """What the browser's device cookie says, if it carries one this server signed."""
+    raw = request.cookies.get(DEVICE_COOKIE, "")
+    if not raw or len(raw) > 400:
+        return None
+    try:
+        data = json.loads(_vault(request).decrypt(raw))
+        return accounts.DeviceClaim(int(data["u"]), str(data["d"]), float(data["t"]))
+    except (VaultError, ValueError, TypeError, KeyError):
+        return None
+
+
+def _throttled(
+    request: Request, template: str, context: dict[str, Any], exc: accounts.LoginThrottled
+) -> Response:
+    context["error"] = exc.user_message
+    response = render(request, template, context, status_code=429)
+    response.headers["retry-after"] = str(exc.retry_after)
+    return response
 
 
 async def _start_session(request: Request, user: dict[str, Any], to: str) -> Response:
@@ -43,6 +88,7 @@ async def _start_session(request: Request, user: dict[str, Any], to: str) -> Res
             max_age=settings.session_max_days * 86400,
         ),
     )
+    response.headers.append("set-cookie", _device_cookie(request, user["id"]))
     return response
 
 
@@ -88,10 +134,9 @@ async def login(request: Request) -> Response:
     next_url = local_path(str(form.get("next", "")) or next_url)
     context: dict[str, Any] = {"next": next_url, "username": username}
     try:
-        user = await accounts.password_login(username, password, request)
+        user = await accounts.password_login(username, password, request, _device_of(request))
     except accounts.LoginThrottled as exc:
-        context["error"] = exc.user_message
-        return render(request, "accounts/login.html", context, status_code=429)
+        return _throttled(request, "accounts/login.html", context, exc)
     except AuthBusy as exc:
         context["error"] = exc.user_message
         return render(request, "accounts/login.html", context, status_code=503)
@@ -122,31 +167,22 @@ async def account(request: Request) -> Response:
 async def change_password(request: Request) -> Response:
     caller = caller_of(request)
     form = await request.form()
-    # The current-password check is a password guess like a login: counted first, limited.
-    attempt = await audit.record(
-        "login_failed", caller=caller, request=request, subject=caller.username, check="current"
-    )
-    if await login_blocked(caller.username, audit.client_ip(request), counted=True):
-        await audit.settle(attempt, "login_blocked")
-        context = {
-            **await accounts.overview(caller),
-            "error": "Too many wrong passwords. Wait 15 minutes and try again.",
-        }
-        return render(request, "accounts/account.html", context, status_code=429)
     try:
         user = await accounts.change_password(
             caller,
             str(form.get("current", "")),
             str(form.get("password", "")),
             str(form.get("password2", "")),
+            request,
+            _device_of(request),
         )
+    except accounts.LoginThrottled as exc:
+        context = await accounts.overview(caller)
+        return _throttled(request, "accounts/account.html", context, exc)
     except AuthError as exc:
-        if exc.user_message != accounts.WRONG_CURRENT:
-            await audit.settle(attempt, None)  # the password was right; something else was not
         context = {**await accounts.overview(caller), "error": exc.user_message}
         status = 503 if isinstance(exc, AuthBusy) else 400
         return render(request, "accounts/account.html", context, status_code=status)
-    await audit.settle(attempt, None)
     await audit.record("password_changed", caller=caller, request=request, subject=caller.username)
     # Every browser logged in with the old password is logged out; this one gets a new login.
     return await _start_session(request, user, "/account?changed=1")
@@ -179,6 +215,7 @@ async def logout_everywhere(request: Request) -> Response:
     await audit.record("logout_all", caller=caller, request=request, subject=caller.username, n=n)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(DEVICE_COOKIE, path="/")
     return response
 
 

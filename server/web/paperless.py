@@ -132,7 +132,9 @@ async def login_token(request: Request) -> Response:
         try:
             user = await accounts.password_login(username, password, request)
         except accounts.LoginThrottled as exc:
-            return _error(429, exc.user_message, "throttled")
+            throttled = _error(429, exc.user_message, "throttled")
+            throttled.headers["retry-after"] = str(exc.retry_after)
+            return throttled
         except AuthBusy as exc:
             return _error(503, exc.user_message, "busy")
         if user is None:

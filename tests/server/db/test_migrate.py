@@ -17,7 +17,7 @@ from piccolo.apps.migrations.tables import Migration
 
 from server.db import engine as db
 from server.db import migrate
-from server.db.tables import TABLES, Document, Profile
+from server.db.tables import TABLES, Arrival, Document, Page, Profile
 from server.settings import Settings
 from tests.fixtures.procs import KINCHART, free_port
 
@@ -241,5 +241,53 @@ async def test_an_upgrade_backs_the_database_up_first_and_a_first_start_does_not
     engine = await db.connect(settings, migrate=False)
     try:
         assert sorted(await Migration.get_migrations_which_ran(app_name=migrate.APP)) == ids[:-1]
+    finally:
+        await db.close(engine)
+
+
+async def test_upgrading_lets_the_same_bytes_be_one_document_per_profile_and_keeps_everything(
+    settings: Settings,
+) -> None:
+    """Document.sha256 unique per profile (issue 11, finding 8): SQLite rebuilds the table
+    with foreign keys off, so nothing that refers to a document is lost on the way."""
+    ids = await _all_ids(settings)
+    before = max(m for m in ids if m < "2026-12-06T13:00:01")
+    await _wipe(settings)
+    await _migrate_to(settings, before)
+    engine = await db.connect(settings, migrate=False)
+    try:
+        for sql in (
+            "INSERT INTO profile (id, slug, display_name, color, created_at) VALUES"
+            " (1, 'mum', 'Mum', '#000000', CURRENT_TIMESTAMP),"
+            " (2, 'jane', 'Jane', '#000000', CURRENT_TIMESTAMP)",
+            "INSERT INTO document (id, sha256, original_name, size, profile, state, created_at,"
+            " updated_at) VALUES (1, 'aa', 'mum.pdf', 3, 1, 'ready', CURRENT_TIMESTAMP,"
+            " CURRENT_TIMESTAMP)",
+            "INSERT INTO page (document, number, text) VALUES (1, 1, 'the text of page one')",
+            "INSERT INTO arrival (document, source, original_name, sha256, size, source_mtime,"
+            " outcome, reason, received_at) VALUES (1, 'upload', 'mum.pdf', 'aa', 3, 0, 'new',"
+            " '', CURRENT_TIMESTAMP)",
+        ):
+            await engine.run_ddl(sql)
+        with pytest.raises(Exception, match=r"(?i)unique"):  # the old rule: one per bytes
+            await engine.run_ddl(
+                "INSERT INTO document (id, sha256, original_name, size, profile, state,"
+                " created_at, updated_at) VALUES (2, 'aa', 'jane.pdf', 3, 2, 'queued',"
+                " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+            )
+    finally:
+        await db.close(engine)
+    engine = await db.connect(settings)
+    try:
+        assert await Page.count().where(Page.document == 1) == 1, "the page survived"
+        assert await Arrival.count().where(Arrival.document == 1) == 1, "the arrival too"
+        await Document.insert(
+            Document(id=3, sha256="aa", original_name="jane.pdf", size=3, profile=2, state="queued")
+        )
+        assert await Document.count().where(Document.sha256 == "aa") == 2
+        with pytest.raises(Exception, match=r"(?i)unique"):  # within one profile: still one
+            await Document.insert(
+                Document(id=4, sha256="aa", original_name="again.pdf", size=3, profile=1)
+            )
     finally:
         await db.close(engine)

@@ -330,7 +330,7 @@ async def test_a_pool_that_reads_no_facts_still_gets_them(
         }
 
 
-async def test_handing_an_unfiled_document_in_again_files_its_facts(
+async def test_handing_an_unfiled_documents_bytes_in_for_a_profile_leaves_it_and_its_facts(
     services: Services, tmp_path: Path
 ) -> None:
     pdf = digital_pdf(columns(report()), tmp_path / "labs.pdf")
@@ -340,5 +340,7 @@ async def test_handing_an_unfiled_document_in_again_files_its_facts(
     assert {f["profile"] for f in await _facts(first.document_id)} == {None}
     jane = await household.add_profile("Jane Q Doe", slug="jane")
     again = await services.intake.take(pdf, source="upload", profile_id=jane["id"])
-    assert again.outcome == "duplicate" and again.document_id == first.document_id
-    assert {f["profile"] for f in await _facts(first.document_id)} == {jane["id"]}
+    # A new document of jane's, read on its own (issue 11, finding 8): the triage document is
+    # not filed by whoever hands its bytes in, and its facts stay unfiled with it.
+    assert again.outcome == "new" and again.document_id != first.document_id
+    assert {f["profile"] for f in await _facts(first.document_id)} == {None}

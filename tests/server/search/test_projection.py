@@ -75,7 +75,7 @@ async def test_retrying_a_failed_document_keeps_the_index_in_step(
     assert dad not in backend.stamps()
 
 
-async def test_filing_an_unfiled_duplicate_moves_it_in_the_index(
+async def test_uploading_an_unfiled_documents_bytes_leaves_it_in_triage_in_the_index(
     app_services: Services, household: Household, tmp_path: Path
 ) -> None:
     backend = app_services.search
@@ -86,8 +86,8 @@ async def test_filing_an_unfiled_duplicate_moves_it_in_the_index(
     result = await app_services.intake.take(
         again, source="upload", profile_id=household.profiles["kid"]
     )
-    assert result.outcome == "duplicate" and result.document_id == household.docs["unfiled"]
-    assert backend.stamps()[household.docs["unfiled"]][0] == household.profiles["kid"]
+    assert result.outcome == "new" and result.document_id != household.docs["unfiled"]
+    assert backend.stamps()[household.docs["unfiled"]][0] == 0, "unfiled: not filed by an upload"
 
 
 async def test_failed_updates_are_logged_not_raised(

@@ -48,6 +48,8 @@ class Life:
 
 async def live(life: Life, doc: dict[str, Any]) -> str | None:
     """Take one claimed document through its life; the state it ends in (None: lease lost)."""
+    # One line per read started: which worker, which attempt (tests count them).
+    log.info("document %s: reading, attempt %d, by %s", doc["id"], doc["attempts"], life.owner)
     workdir = life.store.work_dir(doc["id"])
     workdir.mkdir(parents=True, exist_ok=True)
     try:
@@ -172,7 +174,13 @@ async def mark_ready(life: Life, doc: dict[str, Any], reading: Reading) -> str |
     if not await queue.mark_ready(doc["id"], life.owner):
         _lost(doc)
         return None
-    log.info("document %s ready: %d pages in %.1fs", doc["id"], len(reading.pages), reading.seconds)
+    log.info(
+        "document %s ready: %d pages in %.1fs, by %s",
+        doc["id"],
+        len(reading.pages),
+        reading.seconds,
+        life.owner,
+    )
     return READY
 
 

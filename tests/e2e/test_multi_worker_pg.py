@@ -35,6 +35,8 @@ pytestmark = pytest.mark.skipif(
 
 READING = re.compile(r"document (\d+): reading, attempt \d+, by (\S+)")
 READY = re.compile(r"document (\d+) ready: .* by (\S+)")
+# A read cut short (the database went away under it, or its lease expired meanwhile).
+CUT = re.compile(r"document (\d+): (reading stopped by an error|lease lost)")
 
 
 @pytest.fixture
@@ -186,9 +188,18 @@ def test_serve_and_two_workers_read_each_document_once_and_survive_postgres_rest
         sha = hashlib.sha256(body).hexdigest()
         assert by_sha[sha]["state"] == "ready", name
         assert (settings.data_dir / "originals" / sha[:2] / sha).read_bytes() == body
-    # Each document made ready exactly once, by one process, across the whole run.
+    # No document processed twice: each read again only after its read was cut short, and
+    # made ready by at most one read. A document whose `ready` was committed just as the
+    # database went away has no ready line (the worker saw the connection drop instead): it
+    # is ready in the database and was not read again.
+    reads = Counter(doc for doc, _, _ in _lines(logs, READING))
     ready = Counter(doc for doc, _, _ in _lines(logs, READY))
-    assert sorted(ready) == sorted(by_sha[s]["id"] for s in by_sha)
-    assert set(ready.values()) == {1}, f"made ready more than once: {ready}"
+    cut = Counter(doc for doc, _, _ in _lines(logs, CUT))
+    assert max(ready.values()) == 1, f"made ready more than once: {ready}"
+    for doc_id in sorted(r["id"] for r in rows):
+        assert reads[doc_id] == ready[doc_id] + cut[doc_id] >= 1, (doc_id, reads, ready, cut)
+        if not ready[doc_id]:
+            assert cut[doc_id] >= 1, (doc_id, cut)
+    assert sum(ready.values()) >= 55, "nearly every read ends with its ready line"
     # The outages were felt (and said) by the processes, not slept through.
     assert "trying again" in "".join(log.read_text() for log in logs)

@@ -2,7 +2,7 @@
 
 A worker has claimed the document (documents/queue.py, with a lease). Then:
 
-    read → store pages → file → store facts → index → mark ready
+    read → store pages → file → store facts → final stamp → index → mark ready
 
 `ready` comes last: a document someone can see as ready is filed, has its facts and is
 found by search. Each step is a small function below; `live` runs them in order.
@@ -48,6 +48,8 @@ class Life:
 
 async def live(life: Life, doc: dict[str, Any]) -> str | None:
     """Take one claimed document through its life; the state it ends in (None: lease lost)."""
+    # One line per read started: which worker, which attempt (tests count them).
+    log.info("document %s: reading, attempt %d, by %s", doc["id"], doc["attempts"], life.owner)
     workdir = life.store.work_dir(doc["id"])
     workdir.mkdir(parents=True, exist_ok=True)
     try:
@@ -59,6 +61,9 @@ async def live(life: Life, doc: dict[str, Any]) -> str | None:
             return None
         await file(life, doc, reading)
         await store_facts(life, doc, reading)
+        if not await queue.stamp_final(doc["id"], life.owner):
+            _lost(doc)
+            return None
         await index(doc)
         return await mark_ready(life, doc, reading)
     finally:
@@ -160,7 +165,8 @@ async def store_facts(life: Life, doc: dict[str, Any], reading: Reading) -> None
 
 
 async def index(doc: dict[str, Any]) -> None:
-    """Into the search index before it is ready, so that ready means searchable.
+    """Into the search index before it is ready, so that ready means searchable; after
+    `queue.stamp_final`, so the index holds the stamp the ready document keeps.
 
     An index that cannot be written (Meilisearch down) does not hold the document back: the
     database is the truth and the index catches up (search/projection.catch_up).
@@ -172,7 +178,13 @@ async def mark_ready(life: Life, doc: dict[str, Any], reading: Reading) -> str |
     if not await queue.mark_ready(doc["id"], life.owner):
         _lost(doc)
         return None
-    log.info("document %s ready: %d pages in %.1fs", doc["id"], len(reading.pages), reading.seconds)
+    log.info(
+        "document %s ready: %d pages in %.1fs, by %s",
+        doc["id"],
+        len(reading.pages),
+        reading.seconds,
+        life.owner,
+    )
     return READY
 
 

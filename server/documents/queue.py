@@ -126,8 +126,21 @@ async def store_reading(
     return True
 
 
+async def stamp_final(doc_id: int, owner: str) -> bool:
+    """Give the document the `updated_at` it keeps when ready, if this worker still holds the
+    lease. It is indexed after this and `mark_ready` leaves the stamp alone, so the index's
+    stamp is the database's and the catch-up finds nothing stale (search/projection.py)."""
+    rows = (
+        await Document.update({Document.updated_at: _now()})
+        .where(_held(doc_id, owner))
+        .returning(Document.id)
+    )
+    return bool(rows)
+
+
 async def mark_ready(doc_id: int, owner: str) -> bool:
-    """The last step of a document's life: ready, if this worker still holds the lease."""
+    """The last step of a document's life: ready, if this worker still holds the lease.
+    `updated_at` is not changed here: it was made final before indexing (`stamp_final`)."""
     rows = (
         await Document.update(
             {
@@ -135,7 +148,6 @@ async def mark_ready(doc_id: int, owner: str) -> bool:
                 Document.lease_owner: "",
                 Document.failure_code: "",
                 Document.failure_reason: "",
-                Document.updated_at: _now(),
             }
         )
         .where(_held(doc_id, owner))

@@ -191,8 +191,9 @@ async def differences(
 ) -> tuple[list[int], list[int]]:
     """Ready documents missing from the index or stale in it, and indexed documents that are
     not ready in the database (gone, moved back to the queue). Without `stamps`, a document
-    indexed under its profile counts as current, whenever it was indexed (a document is
-    indexed just before it is marked ready, which changes its stamp)."""
+    indexed under its profile counts as current, whenever it was indexed (`kinchart check`:
+    before queue.stamp_final, workers indexed a document with the stamp it had just before
+    `ready` changed it, so older indexes hold earlier stamps that are not a problem)."""
     have = await asyncio.to_thread(backend.stamps)
     seen: set[int] = set()
     stale: list[int] = []

@@ -20,6 +20,7 @@ from starlette.types import Message
 
 from server.access.policy import Caller, require_admin
 from server.documents import service as documents
+from server.documents import status as doc_status
 from server.documents import titles
 from server.errors import PermissionDenied
 from server.runtime import Services
@@ -90,7 +91,26 @@ def doc_title(context: Any, doc: Any) -> str:
 templates.env.filters["when"] = when
 templates.env.filters["doc_title"] = doc_title
 templates.env.globals["flash_message"] = flash_message
+
+
+def disk_full(request: Request) -> dict[str, Any] | None:
+    """For an admin, when the data folder's disk is full: what `kinchart status` says (the
+    message, the files waiting in the inbox); else None. Read from the disk at each page."""
+    caller = current_caller(request)
+    if caller is None or not caller.is_admin or is_htmx(request):
+        return None
+    services = getattr(request.app.state, "services", None)
+    if services is None:
+        return None
+    try:
+        state = doc_status.waiting(services.settings.inbox_dir, services.settings.data_dir)
+    except OSError:
+        return None
+    return state if state["disk_full"] else None
+
+
 templates.env.globals["csrf_token"] = csrf_token
+templates.env.globals["disk_full"] = disk_full
 templates.env.globals["switcher_profiles"] = switcher_profiles
 templates.env.globals["current_caller"] = current_caller
 templates.env.globals["today"] = date.today

@@ -81,3 +81,32 @@ async def test_a_worker_that_lost_its_lease_changes_nothing(
         else:
             assert not await queue.mark_ready(taken.document_id, "late")
         assert await queue.mark_ready(taken.document_id, "current")
+
+
+async def test_the_index_holds_the_stamp_the_ready_document_keeps(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A document read by a worker is current in the index: the periodic catch-up finds
+    nothing to index again (it re-indexed every document read since its last run when the
+    index got the stamp from before `mark_ready` changed it)."""
+    from server.search import projection
+
+    pdfs = [digital_pdf(tmp_path / f"d{i}.pdf", [[f"Report {i}", WORD]]) for i in range(3)]
+    async with running(settings, workers=True) as services:
+        assert services.search is not None
+        ids = []
+        for pdf in pdfs:
+            taken = await services.intake.take(pdf, source="cli")
+            assert taken.document_id is not None
+            ids.append(taken.document_id)
+        deadline = time.monotonic() + 120
+        while await Document.count().where(Document.state == READY) < len(ids):
+            assert time.monotonic() < deadline, "not ready in 120 s"
+            await asyncio.sleep(0.1)
+        held = services.search.stamps()
+        rows = await Document.select(Document.id, Document.updated_at)
+        assert {r["id"]: held[r["id"]][1] for r in rows} == {
+            r["id"]: projection.stamp(r["updated_at"]) for r in rows
+        }
+        assert await projection.differences(services.search) == ([], [])
+        assert await projection.catch_up(services.search) == (0, 0)

@@ -24,7 +24,9 @@ A result read under its printed name cut short (narrow columns) or left unresolv
 ambiguous "TROPONIN") names its truth too. The layouts in HELD_OUT (lab_layouts.py) are
 reported apart: nobody tunes on them, and --misses never shows them. The OCR ceiling
 (truth values present anywhere in the OCR text) is measured in the same run as the baseline
-for the scans.
+for the scans. Then the narrative precision set of bench/narrative.py (40 visit notes,
+precision and recall per kind of fact, tuning and held-out halves apart; about 40 s) runs
+unless --no-narrative.
 """
 
 from __future__ import annotations
@@ -46,7 +48,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests" / "ocr" / "facts"))
+sys.path.insert(0, str(ROOT / "bench"))
 
+import narrative  # noqa: E402
 from extraction_truth import CCDA, Truth, truth_of, truth_reports  # noqa: E402
 from lab_layouts import HELD_OUT, LAYOUTS, PHOTOGRAPHED, photo_image  # noqa: E402
 from lab_pages import Report, digital_pdf, page_image, scanned_pdf  # noqa: E402
@@ -289,6 +293,9 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     parser.add_argument("--misses", action="store_true", help="print what was missed (tuned)")
+    parser.add_argument(
+        "--no-narrative", action="store_true", help="skip the narrative precision set"
+    )
     args = parser.parse_args()
     if not CCDA.is_dir():
         sys.exit(f"corpus not found at {CCDA}")
@@ -326,6 +333,10 @@ def main() -> None:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    if not args.no_narrative:
+        # Facts from visit notes (bench/narrative.py): precision and recall per kind.
+        print("NARRATIVE PRECISION SET (bench/narrative.py)")
+        narrative.run(processes=args.processes, misses=args.misses)
 
 
 def print_misses(cases: list[Case]) -> None:

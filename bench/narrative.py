@@ -309,15 +309,22 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--misses", action="store_true", help="print misses (tuning half)")
     args = parser.parse_args()
+    run(args.part, args.kinds.split(","), args.processes, args.misses)
+
+
+def run(
+    part: str = "both", forms: list[str] | None = None, processes: int = 2, misses: bool = False
+) -> None:
+    """Build, read and score the set (`part`: tuning, held-out or both)."""
+    forms = forms or ["scan", "digital"]
     if not NOTES.is_file():
         sys.exit(f"corpus not found at {NOTES}")
     notes = chosen()
     missing = [n.note_id for n in notes if n.note_id not in TRUTH]
     if missing:
         sys.exit(f"no truth for notes {', '.join(missing)}")
-    if args.part != "both":
-        notes = [n for n in notes if n.part == args.part]
-    forms = args.kinds.split(",")
+    if part != "both":
+        notes = [n for n in notes if n.part == part]
     cases = [
         Case(note, form)
         for note in notes
@@ -328,13 +335,13 @@ def main() -> None:
     try:
         started = time.perf_counter()
         build(cases, work)
-        read_all(cases, work, args.processes)
+        read_all(cases, work, processes)
         print(
             f"{len(cases)} PDFs of {len(notes)} notes built and read in "
             f"{time.perf_counter() - started:.1f} s"
         )
         report(cases)
-        if args.misses:
+        if misses:
             for case in cases:
                 if case.note.part != "tuning":
                     continue  # the held-out half stays unseen

@@ -270,3 +270,43 @@ def test_notes_do_not_make_negated_mentions_into_diagnoses(all_notes: list[str])
             assert (
                 not window.lower().rstrip().endswith(("denies", "no history of", "negative for"))
             ), condition.name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Corpus note 1299 printed with its lines wrapped: "Fridays" and "week" were medications.
+        (
+            "CURRENT MEDICATIONS: , Hydrea 1500 mg on Mondays and Fridays and 1000 mg the other"
+            " days of the\nweek, Flomax q.d., vitamin D q.d, saw palmetto q.d., aspirin 81 mg q.d.,"
+            " and vitamin C q.d.\n",
+            ["hydrea", "flomax", "vitamin d", "aspirin", "vitamin c"],
+        ),
+        (
+            "CURRENT MEDICATIONS: , Hydrea 1500 mg on Mondays and\nFridays and 1000 mg the other"
+            " days of the week, Flomax q.d.\n",
+            ["hydrea", "flomax"],
+        ),
+        # Corpus note 1452: "b.i.d" was a medication.
+        (
+            "CURRENT MEDICATIONS:\nFolic acid, Aciphex, MiraLax, trazodone, prednisone for 5 days"
+            " every 4 weeks, Bactrim double strength 1 tablet\nb.i.d. on Mondays, Wednesdays and"
+            " Fridays.\n",
+            [
+                "folic acid",
+                "aciphex",
+                "miralax",
+                "trazodone",
+                "prednisone",
+                "bactrim double strength",
+            ],
+        ),
+        # One medication a line stays one medication a line, lower case or not.
+        (
+            "MEDICATIONS:\naspirin 81 mg daily\nmetoprolol 25 mg twice daily\nLisinopril 10 mg\n",
+            ["aspirin", "metoprolol", "lisinopril"],
+        ),
+    ],
+)
+def test_a_medication_wrapped_onto_the_next_line_stays_one(text: str, expected: list[str]) -> None:
+    assert names(read(text).medications) == expected

@@ -94,12 +94,14 @@ def chosen(path: Path = NOTES) -> list[Note]:
 
 
 def note_lines(text: str) -> list[str]:
-    """The corpus encodes line breaks as commas: a heading's "LABEL:," and a comma directly
-    before the next word start a line; ", ," is an empty line."""
+    """The corpus encodes line breaks as commas: a heading's "LABEL:," a comma directly
+    before the next word, and one between a numbered item's full stop and the next number
+    start a line; ", ," is an empty line."""
     text = text.replace("\u2019", "'").replace("\u2018", "'")
     text = re.sub(r":,\s*", ":\n", text)
     text = re.sub(r",\s*,", "\n", text)
     text = re.sub(r",(?=[^\s\d])", "\n", text)
+    text = re.sub(r"(?<=[.:]),(?=\d{1,2}\.\s)", "\n", text)  # "Hypertension.,2.  GERD."
     return [line.strip() for line in text.splitlines()]
 
 

@@ -310,3 +310,36 @@ def test_notes_do_not_make_negated_mentions_into_diagnoses(all_notes: list[str])
 )
 def test_a_medication_wrapped_onto_the_next_line_stays_one(text: str, expected: list[str]) -> None:
     assert names(read(text).medications) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Corpus note 4157 (outside the narrative set): the DSM axes III-V are no diagnoses.
+        (
+            "DIAGNOSES:\nAxis I:  Major depression rule out substance abuse.\n"
+            "Axis II:  Deferred at this time.\nAxis III:  Noncontributory.\n"
+            "Axis IV:  Family financial and social pressures.\n"
+            "Axis V:  Global Assessment of Functioning 40.\n",
+            ["depression"],
+        ),
+        # Corpus note 3852: a sentence of the history is no problem.
+        (
+            "HISTORY:\nThe patient is 14 months old, comes in with a chief complaint of difficulty"
+            " breathing.  Difficulty breathing began last night.\n",
+            [],
+        ),
+    ],
+)
+def test_what_is_no_problem_in_a_diagnosis_or_history_section(
+    text: str, expected: list[str]
+) -> None:
+    assert names(read(text).conditions) == expected
+
+
+def test_a_problem_said_resolved_is_resolved() -> None:
+    # Corpus note 3864: "ACUTE RIGHT FOOT PAIN, NOW RESOLVED" was an active problem.
+    facts = read("DIAGNOSES:\n1.  Asthma.\n2.  ACUTE RIGHT FOOT PAIN, NOW RESOLVED.\n")
+    statuses = {c.name.lower(): c.status for c in facts.conditions}
+    assert statuses["acute right foot pain, now resolved"] == "resolved"
+    assert statuses["asthma"] == "active"

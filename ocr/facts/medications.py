@@ -48,12 +48,17 @@ _WORD_OR_NUMBER = re.compile(r"[\w\-/'.]+|[(\[:#]")
 # Words of a sentence about the medications, which a medication's name does not contain.
 _NOT_A_NAME = re.compile(
     r"\b(?:is|are|was|were|currently|patient|he|she|they|from|around|the|has|had|medications?"
-    r"|meds|also|no|not|none|takes?|taking|using|uses)\b",
+    r"|meds|also|no|not|none|takes?|taking|using|uses"
+    # words of a sentence about medicines, never in a product's name ("Changes include
+    # reduction in prednisone", "Total time for this discharge", "Listed in the records",
+    # "Significant for asthma", "doxycycline level obtained")
+    r"|changes?|include[sd]?|reduction|total|time|listed|significant|level|obtained)\b",
     re.IGNORECASE,
 )
 _INTRO = re.compile(
     r"^.{0,40}?\b(?:medications?|meds)\b.{0,25}?\b(?:are|is|include[sd]?|consists?\s+of)\s*:?\s+"
-    r"|^(?:the|his|her|a|an)\s+",
+    r"|^(?:the|his|her|a|an)\s+"
+    r"|^(?:include[sd]?|including)\s*:?\s+(?=\w)",  # "Include metoprolol 100 mg"
     re.IGNORECASE,
 )
 _NAME_STOPS = {
@@ -61,6 +66,7 @@ _NAME_STOPS = {
     "at", "in", "per", "x", "one", "two", "three", "four", "half", "(", "[", ":", "#", "and",
     "which", "that", "prn", "q", "qd", "bid", "tid", "qid", "qhs", "each", "up", "to", "on",
     "dose", "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "cap", "caps", "sig",
+    "then", "dr", "dr.",  # "Dr. XYZ in 2 to 3 days" (not "Depakote DR")
 }  # fmt: skip
 _NOT_MEDICATIONS = re.compile(r"\b(?:anesthesia|sedation|anesthetic|none|see\s+(?:above|below))\b",
                               re.IGNORECASE)  # fmt: skip

@@ -343,3 +343,38 @@ def test_a_problem_said_resolved_is_resolved() -> None:
     statuses = {c.name.lower(): c.status for c in facts.conditions}
     assert statuses["acute right foot pain, now resolved"] == "resolved"
     assert statuses["asthma"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Lines of medication sections in corpus notes outside the narrative set.
+        ("MEDICATIONS:\nInclude metoprolol 100 mg two tablets b.i.d.\n", ["metoprolol"]),
+        ("MEDICATIONS:\nInclude Colestid 1 g daily, aspirin 81 mg\n", ["colestid", "aspirin"]),
+        (
+            "DISCHARGE MEDICATIONS:\nPrednisone 9 mg daily.\nChanges include reduction in"
+            " prednisone from 9 to 6 mg by mouth every morning.\n",
+            ["prednisone"],
+        ),
+        (
+            "DISCHARGE MEDICATIONS:\nIndomethacin 100 mg p.o. daily for 2 days\nthen 75 mg p.o."
+            " daily for 4 more days.\nTotal time for this discharge 37 minutes.\n",
+            ["indomethacin"],
+        ),
+        ("MEDICATIONS:\nListed in the medical records.\n", []),
+        ("CURRENT MEDICATIONS:\nDr. XYZ in 2 to 3 days' time.\n", []),
+        (
+            "MEDICATIONS:\nThe doxycycline level obtained while in the hospital on 10/21/2007 was"
+            " 6.5 mcg/mL.\n",
+            [],
+        ),
+    ],
+)
+def test_words_of_a_medication_section_that_name_no_medication(
+    text: str, expected: list[str]
+) -> None:
+    assert names(read(text).medications) == expected
+
+
+def test_a_release_form_after_the_name_is_no_doctor() -> None:
+    assert names(read("MEDICATIONS:\nDepakote DR 500 mg b.i.d.\n").medications) == ["depakote"]

@@ -110,11 +110,16 @@ _NOT_A_PROBLEM = re.compile(
     r"|return\s+to|did\s+not|does\s+not|do\s+not|need(?:s|ed)?\s+(?:any|to)|will\s+be|was\s+not"
     r"|performance\s+status|showing|shows|showed|x-ray|monitor|seen|negative\s+for|may\s+be"
     r"|obtained|as\s+per|title\s+of|ability\s+to|analysis|within\s+normal\s+limits|documented"
-    r"|revealed|review\s+of\s+systems)\b|:\s*(?:present|absent)\b"
+    r"|revealed|review\s+of\s+systems"
+    # a sentence saying when it began, not a problem's name ("Difficulty breathing began last
+    # night"); the DSM axes that name no disorder (III "Noncontributory", IV stressors, V GAF)
+    r"|began|begun|noncontributory|non-contributory|axis\s+(?:iv|v)|global\s+assessment"
+    r")\b|:\s*(?:present|absent)\b"
     r"|\bstage\s*:"
     r"|:\s*normal\b",
     re.IGNORECASE,
 )
+_RESOLVED = re.compile(r"\b(?:now\s+)?resolved\b", re.IGNORECASE)
 _PROCEDURE = re.compile(
     r"(?:ectomy|ectomies|otomy|ostomy|plasty|scopy|surgery|surgeries|repair|replacement"
     r"|placement|biopsy|biopsies|injection|procedure|transplantation|graft|grafting|dilatation"
@@ -316,7 +321,7 @@ def _condition(
         name=re.sub(r"\s+", " ", name).strip(" .,;:-"),
         citation=doc.cite(start, end),
         icd10=code,
-        status="historical" if past else "active",
+        status="resolved" if _RESOLVED.search(name) else "historical" if past else "active",
         assertion=said,
         confidence=confidence.condition(evidence),
     )

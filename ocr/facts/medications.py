@@ -48,12 +48,17 @@ _WORD_OR_NUMBER = re.compile(r"[\w\-/'.]+|[(\[:#]")
 # Words of a sentence about the medications, which a medication's name does not contain.
 _NOT_A_NAME = re.compile(
     r"\b(?:is|are|was|were|currently|patient|he|she|they|from|around|the|has|had|medications?"
-    r"|meds|also|no|not|none|takes?|taking|using|uses)\b",
+    r"|meds|also|no|not|none|takes?|taking|using|uses"
+    # words of a sentence about medicines, never in a product's name ("Changes include
+    # reduction in prednisone", "Total time for this discharge", "Listed in the records",
+    # "Significant for asthma", "doxycycline level obtained")
+    r"|changes?|include[sd]?|reduction|total|time|listed|significant|level|obtained)\b",
     re.IGNORECASE,
 )
 _INTRO = re.compile(
     r"^.{0,40}?\b(?:medications?|meds)\b.{0,25}?\b(?:are|is|include[sd]?|consists?\s+of)\s*:?\s+"
-    r"|^(?:the|his|her|a|an)\s+",
+    r"|^(?:the|his|her|a|an)\s+"
+    r"|^(?:include[sd]?|including)\s*:?\s+(?=\w)",  # "Include metoprolol 100 mg"
     re.IGNORECASE,
 )
 _NAME_STOPS = {
@@ -61,6 +66,7 @@ _NAME_STOPS = {
     "at", "in", "per", "x", "one", "two", "three", "four", "half", "(", "[", ":", "#", "and",
     "which", "that", "prn", "q", "qd", "bid", "tid", "qid", "qhs", "each", "up", "to", "on",
     "dose", "tablet", "tablets", "tab", "tabs", "capsule", "capsules", "cap", "caps", "sig",
+    "then", "dr", "dr.",  # "Dr. XYZ in 2 to 3 days" (not "Depakote DR")
 }  # fmt: skip
 _NOT_MEDICATIONS = re.compile(r"\b(?:anesthesia|sedation|anesthetic|none|see\s+(?:above|below))\b",
                               re.IGNORECASE)  # fmt: skip
@@ -91,7 +97,8 @@ def find_medications(doc: Text, sections: list[Section]) -> list[Medication]:
     found: list[Medication] = []
     for section in sections:
         listed = section.kind in ("medications", "stopped medications")
-        for start, end in section.spans:
+        spans = _unwrapped(text, section.spans) if listed else section.spans
+        for start, end in spans:
             sig = _SIG.match(text[start:end])
             if sig and found:
                 found[-1] = _with_sig(found[-1], text[start + sig.end() : end])
@@ -104,6 +111,45 @@ def find_medications(doc: Text, sections: list[Section]) -> list[Medication]:
     for medication in found:
         unique.setdefault((medication.name.lower(), medication.strength), medication)
     return list(unique.values())
+
+
+_JOINING = re.compile(
+    r"\b(?:and|or|of|the|on|to|with|for|every|at|in|then|a|per|plus|other)\s*$", re.IGNORECASE
+)
+_WEEKDAY = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?\b|weekends?\b|weekdays?\b", re.IGNORECASE
+)
+
+
+def _unwrapped(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Lines of a medication list with the lines a long item wrapped onto joined to it: after a
+    line ending in a joining word ("... on Mondays and" / "Fridays ..."), or a line starting in
+    lower case with no drug's name ("... 1 tablet" / "b.i.d. on Mondays"). One drug a line
+    stays one drug a line, lower case or not."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and "\n" in text[out[-1][1] : start] and _wraps(text, out[-1], start, end):
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+    return out
+
+
+def _wraps(text: str, above: tuple[int, int], start: int, end: int) -> bool:
+    line = text[start:end]
+    numbering = _NUMBERING.match(line)
+    if numbering and numbering.group().strip():
+        return False  # "2. Lisinopril": a new item
+    previous = text[above[0] : above[1]].rstrip()
+    if _JOINING.search(previous):
+        return True
+    first = _WORD.match(line)
+    return (
+        first is not None
+        and first.group()[0].islower()
+        and not _is_drug(first.group())
+        and not previous.endswith((".", ":", ";"))
+    )
 
 
 def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int, int]]:
@@ -126,6 +172,7 @@ def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int,
         new = (
             first is not None
             and not _FREQ_OR_ROUTE(piece)
+            and not _WEEKDAY.match(piece)  # "... 1500 mg on Mondays and Fridays and 1000 mg"
             and (
                 _is_drug(first.group())
                 or first.group()[0].isupper()

@@ -271,8 +271,10 @@ def _planned(result: LabResult, before: list[Token], gap: list[Token], after: li
 
 
 def _other_fluid(analyte: Analyte | None, before: list[Token]) -> bool:
-    """A blood test's name in a sentence about another fluid ("CSF glucose was 68")."""
-    clause = re.split(r"[.;:]\s", " ".join(t.text for t in before[-8:]))[-1]
+    """A blood test's name in a sentence about another fluid ("CSF glucose was 68"; "Spinal
+    fluid was clear with 11 red cells, glucose 75, protein 67, white count 0"): the sentence
+    before the name, up to its start."""
+    clause = re.split(r"[.;:]\s", " ".join(t.text for t in before[-30:]) + " ")[-1]
     return analyte is not None and analyte.specimen == "blood" and bool(_OTHER_FLUID.search(clause))
 
 

@@ -270,3 +270,111 @@ def test_notes_do_not_make_negated_mentions_into_diagnoses(all_notes: list[str])
             assert (
                 not window.lower().rstrip().endswith(("denies", "no history of", "negative for"))
             ), condition.name
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Corpus note 1299 printed with its lines wrapped: "Fridays" and "week" were medications.
+        (
+            "CURRENT MEDICATIONS: , Hydrea 1500 mg on Mondays and Fridays and 1000 mg the other"
+            " days of the\nweek, Flomax q.d., vitamin D q.d, saw palmetto q.d., aspirin 81 mg q.d.,"
+            " and vitamin C q.d.\n",
+            ["hydrea", "flomax", "vitamin d", "aspirin", "vitamin c"],
+        ),
+        (
+            "CURRENT MEDICATIONS: , Hydrea 1500 mg on Mondays and\nFridays and 1000 mg the other"
+            " days of the week, Flomax q.d.\n",
+            ["hydrea", "flomax"],
+        ),
+        # Corpus note 1452: "b.i.d" was a medication.
+        (
+            "CURRENT MEDICATIONS:\nFolic acid, Aciphex, MiraLax, trazodone, prednisone for 5 days"
+            " every 4 weeks, Bactrim double strength 1 tablet\nb.i.d. on Mondays, Wednesdays and"
+            " Fridays.\n",
+            [
+                "folic acid",
+                "aciphex",
+                "miralax",
+                "trazodone",
+                "prednisone",
+                "bactrim double strength",
+            ],
+        ),
+        # One medication a line stays one medication a line, lower case or not.
+        (
+            "MEDICATIONS:\naspirin 81 mg daily\nmetoprolol 25 mg twice daily\nLisinopril 10 mg\n",
+            ["aspirin", "metoprolol", "lisinopril"],
+        ),
+    ],
+)
+def test_a_medication_wrapped_onto_the_next_line_stays_one(text: str, expected: list[str]) -> None:
+    assert names(read(text).medications) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Corpus note 4157 (outside the narrative set): the DSM axes III-V are no diagnoses.
+        (
+            "DIAGNOSES:\nAxis I:  Major depression rule out substance abuse.\n"
+            "Axis II:  Deferred at this time.\nAxis III:  Noncontributory.\n"
+            "Axis IV:  Family financial and social pressures.\n"
+            "Axis V:  Global Assessment of Functioning 40.\n",
+            ["depression"],
+        ),
+        # Corpus note 3852: a sentence of the history is no problem.
+        (
+            "HISTORY:\nThe patient is 14 months old, comes in with a chief complaint of difficulty"
+            " breathing.  Difficulty breathing began last night.\n",
+            [],
+        ),
+    ],
+)
+def test_what_is_no_problem_in_a_diagnosis_or_history_section(
+    text: str, expected: list[str]
+) -> None:
+    assert names(read(text).conditions) == expected
+
+
+def test_a_problem_said_resolved_is_resolved() -> None:
+    # Corpus note 3864: "ACUTE RIGHT FOOT PAIN, NOW RESOLVED" was an active problem.
+    facts = read("DIAGNOSES:\n1.  Asthma.\n2.  ACUTE RIGHT FOOT PAIN, NOW RESOLVED.\n")
+    statuses = {c.name.lower(): c.status for c in facts.conditions}
+    assert statuses["acute right foot pain, now resolved"] == "resolved"
+    assert statuses["asthma"] == "active"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Lines of medication sections in corpus notes outside the narrative set.
+        ("MEDICATIONS:\nInclude metoprolol 100 mg two tablets b.i.d.\n", ["metoprolol"]),
+        ("MEDICATIONS:\nInclude Colestid 1 g daily, aspirin 81 mg\n", ["colestid", "aspirin"]),
+        (
+            "DISCHARGE MEDICATIONS:\nPrednisone 9 mg daily.\nChanges include reduction in"
+            " prednisone from 9 to 6 mg by mouth every morning.\n",
+            ["prednisone"],
+        ),
+        (
+            "DISCHARGE MEDICATIONS:\nIndomethacin 100 mg p.o. daily for 2 days\nthen 75 mg p.o."
+            " daily for 4 more days.\nTotal time for this discharge 37 minutes.\n",
+            ["indomethacin"],
+        ),
+        ("MEDICATIONS:\nListed in the medical records.\n", []),
+        ("CURRENT MEDICATIONS:\nDr. XYZ in 2 to 3 days' time.\n", []),
+        (
+            "MEDICATIONS:\nThe doxycycline level obtained while in the hospital on 10/21/2007 was"
+            " 6.5 mcg/mL.\n",
+            [],
+        ),
+    ],
+)
+def test_words_of_a_medication_section_that_name_no_medication(
+    text: str, expected: list[str]
+) -> None:
+    assert names(read(text).medications) == expected
+
+
+def test_a_release_form_after_the_name_is_no_doctor() -> None:
+    assert names(read("MEDICATIONS:\nDepakote DR 500 mg b.i.d.\n").medications) == ["depakote"]

@@ -211,3 +211,17 @@ def test_a_report_line_keeps_its_comma_names_and_counts(
 @pytest.mark.parametrize("text", ["Patient ID 12345", "MRN: LDH 12345", "Patient ID: 9534717"])
 def test_without_a_unit_identifiers_and_fragments_stay_out(text: str) -> None:
     assert labs(text) == []
+
+
+def test_spinal_fluid_results_far_into_their_sentence_are_no_blood_results() -> None:
+    # Corpus note 3855 (outside the narrative set): the spinal fluid's "white count 0" became a
+    # blood WBC of 0; the fluid is named nine words before it.
+    text = (
+        "LABORATORY FINDINGS: , Glucose 162, BUN 14, creatinine 1.0.  White count was 12,200 with"
+        " a normal differential, hemoglobin was 12.1, platelet count 230,000.  Spinal fluid was"
+        " clear with 11 red cells, glucose 75, protein 67, white count 0.  EKG was normal.\n"
+    )
+    found = read(text)
+    assert found["wbc"] == "12,200"
+    assert found["glucose"] == "162"
+    assert sorted(found) == ["bun", "creatinine", "glucose", "hemoglobin", "platelets", "wbc"]

@@ -14,7 +14,7 @@ from starlette.routing import Route
 
 from ocr.facts.catalogue import BY_KEY
 from server.access.scope import profile_for
-from server.health import labs, summary, timeline
+from server.health import labs, latest, summary, timeline
 from server.health.records import profile_documents, profile_facts
 from server.shares import printable
 from server.web._common import caller_of, render
@@ -64,7 +64,7 @@ async def labs_page(request: Request) -> Response:
     profile = await profile_for(caller, request.path_params["slug"], "view")
     section = _section(request)
     kind = _SECTIONS[section]
-    rows = labs.overview(await profile_facts(profile["id"], kind), kind)
+    rows = await latest.overview(profile["id"], kind)
     context = {"profile": profile, "rows": rows, "section": section}
     return render(request, f"health/{section}.html", context)
 
@@ -92,7 +92,10 @@ async def summary_page(request: Request) -> Response:
     profile = await profile_for(caller, request.path_params["slug"], "view")
     context = {
         "profile": profile,
-        "summary": summary.summarise(await profile_facts(profile["id"])),
+        "summary": summary.summarise(
+            await profile_facts(profile["id"], *summary.LIST_KINDS),
+            await latest.overview(profile["id"], "lab"),
+        ),
         "section": "summary",
         "printed_on": date.today(),
     }

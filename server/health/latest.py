@@ -32,13 +32,38 @@ class Group:
     rows: list[FactRow]  # its newest two and its oldest, as read
 
 
-def _sql(postgres: bool) -> str:
-    created = (
-        "CAST(d.\"created_at\" AT TIME ZONE 'UTC' AS DATE)"
-        if postgres
-        else 'substr(d."created_at", 1, 10)'
-    )
-    day = f'COALESCE(f."effective", d."doc_date", {created})'
+def postgres() -> bool:
+    return bool(Fact._meta.db.engine_type == "postgres")
+
+
+def created_day(pg: bool, alias: str = "d") -> str:
+    """SQL: the UTC day a document arrived, as `records` reads it."""
+    if pg:
+        return f"CAST({alias}.\"created_at\" AT TIME ZONE 'UTC' AS DATE)"
+    return f'substr({alias}."created_at", 1, 10)'
+
+
+def fact_day(pg: bool) -> str:
+    """SQL: `FactRow.when` (its own date, else its document's, else the day it arrived)."""
+    return f'COALESCE(f."effective", d."doc_date", {created_day(pg)})'
+
+
+# The facts `profile_facts` shows (arguments: `shown_args`), as f with their document as d.
+FROM_SHOWN = (
+    f'FROM "{Fact._meta.tablename}" AS f '
+    f'LEFT JOIN "{Document._meta.tablename}" AS d ON d."id" = f."document" '
+    'WHERE f."profile" = {} AND f."status" <> {} '
+    'AND (f."document" IS NULL OR d."profile" = {}) '
+    'AND NOT (f."status" = {} AND f."confidence" IS NOT NULL AND f."confidence" < {}) '
+    "AND COALESCE(d.\"patient_check\", '') <> {}"
+)
+
+
+def shown_args(profile_id: int) -> tuple[Any, ...]:
+    return (profile_id, REJECTED, profile_id, EXTRACTED, REVIEW_BELOW, MISMATCH)
+
+
+def _sql(pg: bool) -> str:
     part = "analyte, nm, unit, nonum, (day IS NULL)"
     return (
         "WITH base AS ("
@@ -46,18 +71,13 @@ def _sql(postgres: bool) -> str:
         "CASE WHEN COALESCE(f.\"analyte\", '') = '' THEN COALESCE(f.\"name\", '') "
         "ELSE '' END AS nm, "
         'COALESCE(f."unit", \'\') AS unit, (f."value_num" IS NULL) AS nonum, '
-        f"{day} AS day, "
+        f"{fact_day(pg)} AS day, "
         'COALESCE(f."document", 0) AS doc, COALESCE(f."seq", 0) * 1000000 + f."id" AS ord '
-        f'FROM "{Fact._meta.tablename}" AS f '
-        f'LEFT JOIN "{Document._meta.tablename}" AS d ON d."id" = f."document" '
-        'WHERE f."profile" = {} AND f."kind" = {} AND f."status" <> {} '
-        'AND (f."document" IS NULL OR d."profile" = {}) '
-        'AND NOT (f."status" = {} AND f."confidence" IS NOT NULL AND f."confidence" < {}) '
-        "AND COALESCE(d.\"patient_check\", '') <> {}"
+        f'{FROM_SHOWN} AND f."kind" = {{}}'
         "), ranked AS ("
         "SELECT id, analyte, nm, unit, nonum, (day IS NULL) AS noday, "
-        f"ROW_NUMBER() OVER w AS newest, COUNT(*) OVER w AS n, "
-        f"LAST_VALUE(id) OVER w AS oldest "
+        "ROW_NUMBER() OVER w AS newest, COUNT(*) OVER w AS n, "
+        "LAST_VALUE(id) OVER w AS oldest "
         f"FROM base WINDOW w AS (PARTITION BY {part} ORDER BY day DESC, doc DESC, ord DESC "
         "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) "
         "SELECT id, oldest, analyte, nm, unit, nonum, noday, n FROM ranked WHERE newest <= 2"
@@ -66,11 +86,7 @@ def _sql(postgres: bool) -> str:
 
 async def groups(profile_id: int, kind: str = "lab") -> dict[str, list[Group]]:
     """The profile's shown results of `kind` by series key, in groups (see the module)."""
-    postgres = Fact._meta.db.engine_type == "postgres"
-    picked = await Fact.raw(
-        _sql(postgres),
-        profile_id, kind, REJECTED, profile_id, EXTRACTED, REVIEW_BELOW, MISMATCH,
-    )  # fmt: skip
+    picked = await Fact.raw(_sql(postgres()), *shown_args(profile_id), kind)
     ids = [int(r["id"]) for r in picked] + [int(r["oldest"]) for r in picked]
     facts = await facts_by_id(ids)
     by_group: dict[tuple[Any, ...], Group] = {}

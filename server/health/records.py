@@ -204,20 +204,28 @@ async def facts_by_id(ids: list[int]) -> dict[int, FactRow]:
     return out
 
 
-async def profile_documents(profile_id: int) -> list[dict[str, Any]]:
-    """The profile's read documents with their type, date, provider and facility."""
-    return list(
-        await Document.select(
-            Document.id,
-            Document.original_name,
-            Document.doc_type,
-            Document.doc_date,
-            Document.provider,
-            Document.facility,
-            Document.created_at,
-            Document.page_count,
-        ).where((Document.profile == profile_id) & (Document.state == "ready"))
-    )
+async def profile_documents(profile_id: int, ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """The profile's read documents with their type, date, provider and facility (of `ids`
+    only, when given)."""
+    if ids is None:
+        return list(await _documents(profile_id))
+    unique, out = sorted(set(ids)), []
+    for i in range(0, len(unique), 500):  # well below every database's limit on parameters
+        out += await _documents(profile_id).where(Document.id.is_in(unique[i : i + 500]))
+    return out
+
+
+def _documents(profile_id: int) -> Any:
+    return Document.select(
+        Document.id,
+        Document.original_name,
+        Document.doc_type,
+        Document.doc_date,
+        Document.provider,
+        Document.facility,
+        Document.created_at,
+        Document.page_count,
+    ).where((Document.profile == profile_id) & (Document.state == "ready"))
 
 
 def _row(r: dict[str, Any]) -> FactRow:

@@ -76,28 +76,25 @@ def _sql(pg: bool) -> str:
         f'{FROM_SHOWN} AND f."kind" = {{}}'
         "), ranked AS ("
         "SELECT id, analyte, nm, unit, nonum, (day IS NULL) AS noday, "
-        "ROW_NUMBER() OVER w AS newest, COUNT(*) OVER w AS n, "
-        "LAST_VALUE(id) OVER w AS oldest "
-        f"FROM base WINDOW w AS (PARTITION BY {part} ORDER BY day DESC, doc DESC, ord DESC "
-        "ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)) "
-        "SELECT id, oldest, analyte, nm, unit, nonum, noday, n FROM ranked WHERE newest <= 2"
+        f"ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY day DESC, doc DESC, ord DESC) "
+        f"AS newest, COUNT(*) OVER (PARTITION BY {part}) AS n FROM base) "
+        # its newest two and its oldest (the last of the newest-first order)
+        "SELECT id, analyte, nm, unit, nonum, noday, n FROM ranked "
+        "WHERE newest <= 2 OR newest = n"
     )
 
 
 async def groups(profile_id: int, kind: str = "lab") -> dict[str, list[Group]]:
     """The profile's shown results of `kind` by series key, in groups (see the module)."""
     picked = await Fact.raw(_sql(postgres()), *shown_args(profile_id), kind)
-    ids = [int(r["id"]) for r in picked] + [int(r["oldest"]) for r in picked]
-    facts = await facts_by_id(ids)
+    facts = await facts_by_id([int(r["id"]) for r in picked])
     by_group: dict[tuple[Any, ...], Group] = {}
     for r in picked:
         group_key = (r["analyte"], r["nm"], r["unit"], bool(r["nonum"]), bool(r["noday"]))
         group = by_group.setdefault(group_key, Group(int(r["n"]), []))
-        for fact_id in (int(r["id"]), int(r["oldest"])):
-            fact = facts.get(fact_id)
-            # (None: deleted between the two queries, left out until the next read)
-            if fact is not None and fact not in group.rows:
-                group.rows.append(fact)
+        fact = facts.get(int(r["id"]))
+        if fact is not None:  # (None: deleted between the two queries; shown on the next read)
+            group.rows.append(fact)
     out: dict[str, list[Group]] = {}
     for group in by_group.values():
         if not group.rows:

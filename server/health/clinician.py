@@ -19,6 +19,7 @@ from typing import Any
 
 from server.db.tables import Fact, Profile
 from server.errors import NotFound
+from server.health import latest
 from server.health import summary as summaries
 from server.health.labs import Band, Latest, overview, reference_band
 from server.health.records import FactRow, profile_facts
@@ -116,8 +117,12 @@ async def clinician_summary(
     if profile is None:
         raise NotFound("No such profile.")
     today = (now or datetime.now(UTC)).date()
-    facts = await profile_facts(profile_id)
-    return await build(profile, facts, today, document_ids)
+    # The lists need every fact of their kinds; the labs and vital signs only each series'
+    # latest, read bounded (latest.overview) however long the record.
+    facts = await profile_facts(profile_id, *summaries.LIST_KINDS)
+    labs = await latest.overview(profile_id, "lab")
+    vitals = await latest.overview(profile_id, "vital")
+    return await build(profile, facts, today, document_ids, labs=labs, vitals=vitals)
 
 
 async def build(
@@ -125,10 +130,14 @@ async def build(
     facts: list[FactRow],
     today: date,
     document_ids: Sequence[int] | None = None,
+    *,
+    labs: list[Latest] | None = None,
+    vitals: list[Latest] | None = None,
 ) -> ClinicianSummary:
-    """The summary from facts already read (held ones left out by `profile_facts`)."""
-    built = summaries.summarise(facts)
-    vitals = overview(facts, "vital")
+    """The summary from facts already read (held ones left out by `profile_facts`); `labs`
+    and `vitals`: their overviews when already made, else made from `facts`."""
+    built = summaries.summarise(facts, labs)
+    vitals = overview(facts, "vital") if vitals is None else vitals
     citable = None if document_ids is None else frozenset(int(d) for d in document_ids)
     shown = [i.latest for i in _items(built)] + [r.fact for r in (*built.labs, *vitals)]
     shown += built.none_known

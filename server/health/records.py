@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import MappingProxyType
 from typing import Any
 
 from ocr.facts.confidence import needs_review
@@ -189,24 +191,43 @@ async def profile_facts(profile_id: int, *kinds: str, held: bool = False) -> lis
     )
     if kinds:
         query = query.where(Fact.kind.is_in(list(kinds)))
-    rows = [_row(r) for r in await query.output(load_json=True)]
+    rows = [_row(r) for r in await query.output(load_json=False)]
     return rows if held else [r for r in rows if not r.held]
 
 
-async def profile_documents(profile_id: int) -> list[dict[str, Any]]:
-    """The profile's read documents with their type, date, provider and facility."""
-    return list(
-        await Document.select(
-            Document.id,
-            Document.original_name,
-            Document.doc_type,
-            Document.doc_date,
-            Document.provider,
-            Document.facility,
-            Document.created_at,
-            Document.page_count,
-        ).where((Document.profile == profile_id) & (Document.state == "ready"))
-    )
+async def facts_by_id(ids: list[int]) -> dict[int, FactRow]:
+    """Facts by id, as `profile_facts` reads them (the caller chose ids it may show)."""
+    out: dict[int, FactRow] = {}
+    unique = sorted(set(ids))
+    for i in range(0, len(unique), 500):  # well below every database's limit on parameters
+        query = Fact.select(*_COLUMNS).where(Fact.id.is_in(unique[i : i + 500]))
+        for r in await query.output(load_json=False):
+            out[int(r["id"])] = _row(r)
+    return out
+
+
+async def profile_documents(profile_id: int, ids: list[int] | None = None) -> list[dict[str, Any]]:
+    """The profile's read documents with their type, date, provider and facility (of `ids`
+    only, when given)."""
+    if ids is None:
+        return list(await _documents(profile_id))
+    unique, out = sorted(set(ids)), []
+    for i in range(0, len(unique), 500):  # well below every database's limit on parameters
+        out += await _documents(profile_id).where(Document.id.is_in(unique[i : i + 500]))
+    return out
+
+
+def _documents(profile_id: int) -> Any:
+    return Document.select(
+        Document.id,
+        Document.original_name,
+        Document.doc_type,
+        Document.doc_date,
+        Document.provider,
+        Document.facility,
+        Document.created_at,
+        Document.page_count,
+    ).where((Document.profile == profile_id) & (Document.state == "ready"))
 
 
 def _row(r: dict[str, Any]) -> FactRow:
@@ -250,4 +271,38 @@ def _date(value: Any) -> date | None:
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, dict) else {}
+    """A JSON object column: decoded when first read (most rows' never are), {} when not one."""
+    if isinstance(value, str):
+        return _EMPTY if value.strip() in ("", "{}", "null") else _Lazy(value)
+    return value if isinstance(value, dict) else _EMPTY
+
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+class _Lazy(Mapping[str, Any]):
+    """A JSON object decoded on first use: the views read `data` of the few facts they show."""
+
+    __slots__ = ("_raw", "_value")
+
+    def __init__(self, raw: str) -> None:
+        self._raw = raw
+        self._value: dict[str, Any] | None = None
+
+    def _decoded(self) -> dict[str, Any]:
+        if self._value is None:
+            value = json.loads(self._raw)
+            self._value = value if isinstance(value, dict) else {}
+        return self._value
+
+    def __getitem__(self, key: str) -> Any:
+        return self._decoded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._decoded())
+
+    def __len__(self) -> int:
+        return len(self._decoded())
+
+    def __repr__(self) -> str:
+        return repr(self._decoded())

@@ -91,9 +91,15 @@ class Summary:
     conflicts: list[Conflict] = field(default_factory=list)
 
 
-def summarise(facts: Iterable[FactRow]) -> Summary:
+# The kinds the lists are made of; the labs come from `labs.overview` (or `latest.overview`).
+LIST_KINDS = ("medication", "allergy", "condition", "immunization")
+
+
+def summarise(facts: Iterable[FactRow], labs: list[Latest] | None = None) -> Summary:
+    """The summary of `facts`; `labs`: their Lab overview when already made (bounded, from
+    `latest.overview`), so that `facts` need only hold the LIST_KINDS."""
     facts = list(facts)
-    summary = Summary(labs=overview(facts))
+    summary = Summary(labs=overview(facts) if labs is None else labs)
     _medications(summary, [f for f in facts if f.kind == "medication"])
     _allergies(summary, [f for f in facts if f.kind == "allergy"])
     _problems(summary, [f for f in facts if f.kind == "condition"])

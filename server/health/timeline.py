@@ -65,28 +65,74 @@ def build(
     page: int = 1,
 ) -> Timeline:
     documents, facts = list(documents), list(facts)
+    tally = [(document_day(doc), "document", 1) for doc in documents]
+    tally += [(fact.when, fact.kind, 1) for fact in facts]
+    kinds, years, shown, has_next = count(tally, kind=kind, year=year, page=page)
+    wanted = set(shown)
+    return page_of(
+        [d for d in documents if document_day(d) in wanted],
+        [f for f in facts if f.when in wanted],
+        {doc["id"]: doc for doc in documents},
+        kind=kind,
+        year=year,
+        kinds=kinds,
+        years=years,
+        has_next=has_next,
+    )
+
+
+def count(
+    tally: Iterable[tuple[date | None, str, int]],
+    *,
+    kind: str = "",
+    year: int | None = None,
+    page: int = 1,
+) -> tuple[dict[str, int], list[tuple[int, int]], list[date | None], bool]:
+    """From (day, kind, how many) of every item: the kind counts under the year filter, the
+    year counts under the kind filter, the days of `page` (newest first) and whether older
+    pages follow."""
     kind_counts: Counter[str] = Counter()
     year_counts: Counter[int] = Counter()
+    days: set[date | None] = set()
+    for day, item_kind, n in tally:
+        if year is None or (day is not None and day.year == year):
+            kind_counts[item_kind] += n
+        if day is not None and (not kind or kind == item_kind):
+            year_counts[day.year] += n
+        if n and _keep(item_kind, day, kind, year):
+            days.add(day)
+    ordered = sorted(days, key=lambda d: d or date.min, reverse=True)
+    start = (max(1, page) - 1) * DAYS_PER_PAGE
+    return (
+        {k: kind_counts[k] for k in KINDS if kind_counts[k]},
+        sorted(year_counts.items(), reverse=True),
+        ordered[start : start + DAYS_PER_PAGE],
+        len(ordered) > start + DAYS_PER_PAGE,
+    )
+
+
+def page_of(
+    documents: Iterable[Mapping[str, Any]],
+    facts: Iterable[FactRow],
+    known: Mapping[int, Mapping[str, Any]],
+    *,
+    kind: str,
+    year: int | None,
+    kinds: dict[str, int],
+    years: list[tuple[int, int]],
+    has_next: bool,
+) -> Timeline:
+    """The page from the documents and facts of its days; `known`: documents by id, for the
+    facts whose document sits on another day."""
     items: list[tuple[date | None, Mapping[str, Any] | None, FactRow | None]] = []
     for doc in documents:
         day = document_day(doc)
-        _count(kind_counts, year_counts, "document", day, kind, year)
         if _keep("document", day, kind, year):
             items.append((day, doc, None))
-    by_id = {doc["id"]: doc for doc in documents}
     for fact in facts:
-        day = fact.when
-        _count(kind_counts, year_counts, fact.kind, day, kind, year)
-        if _keep(fact.kind, day, kind, year):
-            items.append((day, _document_of(fact, by_id), fact))
-    days = _days(items)
-    start = (max(1, page) - 1) * DAYS_PER_PAGE
-    return Timeline(
-        days=days[start : start + DAYS_PER_PAGE],
-        kinds={k: kind_counts[k] for k in KINDS if kind_counts[k]},
-        years=sorted(year_counts.items(), reverse=True),
-        has_next=len(days) > start + DAYS_PER_PAGE,
-    )
+        if _keep(fact.kind, fact.when, kind, year):
+            items.append((fact.when, _document_of(fact, known), fact))
+    return Timeline(days=_days(items), kinds=kinds, years=years, has_next=has_next)
 
 
 def _document_of(fact: FactRow, by_id: Mapping[int, Mapping[str, Any]]) -> Mapping[str, Any] | None:
@@ -94,20 +140,6 @@ def _document_of(fact: FactRow, by_id: Mapping[int, Mapping[str, Any]]) -> Mappi
         return None
     known = by_id.get(fact.document)
     return known or {"id": fact.document, "original_name": fact.doc_name, "doc_type": fact.doc_type}
-
-
-def _count(
-    kinds: Counter[str],
-    years: Counter[int],
-    item_kind: str,
-    day: date | None,
-    kind: str,
-    year: int | None,
-) -> None:
-    if year is None or (day is not None and day.year == year):
-        kinds[item_kind] += 1
-    if day is not None and (not kind or kind == item_kind):
-        years[day.year] += 1
 
 
 def _keep(item_kind: str, day: date | None, kind: str, year: int | None) -> bool:

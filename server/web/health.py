@@ -14,8 +14,8 @@ from starlette.routing import Route
 
 from ocr.facts.catalogue import BY_KEY
 from server.access.scope import profile_for
-from server.health import labs, summary, timeline
-from server.health.records import profile_documents, profile_facts
+from server.health import labs, latest, summary, timeline, timeline_read
+from server.health.records import profile_facts
 from server.shares import printable
 from server.web._common import caller_of, render
 
@@ -27,13 +27,7 @@ async def timeline_page(request: Request) -> Response:
     kind = params.get("kind", "") if params.get("kind", "") in timeline.KINDS else ""
     year = _int(params.get("year"))
     page = max(1, _int(params.get("page")) or 1)
-    built = timeline.build(
-        await profile_documents(profile["id"]),
-        await profile_facts(profile["id"]),
-        kind=kind,
-        year=year,
-        page=page,
-    )
+    built = await timeline_read.page(profile["id"], kind=kind, year=year, page=page)
     state = {"kind": kind, "year": str(year or ""), "page": str(page) if page > 1 else ""}
     base = f"/profiles/{profile['slug']}/timeline"
 
@@ -64,7 +58,7 @@ async def labs_page(request: Request) -> Response:
     profile = await profile_for(caller, request.path_params["slug"], "view")
     section = _section(request)
     kind = _SECTIONS[section]
-    rows = labs.overview(await profile_facts(profile["id"], kind), kind)
+    rows = await latest.overview(profile["id"], kind)
     context = {"profile": profile, "rows": rows, "section": section}
     return render(request, f"health/{section}.html", context)
 
@@ -92,7 +86,10 @@ async def summary_page(request: Request) -> Response:
     profile = await profile_for(caller, request.path_params["slug"], "view")
     context = {
         "profile": profile,
-        "summary": summary.summarise(await profile_facts(profile["id"])),
+        "summary": summary.summarise(
+            await profile_facts(profile["id"], *summary.LIST_KINDS),
+            await latest.overview(profile["id"], "lab"),
+        ),
         "section": "summary",
         "printed_on": date.today(),
     }

@@ -34,3 +34,19 @@ async def test_weak_unreviewed_facts_are_held_back_until_confirmed(services: Ser
     everything = {f.id: f for f in await profile_facts(mum, held=True)}
     assert everything[facts["weak"]].held and not everything[facts["strong"]].held
     assert [f.id for f in await profile_facts(mum, "vital")] == [facts["typed in"]]
+
+
+async def test_json_fields_read_as_stored_when_first_used(services: Services) -> None:
+    """`data` and `corrected` are decoded on first use: they read exactly as stored."""
+    mum = (await household.add_profile("Mum", slug="mum"))["id"]
+    doc = await add_document(mum, "note.pdf", doc_date=date(2026, 3, 1))
+    record = {"unit": "mg/dL", "reference": {"text": "70-99", "bands": [{"low": 70}]}, "n": [1]}
+    await add_fact(mum, doc, "lab", "Glucose", data=record, corrected={"unit": "mmol/L"},
+                   status=CONFIRMED)  # fmt: skip
+    await add_fact(mum, doc, "lab", "Sodium", data={}, status=CONFIRMED)
+    by_name = {f.name: f for f in await profile_facts(mum)}
+    glucose, sodium = by_name["Glucose"], by_name["Sodium"]
+    assert dict(glucose.data) == record and dict(glucose.corrected) == {"unit": "mmol/L"}
+    assert glucose.get("unit") == "mmol/L" and glucose.get("n") == [1]
+    assert glucose.reference_text == "70-99"
+    assert not sodium.data and not sodium.corrected and sodium.get("unit") is None

@@ -1,0 +1,86 @@
+"""A timeline page read bounded (health.timeline_read) is the page `timeline.build` makes from
+the whole record: same days, entries, facts, counts and paging, for every filter.
+
+Property-style on random records (dated and undated documents, facts dated by themselves,
+by their document or by the day it arrived, typed-in facts with no date, held, rejected and
+foreign facts, a document under another profile), on the test database.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from typing import Any
+
+from server.db.tables import CONFIRMED, EXTRACTED, MANUAL, REJECTED, Document
+from server.facts.patient import MISMATCH
+from server.health import timeline, timeline_read
+from server.health.records import profile_documents, profile_facts
+from server.people import household
+from server.runtime import Services
+from tests.fixtures.health_facts import add_document, add_fact
+
+KINDS = ["lab", "vital", "medication", "condition", "allergy", "immunization"]
+
+
+def _shape(t: timeline.Timeline) -> Any:
+    days = [
+        (
+            d.day,
+            [
+                (e.document["id"] if e.document else None, e.own_day, [f.id for f in e.facts])
+                for e in d.entries
+            ],
+        )
+        for d in t.days
+    ]
+    return days, t.kinds, t.years, t.has_next
+
+
+async def _random_record(rng: random.Random, profile: int, other: int) -> None:
+    start = date(2014, 1, 1)
+    docs = []
+    for n in range(rng.randint(3, 12)):
+        day = start + timedelta(days=rng.randint(0, 900)) if rng.random() < 0.7 else None
+        docs.append(await add_document(profile, f"doc-{n}.pdf", doc_date=day))
+    foreign = await add_document(profile, "someone-else.pdf", doc_date=start)
+    await Document.update({Document.patient_check: MISMATCH}).where(Document.id == foreign)
+    failed = await add_document(profile, "failed.pdf", doc_date=start)
+    await Document.update({Document.state: "failed"}).where(Document.id == failed)
+    elsewhere = await add_document(other, "moved.pdf", doc_date=start)
+    for _ in range(rng.randint(0, 60)):
+        when = start + timedelta(days=rng.randint(0, 900))
+        await add_fact(
+            profile,
+            rng.choice([*docs, *docs, None, foreign, failed, elsewhere]),
+            rng.choice(KINDS),
+            rng.choice(["Glucose", "Metformin", "Asthma", "Penicillin", "MMR"]),
+            status=rng.choice([CONFIRMED, EXTRACTED, EXTRACTED, REJECTED, MANUAL]),
+            confidence=rng.choice([None, 0.95, 0.5]),
+            effective=when if rng.random() < 0.5 else None,
+            seq=rng.randint(0, 5),
+        )
+
+
+async def test_bounded_page_equals_the_full_build(services: Services, monkeypatch: Any) -> None:
+    monkeypatch.setattr(timeline, "DAYS_PER_PAGE", 4)  # several pages from small records
+    other = (await household.add_profile("Other", slug="other"))["id"]
+    compared = undated = 0
+    for seed in range(8):
+        rng = random.Random(seed)
+        profile = (await household.add_profile(f"P{seed}", slug=f"p{seed}"))["id"]
+        await _random_record(rng, profile, other)
+        documents, facts = await profile_documents(profile), await profile_facts(profile)
+        years = sorted({f.when.year for f in facts if f.when} | {2013})
+        for kind in ["", "document", rng.choice(KINDS)]:
+            for year in [None, rng.choice(years)]:
+                page, more = 1, True
+                while more:  # every page, to the last (the undated facts) and one past it
+                    full = timeline.build(documents, facts, kind=kind, year=year, page=page)
+                    fast = await timeline_read.page(profile, kind=kind, year=year, page=page)
+                    assert _shape(fast) == _shape(full), (seed, kind, year, page)
+                    compared += sum(len(e.facts) + 1 for d in full.days for e in d.entries)
+                    undated += sum(1 for d in full.days if d.day is None)
+                    more, page = full.has_next or page == 1, page + 1
+    assert compared > 100, "the records gave pages to compare"
+    assert undated, "some pages ended with facts that have no date"

@@ -11,12 +11,13 @@ from pathlib import Path
 import click
 
 from server.access.console import caller_named, profile_of
-from server.cli._common import Services, console, fail, in_runtime
+from server.cli._common import Services, console, fail, in_runtime, progress_bar
+from server.shares import archive
 from server.shares.ips import build_ips
 from server.shares.printable import summary_pdf
 from server.shares.record import record_bundle
 
-FORMATS = ("ips", "pdf", "fhir")
+FORMATS = ("ips", "pdf", "fhir", "archive")
 
 
 @click.command("export")
@@ -28,7 +29,9 @@ FORMATS = ("ips", "pdf", "fhir")
     type=click.Choice(FORMATS),
     required=True,
     help="ips: the International Patient Summary (FHIR JSON); pdf: the printed summary; "
-    "fhir: the whole record as a FHIR R4 collection Bundle (JSON).",
+    "fhir: the whole record as a FHIR R4 collection Bundle (JSON); archive: a ZIP of the "
+    "originals, the FHIR record, lab and vital CSVs, the printed summary and a manifest, for "
+    "`kinchart import-archive` on another Kinchart.",
 )
 @click.option(
     "--output", "output", type=click.Path(dir_okay=False, path_type=Path), required=True,
@@ -48,6 +51,9 @@ async def _export(
         fail(f"The folder {output.parent} does not exist.")
     caller = await caller_named(username)
     profile = await profile_of(caller, profile_slug, "view")
+    if fmt == "archive":
+        await _archive(services, profile["id"], output)
+        return
     if fmt == "pdf":
         data = await summary_pdf(profile["id"], page_size=page_size)
     else:
@@ -59,6 +65,21 @@ async def _export(
         return
     _write(output, data)
     console.print(f"wrote {output} ({len(data):,} bytes, {fmt})")
+
+
+async def _archive(services: Services, profile_id: int, output: Path) -> None:
+    if str(output) == "-":
+        fail("An archive is written to a file: give --output FILE.zip.")
+    with progress_bar() as bar:
+        task = bar.add_task("archive", total=None)
+
+        def advance(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        built = await archive.build(services.store, profile_id, output, progress=advance)
+    console.print(
+        f"wrote {output} ({built.size:,} bytes: {built.documents} documents, {built.facts} facts)"
+    )
 
 
 def _write(path: Path, data: bytes) -> None:

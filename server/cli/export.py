@@ -9,10 +9,13 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from server.access.console import caller_named, profile_of
+from server.access.console import console as console_caller
 from server.cli._common import Services, console, fail, in_runtime, progress_bar
-from server.shares import archive
+from server.errors import ExitCode
+from server.shares import archive, archive_import
 from server.shares.ips import build_ips
 from server.shares.printable import summary_pdf
 from server.shares.record import record_bundle
@@ -98,4 +101,41 @@ def _write(path: Path, data: bytes) -> None:
         fail(f"Cannot write {path}: {e.strerror or e}.")
 
 
-commands = [export_cmd]
+@click.command("import-archive")
+@click.argument(
+    "archive_file", metavar="FILE.zip", type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.option("--profile", "profile_slug", required=True, help="Into this profile.")
+@click.option(
+    "--user",
+    "username",
+    default=None,
+    help="As this user (owner or caregiver of it); the console when left out.",
+)
+def import_archive_cmd(archive_file: Path, profile_slug: str, username: str | None) -> None:
+    """Take a Kinchart archive (`kinchart export --format archive`) into a profile: its
+    originals through the intake, its facts restored with their review status. Every
+    checksum is verified first; running it again adds nothing."""
+    _import_archive(archive_file, profile_slug, username)
+
+
+@in_runtime()
+async def _import_archive(
+    services: Services, archive_file: Path, profile_slug: str, username: str | None
+) -> ExitCode:
+    caller = await (caller_named(username) if username else console_caller())
+    profile = await profile_of(caller, profile_slug, "upload")
+    with console.status(f"checking and taking in {archive_file.name}"):
+        done = await archive_import.import_archive(
+            services.intake, archive_file, profile["id"], user_id=caller.user_id
+        )
+    console.print(
+        f"{profile_slug}: {done.documents_new} new documents, {done.documents_known} already "
+        f"here; {done.facts_restored} facts restored, {done.facts_known} already here"
+    )
+    for why in done.rejected:
+        console.print(f"  [red]not taken in[/red] {escape(why)}")
+    return ExitCode.failed if done.rejected else ExitCode.ok
+
+
+commands = [export_cmd, import_archive_cmd]

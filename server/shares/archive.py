@@ -22,6 +22,7 @@ temporary file beside the target and renamed over it once complete.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import hashlib
 import html
@@ -213,6 +214,37 @@ async def build(
         ("vitals.csv", results_csv(vitals), "Vital signs, one row per measurement."),
         ("summary.pdf", summary, "The printed summary."),
     ]
+    header = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created": moment.isoformat(),
+        "profile": {
+            "slug": root,
+            "display_name": profile["display_name"],
+            "date_of_birth": _plain(profile.get("date_of_birth")),
+        },
+    }
+    await asyncio.to_thread(
+        _write, store, target, root, docs, documents, generated, facts, header, progress, moment,
+        profile,
+    )  # fmt: skip
+    return Built(target, target.stat().st_size, len(docs), len(facts))
+
+
+def _write(
+    store: Store,
+    target: Path,
+    root: str,
+    docs: list[dict[str, Any]],
+    documents: list[dict[str, Any]],
+    generated: list[tuple[str, bytes, str]],
+    facts: list[dict[str, Any]],
+    header: dict[str, Any],
+    progress: Progress | None,
+    moment: datetime,
+    profile: dict[str, Any],
+) -> None:
+    """The ZIP itself (in a thread): a temporary file renamed over `target` once complete."""
     total = sum(int(d["size"] or 0) for d in docs) + sum(len(g[1]) for g in generated)
     done = 0
     files: list[dict[str, Any]] = []
@@ -246,14 +278,7 @@ async def build(
             })  # fmt: skip
             z.writestr(f"{root}/README.html", page)
             manifest = {
-                "format": FORMAT,
-                "version": VERSION,
-                "created": moment.isoformat(),
-                "profile": {
-                    "slug": root,
-                    "display_name": profile["display_name"],
-                    "date_of_birth": _plain(profile.get("date_of_birth")),
-                },
+                **header,
                 "files": [{k: f[k] for k in ("path", "sha256", "size")} for f in files],
                 "documents": documents,
                 "facts": facts,
@@ -265,7 +290,6 @@ async def build(
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
-    return Built(target, target.stat().st_size, len(docs), len(facts))
 
 
 def _copy(z: zipfile.ZipFile, src: Path, arcname: str) -> int:

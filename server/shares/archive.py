@@ -23,6 +23,8 @@ temporary file beside the target and renamed over it once complete.
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
+import contextlib
 import csv
 import hashlib
 import html
@@ -195,12 +197,6 @@ async def build(
     for doc in docs:
         if not store.original_path(doc["sha256"]).is_file():
             raise NotFound(f"The original of “{doc['original_name']}” is missing from the store.")
-    facts = await _facts(profile_id, {d["id"]: d["sha256"] for d in docs})
-    labs = await profile_facts(profile_id, "lab", held=True)
-    vitals = await profile_facts(profile_id, "vital", held=True)
-    bundle = json.dumps(await record_bundle(profile_id, now=moment), ensure_ascii=False, indent=1)
-    summary = await summary_pdf(profile_id)
-
     root = str(profile["slug"])
     taken: set[str] = set()
     documents = []
@@ -208,12 +204,6 @@ async def build(
         name = unique_name(str(doc["original_name"]), taken)
         entry = {k: _plain(doc[k]) for k in DOCUMENT_FIELDS}
         documents.append({**entry, "sha256": doc["sha256"], "file": f"originals/{name}"})
-    generated = [
-        ("record.fhir.json", bundle.encode("utf-8"), "The whole record as a FHIR R4 Bundle."),
-        ("labs.csv", results_csv(labs), "Lab results, one row per result."),
-        ("vitals.csv", results_csv(vitals), "Vital signs, one row per measurement."),
-        ("summary.pdf", summary, "The printed summary."),
-    ]
     header = {
         "format": FORMAT,
         "version": VERSION,
@@ -224,10 +214,36 @@ async def build(
             "date_of_birth": _plain(profile.get("date_of_birth")),
         },
     }
-    await asyncio.to_thread(
-        _write, store, target, root, docs, documents, generated, facts, header, progress, moment,
-        profile,
-    )  # fmt: skip
+    # The originals go into the ZIP (a thread) while the rest is made (the database, the PDF
+    # in a thread of its own); the writer takes the rest once its originals are in.
+    rest: concurrent.futures.Future[tuple[list[tuple[str, bytes, str]], list[Any]]] = (
+        concurrent.futures.Future()
+    )
+    writer = asyncio.ensure_future(asyncio.to_thread(
+        _write, store, target, root, docs, documents, rest, header, progress, moment, profile,
+    ))  # fmt: skip
+    try:
+        facts, labs, vitals, record, summary = await asyncio.gather(
+            _facts(profile_id, {d["id"]: d["sha256"] for d in docs}),
+            profile_facts(profile_id, "lab", held=True),
+            profile_facts(profile_id, "vital", held=True),
+            record_bundle(profile_id, now=moment),
+            summary_pdf(profile_id),
+        )
+        bundle = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
+        generated = [
+            ("record.fhir.json", bundle, "The whole record as a FHIR R4 Bundle."),
+            ("labs.csv", results_csv(labs), "Lab results, one row per result."),
+            ("vitals.csv", results_csv(vitals), "Vital signs, one row per measurement."),
+            ("summary.pdf", summary, "The printed summary."),
+        ]
+        rest.set_result((generated, facts))
+    except BaseException as error:
+        rest.set_exception(error)
+        with contextlib.suppress(BaseException):
+            await writer
+        raise
+    await writer
     return Built(target, target.stat().st_size, len(docs), len(facts))
 
 
@@ -237,15 +253,14 @@ def _write(
     root: str,
     docs: list[dict[str, Any]],
     documents: list[dict[str, Any]],
-    generated: list[tuple[str, bytes, str]],
-    facts: list[dict[str, Any]],
+    rest: concurrent.futures.Future[tuple[list[tuple[str, bytes, str]], list[Any]]],
     header: dict[str, Any],
     progress: Progress | None,
     moment: datetime,
     profile: dict[str, Any],
 ) -> None:
     """The ZIP itself (in a thread): a temporary file renamed over `target` once complete."""
-    total = sum(int(d["size"] or 0) for d in docs) + sum(len(g[1]) for g in generated)
+    total = sum(int(d["size"] or 0) for d in docs) + 1
     done = 0
     files: list[dict[str, Any]] = []
     temp = target.with_name(f".{target.name}.partial")
@@ -253,14 +268,6 @@ def _write(
         with zipfile.ZipFile(
             temp, "w", compression=COMPRESSION, compresslevel=COMPRESS_LEVEL, allowZip64=True
         ) as z:
-            for name, data, about in generated:
-                path = f"{root}/{name}"
-                z.writestr(path, data)
-                sha = hashlib.sha256(data).hexdigest()
-                files.append({"path": path, "sha256": sha, "size": len(data), "about": about})
-                done += len(data)
-                if progress:
-                    progress(done, total)
             for doc, entry in zip(docs, documents, strict=True):
                 path = f"{root}/{entry['file']}"
                 size = _copy(z, store.original_path(doc["sha256"]), path)
@@ -269,6 +276,16 @@ def _write(
                 )
                 files.append({"path": path, "sha256": doc["sha256"], "size": size, "about": about})
                 done += size
+                if progress:
+                    progress(done, total)
+            generated, facts = rest.result()  # raises what making them raised
+            total = done + sum(len(g[1]) for g in generated)
+            for name, data, about in generated:
+                path = f"{root}/{name}"
+                z.writestr(path, data)
+                sha = hashlib.sha256(data).hexdigest()
+                files.append({"path": path, "sha256": sha, "size": len(data), "about": about})
+                done += len(data)
                 if progress:
                     progress(done, total)
             page = readme(profile, files, moment)

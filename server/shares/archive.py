@@ -230,7 +230,7 @@ async def build(
             record_bundle(profile_id, now=moment),
             summary_pdf(profile_id),
         )
-        bundle = json.dumps(record, ensure_ascii=False, indent=1).encode("utf-8")
+        bundle = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         generated = [
             ("record.fhir.json", bundle, "The whole record as a FHIR R4 Bundle."),
             ("labs.csv", results_csv(labs), "Lab results, one row per result."),
@@ -300,7 +300,10 @@ def _write(
                 "documents": documents,
                 "facts": facts,
             }
-            z.writestr(f"{root}/{MANIFEST}", json.dumps(manifest, ensure_ascii=False, indent=1))
+            z.writestr(
+                f"{root}/{MANIFEST}",
+                json.dumps(manifest, ensure_ascii=False, separators=(",", ":")),
+            )
         with open(temp, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(temp, target)

@@ -68,6 +68,19 @@ def test_archive_moves_a_record_to_another_kinchart(
     sha = hashlib.sha256(CCD.read_bytes()).hexdigest()
     assert (stored / sha[:2] / sha).read_bytes() == CCD.read_bytes()
 
+    # The workers read the imported document (for its pages and search): its restored facts
+    # stay as they were, not duplicated nor overwritten.
+    run = kinchart("ingest", "--profile", "joe", "--json", str(CCD), env=other)
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert '"duplicate": true' in run.stdout and '"state": "ready"' in run.stdout, run.stdout
+    after = kinchart_json("facts", "--profile", "joe", "--user", "sam", env=other)
+    assert _facts(after) == _facts(before)
+    run = kinchart("import-archive", str(out), "--profile", "joe", "--user", "sam", env=other)
+    assert run.returncode == 0, run.stderr
+    assert _facts(kinchart_json("facts", "--profile", "joe", "--user", "sam", env=other)) == (
+        _facts(before)
+    )
+
     # A changed archive is refused, with why.
     bad = tmp_path / "bad.zip"
     with zipfile.ZipFile(out) as zin, zipfile.ZipFile(bad, "w") as zout:

@@ -1,12 +1,20 @@
-"""Structured record benchmark: reading a generated FHIR bundle of 50 MB or more for facts.
+"""Structured record benchmark: reading a generated FHIR bundle of 50 MB or more for facts,
+and writing a profile's take-it-with-you archive.
 
-Run: uv run python bench/structured.py [--mb 60] [--keep]
+Run: uv run python bench/structured.py [--mb 60] [--keep] [--docs 500 --facts 5000 --doc-kb 200]
+     [--only import|export]
 
 Builds a bundle from the Synthea bundles of ../shared/corpus/fhir (their entries repeated with
 fresh ids until the size is reached), then reads it in a fresh process each way and prints
 resources/s, seconds and peak RSS of `ocr.facts.fhir.read_fhir` (streamed, facts made) against
 plain `json.load` of the same file (the whole bundle in memory, nothing made) in the same run.
 Target: peak RSS at most 300 MB.
+
+Export: a profile of `--facts` facts and `--docs` documents (originals of `--doc-kb` KB, half
+random bytes as in a scan's compressed image, half text) in a fresh SQLite data folder; prints
+seconds and MB/s of `server.shares.archive.build` against a plain zipfile of the same originals
+with the same compression (deflate, level 1), in the same run (best of `--runs`).
+Target: at least 0.5 of the plain zip's speed.
 """
 
 from __future__ import annotations
@@ -73,18 +81,123 @@ def _run(mode: str, path: Path) -> dict[str, float]:
     return result
 
 
+async def _export_bench(docs: int, facts: int, doc_kb: int, runs: int) -> None:
+    import asyncio
+    import os
+    import random
+    import zipfile
+    from datetime import date, timedelta
+
+    from server.db.tables import CONFIRMED, EXTRACTED, Document, Fact
+    from server.people import household
+    from server.runtime import running
+    from server.settings import load_settings
+    from server.shares import archive
+
+    work = Path(tempfile.mkdtemp(prefix="kinchart-export-"))
+    settings = load_settings(
+        environ={}, env_file=None, data_dir=work / "data", inbox_dir=work / "inbox"
+    )
+    async with running(settings, workers=False, watcher=False) as services:
+        pid = (await household.add_profile("Bench Person", slug="bench"))["id"]
+        rng = random.Random(7)
+        text = b"Glucose 98 mg/dL 70-99  HbA1c 5.4 % 4.0-5.6  LDL 120 mg/dL <130\n" * 4000
+        doc_ids, paths = [], []
+        for n in range(docs):
+            src = work / f"doc{n}.pdf"
+            half = doc_kb * 512
+            src.write_bytes(b"%PDF-1.4\n" + rng.randbytes(half) + text[:half] + str(n).encode())
+            sha, size = services.store.put_original(src, max_bytes=1 << 30, move=True)
+            paths.append(services.store.original_path(sha))
+            rows = await Document.insert(
+                Document(sha256=sha, original_name=f"report-{n % 50}.pdf", size=size,
+                         mime="application/pdf", kind="pdf", state="ready", profile=pid,
+                         doc_type="lab report", doc_date=date(2020, 1, 1) + timedelta(n))
+            ).returning(Document.id)  # fmt: skip
+            doc_ids.append(rows[0]["id"])
+        made = []
+        for n in range(facts):
+            value = 50 + n % 100
+            made.append(Fact(
+                profile=pid, document=doc_ids[n % docs], kind="lab" if n % 5 else "vital",
+                status=CONFIRMED if n % 3 == 0 else EXTRACTED, seq=n, name=f"Test {n % 40}",
+                analyte=f"test{n % 40}", value_text=str(value), value_num=float(value),
+                unit="mg/dL", effective=date(2020, 1, 1) + timedelta(n % 2000), confidence=0.9,
+                page=1, boxes=[[0.1, 0.2, 0.3, 0.22]], line=f"Test {n % 40} {value} mg/dL",
+                data={"key": f"lab|1|t{n}", "unit": "mg/dL",
+                      "reference": {"text": "40-140", "bands": []}},
+            ))  # fmt: skip
+            if len(made) == 40:
+                await Fact.insert(*made)
+                made = []
+        if made:
+            await Fact.insert(*made)
+        total_mb = sum(p.stat().st_size for p in paths) / 1024 / 1024
+
+        def plain(target: Path) -> None:
+            with zipfile.ZipFile(target, "w", compression=archive.COMPRESSION,
+                                 compresslevel=archive.COMPRESS_LEVEL) as z:  # fmt: skip
+                for i, path in enumerate(paths):
+                    z.write(path, f"originals/{i}.pdf")
+
+        best_plain = best_ours = float("inf")
+        size = 0
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            await asyncio.to_thread(plain, work / "plain.zip")
+            best_plain = min(best_plain, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            built = await archive.build(services.store, pid, work / "archive.zip")
+            best_ours = min(best_ours, time.perf_counter() - t0)
+            size = built.size
+        print(f"export: {docs} documents ({total_mb:.1f} MB of originals), {facts} facts; "
+              f"{os.cpu_count()} cores; best of {runs}")  # fmt: skip
+        for name, sec in (("plain zip (baseline)", best_plain), ("kinchart archive", best_ours)):
+            print(f"{name:22s} {sec:6.2f} s  {total_mb / sec:7.1f} MB/s")
+        from server.shares.printable import summary_pdf
+        from server.shares.record import record_bundle
+
+        t0 = time.perf_counter()
+        await summary_pdf(pid)
+        pdf_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        await record_bundle(pid)
+        fhir_s = time.perf_counter() - t0
+        print(f"of which fixed costs, alone: summary PDF {pdf_s:.2f} s, FHIR bundle {fhir_s:.2f} s")
+        ratio = best_plain / best_ours
+        print(f"archive {size / 1024 / 1024:.1f} MB; speed {ratio:.2f} of plain zip: "
+              f"target >= 0.5 {'met' if ratio >= 0.5 else 'MISSED'}")  # fmt: skip
+    import shutil
+
+    shutil.rmtree(work, ignore_errors=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--mb", type=int, default=60)
+    parser.add_argument("--docs", type=int, default=500)
+    parser.add_argument("--facts", type=int, default=5000)
+    parser.add_argument("--doc-kb", type=int, default=200)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", choices=("import", "export"), default=None)
     parser.add_argument("--keep", action="store_true")
     parser.add_argument("--child", nargs=2, metavar=("MODE", "PATH"))
     args = parser.parse_args()
     if args.child:
         _child(args.child[0], Path(args.child[1]))
         return
+    if args.only != "export":
+        _import_bench(args.mb, args.keep)
+    if args.only != "import":
+        import asyncio
+
+        asyncio.run(_export_bench(args.docs, args.facts, args.doc_kb, args.runs))
+
+
+def _import_bench(mb: int, keep: bool) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bundle.json"
-        entries = generate(path, args.mb)
+        entries = generate(path, mb)
         size = path.stat().st_size / 1024 / 1024
         print(f"bundle: {size:.1f} MB, {entries} entries")
         baseline = _run("json", path)
@@ -96,7 +209,7 @@ def main() -> None:
             )
         verdict = "met" if ours["peak_mb"] <= 300 else "MISSED"
         print(f"target peak RSS <= 300 MB: {verdict}")
-        if args.keep:
+        if keep:
             kept = Path(tempfile.gettempdir()) / "kinchart-bench-bundle.json"
             path.replace(kept)
             print(f"kept {kept}")

@@ -30,6 +30,7 @@ from server.search import projection as search_sync
 from server.store import Store
 
 log = logging.getLogger(__name__)
+RESTORED = "restored"  # in Fact.data: restored from a Kinchart archive, never read again
 _INSERT_BATCH = 40  # rows per INSERT: SQLite limits the number of bound values
 _SLICE = 200
 
@@ -52,10 +53,10 @@ async def store(
     process got there first).
     """
     rows = from_document(found)
-    values: dict[Any, Any] = {
+    read: dict[Any, Any] = {
         getattr(Document, name): value for name, value in document_values(found).items()
     }
-    values[Document.facts_version] = FACTS_VERSION
+    values: dict[Any, Any] = {Document.facts_version: FACTS_VERSION}
     values[Document.printed_patient] = patient.printed(found.patient)
     # The stamp the search index compares: type and date come from here now.
     values[Document.updated_at] = datetime.datetime.now(datetime.UTC)
@@ -72,13 +73,19 @@ async def store(
         if not updated:
             return None
         profile = updated[0]["profile"]
-        if updated[0]["patient_check"] != patient.CONFIRMED:  # a person's word stays
-            await recheck_patient(doc_id, profile, values[Document.printed_patient])
         have = (
             await Fact.select(Fact.id, Fact.status, Fact.data)
             .where(Fact.document == doc_id)
             .output(load_json=True)
         )
+        if any((r["data"] or {}).get(RESTORED) for r in have):
+            # Restored from a Kinchart archive (server/shares/archive_import.py): its facts and
+            # metadata are as they were; a reading leaves them alone.
+            return Stored(0, len(have), profile)
+        if read:
+            await Document.update(read).where(Document.id == doc_id)
+        if updated[0]["patient_check"] != patient.CONFIRMED:  # a person's word stays
+            await recheck_patient(doc_id, profile, values[Document.printed_patient])
         reviewed = {_key(r) for r in have if r["status"] != EXTRACTED}
         unreviewed = {_key(r): r["id"] for r in have if r["status"] == EXTRACTED}
         new, kept_ids = [], set()

@@ -197,31 +197,20 @@ async def fail(
 
 async def retry(doc_ids: list[int] | None = None) -> list[int]:
     """Put failed documents back in the queue (all failed ones when `doc_ids` is None)."""
-    where: Any = Document.state == FAILED
-    if doc_ids is not None:
-        where = where & Document.id.is_in(doc_ids or [-1])
-    rows = (
-        await Document.update(
-            {
-                Document.state: QUEUED,
-                Document.attempts: 0,
-                Document.not_before: 0.0,
-                Document.failure_code: "",
-                Document.failure_reason: "",
-                Document.updated_at: _now(),
-            }
-        )
-        .where(where)
-        .returning(Document.id)
-    )
-    return [r["id"] for r in rows]
+    return await _requeue([FAILED], doc_ids)
 
 
 async def reread(doc_ids: list[int] | None = None) -> list[int]:
     """Put ready or failed documents back in the queue to be read again (all when `doc_ids` is
     None): their page images and PDF are made again, their pages and unreviewed facts
     replaced; facts a person reviewed are kept (facts/persist.py)."""
-    where: Any = Document.state.is_in([READY, FAILED])
+    return await _requeue([READY, FAILED], doc_ids)
+
+
+async def _requeue(states: list[str], doc_ids: list[int] | None) -> list[int]:
+    """Documents in `states` (those of `doc_ids`, or all) queued afresh: no attempts, no wait,
+    no failure left on them."""
+    where: Any = Document.state.is_in(states)
     if doc_ids is not None:
         where = where & Document.id.is_in(doc_ids or [-1])
     rows = (

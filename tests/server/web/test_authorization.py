@@ -80,6 +80,9 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/profiles/{slug}/vitals/{analyte}"): "viewer",
     ("GET", "/profiles/{slug}/summary"): "viewer",
     ("GET", "/profiles/{slug}/summary.pdf"): "viewer",
+    ("GET", "/profiles/{slug}/medications"): "viewer",
+    ("POST", "/profiles/{slug}/medications"): "caregiver",
+    ("POST", "/profiles/{slug}/medications/{fact_id}/stop"): "caregiver",
     ("GET", "/profiles/{slug}/review"): "caregiver",
     ("GET", "/profiles/{slug}/facts/new"): "caregiver",
     ("POST", "/profiles/{slug}/facts"): "caregiver",
@@ -234,6 +237,9 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
             "/profiles/{slug}/facts": {"kind": "lab", "name": "Glucose", "value": "99"},
             "/facts/{fact_id}/correct": {"value": "4243"},
             "/facts/{fact_id}/kind": {"kind": "medication"},
+            # Refused as input (no name; no date) once access is granted: 400, nothing written.
+            "/profiles/{slug}/medications": {"strength": "5 mg"},
+            "/profiles/{slug}/medications/{fact_id}/stop": {"date": "not a date"},
             "/profiles/{slug}/sharing": {"label": "Dr. Secret Dad's", "expires": "7d"},
             "/profiles/{slug}/emergency": {"blood_type": "A+", "emergency_contacts": "x"},
         }.get(path, {})

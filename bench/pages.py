@@ -63,6 +63,7 @@ async def main() -> None:
     ap.add_argument("--docs", type=int, default=5000)
     ap.add_argument("--facts", type=int, default=20000)
     ap.add_argument("--open", type=int, default=1000, help="facts still to check")
+    ap.add_argument("--meds", type=int, default=600, help="medication facts, besides --facts")
     ap.add_argument("--requests", type=int, default=200)
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kinchart-pages-"))
@@ -109,9 +110,10 @@ async def main() -> None:
             ]
         )
         await _facts(dad, args.facts, args.open)
+        await _medications(dad, args.meds)
         print(
             f"machine: {os.cpu_count()} cores; {args.docs} documents and {args.facts} facts "
-            f"({args.open} to check) in one profile "
+            f"({args.open} to check) and {args.meds} medication mentions in one profile "
             f"(built in {time.perf_counter() - t0:.1f} s); {args.requests} requests each"
         )
         transport = httpx.ASGITransport(app=app)
@@ -147,6 +149,8 @@ async def main() -> None:
                 "Summary": await timed(c, "/profiles/dad/summary", args.requests),
                 "Lab overview": await timed(c, "/profiles/dad/labs", args.requests),
                 "Timeline": await timed(c, "/profiles/dad/timeline", args.requests),
+                "Medications": await timed(c, "/profiles/dad/medications", args.requests),
+                "Appointments": await timed(c, "/profiles/dad/appointments", args.requests),
                 "facts review (open facts)": await timed(c, "/profiles/dad/review", args.requests),
             }
         print(
@@ -225,6 +229,34 @@ async def _facts(profile: int, n: int, still_open: int) -> None:
             batch = []
     if batch:
         await Fact.insert(*batch)
+
+
+async def _medications(profile: int, n: int) -> None:
+    """`n` medication mentions: 60 medicines over the profile's documents and 15 years, one
+    in 9 stopped; enough lists for older ones, stopped ones and disagreements."""
+    docs = [
+        r["id"]
+        for r in await Document.select(Document.id)
+        .where((Document.profile == profile) & (Document.state == "ready"))
+        .order_by(Document.id)
+    ]
+    start = date(2011, 1, 1)
+    rows = []
+    for i in range(n):
+        doc = docs[(i * 7) % len(docs)]
+        strength = f"{(5, 10, 20)[i % 3]} mg"
+        state = "stopped" if i % 9 == 0 else "active"
+        rows.append(
+            Fact(
+                profile=profile, document=doc, kind="medication", name=f"Medicine {i % 60:02d}",
+                status="confirmed", confidence=0.95, seq=i % 4,
+                effective=start + timedelta(days=(i * 11) % 5400), value_text=strength,
+                state=state, page=1,
+                data={"strength": strength, "frequency": "once daily", "status": state},
+            )
+        )  # fmt: skip
+    if rows:
+        await Fact.insert(*rows)
 
 
 if __name__ == "__main__":

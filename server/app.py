@@ -25,6 +25,7 @@ from server.runtime import open_services
 from server.search import projection as search_sync
 from server.settings import Settings
 from server.web import accounts, admin, api, documents, exports, paperless, profiles, sharing
+from server.web import appointments as appointment_routes
 from server.web import facts as facts_review
 from server.web import health as health_routes
 from server.web import home as home_page
@@ -145,6 +146,7 @@ def create_app(
         *search_routes.routes,
         *health_routes.routes,
         *exports.routes,
+        *appointment_routes.routes,
         *facts_review.routes,
         *sharing.routes,
         *share_reader.routes,

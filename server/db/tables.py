@@ -305,6 +305,8 @@ class PaperlessTask(Table, tablename="paperless_task"):
     result = Text(default="")  # why it became no document of the uploader's
     acknowledged = Boolean(default=False)
     created_at = Timestamptz(default=TimestamptzNow())
+
+
 NORMAL_SHARE = "normal"
 EMERGENCY_SHARE = "emergency"
 
@@ -353,6 +355,34 @@ class ShareView(Table, tablename="share_view"):
     document = Integer(null=True, default=None)
 
 
+class Appointment(Table, tablename="appointment"):
+    """A visit of one profile's person: on a day, at a time ("" for all day) as written on the
+    clock where it happens (calendars show it as such: a "floating" time)."""
+
+    id = Serial(primary_key=True)
+    profile = ForeignKey(references=Profile, on_delete=OnDelete.cascade, index=True)
+    day = Date(index=True)
+    time = Varchar(length=5, default="")  # "HH:MM", 24-hour; "" for all day
+    clinician = Varchar(length=255, default="")
+    place = Varchar(length=255, default="")
+    reason = Varchar(length=255, default="")
+    notes = Text(default="")
+    follow_up = Text(default="")
+    documents = JSON(default="[]")  # ids of the profile's documents linked to it
+    created_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
+    created_at = Timestamptz(default=TimestamptzNow())
+
+
+class CalendarFeed(Table, tablename="calendar_feed"):
+    """A user's secret calendar address: the token is found by its SHA-256, never stored."""
+
+    id = Serial(primary_key=True)
+    user = ForeignKey(references=User, on_delete=OnDelete.cascade, index=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    revoked_at = Timestamptz(null=True, default=None)
+
+
 TABLES: list[type[Table]] = [
     User,
     Session,
@@ -370,4 +400,6 @@ TABLES: list[type[Table]] = [
     PaperlessTask,
     ShareLink,
     ShareView,
+    Appointment,
+    CalendarFeed,
 ]

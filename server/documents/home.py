@@ -1,8 +1,8 @@
 """The home page: for each person the caller cares for, what is new and what needs them.
 
 Bounded queries over all of the caller's profiles at once (never every fact of a record):
-documents read lately, facts still to check, results newly out of range, and documents
-waiting, being read or failed.
+documents read lately, facts still to check, results newly out of range, upcoming
+appointments, and documents waiting, being read or failed.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from piccolo.query.functions.aggregate import Count
 
 from server.access.policy import Caller
 from server.access.scope import profiles_for
+from server.appointments import service as appointments
 from server.db.tables import EXTRACTED, FAILED, PROCESSING, QUEUED, READY, Document, Fact
 
 RECENT_DAYS = 14
@@ -82,12 +83,14 @@ async def overview(caller: Caller, now: datetime | None = None) -> list[dict[str
         .order_by(Fact.id, ascending=False)
         .limit(SCAN)
     )
+    coming = await appointments.upcoming(caller, limit=SCAN)
     out = []
     for p in profiles:
         pid = p["id"]
         mine_recent = [d for d in recent if d["profile"] == pid]
         mine_busy = [d for d in busy if d["profile"] == pid]
         mine_flagged = [f for f in flagged if f["profile"] == pid]
+        mine_coming = [a for a in coming if a["profile"] == pid]
         out.append(
             {
                 "profile": p,
@@ -100,6 +103,8 @@ async def overview(caller: Caller, now: datetime | None = None) -> list[dict[str
                 "failed": [d for d in mine_busy if d["state"] == FAILED][:SHOWN],
                 "failed_count": sum(1 for d in mine_busy if d["state"] == FAILED),
                 "reading": sum(1 for d in mine_busy if d["state"] != FAILED),
+                "upcoming": mine_coming[:SHOWN],
+                "upcoming_count": len(mine_coming),
             }
         )
     return out

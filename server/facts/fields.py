@@ -22,7 +22,17 @@ from server.facts.records import EARLIEST, clip
 FIELDS: dict[str, tuple[str, ...]] = {
     "lab": ("name", "value", "unit", "flag", "date", "code"),
     "vital": ("name", "value", "unit", "date", "code"),
-    "medication": ("name", "strength", "dose", "route", "frequency", "state", "date", "code"),
+    "medication": (
+        "name",
+        "strength",
+        "dose",
+        "route",
+        "frequency",
+        "prescriber",
+        "state",
+        "date",
+        "code",
+    ),
     "condition": ("name", "state", "date", "code"),
     "allergy": ("name", "reaction", "severity", "state", "date", "code"),
     "immunization": ("name", "dose_number", "state", "date", "code"),
@@ -47,6 +57,7 @@ LABELS = {
     "dose": "Dose",
     "route": "Route",
     "frequency": "How often",
+    "prescriber": "Prescriber",
     "state": "Status",
     "reaction": "Reaction",
     "severity": "Severity",
@@ -91,7 +102,8 @@ def current(fact: Mapping[str, Any]) -> dict[str, str]:
         "value": pick("value", fact.get("value_text") or ""),
         "unit": pick("unit", data.get("unit") or fact.get("unit") or ""),
     }
-    for name in ("strength", "dose", "route", "frequency", "reaction", "severity", "dose_number"):
+    names = ("strength", "dose", "route", "frequency", "prescriber", "reaction", "severity")
+    for name in (*names, "dose_number"):
         values[name] = pick(name, data.get(name))
     return {name: values.get(name, "") for name in FIELDS[fact["kind"]]}
 

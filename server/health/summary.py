@@ -101,10 +101,21 @@ def summarise(facts: Iterable[FactRow], labs: list[Latest] | None = None) -> Sum
     facts = list(facts)
     summary = Summary(labs=overview(facts) if labs is None else labs)
     _medications(summary, [f for f in facts if f.kind == "medication"])
+    _rest(summary, facts)
+    return summary
+
+
+def medications(facts: Iterable[FactRow]) -> Summary:
+    """Only the medication part of the summary (lists, as-of date, their conflicts)."""
+    summary = Summary()
+    _medications(summary, [f for f in facts if f.kind == "medication"])
+    return summary
+
+
+def _rest(summary: Summary, facts: list[FactRow]) -> None:
     _allergies(summary, [f for f in facts if f.kind == "allergy"])
     _problems(summary, [f for f in facts if f.kind == "condition"])
     summary.immunizations = _immunizations([f for f in facts if f.kind == "immunization"])
-    return summary
 
 
 # Medications ---------------------------------------------------------------------------
@@ -171,14 +182,17 @@ def _medications(summary: Summary, facts: list[FactRow]) -> None:
     summary.medications.sort(key=lambda i: i.title.casefold())
     summary.stopped.sort(key=lambda i: i.title.casefold())
     # "Current" is what the newest medication list says: a medication last listed long before
-    # it (a 2009 discharge list) is shown apart, as of its date, not as taken now.
-    dates = [f.when for f in facts if f.when is not None]
+    # it (a 2009 discharge list) is shown apart, as of its date, not as taken now. What a
+    # person entered by hand is their own current list: it neither dates the documents'
+    # lists nor becomes old by them (a "since 2015" entry is taken now until marked stopped).
+    dates = [f.when for f in facts if f.when is not None and f.document is not None]
     if dates:
         summary.medications_as_of = newest = max(dates)
         current: list[Item] = []
         for item in summary.medications:
             when = item.latest.when
-            older = when is not None and newest - when > RECENT
+            by_hand = item.latest.document is None
+            older = not by_hand and when is not None and newest - when > RECENT
             (summary.older_medications if older else current).append(item)
         summary.medications = current
 

@@ -12,6 +12,7 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from server.access import audit
+from server.appointments import feed as calendar
 from server.people import accounts
 from server.people.auth import (
     AuthBusy,
@@ -161,7 +162,9 @@ async def logout(request: Request) -> Response:
 
 async def account(request: Request) -> Response:
     caller = caller_of(request)
-    return render(request, "accounts/account.html", await accounts.overview(caller))
+    context = await accounts.overview(caller)
+    context["calendar_feed"] = await calendar.status(caller)
+    return render(request, "accounts/account.html", context)
 
 
 async def change_password(request: Request) -> Response:

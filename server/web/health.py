@@ -1,5 +1,5 @@
-"""Routes of the health views: timeline, lab trends, vital signs and the current summary
-(read-only)."""
+"""Routes of the health views: timeline, lab trends, vital signs, the current summary
+(read-only), and the medications page (owners and caregivers add, edit and stop)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,11 @@ from starlette.routing import Route
 
 from ocr.facts.catalogue import BY_KEY
 from server.access.scope import profile_for
-from server.health import labs, latest, summary, timeline, timeline_read
+from server.facts.fields import FieldError
+from server.health import labs, latest, medications, summary, timeline, timeline_read
 from server.health.records import profile_facts
 from server.shares import printable
-from server.web._common import caller_of, render
+from server.web._common import caller_of, done, render
 
 
 async def timeline_page(request: Request) -> Response:
@@ -110,6 +111,54 @@ async def summary_pdf_page(request: Request) -> Response:
     )
 
 
+async def medications_page(
+    request: Request,
+    error: FieldError | None = None,
+    values: Any = None,
+    stop_error: tuple[int, FieldError] | None = None,
+) -> Response:
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "view")
+    context = {
+        "profile": profile,
+        "meds": medications.build(await profile_facts(profile["id"], "medication")),
+        "section": "medications",
+        "can_edit": caller.may("edit", profile["id"]),
+        "error": error,
+        "values": values or {},
+        "stop_error": stop_error,
+        "stop_default": date.today().isoformat(),
+    }
+    status = 400 if error or stop_error else 200
+    return render(request, "health/medications.html", context, status_code=status)
+
+
+async def add_medication(request: Request) -> Response:
+    caller = caller_of(request)
+    slug = request.path_params["slug"]
+    form = await request.form()
+    try:
+        fact = await medications.add(caller, slug, form, request)
+    except FieldError as exc:
+        return await medications_page(request, error=exc, values=dict(form))
+    return done(request, f"/profiles/{slug}/medications#med-{fact['id']}", f"{fact['name']} added.")
+
+
+async def stop_medication(request: Request) -> Response:
+    caller = caller_of(request)
+    slug = request.path_params["slug"]
+    fact_id = _int(request.path_params["fact_id"])
+    if fact_id is None:
+        raise HTTPException(404, "No such fact.")
+    form = await request.form()
+    try:
+        fact = await medications.stop(caller, slug, fact_id, str(form.get("date", "")), request)
+    except FieldError as exc:
+        return await medications_page(request, stop_error=(fact_id, exc))
+    message = f"{fact['name']} marked stopped."
+    return done(request, f"/profiles/{slug}/medications", message)
+
+
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value else None
@@ -125,4 +174,7 @@ routes = [
     Route("/profiles/{slug}/vitals", labs_page, methods=["GET"]),
     Route("/profiles/{slug}/vitals/{analyte}", lab_page, methods=["GET"]),
     Route("/profiles/{slug}/summary", summary_page, methods=["GET"]),
+    Route("/profiles/{slug}/medications", medications_page, methods=["GET"]),
+    Route("/profiles/{slug}/medications", add_medication, methods=["POST"]),
+    Route("/profiles/{slug}/medications/{fact_id}/stop", stop_medication, methods=["POST"]),
 ]

@@ -10,6 +10,7 @@ from starlette.routing import Route
 
 from server.access import audit
 from server.access.policy import Caller
+from server.appointments import feed as calendar
 from server.people import accounts, tokens
 from server.people.tokens import TokenError
 from server.web._common import caller_of, done, render
@@ -19,6 +20,7 @@ async def _account_page(
     request: Request, caller: Caller, status: int = 200, **extra: Any
 ) -> Response:
     context = {**await accounts.overview(caller), **extra}
+    context["calendar_feed"] = await calendar.status(caller)
     return render(request, "accounts/account.html", context, status_code=status)
 
 

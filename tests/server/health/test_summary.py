@@ -193,3 +193,28 @@ def test_medications_only_in_older_lists_are_shown_apart() -> None:
     assert [i.title for i in summary.medications] == ["Lisinopril", "Metformin"]
     assert [i.title for i in summary.older_medications] == ["Warfarin"]
     assert str(summary.medications_as_of) == "2024-03-01"
+
+
+def test_hand_entries_neither_date_the_lists_nor_grow_old() -> None:
+    """What a person entered is their current list: a medication entered today does not make
+    last year's document list 'older', and one entered 'since 2015' stays current."""
+    facts = [
+        row("medication", "Metformin", "2024-03-01", state="active"),
+        row("medication", "Lisinopril", "2015-01-01", doc=None, state="active"),
+        row("medication", "Aspirin", None, doc=None, state="active"),
+        row("medication", "Statin", "2026-01-01", doc=None, state="active"),
+    ]
+    summary = summarise(facts)
+    assert [i.title for i in summary.medications] == [
+        "Aspirin",
+        "Lisinopril",
+        "Metformin",
+        "Statin",
+    ]
+    assert summary.older_medications == []
+    assert str(summary.medications_as_of) == "2024-03-01"
+    # Stopped by hand later: stopped, with no disagreement between sources.
+    stopped = [*facts, row("medication", "Metformin", "2024-09-01", doc=None, state="stopped")]
+    summary = summarise(stopped)
+    assert [i.title for i in summary.stopped] == ["Metformin"]
+    assert summary.conflicts == []

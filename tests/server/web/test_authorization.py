@@ -6,6 +6,7 @@ route can skip this check.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import httpx
@@ -13,7 +14,8 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
-from server.db.tables import Document, Fact, Grant, Profile, ShareLink, User
+from server.appointments import feed
+from server.db.tables import Appointment, Document, Fact, Grant, Profile, ShareLink, User
 from server.runtime import Services
 from server.shares import links
 from server.vault import Vault
@@ -83,6 +85,9 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/profiles/{slug}/export"): "caregiver",
     ("POST", "/profiles/{slug}/export"): "caregiver",
     ("GET", "/profiles/{slug}/export.zip"): "caregiver",
+    ("GET", "/profiles/{slug}/medications"): "viewer",
+    ("POST", "/profiles/{slug}/medications"): "caregiver",
+    ("POST", "/profiles/{slug}/medications/{fact_id}/stop"): "caregiver",
     ("GET", "/profiles/{slug}/review"): "caregiver",
     ("GET", "/profiles/{slug}/facts/new"): "caregiver",
     ("POST", "/profiles/{slug}/facts"): "caregiver",
@@ -150,6 +155,17 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/s/{token}/documents/{doc_id}/{kind:str}/{number:int}"): "share",
     ("POST", "/shl/{token}/manifest"): "share",  # SMART Health Link manifest (JSON, any origin)
     ("OPTIONS", "/shl/{token}/manifest"): "public",  # its CORS preflight: content-free
+    # Appointments (issue 16): viewers read, owners and caregivers change.
+    ("GET", "/profiles/{slug}/appointments"): "viewer",
+    ("POST", "/profiles/{slug}/appointments"): "caregiver",
+    ("GET", "/profiles/{slug}/appointments/{appt_id}/edit"): "caregiver",
+    ("POST", "/profiles/{slug}/appointments/{appt_id}"): "caregiver",
+    ("POST", "/profiles/{slug}/appointments/{appt_id}/delete"): "caregiver",
+    # Each user's own calendar address; the feed's token is the capability, like a share
+    # link's (a revoked one: test_revoked_calendar_address_answers_nobody).
+    ("POST", "/account/calendar"): "user",
+    ("POST", "/account/calendar/revoke"): "user",
+    ("GET", "/calendar/{feed_token}.ics"): "share",
 }
 # Routes whose allowed response shows the secret document (so the test can fail both ways).
 SHOWS_SECRET = {
@@ -163,6 +179,9 @@ SHOWS_SECRET = {
     "/s/{token}",
     "/s/{token}/documents/{doc_id}",
     "/s/{token}/documents/{doc_id}/{kind:str}/{number:int}",
+    "/profiles/{slug}/appointments",
+    "/profiles/{slug}/appointments/{appt_id}/edit",
+    "/calendar/{feed_token}.ics",
 }
 # Requests that end the caller's session go last.
 LAST = ("/account/logout-all", "/logout")
@@ -219,6 +238,8 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
         .replace("{rest:path}", f"documents/{h.docs['dad']}/notes/")
         .replace("{token}", h.shares.get("token", ""))
         .replace("{share_id}", h.shares.get("other", ""))
+        .replace("{appt_id}", h.shares.get("appointment", "0"))
+        .replace("{feed_token}", h.shares.get("feed", ""))
     )
     kwargs: dict[str, Any] = {}
     if method == "POST":
@@ -237,8 +258,13 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
             "/profiles/{slug}/facts": {"kind": "lab", "name": "Glucose", "value": "99"},
             "/facts/{fact_id}/correct": {"value": "4243"},
             "/facts/{fact_id}/kind": {"kind": "medication"},
+            # Refused as input (no name; no date) once access is granted: 400, nothing written.
+            "/profiles/{slug}/medications": {"strength": "5 mg"},
+            "/profiles/{slug}/medications/{fact_id}/stop": {"date": "not a date"},
             "/profiles/{slug}/sharing": {"label": "Dr. Secret Dad's", "expires": "7d"},
             "/profiles/{slug}/emergency": {"blood_type": "A+", "emergency_contacts": "x"},
+            "/profiles/{slug}/appointments": {"day": "2030-01-02", "reason": "New visit"},
+            "/profiles/{slug}/appointments/{appt_id}": {"day": "2030-01-03", "reason": "Moved"},
         }.get(path, {})
         kwargs["data"] = data
         if path == "/upload":
@@ -272,6 +298,19 @@ async def dad_fact(household: Household) -> None:
         )
     ).returning(Fact.id)
     household.facts["dad"] = rows[0]["id"]
+
+
+@pytest.fixture(autouse=True)
+async def dad_appointment(household: Household) -> None:
+    """An appointment of dad's (its notes are the secret), and olga's calendar address."""
+    rows = await Appointment.insert(
+        Appointment(
+            profile=household.profiles["dad"], day=date.today() + timedelta(days=3),
+            time="09:30", clinician="Dr. Who", reason="Kidneys", notes=SECRET_TEXT,
+        )
+    ).returning(Appointment.id)  # fmt: skip
+    household.shares["appointment"] = str(rows[0]["id"])
+    household.shares["feed"] = await feed.regenerate(await caller_named("olga"))
 
 
 @pytest.fixture(autouse=True)
@@ -345,6 +384,30 @@ async def test_route_access_for_every_caller(
     else:
         assert fact[0]["value_text"] == "4243" and entered == 1
     assert not await User.exists().where(User.username == "intruder")
+    # Appointments: changed and deleted by owners and caregivers only, added by them only.
+    kept = await Appointment.exists().where(Appointment.reason == "Kidneys")
+    added = await Appointment.count().where(Appointment.reason == "New visit")
+    assert kept == (caller not in ("bob", "olga")) and added == (caller in ("bob", "olga"))
+
+
+async def test_revoked_calendar_address_answers_nobody(
+    app: Starlette, household: Household
+) -> None:
+    """Olga's calendar address after she made a new one, and after she revoked that: refused to
+    everyone, naming nothing; the live one answers."""
+    olga = await caller_named("olga")
+    old = household.shares["feed"]
+    new = await feed.regenerate(olga)
+    async with new_client(app) as client:
+        assert (await client.get(f"/calendar/{new}.ics")).status_code == 200
+        await feed.revoke(olga)
+        for who in CALLERS:
+            if who != "anonymous":
+                await login(client, who)
+            for token in (old, new, "not-a-token", ""):
+                r = await client.get(f"/calendar/{token}.ics")
+                assert r.status_code == 404, (who, token)
+                assert SECRET_TEXT not in r.text and "VCALENDAR" not in r.text
 
 
 @pytest.mark.parametrize("caller", CALLERS)

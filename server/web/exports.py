@@ -45,7 +45,14 @@ class Job:
         return 100 if self.finished else int(100 * self.done / self.total) if self.total else 0
 
 
-_JOBS: dict[tuple[int, int], Job] = {}  # (user id, profile id) -> its latest archive
+def _jobs(request: Request) -> dict[tuple[int, int], Job]:
+    """(user id, profile id) -> its latest archive, kept by the app serving this data folder
+    (never across apps: ids repeat between data folders)."""
+    state = request.app.state
+    if not hasattr(state, "export_jobs"):
+        state.export_jobs = {}
+    jobs: dict[tuple[int, int], Job] = state.export_jobs
+    return jobs
 
 
 async def _build(job: Job, request: Request, profile_id: int) -> None:
@@ -69,7 +76,7 @@ async def _build(job: Job, request: Request, profile_id: int) -> None:
 async def export_page(request: Request) -> Response:
     caller = caller_of(request)
     profile = await profile_for(caller, request.path_params["slug"], "edit")
-    job = _JOBS.get((caller.user_id, profile["id"]))
+    job = _jobs(request).get((caller.user_id, profile["id"]))
     context = {"profile": profile, "job": job}
     return render(request, "profiles/export.html", context, partial="profiles/_export.html")
 
@@ -78,7 +85,7 @@ async def export_start(request: Request) -> Response:
     caller = caller_of(request)
     profile = await profile_for(caller, request.path_params["slug"], "edit")
     key = (caller.user_id, profile["id"])
-    old = _JOBS.get(key)
+    old = _jobs(request).get(key)
     if old is not None and not old.finished:
         context = {"profile": profile, "job": old}
         return render(request, "profiles/export.html", context, partial="profiles/_export.html")
@@ -86,7 +93,7 @@ async def export_start(request: Request) -> Response:
     folder.mkdir(parents=True, exist_ok=True)
     job = Job(folder / f"{caller.user_id}-{profile['id']}.zip")
     job.path.unlink(missing_ok=True)
-    _JOBS[key] = job
+    _jobs(request)[key] = job
     job.task = asyncio.create_task(_build(job, request, profile["id"]), name="archive")
     context = {"profile": profile, "job": job}
     return render(
@@ -97,7 +104,7 @@ async def export_start(request: Request) -> Response:
 async def export_download(request: Request) -> Response:
     caller = caller_of(request)
     profile = await profile_for(caller, request.path_params["slug"], "edit")
-    job = _JOBS.get((caller.user_id, profile["id"]))
+    job = _jobs(request).get((caller.user_id, profile["id"]))
     if job is None or not job.finished or job.error or not job.path.is_file():
         return Response(
             "No archive is ready: build one on the export page first.",

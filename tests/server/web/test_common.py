@@ -70,8 +70,9 @@ async def test_viewer_cannot_upload_and_duplicate_never_links_across_profiles(
         files=[("files", ("same.pdf", f"%PDF-1.4 {SECRET_NAME}".encode(), "application/pdf"))],
         headers={"HX-Request": "true"},
     )
-    assert 'data-outcome="duplicate"' in r.text
-    assert f"/documents/{household.docs['dad']}" not in r.text
+    # Answered exactly as a new file (issue 11, finding 8): nothing says dad's document exists.
+    assert 'data-outcome="new"' in r.text and 'data-outcome="duplicate"' not in r.text
+    assert f"/documents/{household.docs['dad']}\"" not in r.text
 
 
 async def test_cross_site_post_is_refused(client: httpx.AsyncClient, household: Household) -> None:

@@ -21,7 +21,7 @@ import asyncpg
 import pytest
 
 from server.settings import Settings
-from tests.fixtures.make_docs import digital_pdf
+from tests.fixtures.make_docs import scanned_pdf
 from tests.fixtures.pgcluster import Cluster, own_cluster
 from tests.fixtures.procs import KINCHART, Server, wait_for
 
@@ -83,7 +83,9 @@ def _docs(folder: Path, start: int, n: int) -> dict[str, bytes]:
     folder.mkdir(parents=True, exist_ok=True)
     out = {}
     for i in range(start, start + n):
-        p = digital_pdf(
+        # Scans: each read takes an OCR run (about a second), long enough that the work is
+        # shared; born-digital pages are read in 50 ms and serve alone empties the queue.
+        p = scanned_pdf(
             folder / f"lab-{i:02d}.pdf", [[f"Laboratory report {i}", f"Sodium {130 + i} mmol/L"]]
         )
         out[p.name] = p.read_bytes()
@@ -140,6 +142,10 @@ def test_serve_and_two_workers_read_each_document_once_and_survive_postgres_rest
     workers = [Worker(env, tmp_path / f"worker-{i}.log") for i in (1, 2)]
     logs = [server.log, *(w.log for w in workers)]
     try:
+        # Both workers up and polling before the batch arrives; on a busy 2-core machine their
+        # start takes seconds, and serve alone would read the whole batch meanwhile.
+        for w in workers:
+            wait_for(lambda w=w: b"worker running" in w.log.read_bytes(), 120, f"{w.log.name}")
         # 1. A batch of 20, three processes reading: each document read once.
         _move(tmp_path / "first", inbox)
         wait_for(lambda: _states(url)["ready"] == 20, 180, "the first 20 documents")

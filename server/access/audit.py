@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
@@ -78,6 +78,14 @@ async def settle(event_id: int, kind: str | None) -> None:
         await AuditEvent.delete().where(AuditEvent.id == event_id)
     else:
         await AuditEvent.update({AuditEvent.kind: kind}).where(AuditEvent.id == event_id)
+
+
+async def restamp(event_id: int) -> None:
+    """Date an event recorded ahead of its outcome to now: a login attempt let through to its
+    password check is dated when it was let through, not when its row was first built (under
+    load an insert can wait on the write lock for a second, and the next delay counts from it).
+    """
+    await AuditEvent.update({AuditEvent.at: datetime.now(UTC)}).where(AuditEvent.id == event_id)
 
 
 async def settle_refused(event_id: int) -> None:

@@ -84,6 +84,7 @@ async def password_attempt(
     if wait > 0:
         await audit.settle_refused(attempt)
         raise LoginThrottled(wait)
+    await audit.restamp(attempt)
     return attempt
 
 

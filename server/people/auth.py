@@ -242,7 +242,7 @@ async def _wait_for(where: Any, attempt_id: int, free: int, now: datetime) -> fl
     last = (
         await AuditEvent.select(AuditEvent.at)
         .where(prior)
-        .order_by(AuditEvent.id, ascending=False)
+        .order_by(AuditEvent.at, ascending=False)  # the latest let through (audit.restamp)
         .first()
     )
     if last is None:

@@ -20,7 +20,10 @@ copied are those the copy names, so a restore never finds a document without its
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import datetime
+import functools
 import json
 import os
 import shutil
@@ -132,7 +135,7 @@ async def backup(
         }
         (partial / NEEDED).write_text("".join(f"{sha}\n" for sha in sorted(originals)))
         # Everything on disk before the manifest says the snapshot is complete.
-        await asyncio.to_thread(os.sync)
+        await asyncio.to_thread(_sync, dest)
         seal.put_bytes(json.dumps(manifest, indent=1).encode(), partial / MANIFEST)
         final = dest / SNAPSHOTS / name
         os.replace(partial, final)
@@ -159,33 +162,44 @@ def _copy_originals(
     result: BackupResult,
     progress: Progress,
 ) -> dict[str, int]:
-    """Copy the originals the backup lacks (checking each against its name); name -> size."""
+    """Copy the originals the backup lacks (checking each against its name); name -> size.
+
+    Per file, only what a copy needs: the backup's originals are listed once per folder (not
+    looked up one by one), sizes come from the database, the folders are made up front, and a
+    missing source shows as the open failing. Each copy is hashed as it is written.
+    """
     sizes: dict[str, int] = {}
-    todo: list[tuple[str, Path, Path]] = []
+    there = _present(root, seal.suffix)
+    todo: list[str] = []
     for sha in sorted(wanted):
-        src = store.original_path(sha)
-        target = root / sha[:2] / sha
-        if seal.exists(target):
-            # Copied and checked by an earlier run; files in the store never change.
+        if sha in there:
+            # Copied and checked by an earlier run (complete files only: each is written
+            # under a temporary name first); files in the store never change.
             sizes[sha] = wanted[sha]
             result.originals_kept += 1
-        elif not src.exists():
-            result.problems.append(
-                f"original {sha} is named by the database but missing from the data folder "
-                "(run `kinchart check`)"
-            )
         else:
-            todo.append((sha, src, target))
-    total = sum(src.stat().st_size for _, src, _ in todo)
+            todo.append(sha)
+    for prefix in sorted({sha[:2] for sha in todo}):
+        (root / prefix).mkdir(parents=True, exist_ok=True)
+    total = sum(wanted[sha] for sha in todo)
     done = 0
     progress("originals", 0, total)
 
-    def one(item: tuple[str, Path, Path]) -> tuple[str, str, int]:
-        sha, src, target = item
-        return sha, *seal.put(src, target)
+    def one(sha: str) -> tuple[str, str, int] | None:
+        try:
+            return sha, *seal.put(store.original_path(sha), root / sha[:2] / sha, folder_made=True)
+        except FileNotFoundError:
+            return None
 
     with ThreadPoolExecutor(COPIERS) as pool:
-        for sha, got, size in pool.map(one, todo):
+        for sha, copied in zip(todo, pool.map(one, todo), strict=True):
+            if copied is None:
+                result.problems.append(
+                    f"original {sha} is named by the database but missing from the data folder "
+                    "(run `kinchart check`)"
+                )
+                continue
+            _, got, size = copied
             done += size
             progress("originals", done, total)
             if got != sha or size != wanted[sha]:
@@ -200,6 +214,48 @@ def _copy_originals(
             result.originals_copied += 1
             result.bytes_copied += size
     return sizes
+
+
+def _present(root: Path, suffix: str) -> set[str]:
+    """The originals already in the backup, by name (temporary `.…part` files are not)."""
+    out: set[str] = set()
+    if not root.is_dir():
+        return out
+    with os.scandir(root) as folders:
+        for folder in folders:
+            if not folder.is_dir() or len(folder.name) != 2:
+                continue
+            with os.scandir(folder.path) as files:
+                for f in files:
+                    name = f.name
+                    if suffix:
+                        if not name.endswith(suffix):
+                            continue
+                        name = name[: -len(suffix)]
+                    if not name.startswith("."):
+                        out.add(name)
+    return out
+
+
+def _sync(folder: Path) -> None:
+    """Everything written to the file system of `folder` on disk: syncfs(2), not sync(2),
+    which would also wait for every other disk's writes (the data disk's, on a NAS)."""
+    syncfs = getattr(_libc(), "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            raise OSError(ctypes.get_errno(), f"syncfs failed for {folder}")
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
 
 
 def _copy_derived(

@@ -29,6 +29,7 @@ from server.maintenance.backup import (
     SECRET,
     Progress,
     _quiet,
+    _sync,
     complete_snapshots,
 )
 from server.settings import Settings
@@ -196,4 +197,4 @@ def _move_in(staging: Path, store: Store) -> None:
     if secret.exists():
         secret.chmod(0o600)
         os.replace(secret, store.root / SECRET)
-    os.sync()
+    _sync(store.root)

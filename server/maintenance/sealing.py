@@ -18,7 +18,7 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import pyrage
 from pyrage import x25519
@@ -68,6 +68,45 @@ def copy_hashed(src: Path, dest: Path) -> tuple[str, int]:
                 chunk = view[:n]
                 digest.update(chunk)
                 while chunk:  # a raw write may write less than asked
+                    chunk = chunk[fout.write(chunk) or 0 :]
+                size += n
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return digest.hexdigest(), size
+
+
+def append_hashed(src: Path, out: BinaryIO) -> tuple[str, int]:
+    """Append `src` to the open file `out`, hashing the very bytes written; SHA-256, size."""
+    digest = hashlib.sha256()
+    size = 0
+    buf = bytearray(CHUNK)
+    view = memoryview(buf)
+    with open(src, "rb", buffering=0) as fin:
+        while n := fin.readinto(buf):
+            chunk = view[:n]
+            digest.update(chunk)
+            while chunk:
+                chunk = chunk[out.write(chunk) or 0 :]
+            size += n
+    return digest.hexdigest(), size
+
+
+def extract_hashed(src: Path, offset: int, length: int, dest: Path) -> tuple[str, int]:
+    """`length` bytes of `src` from `offset` into the file `dest` (through a temporary name),
+    hashed as they are written; their SHA-256 and how many there were (fewer if cut short)."""
+    digest = hashlib.sha256()
+    size = 0
+    tmp = _tmp(dest)
+    buf = bytearray(CHUNK)
+    view = memoryview(buf)
+    try:
+        with open(src, "rb", buffering=0) as fin, open(tmp, "wb", buffering=0) as fout:
+            fin.seek(offset)
+            while size < length and (n := fin.readinto(view[: min(CHUNK, length - size)])):
+                chunk = view[:n]
+                digest.update(chunk)
+                while chunk:
                     chunk = chunk[fout.write(chunk) or 0 :]
                 size += n
         os.replace(tmp, dest)

@@ -64,11 +64,24 @@ async def test_a_second_backup_copies_only_new_originals_and_keep_rotates(
     gone = await Document.select(Document.sha256).where(Document.id == new).first()
     assert gone is not None
     await Document.delete().where(Document.id == new)
+    # Unencrypted, each run's new originals went into one pack of its own.
+    packs = dest / "originals" / "packs"
+    assert sorted(p.name for p in packs.iterdir()) == [
+        f"{first.snapshot.name}.pack",
+        f"{second.snapshot.name}.pack",
+    ]
+    assert (packs / f"{second.snapshot.name}.pack").stat().st_size == second.bytes_copied
+    # What an interrupted run leaves: a pack cut short, and one no complete snapshot names.
+    (packs / f".{backups.snapshot_name()}.pack.part").write_bytes(b"half a file")
+    (packs / f"{first.snapshot.name[:-2]}0Z.pack").write_bytes(b"never finished")
     third = await backups.backup(services.settings, services.store, dest, keep=1)
     assert third.removed == [s.name for s in (first.snapshot, second.snapshot)]
     assert [s.name for s in backups.complete_snapshots(dest)] == [third.snapshot.name]
-    pool = {p.name for p in (dest / "originals").glob("*/*")}
-    assert len(pool) == 3 and gone["sha256"] not in pool
+    assert (third.originals_copied, third.originals_kept) == (0, 3)
+    # The first pack is still needed; the second held only the gone document's original.
+    assert sorted(p.name for p in packs.iterdir()) == [f"{first.snapshot.name}.pack"]
+    index = backups.packed_in(dest)
+    assert len(index) == 3 and gone["sha256"] not in index
 
 
 async def test_restore_refuses_a_non_empty_home_and_a_damaged_backup(
@@ -79,17 +92,25 @@ async def test_restore_refuses_a_non_empty_home_and_a_damaged_backup(
     await backups.backup(services.settings, services.store, dest)
     fresh = _fresh(tmp_path, fresh_database_url)
 
-    # One changed byte in one original: nothing at all is restored.
-    victim = next((dest / "originals").glob("*/*"))
-    victim.write_bytes(victim.read_bytes() + b"!")
-    with pytest.raises(restores.BackupDamaged, match=r"1 file\(s\) missing or changed"):
+    # One changed byte in one original (in the pack): nothing at all is restored.
+    (victim,) = (dest / "originals" / "packs").iterdir()
+    sha, (_, offset) = sorted(backups.packed_in(dest).items())[1]
+    data = bytearray(victim.read_bytes())
+    data[offset + 3] ^= 1
+    victim.write_bytes(bytes(data))
+    with pytest.raises(restores.BackupDamaged, match=r"1 file\(s\) missing or changed") as err:
         await restores.restore(fresh, dest)
+    assert f"original {sha} at {offset}" in str(err.value)
     assert not (fresh.data_dir / "originals").exists()
     assert await restores.database.is_empty(fresh.effective_database_url)
-    victim.write_bytes(victim.read_bytes()[:-1])
+    data[offset + 3] ^= 1
+    victim.write_bytes(bytes(data))
 
     result = await restores.restore(fresh, dest)
     assert result.documents == 3
+    originals = fresh.data_dir / "originals"
+    restored = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in originals.glob("*/*")}
+    assert len(restored) == 3 and all(sha == name for sha, name in restored.items())
     with pytest.raises(restores.NotEmpty, match="is not empty"):
         await restores.restore(fresh, dest)
     await restores.restore(fresh, dest, force=True)  # replaces what is there

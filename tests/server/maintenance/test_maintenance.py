@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -222,3 +223,38 @@ async def test_with_derived_the_page_files_come_back_too(
         assert names and names == sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
         for name in names:
             assert (new / name).read_bytes() == (old / name).read_bytes()
+
+
+async def test_a_backup_from_before_packs_is_restored_and_added_to(
+    services: Services, tmp_path: Path, fresh_database_url: str
+) -> None:
+    await make_household(services.store)
+    dest = tmp_path / "backup"
+    first = await backups.backup(services.settings, services.store, dest)
+    # Made as backups were before packs: each original loose, by name; no offsets anywhere.
+    for sha in backups.packed_in(dest):
+        loose = dest / "originals" / sha[:2] / sha
+        loose.parent.mkdir(exist_ok=True)
+        shutil.copyfile(services.store.original_path(sha), loose)
+    shutil.rmtree(dest / "originals" / "packs")
+    needed = first.snapshot / backups.NEEDED
+    names = [line.split("\t")[0] for line in needed.read_text().splitlines()]
+    needed.write_text("".join(f"{sha}\n" for sha in names))
+    manifest = first.snapshot / backups.MANIFEST
+    old = json.loads(manifest.read_text())
+    del old["packed"]
+    manifest.write_text(json.dumps(old))
+
+    new = await make_document(services.store, "new-scan.pdf", None)
+    second = await backups.backup(services.settings, services.store, dest, keep=1)
+    assert (second.originals_copied, second.originals_kept) == (1, 3)
+    assert len(list((dest / "originals").glob("??/*"))) == 3  # still needed: kept
+    (pack,) = (dest / "originals" / "packs").iterdir()
+    assert pack.stat().st_size == second.bytes_copied
+    fresh = _fresh(tmp_path, fresh_database_url)
+    result = await restores.restore(fresh, dest)
+    assert result.documents == 4
+    row = await Document.select(Document.sha256).where(Document.id == new).first()
+    assert row is not None
+    restored = fresh.data_dir / "originals" / row["sha256"][:2] / row["sha256"]
+    assert restored.read_bytes() == services.store.original_path(row["sha256"]).read_bytes()

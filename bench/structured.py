@@ -13,7 +13,9 @@ Target: peak RSS at most 300 MB.
 Export: a profile of `--facts` facts and `--docs` documents (originals of `--doc-kb` KB, half
 random bytes as in a scan's compressed image, half text) in a fresh SQLite data folder; prints
 seconds and MB/s of `server.shares.archive.build` against a plain zipfile of the same originals
-with the same compression (deflate, level 1), in the same run (best of `--runs`).
+(deflate, level 1), in the same run (best of `--runs`); and, for a like-for-like view, against a
+plain zipfile that stores its PDFs as the archive does (PDFs are compressed already; the
+generated ones here are half random, half plain text, so deflate still halves them).
 Target: at least 0.5 of the plain zip's speed.
 """
 
@@ -134,26 +136,34 @@ async def _export_bench(docs: int, facts: int, doc_kb: int, runs: int) -> None:
             await Fact.insert(*made)
         total_mb = sum(p.stat().st_size for p in paths) / 1024 / 1024
 
-        def plain(target: Path) -> None:
+        def plain(target: Path, how: int) -> None:
             with zipfile.ZipFile(target, "w", compression=archive.COMPRESSION,
                                  compresslevel=archive.COMPRESS_LEVEL) as z:  # fmt: skip
                 for i, path in enumerate(paths):
-                    z.write(path, f"originals/{i}.pdf")
+                    z.write(path, f"originals/{i}.pdf", compress_type=how)
 
-        best_plain = best_ours = float("inf")
+        best_plain = best_same = best_ours = float("inf")
         size = 0
+        same = archive.compression_for("application/pdf")
         for _ in range(runs):
             t0 = time.perf_counter()
-            await asyncio.to_thread(plain, work / "plain.zip")
+            await asyncio.to_thread(plain, work / "plain.zip", archive.COMPRESSION)
             best_plain = min(best_plain, time.perf_counter() - t0)
+            t0 = time.perf_counter()
+            await asyncio.to_thread(plain, work / "plain.zip", same)
+            best_same = min(best_same, time.perf_counter() - t0)
             t0 = time.perf_counter()
             built = await archive.build(services.store, pid, work / "archive.zip")
             best_ours = min(best_ours, time.perf_counter() - t0)
             size = built.size
         print(f"export: {docs} documents ({total_mb:.1f} MB of originals), {facts} facts; "
               f"{os.cpu_count()} cores; best of {runs}")  # fmt: skip
-        for name, sec in (("plain zip (baseline)", best_plain), ("kinchart archive", best_ours)):
-            print(f"{name:22s} {sec:6.2f} s  {total_mb / sec:7.1f} MB/s")
+        for name, sec in (
+            ("plain zip (baseline)", best_plain),
+            ("plain zip, PDFs stored", best_same),  # the archive's own choice for PDFs
+            ("kinchart archive", best_ours),
+        ):
+            print(f"{name:24s} {sec:6.2f} s  {total_mb / sec:7.1f} MB/s")
         from server.shares.printable import summary_pdf
         from server.shares.record import record_bundle
 
@@ -166,7 +176,9 @@ async def _export_bench(docs: int, facts: int, doc_kb: int, runs: int) -> None:
         print(f"of which fixed costs, alone: summary PDF {pdf_s:.2f} s, FHIR bundle {fhir_s:.2f} s")
         ratio = best_plain / best_ours
         print(f"archive {size / 1024 / 1024:.1f} MB; speed {ratio:.2f} of plain zip: "
-              f"target >= 0.5 {'met' if ratio >= 0.5 else 'MISSED'}")  # fmt: skip
+              f"target >= 0.5 {'met' if ratio >= 0.5 else 'MISSED'}; "
+              f"{best_same / best_ours:.2f} of a plain zip storing its PDFs as the archive "
+              "does")  # fmt: skip
     import shutil
 
     shutil.rmtree(work, ignore_errors=True)

@@ -4,23 +4,35 @@ A backup folder holds:
 
     kinchart-backup.json        format and encryption (none | passphrase | recipient)
     backup-key.age              with a passphrase: the age identity, sealed with it
-    originals/ab/<sha256>       every original, shared by all snapshots (content-addressed
-                                files never change, so a new backup copies only new ones)
+    originals/packs/<UTC time>.pack   unencrypted: the originals a run copied, one after the
+                                other in one file (as tar does): one file made per run, not
+                                one per original, which cost the kernel more than the copying
+    originals/ab/<sha256>.age   encrypted: every original, each in its own age file
     snapshots/<UTC time>/       one per run, complete once its manifest is written:
         database.sqlite3 | database.pgdump
         secret.key              the key of the sync-source passwords
         derived/…               page images and PDFs, only with --with-derived
-        originals.txt           the originals this snapshot needs (names only: --keep reads it)
-        manifest.json           SHA-256 and size of every file above and of every original
+        originals.txt           the originals this snapshot needs, one a line: the SHA-256,
+                                and for a packed one its pack and offset (--keep and the next
+                                run read it; it is never encrypted, and names nothing else)
+        manifest.json           SHA-256 and size of every file above and of every original,
+                                and where each packed original is (what restore trusts)
 
-(each file with `.age` appended when encrypted). The database is copied first; the originals
-copied are those the copy names, so a restore never finds a document without its file.
+(each file with `.age` appended when encrypted). Originals are shared by all snapshots:
+content-addressed files never change, so a new backup copies only the new ones (into a new pack,
+or new files). The database is copied first; the originals copied are those the copy names, so
+a restore never finds a document without its file. A pack goes when no kept snapshot needs any
+original in it (packs are not rewritten to drop a few). Backups made before packs (loose
+`originals/ab/<sha256>` files) are still read, and added to.
 """
 
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import datetime
+import functools
 import json
 import os
 import shutil
@@ -40,6 +52,8 @@ SNAPSHOTS = "snapshots"
 ORIGINALS = "originals"
 MANIFEST = "manifest.json"
 NEEDED = "originals.txt"
+PACKS = "packs"  # under originals/
+PACK_SUFFIX = ".pack"
 SECRET = "secret.key"
 DB_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 COPIERS = 4  # originals copied at once: hashing releases the GIL, and NAS disks like a queue
@@ -116,9 +130,15 @@ async def backup(
             files[SECRET] = await _put(seal, secret, partial / SECRET)
         progress("database", 1, 1)
         result = BackupResult(partial, len(snap.originals), 0, 0, 0, 0.0)
-        originals = await asyncio.to_thread(
-            _copy_originals, seal, store, dest / ORIGINALS, snap.originals, result, progress
-        )
+        packed: dict[str, tuple[str, int]] = {}
+        if seal.mode == "none":
+            originals, packed = await asyncio.to_thread(
+                _pack_originals, store, dest, name, snap.originals, result, progress
+            )
+        else:
+            originals = await asyncio.to_thread(
+                _copy_originals, seal, store, dest / ORIGINALS, snap.originals, result, progress
+            )
         if with_derived:
             files.update(await asyncio.to_thread(_copy_derived, seal, store, partial, progress))
         manifest = {
@@ -129,10 +149,16 @@ async def backup(
             "with_derived": with_derived,
             "files": files,
             "originals": originals,
+            "packed": {sha: [pack, offset] for sha, (pack, offset) in sorted(packed.items())},
         }
-        (partial / NEEDED).write_text("".join(f"{sha}\n" for sha in sorted(originals)))
+        (partial / NEEDED).write_text(
+            "".join(
+                f"{sha}\t{packed[sha][0]}\t{packed[sha][1]}\n" if sha in packed else f"{sha}\n"
+                for sha in sorted(originals)
+            )
+        )
         # Everything on disk before the manifest says the snapshot is complete.
-        await asyncio.to_thread(os.sync)
+        await asyncio.to_thread(_sync, dest)
         seal.put_bytes(json.dumps(manifest, indent=1).encode(), partial / MANIFEST)
         final = dest / SNAPSHOTS / name
         os.replace(partial, final)
@@ -159,33 +185,44 @@ def _copy_originals(
     result: BackupResult,
     progress: Progress,
 ) -> dict[str, int]:
-    """Copy the originals the backup lacks (checking each against its name); name -> size."""
+    """Copy the originals the backup lacks (checking each against its name); name -> size.
+
+    Per file, only what a copy needs: the backup's originals are listed once per folder (not
+    looked up one by one), sizes come from the database, the folders are made up front, and a
+    missing source shows as the open failing. Each copy is hashed as it is written.
+    """
     sizes: dict[str, int] = {}
-    todo: list[tuple[str, Path, Path]] = []
+    there = _present(root, seal.suffix)
+    todo: list[str] = []
     for sha in sorted(wanted):
-        src = store.original_path(sha)
-        target = root / sha[:2] / sha
-        if seal.exists(target):
-            # Copied and checked by an earlier run; files in the store never change.
+        if sha in there:
+            # Copied and checked by an earlier run (complete files only: each is written
+            # under a temporary name first); files in the store never change.
             sizes[sha] = wanted[sha]
             result.originals_kept += 1
-        elif not src.exists():
-            result.problems.append(
-                f"original {sha} is named by the database but missing from the data folder "
-                "(run `kinchart check`)"
-            )
         else:
-            todo.append((sha, src, target))
-    total = sum(src.stat().st_size for _, src, _ in todo)
+            todo.append(sha)
+    for prefix in sorted({sha[:2] for sha in todo}):
+        (root / prefix).mkdir(parents=True, exist_ok=True)
+    total = sum(wanted[sha] for sha in todo)
     done = 0
     progress("originals", 0, total)
 
-    def one(item: tuple[str, Path, Path]) -> tuple[str, str, int]:
-        sha, src, target = item
-        return sha, *seal.put(src, target)
+    def one(sha: str) -> tuple[str, str, int] | None:
+        try:
+            return sha, *seal.put(store.original_path(sha), root / sha[:2] / sha, folder_made=True)
+        except FileNotFoundError:
+            return None
 
     with ThreadPoolExecutor(COPIERS) as pool:
-        for sha, got, size in pool.map(one, todo):
+        for sha, copied in zip(todo, pool.map(one, todo), strict=True):
+            if copied is None:
+                result.problems.append(
+                    f"original {sha} is named by the database but missing from the data folder "
+                    "(run `kinchart check`)"
+                )
+                continue
+            _, got, size = copied
             done += size
             progress("originals", done, total)
             if got != sha or size != wanted[sha]:
@@ -200,6 +237,129 @@ def _copy_originals(
             result.originals_copied += 1
             result.bytes_copied += size
     return sizes
+
+
+def _pack_originals(
+    store: Store,
+    dest: Path,
+    name: str,
+    wanted: dict[str, int],
+    result: BackupResult,
+    progress: Progress,
+) -> tuple[dict[str, int], dict[str, tuple[str, int]]]:
+    """Unencrypted: the originals the backup lacks, appended to one new pack, each hashed as
+    it is written; name -> size, and name -> (pack, offset) of every packed original needed.
+
+    The pack is written under a temporary name and renamed once complete; only a complete
+    snapshot's originals.txt makes an original count as there, so a run killed midway leaves
+    nothing that a later one trusts (and --keep removes its leftovers).
+    """
+    root = dest / ORIGINALS
+    index = packed_in(dest)
+    loose = _present(root, "")
+    sizes: dict[str, int] = {}
+    packed: dict[str, tuple[str, int]] = {}
+    todo: list[str] = []
+    for sha in sorted(wanted):
+        if sha in index:
+            packed[sha] = index[sha]
+        elif sha not in loose:  # a loose one: copied by a run from before packs
+            todo.append(sha)
+            continue
+        sizes[sha] = wanted[sha]
+        result.originals_kept += 1
+    total = sum(wanted[sha] for sha in todo)
+    progress("originals", 0, total)
+    if not todo:
+        return sizes, packed
+    pack = f"{name}{PACK_SUFFIX}"
+    folder = root / PACKS
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".{pack}.part"
+    offset = done = 0
+    try:
+        with open(tmp, "wb", buffering=0) as out:
+            for sha in todo:
+                try:
+                    got, size = sealing.append_hashed(store.original_path(sha), out)
+                except FileNotFoundError:
+                    result.problems.append(
+                        f"original {sha} is named by the database but missing from the data "
+                        "folder (run `kinchart check`)"
+                    )
+                    continue
+                done += size
+                progress("originals", done, total)
+                if got != sha or size != wanted[sha]:
+                    # A damaged file in the store: its bytes stay in the pack, named by nothing.
+                    result.problems.append(
+                        f"original {sha} does not match its SHA-256 (damaged on disk); not "
+                        "backed up (run `kinchart check`)"
+                    )
+                else:
+                    sizes[sha] = size
+                    packed[sha] = (pack, offset)
+                    result.originals_copied += 1
+                    result.bytes_copied += size
+                offset += size
+        os.replace(tmp, folder / pack)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return sizes, packed
+
+
+def packed_in(dest: Path) -> dict[str, tuple[str, int]]:
+    """Where the complete snapshots in `dest` say each packed original is: name -> (pack,
+    offset), from their originals.txt (the newest first: any one is right, they never move)."""
+    out: dict[str, tuple[str, int]] = {}
+    for snap in reversed(complete_snapshots(dest)):
+        for line in (snap / NEEDED).read_text().splitlines():
+            parts = line.split("\t")
+            if len(parts) == 3 and parts[0] not in out:
+                out[parts[0]] = (parts[1], int(parts[2]))
+    return out
+
+
+def _present(root: Path, suffix: str) -> set[str]:
+    """The originals already in the backup, by name (temporary `.…part` files are not)."""
+    out: set[str] = set()
+    if not root.is_dir():
+        return out
+    with os.scandir(root) as folders:
+        for folder in folders:
+            if not folder.is_dir() or len(folder.name) != 2:
+                continue
+            with os.scandir(folder.path) as files:
+                for f in files:
+                    name = f.name
+                    if suffix:
+                        if not name.endswith(suffix):
+                            continue
+                        name = name[: -len(suffix)]
+                    if not name.startswith("."):
+                        out.add(name)
+    return out
+
+
+def _sync(folder: Path) -> None:
+    """Everything written to the file system of `folder` on disk: syncfs(2), not sync(2),
+    which would also wait for every other disk's writes (the data disk's, on a NAS)."""
+    syncfs = getattr(_libc(), "syncfs", None)
+    if syncfs is None:
+        os.sync()
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        if syncfs(fd) != 0:
+            raise OSError(ctypes.get_errno(), f"syncfs failed for {folder}")
+    finally:
+        os.close(fd)
+
+
+@functools.cache
+def _libc() -> ctypes.CDLL | None:
+    name = ctypes.util.find_library("c")
+    return ctypes.CDLL(name, use_errno=True) if name else None
 
 
 def _copy_derived(
@@ -233,11 +393,26 @@ def rotate(dest: Path, keep: int) -> list[str]:
     root = dest / SNAPSHOTS
     for stale in root.glob(".*.partial"):  # an interrupted run's leftovers
         shutil.rmtree(stale, ignore_errors=True)
+    needed: set[str] = set()
+    packs: set[str] = set()
+    for snap in snaps[-keep:]:
+        for line in (snap / NEEDED).read_text().splitlines():
+            sha, *where = line.split("\t")
+            needed.add(sha)
+            if where:
+                packs.add(where[0])
     if gone:
-        needed: set[str] = set()
-        for snap in snaps[-keep:]:
-            needed.update((snap / NEEDED).read_text().split())
-        for path in (dest / ORIGINALS).glob("*/*"):
+        for path in (dest / ORIGINALS).glob("??/*"):
             if path.name.split(".", 1)[0] not in needed:
+                path.unlink()
+    folder = dest / ORIGINALS / PACKS
+    if folder.is_dir():
+        for path in folder.iterdir():
+            # Those no kept snapshot needs, and an interrupted run's `.…part`; a pack made
+            # after the snapshots were listed (a backup running meanwhile) is newer than all.
+            newest = snaps[-1].name if snaps else ""
+            if path.name not in packs and (
+                path.name.startswith(".") or path.name.removesuffix(PACK_SUFFIX) < newest
+            ):
                 path.unlink()
     return [s.name for s in gone]

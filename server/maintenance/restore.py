@@ -26,9 +26,11 @@ from server.maintenance.backup import (
     DB_FILES,
     MANIFEST,
     ORIGINALS,
+    PACKS,
     SECRET,
     Progress,
     _quiet,
+    _sync,
     complete_snapshots,
 )
 from server.settings import Settings
@@ -130,31 +132,41 @@ def _stage(
     progress: Progress,
 ) -> RestoreResult:
     """Every file of the snapshot into `staging`, checked; raise if any is missing or wrong."""
-    work: list[tuple[Path, Path, str, int]] = [
-        (snap / rel, staging / rel, meta["sha256"], meta["size"])
+    packed: dict[str, list[Any]] = manifest.get("packed", {})
+    work: list[tuple[Path, Path, str, int, int | None]] = [
+        (snap / rel, staging / rel, meta["sha256"], meta["size"], None)
         for rel, meta in manifest["files"].items()
     ]
     work += [
-        (src / ORIGINALS / sha[:2] / sha, staging / ORIGINALS / sha[:2] / sha, sha, size)
+        (src / ORIGINALS / PACKS / packed[sha][0], staging / ORIGINALS / sha[:2] / sha, sha,
+         size, int(packed[sha][1]))
+        if sha in packed
+        else (src / ORIGINALS / sha[:2] / sha, staging / ORIGINALS / sha[:2] / sha, sha, size,
+              None)
         for sha, size in manifest["originals"].items()
-    ]
-    total = sum(size for *_, size in work)
+    ]  # fmt: skip
+    total = sum(w[3] for w in work)
     done = 0
     problems: list[str] = []
     progress("verifying", 0, total)
-    for source, target, sha, size in work:
+    for source, target, sha, size, offset in work:
         if not seal.exists(source):
             problems.append(f"{source.relative_to(src)}: missing")
             continue
         try:
-            got, got_size = seal.get(source, target)
+            if offset is None:
+                got, got_size = seal.get(source, target)
+            else:  # packs are never encrypted
+                target.parent.mkdir(parents=True, exist_ok=True)
+                got, got_size = sealing.extract_hashed(source, offset, size, target)
         except sealing.WrongKey:
             raise
         except OSError as exc:
             problems.append(f"{source.relative_to(src)}: cannot be read ({exc.strerror})")
             continue
         if (got, got_size) != (sha, size):
-            problems.append(f"{source.relative_to(src)}: does not match its SHA-256")
+            where = "" if offset is None else f" (original {sha} at {offset})"
+            problems.append(f"{source.relative_to(src)}{where}: does not match its SHA-256")
         done += size
         progress("verifying", done, total)
     if problems:
@@ -196,4 +208,4 @@ def _move_in(staging: Path, store: Store) -> None:
     if secret.exists():
         secret.chmod(0o600)
         os.replace(secret, store.root / SECRET)
-    os.sync()
+    _sync(store.root)

@@ -16,6 +16,7 @@ import jinja2
 import segno
 
 from server.health.clinician import ClinicianSummary, Entry, clinician_summary
+from server.health.records import FactRow
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "templates"
@@ -36,10 +37,14 @@ async def summary_pdf(
     now: datetime | None = None,
     page_size: str = "a4",
     document_ids: list[int] | None = None,
+    facts: list[FactRow] | None = None,
 ) -> bytes:
-    """The printed summary of a profile. The caller has checked access to it."""
+    """The printed summary of a profile (from `facts` when already read, as
+    `clinician_summary` takes them). The caller has checked access to it."""
     moment = now or datetime.now(UTC)
-    summary = await clinician_summary(profile_id, now=moment, document_ids=document_ids)
+    summary = await clinician_summary(
+        profile_id, now=moment, document_ids=document_ids, facts=facts
+    )
     html = render_html(summary, moment, share_url=share_url, page_size=page_size)
     return await asyncio.to_thread(_pdf, html)
 

@@ -6,7 +6,10 @@ batch is being read. The restored home must hold exactly what the database held 
 during the backup: everything from before it started, nothing that did not exist after it
 ended, every original intact; the old password logs in; once its server has read the documents
 again, search finds the same documents; `kinchart check` is clean, then finds a damaged and a
-missing original.
+missing original. Share links come back as they were (label, expiry, revocation, passcode hash,
+views), and the address a clinician was sent before the backup still opens the share page of
+the restored server: only the token's SHA-256 is in the database, so this proves the same token
+is found again (and its encrypted copy opens with the restored secret.key).
 """
 
 from __future__ import annotations
@@ -14,18 +17,33 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import hashlib
+import json
 import os
+import re
 import subprocess
 from datetime import date
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
 
 import httpx
 import pytest
 
 from server.db import engine as db
-from server.db.tables import READY, AuditEvent, Document, Fact, Grant, Profile, SyncSource, User
+from server.db.tables import (
+    READY,
+    AuditEvent,
+    Document,
+    Fact,
+    Grant,
+    Profile,
+    ShareLink,
+    ShareView,
+    SyncSource,
+    User,
+)
 from server.settings import load_settings
+from server.shares import links
 from server.sources.vault import Vault
 from tests.fixtures.make_docs import scanned_pdf
 from tests.fixtures.people import csrf_from
@@ -75,7 +93,9 @@ def _dump(env: dict[str, str]) -> dict[str, Any]:
         engine = await db.connect(settings, migrate=False)
         try:
             out: dict[str, Any] = {}
-            for table in (User, Profile, Grant, Document, Fact, AuditEvent, SyncSource):
+            for table in (
+                User, Profile, Grant, Document, Fact, AuditEvent, SyncSource, ShareLink, ShareView,
+            ):  # fmt: skip
                 rows = await table.select().order_by(table.id)
                 out[table._meta.tablename] = {r["id"]: r for r in rows}
             return out
@@ -109,6 +129,31 @@ def _review(url: str, confirm: int, reject: int) -> None:
         for fact_id, action in ((confirm, "confirm"), (reject, "reject")):
             r = client.post(f"/facts/{fact_id}/{action}", headers={"X-CSRF-Token": token})
             assert r.status_code in (200, 303), (r.status_code, r.text[:300])
+
+
+def _share(env: dict[str, str], *args: str, stdin: str = "") -> dict[str, Any]:
+    """Olga makes a share link to Dad's summary with `kinchart share create`."""
+    r = subprocess.run(
+        [*KINCHART, "share", "create", "dad", "--user", "olga", "--json", *args],
+        input=stdin, env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    made: dict[str, Any] = json.loads(r.stdout)
+    return made
+
+
+def _share_page(url: str, link: str, passcode: str = "") -> tuple[int, str]:
+    """What a clinician's browser gets at the link's address (giving the passcode if asked)."""
+    with httpx.Client(base_url=url, follow_redirects=False, timeout=30) as client:
+        path = urlparse(link).path
+        page = client.get(path)
+        if passcode and 'data-testid="passcode-form"' in page.text:
+            csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+            assert csrf, page.text[:300]
+            r = client.post(path, data={"passcode": passcode, "csrf_token": csrf.group(1)})
+            assert r.status_code == 303, (r.status_code, r.text[:300])
+            page = client.get(path)
+        return page.status_code, page.text
 
 
 def _settled(server: Server) -> bool:
@@ -149,6 +194,12 @@ def test_round_trip_while_ingesting(
         input="dav password 1\n", env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
+    # Share links: one for a week, one with a passcode that lasts, one revoked.
+    patel = _share(env, "--label", "Dr. Patel")
+    clinic = _share(env, "--label", "Walk-in clinic", "--expires", "never", "--passcode-stdin",
+                    stdin="sesame-42\n")  # fmt: skip
+    gone = _share(env, "--label", "Old surgeon", "--expires", "30d")
+    assert kinchart("share", "revoke", str(gone["id"]), "--user", "olga", env=env).returncode == 0
     inbox = Path(env["KINCHART_INBOX_DIR"]) / "dad"
     _batch(inbox, 0, 3)
     old = Server(env, tmp_path / "old.log")
@@ -156,6 +207,9 @@ def test_round_trip_while_ingesting(
     dest = tmp_path / "backup"
     try:
         wait_for(lambda: old.counts().get("ready", 0) == 3, 180, "the first batch")
+        # The clinician opens the link before the backup: the view is counted and logged.
+        status, page = _share_page(old.url, patel["url"])
+        assert status == 200 and "Dad" in page, page[:300]
         facts = kinchart_json("facts", "--profile", "dad", env=env)
         ids = [f["id"] for f in facts]
         assert len(ids) >= 6, facts
@@ -207,11 +261,23 @@ def test_round_trip_while_ingesting(
     assert r.returncode == 0, r.stdout + r.stderr
     restored = _dump(new_env)
 
-    # Users (with their password hashes), profiles and grants: as they were.
-    for table in ("kc_user", "profile", "kc_grant", "sync_source"):
+    # Users (with their password hashes), profiles, grants, share links and their views: as
+    # they were.
+    for table in ("kc_user", "profile", "kc_grant", "sync_source", "share_link", "share_view"):
         assert restored[table] == before[table] == after[table], table
-    (source,) = restored["sync_source"].values()
+    shares = restored["share_link"]
+    assert {r["label"] for r in shares.values()} == {"Dr. Patel", "Walk-in clinic", "Old surgeon"}
+    assert shares[patel["id"]]["views"] == 1 and shares[patel["id"]]["expires_at"] is not None
+    assert shares[clinic["id"]]["passcode_hash"].startswith("$argon2id$")
+    assert shares[clinic["id"]]["expires_at"] is None
+    assert shares[gone["id"]]["revoked_at"] is not None
+    assert any(v["link"] == patel["id"] for v in restored["share_view"].values())
+    # The token is kept encrypted with secret.key (restored too): the link is shown again as sent.
     vault = Vault(Path(new_env["KINCHART_DATA_DIR"]))
+    base = patel["url"].split("/s/", 1)[0]
+    for made in (patel, clinic, gone):
+        assert links.links(shares[made["id"]], vault, base).full == made["url"]
+    (source,) = restored["sync_source"].values()
     assert vault.decrypt(source["password_encrypted"]) == "dav password 1"
     # Documents: every one from before the backup, none that did not exist after it.
     # (A document read meanwhile may have been filed under its profile, or not yet.)
@@ -244,6 +310,15 @@ def test_round_trip_while_ingesting(
     try:
         assert _login_status(new.url, "olga", PASSWORD) == 303
         assert _login_status(new.url, "olga", "not the password") != 303
+        # The addresses sent before the backup open the restored server's share pages.
+        status, page = _share_page(new.url, patel["url"])
+        assert status == 200 and "Dad" in page, page[:300]
+        status, page = _share_page(new.url, clinic["url"])
+        assert status == 200 and 'data-testid="passcode-form"' in page and "Dad" not in page
+        status, page = _share_page(new.url, clinic["url"], passcode="sesame-42")
+        assert status == 200 and "Dad" in page, page[:300]
+        status, page = _share_page(new.url, gone["url"])
+        assert status == 404 and "Dad" not in page
         wait_for(lambda: _settled(new), 300, "the restored documents to be read again")
         assert new.counts().get("ready", 0) == len(docs)
     finally:

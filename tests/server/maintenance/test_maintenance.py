@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -64,11 +65,24 @@ async def test_a_second_backup_copies_only_new_originals_and_keep_rotates(
     gone = await Document.select(Document.sha256).where(Document.id == new).first()
     assert gone is not None
     await Document.delete().where(Document.id == new)
+    # Unencrypted, each run's new originals went into one pack of its own.
+    packs = dest / "originals" / "packs"
+    assert sorted(p.name for p in packs.iterdir()) == [
+        f"{first.snapshot.name}.pack",
+        f"{second.snapshot.name}.pack",
+    ]
+    assert (packs / f"{second.snapshot.name}.pack").stat().st_size == second.bytes_copied
+    # What an interrupted run leaves: a pack cut short, and one no complete snapshot names.
+    (packs / f".{backups.snapshot_name()}.pack.part").write_bytes(b"half a file")
+    (packs / f"{first.snapshot.name[:-2]}0Z.pack").write_bytes(b"never finished")
     third = await backups.backup(services.settings, services.store, dest, keep=1)
     assert third.removed == [s.name for s in (first.snapshot, second.snapshot)]
     assert [s.name for s in backups.complete_snapshots(dest)] == [third.snapshot.name]
-    pool = {p.name for p in (dest / "originals").glob("*/*")}
-    assert len(pool) == 3 and gone["sha256"] not in pool
+    assert (third.originals_copied, third.originals_kept) == (0, 3)
+    # The first pack is still needed; the second held only the gone document's original.
+    assert sorted(p.name for p in packs.iterdir()) == [f"{first.snapshot.name}.pack"]
+    index = backups.packed_in(dest)
+    assert len(index) == 3 and gone["sha256"] not in index
 
 
 async def test_restore_refuses_a_non_empty_home_and_a_damaged_backup(
@@ -79,17 +93,25 @@ async def test_restore_refuses_a_non_empty_home_and_a_damaged_backup(
     await backups.backup(services.settings, services.store, dest)
     fresh = _fresh(tmp_path, fresh_database_url)
 
-    # One changed byte in one original: nothing at all is restored.
-    victim = next((dest / "originals").glob("*/*"))
-    victim.write_bytes(victim.read_bytes() + b"!")
-    with pytest.raises(restores.BackupDamaged, match=r"1 file\(s\) missing or changed"):
+    # One changed byte in one original (in the pack): nothing at all is restored.
+    (victim,) = (dest / "originals" / "packs").iterdir()
+    sha, (_, offset) = sorted(backups.packed_in(dest).items())[1]
+    data = bytearray(victim.read_bytes())
+    data[offset + 3] ^= 1
+    victim.write_bytes(bytes(data))
+    with pytest.raises(restores.BackupDamaged, match=r"1 file\(s\) missing or changed") as err:
         await restores.restore(fresh, dest)
+    assert f"original {sha} at {offset}" in str(err.value)
     assert not (fresh.data_dir / "originals").exists()
     assert await restores.database.is_empty(fresh.effective_database_url)
-    victim.write_bytes(victim.read_bytes()[:-1])
+    data[offset + 3] ^= 1
+    victim.write_bytes(bytes(data))
 
     result = await restores.restore(fresh, dest)
     assert result.documents == 3
+    originals = fresh.data_dir / "originals"
+    restored = {hashlib.sha256(p.read_bytes()).hexdigest(): p.name for p in originals.glob("*/*")}
+    assert len(restored) == 3 and all(sha == name for sha, name in restored.items())
     with pytest.raises(restores.NotEmpty, match="is not empty"):
         await restores.restore(fresh, dest)
     await restores.restore(fresh, dest, force=True)  # replaces what is there
@@ -201,3 +223,38 @@ async def test_with_derived_the_page_files_come_back_too(
         assert names and names == sorted(p.relative_to(new) for p in new.rglob("*") if p.is_file())
         for name in names:
             assert (new / name).read_bytes() == (old / name).read_bytes()
+
+
+async def test_a_backup_from_before_packs_is_restored_and_added_to(
+    services: Services, tmp_path: Path, fresh_database_url: str
+) -> None:
+    await make_household(services.store)
+    dest = tmp_path / "backup"
+    first = await backups.backup(services.settings, services.store, dest)
+    # Made as backups were before packs: each original loose, by name; no offsets anywhere.
+    for sha in backups.packed_in(dest):
+        loose = dest / "originals" / sha[:2] / sha
+        loose.parent.mkdir(exist_ok=True)
+        shutil.copyfile(services.store.original_path(sha), loose)
+    shutil.rmtree(dest / "originals" / "packs")
+    needed = first.snapshot / backups.NEEDED
+    names = [line.split("\t")[0] for line in needed.read_text().splitlines()]
+    needed.write_text("".join(f"{sha}\n" for sha in names))
+    manifest = first.snapshot / backups.MANIFEST
+    old = json.loads(manifest.read_text())
+    del old["packed"]
+    manifest.write_text(json.dumps(old))
+
+    new = await make_document(services.store, "new-scan.pdf", None)
+    second = await backups.backup(services.settings, services.store, dest, keep=1)
+    assert (second.originals_copied, second.originals_kept) == (1, 3)
+    assert len(list((dest / "originals").glob("??/*"))) == 3  # still needed: kept
+    (pack,) = (dest / "originals" / "packs").iterdir()
+    assert pack.stat().st_size == second.bytes_copied
+    fresh = _fresh(tmp_path, fresh_database_url)
+    result = await restores.restore(fresh, dest)
+    assert result.documents == 4
+    row = await Document.select(Document.sha256).where(Document.id == new).first()
+    assert row is not None
+    restored = fresh.data_dir / "originals" / row["sha256"][:2] / row["sha256"]
+    assert restored.read_bytes() == services.store.original_path(row["sha256"]).read_bytes()

@@ -17,8 +17,12 @@ from fhir.resources.R4B.bundle import Bundle
 
 from server.db.tables import REJECTED, Document, Fact
 from server.errors import NotFound
+from server.health.clinician import clinician_summary
+from server.health.records import profile_facts
 from server.runtime import Services
 from server.shares import archive
+from server.shares.printable import render_html
+from server.shares.record import record_bundle
 from server.store import Store
 from tests.fixtures.clinical_profile import Clinical, make_clinical
 
@@ -101,3 +105,45 @@ async def test_archive_of_a_missing_original_is_refused(services: Services, tmp_
     with pytest.raises(NotFound, match="missing from the store"):
         await archive.build(services.store, c.profile, target, now=NOW)
     assert not target.exists() and not list(tmp_path.glob(".*partial"))
+
+
+async def test_pdfs_and_images_are_stored_and_the_rest_deflated(
+    services: Services, tmp_path: Path
+) -> None:
+    c = await make_clinical()
+    await with_originals(services.store, c, tmp_path)
+    await Document.update({Document.mime: "text/plain"}).where(Document.id == c.docs["labs"])
+    target = tmp_path / "out.zip"
+    await archive.build(services.store, c.profile, target, now=NOW)
+    with zipfile.ZipFile(target) as z:
+        how = {i.filename.split("/", 1)[1]: i.compress_type for i in z.infolist()}
+    plain = {n for n, t in how.items() if t == zipfile.ZIP_STORED}
+    originals = {n for n in how if n.startswith("originals/")}
+    # The originals are PDFs (stored) but one, declared text (deflated); the summary is a PDF.
+    assert len(originals & plain) == len(originals) - 1
+    assert "summary.pdf" in plain
+    for name in ("record.fhir.json", "labs.csv", "vitals.csv", "README.html", "manifest.json"):
+        assert how[name] == zipfile.ZIP_DEFLATED
+
+
+async def test_the_bundle_and_summary_from_one_read_of_the_facts_are_those_read_alone(
+    services: Services,
+) -> None:
+    c = await make_clinical()
+    rows = await profile_facts(c.profile, held=True)
+    assert any(r.held for r in rows)  # held ones: in the bundle, not in the summary
+    alone = await clinician_summary(c.profile, now=NOW)
+    assert alone.entries
+    # FactRows compare by identity: the page printed from each is what must be the same.
+    once = await clinician_summary(c.profile, now=NOW, facts=rows)
+    assert render_html(once, NOW) == render_html(alone, NOW)
+
+    def without_ids(bundle: dict[str, object]) -> str:
+        return re.sub(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", "U",
+                      json.dumps(bundle, sort_keys=True))  # fmt: skip
+
+    read_alone = await record_bundle(c.profile, now=NOW)
+    assert len(read_alone["entry"]) > len(c.docs) + 1
+    assert without_ids(await record_bundle(c.profile, now=NOW, facts=rows)) == without_ids(
+        read_alone
+    )

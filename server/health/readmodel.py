@@ -14,6 +14,7 @@ pages show of a profile, built by the same functions as without the cache.
 
 from __future__ import annotations
 
+import secrets
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Hashable
 from typing import Any, TypeVar
@@ -67,6 +68,15 @@ async def cached(profile_id: int, what: Hashable, compute: Callable[[], Awaitabl
     while len(results) > RESULTS:
         results.popitem(last=False)
     return value
+
+
+async def bump(profile_id: int) -> None:
+    """A new read version for the profile, for a write the triggers do not see (one outside
+    the fact and document tables that changes what the views show); call it inside that
+    write's transaction. Writes to facts and documents need no call."""
+    await Profile.update({Profile.read_version: secrets.randbits(62)}).where(
+        Profile.id == profile_id
+    )
 
 
 def clear() -> None:

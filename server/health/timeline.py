@@ -120,10 +120,9 @@ def choose(
         if own or (kind != "document" and (not kind or kind in s.kinds) and s.kinds):
             shown.append(Slot(s.day, s.document, own, s.kinds))
     start = parse_cursor(after)
-    ordered = sorted(
-        (s for s in shown if start is None or _place(s.day, s.own, s.document) > start),
-        key=lambda s: _place(s.day, s.own, s.document),
-    )
+    placed = [(_place(s.day, s.own, s.document), s) for s in shown]
+    placed.sort(key=lambda p: p[0])
+    ordered = [s for place, s in placed if start is None or place > start]
     page = ordered[:ENTRIES_PER_PAGE]
     more = len(ordered) > len(page)
     last = page[-1] if page else None

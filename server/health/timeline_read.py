@@ -49,6 +49,13 @@ async def index(profile_id: int) -> Index:
 async def _index(profile_id: int) -> Index:
     pg = postgres()
     doc_day = _DOC_DAY.format(created=created_day(pg))
+    days: dict[Any, date | None] = {}  # a few thousand days among tens of thousands of rows
+
+    def day_of(value: Any) -> date | None:
+        if value not in days:
+            days[value] = _date(value)
+        return days[value]
+
     tally: list[tuple[date | None, str, int]] = []
     facts: list[tuple[date | None, int, str]] = []
     for r in await Fact.raw(
@@ -56,14 +63,16 @@ async def _index(profile_id: int) -> Index:
         f"COUNT(*) AS n {FROM_SHOWN} GROUP BY 1, 2, 3",
         *shown_args(profile_id),
     ):
-        day, kind = _date(r["day"]), str(r["kind"])
+        day, kind = day_of(r["day"]), str(r["kind"])
         tally.append((day, kind, int(r["n"])))
         facts.append((day, int(r["doc"]), kind))
     documents = []
+    for r in await Fact.raw(
+        f"SELECT {doc_day} AS day, COUNT(*) AS n {_DOCS} GROUP BY 1", profile_id, "ready"
+    ):
+        tally.append((day_of(r["day"]), "document", int(r["n"])))
     for r in await Fact.raw(f'SELECT d."id" AS id, {doc_day} AS day {_DOCS}', profile_id, "ready"):
-        day = _date(r["day"])
-        tally.append((day, "document", 1))
-        documents.append((day, int(r["id"])))
+        documents.append((day_of(r["day"]), int(r["id"])))
     return Index(tuple(tally), tuple(timeline.slots(documents, facts)))
 
 

@@ -79,6 +79,9 @@ class Profile(Table, tablename="profile"):
     # For the emergency card (issue 13): as the owners and caregivers typed them.
     blood_type = Varchar(length=8, default="")
     emergency_contacts = Text(default="")
+    # A new random value on every write to the profile's facts or documents, set by database
+    # triggers (migration 2026-12-06T16:10): the health views' cache key (health/readmodel.py).
+    read_version = BigInt(default=0)
 
 
 class Grant(Table, tablename="kc_grant"):

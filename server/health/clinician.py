@@ -19,7 +19,7 @@ from typing import Any
 
 from server.db.tables import Fact, Profile
 from server.errors import NotFound
-from server.health import latest
+from server.health import latest, readmodel
 from server.health import summary as summaries
 from server.health.labs import Band, Latest, overview, reference_band
 from server.health.records import FactRow, profile_facts
@@ -125,12 +125,23 @@ async def clinician_summary(
     today = (now or datetime.now(UTC)).date()
     if facts is not None:
         return await build(profile, [f for f in facts if not f.held], today, document_ids)
-    # The lists need every fact of their kinds; the labs and vital signs only each series'
-    # latest, read bounded (latest.overview) however long the record.
-    facts = await profile_facts(profile_id, *summaries.LIST_KINDS)
-    labs = await latest.overview(profile_id, "lab")
+    built = await current_summary(profile_id)
     vitals = await latest.overview(profile_id, "vital")
-    return await build(profile, facts, today, document_ids, labs=labs, vitals=vitals)
+    return await build(profile, [], today, document_ids, vitals=vitals, built=built)
+
+
+async def current_summary(profile_id: int) -> summaries.Summary:
+    """The Summary page's lists and labs (`summaries.summarise` of the profile's facts), kept
+    while the profile's facts and documents are unchanged (`readmodel`). Shared between
+    requests: callers do not change it."""
+
+    async def compute() -> summaries.Summary:
+        # The lists need every fact of their kinds; the labs only each series' latest, read
+        # bounded (latest.overview) however long the record.
+        facts = await profile_facts(profile_id, *summaries.LIST_KINDS)
+        return summaries.summarise(facts, await latest.overview(profile_id, "lab"))
+
+    return await readmodel.cached(profile_id, "summary", compute)
 
 
 async def build(
@@ -141,10 +152,12 @@ async def build(
     *,
     labs: list[Latest] | None = None,
     vitals: list[Latest] | None = None,
+    built: summaries.Summary | None = None,
 ) -> ClinicianSummary:
     """The summary from facts already read (held ones left out by `profile_facts`); `labs`
-    and `vitals`: their overviews when already made, else made from `facts`."""
-    built = summaries.summarise(facts, labs)
+    and `vitals`: their overviews when already made, else made from `facts`; `built`: the
+    summary of `facts` when already made (then `facts` is not read)."""
+    built = summaries.summarise(facts, labs) if built is None else built
     vitals = overview(facts, "vital") if vitals is None else vitals
     citable = None if document_ids is None else frozenset(int(d) for d in document_ids)
     shown = [i.latest for i in _items(built)] + [r.fact for r in (*built.labs, *vitals)]

@@ -20,6 +20,7 @@ from ocr.facts.confidence import REVIEW_BELOW
 from ocr.facts.units import normalise
 from server.db.tables import EXTRACTED, REJECTED, Document, Fact
 from server.facts.patient import MISMATCH
+from server.health import readmodel
 from server.health.labs import Latest, _direction, _order, _point, series_key
 from server.health.records import FactRow, facts_by_id
 
@@ -105,8 +106,14 @@ async def groups(profile_id: int, kind: str = "lab") -> dict[str, list[Group]]:
 
 
 async def overview(profile_id: int, kind: str = "lab") -> list[Latest]:
-    """What `labs.overview(await profile_facts(profile_id, kind), kind)` gives, read bounded."""
-    return overview_of(await groups(profile_id, kind))
+    """What `labs.overview(await profile_facts(profile_id, kind), kind)` gives, read bounded
+    (and kept while the profile's facts and documents are unchanged: `readmodel`). A list
+    shared between requests: callers do not change it."""
+
+    async def compute() -> list[Latest]:
+        return overview_of(await groups(profile_id, kind))
+
+    return await readmodel.cached(profile_id, ("overview", kind), compute)
 
 
 def overview_of(series: dict[str, list[Group]]) -> list[Latest]:

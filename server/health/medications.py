@@ -21,8 +21,9 @@ from server.access.scope import profile_for
 from server.errors import BadInput
 from server.facts import fields as F
 from server.facts import service
+from server.health import readmodel
 from server.health import summary as S
-from server.health.records import FactRow
+from server.health.records import FactRow, profile_facts
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,16 @@ class Medications:
     as_of: date | None = None
     conflicts: list[S.Conflict] = field(default_factory=list)
     history: list[FactRow] = field(default_factory=list)  # every mention, newest first
+
+
+async def of_profile(profile_id: int) -> Medications:
+    """The page's lists from the profile's medication facts, kept while its facts and
+    documents are unchanged (`readmodel`). Shared between requests: callers do not change it."""
+
+    async def compute() -> Medications:
+        return build(await profile_facts(profile_id, "medication"))
+
+    return await readmodel.cached(profile_id, "medications", compute)
 
 
 def build(facts: Iterable[FactRow]) -> Medications:

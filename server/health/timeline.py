@@ -24,7 +24,9 @@ KINDS = {
     "immunization": "Immunizations",
 }
 _KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
-DAYS_PER_PAGE = 40
+# Entries per page: a day may hold thousands (a scanned archive filed on one afternoon), so a
+# page ends after this many entries, within a day if need be, and the next one starts there.
+ENTRIES_PER_PAGE = 50
 
 
 @dataclass
@@ -48,6 +50,18 @@ class Timeline:
     kinds: dict[str, int]  # facet counts under the year filter
     years: list[tuple[int, int]]  # (year, count) under the kind filter, newest first
     has_next: bool = False
+    after: str = ""  # the cursor of the next (older) page, when there is one
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Where an entry of the whole timeline sits: its day and document (0: typed in by hand),
+    whether the document is itself of that day, and the kinds of the facts it has there."""
+
+    day: date | None
+    document: int
+    own: bool
+    kinds: frozenset[str]
 
 
 def document_day(doc: Mapping[str, Any]) -> date | None:
@@ -56,58 +70,104 @@ def document_day(doc: Mapping[str, Any]) -> date | None:
     return value.date() if isinstance(value, datetime) else value
 
 
+def slots(
+    documents: Iterable[tuple[date | None, int]], facts: Iterable[tuple[date | None, int, str]]
+) -> list[Slot]:
+    """Every entry of the timeline from (day, id) of each document and (day, document or 0,
+    kind) of each fact."""
+    own: set[tuple[date | None, int]] = set()
+    kinds: dict[tuple[date | None, int], set[str]] = {}
+    for day, doc in documents:
+        own.add((day, doc))
+        kinds.setdefault((day, doc), set())
+    for day, doc, kind in facts:
+        kinds.setdefault((day, doc), set()).add(kind)
+    return [Slot(day, doc, (day, doc) in own, frozenset(k)) for (day, doc), k in kinds.items()]
+
+
+def _place(day: date | None, own: bool, doc: int) -> tuple[int, int, int]:
+    """An entry's place, newest first: by day (no date last), the day's own documents first,
+    then by document, newest first (facts typed in by hand last)."""
+    return (-day.toordinal() if day else 1, 0 if own else 1, -doc)
+
+
+def cursor(day: date | None, own: bool, doc: int) -> str:
+    return f"{day.isoformat() if day else 'none'}.{int(own)}.{doc}"
+
+
+def parse_cursor(text: str) -> tuple[int, int, int] | None:
+    """The place a cursor names (None: not a cursor; the page starts at the newest)."""
+    parts = text.split(".")
+    if len(parts) != 3 or parts[1] not in ("0", "1") or not parts[2].isdigit():
+        return None
+    try:
+        day = None if parts[0] == "none" else date.fromisoformat(parts[0])
+    except ValueError:
+        return None
+    return _place(day, parts[1] == "1", int(parts[2]))
+
+
+def choose(
+    index: Iterable[Slot], *, kind: str = "", year: int | None = None, after: str = ""
+) -> tuple[list[Slot], str]:
+    """The entries of the page that follows the cursor `after` under the filters (each with
+    `own` as the page shows it) and the next page's cursor ("" on the last page)."""
+    shown = []
+    for s in index:
+        if year is not None and (s.day is None or s.day.year != year):
+            continue
+        own = s.own and kind in ("", "document")
+        if own or (kind != "document" and (not kind or kind in s.kinds) and s.kinds):
+            shown.append(Slot(s.day, s.document, own, s.kinds))
+    start = parse_cursor(after)
+    placed = [(_place(s.day, s.own, s.document), s) for s in shown]
+    placed.sort(key=lambda p: p[0])
+    ordered = [s for place, s in placed if start is None or place > start]
+    page = ordered[:ENTRIES_PER_PAGE]
+    more = len(ordered) > len(page)
+    last = page[-1] if page else None
+    return page, cursor(last.day, last.own, last.document) if more and last else ""
+
+
 def build(
     documents: Iterable[Mapping[str, Any]],
     facts: Iterable[FactRow],
     *,
     kind: str = "",
     year: int | None = None,
-    page: int = 1,
+    after: str = "",
 ) -> Timeline:
+    """The page after the cursor `after` from every document and fact of the profile."""
     documents, facts = list(documents), list(facts)
     tally = [(document_day(doc), "document", 1) for doc in documents]
     tally += [(fact.when, fact.kind, 1) for fact in facts]
-    kinds, years, shown, has_next = count(tally, kind=kind, year=year, page=page)
-    wanted = set(shown)
-    return page_of(
-        [d for d in documents if document_day(d) in wanted],
-        [f for f in facts if f.when in wanted],
-        {doc["id"]: doc for doc in documents},
-        kind=kind,
-        year=year,
-        kinds=kinds,
-        years=years,
-        has_next=has_next,
+    kinds, years = count(tally, kind=kind, year=year)
+    index = slots(
+        [(document_day(d), int(d["id"])) for d in documents],
+        [(f.when, f.document or 0, f.kind) for f in facts],
     )
+    page, next_after = choose(index, kind=kind, year=year, after=after)
+    return page_of(
+        documents, facts, {doc["id"]: doc for doc in documents}, page,
+        kind=kind, year=year, kinds=kinds, years=years, after=next_after,
+    )  # fmt: skip
 
 
 def count(
-    tally: Iterable[tuple[date | None, str, int]],
-    *,
-    kind: str = "",
-    year: int | None = None,
-    page: int = 1,
-) -> tuple[dict[str, int], list[tuple[int, int]], list[date | None], bool]:
-    """From (day, kind, how many) of every item: the kind counts under the year filter, the
-    year counts under the kind filter, the days of `page` (newest first) and whether older
-    pages follow."""
+    tally: Iterable[tuple[date | None, str, int]], *, kind: str = "", year: int | None = None
+) -> tuple[dict[str, int], list[tuple[int, int]]]:
+    """From (day, kind, how many) of every item: the kind counts under the year filter and
+    the year counts under the kind filter."""
     kind_counts: Counter[str] = Counter()
     year_counts: Counter[int] = Counter()
-    days: set[date | None] = set()
     for day, item_kind, n in tally:
         if year is None or (day is not None and day.year == year):
             kind_counts[item_kind] += n
         if day is not None and (not kind or kind == item_kind):
             year_counts[day.year] += n
-        if n and _keep(item_kind, day, kind, year):
-            days.add(day)
-    ordered = sorted(days, key=lambda d: d or date.min, reverse=True)
-    start = (max(1, page) - 1) * DAYS_PER_PAGE
     return (
         {k: kind_counts[k] for k in KINDS if kind_counts[k]},
         sorted(year_counts.items(), reverse=True),
-        ordered[start : start + DAYS_PER_PAGE],
-        len(ordered) > start + DAYS_PER_PAGE,
     )
 
 
@@ -115,24 +175,27 @@ def page_of(
     documents: Iterable[Mapping[str, Any]],
     facts: Iterable[FactRow],
     known: Mapping[int, Mapping[str, Any]],
+    page: list[Slot],
     *,
     kind: str,
     year: int | None,
     kinds: dict[str, int],
     years: list[tuple[int, int]],
-    has_next: bool,
+    after: str,
 ) -> Timeline:
-    """The page from the documents and facts of its days; `known`: documents by id, for the
-    facts whose document sits on another day."""
+    """The page of the entries `page` from documents and facts that include theirs (others are
+    left out); `known`: documents by id, for the facts whose document sits on another day."""
+    own = {(s.day, s.document) for s in page if s.own}
+    wanted = {(s.day, s.document) for s in page}
     items: list[tuple[date | None, Mapping[str, Any] | None, FactRow | None]] = []
     for doc in documents:
         day = document_day(doc)
-        if _keep("document", day, kind, year):
+        if (day, int(doc["id"])) in own:
             items.append((day, doc, None))
     for fact in facts:
-        if _keep(fact.kind, fact.when, kind, year):
+        if (fact.when, fact.document or 0) in wanted and _keep(fact.kind, fact.when, kind, year):
             items.append((fact.when, _document_of(fact, known), fact))
-    return Timeline(days=_days(items), kinds=kinds, years=years, has_next=has_next)
+    return Timeline(_days(items), kinds, years, has_next=bool(after), after=after)
 
 
 def _document_of(fact: FactRow, by_id: Mapping[int, Mapping[str, Any]]) -> Mapping[str, Any] | None:

@@ -15,7 +15,14 @@ from starlette.routing import Route
 from ocr.facts.catalogue import BY_KEY
 from server.access.scope import profile_for
 from server.facts.fields import FieldError
-from server.health import labs, latest, medications, summary, timeline, timeline_read
+from server.health import (
+    clinician,
+    labs,
+    latest,
+    medications,
+    timeline,
+    timeline_read,
+)
 from server.health.records import profile_facts
 from server.shares import printable
 from server.web._common import caller_of, done, render
@@ -27,9 +34,10 @@ async def timeline_page(request: Request) -> Response:
     params = request.query_params
     kind = params.get("kind", "") if params.get("kind", "") in timeline.KINDS else ""
     year = _int(params.get("year"))
-    page = max(1, _int(params.get("page")) or 1)
-    built = await timeline_read.page(profile["id"], kind=kind, year=year, page=page)
-    state = {"kind": kind, "year": str(year or ""), "page": str(page) if page > 1 else ""}
+    after = params.get("after", "")
+    after = after if timeline.parse_cursor(after) is not None else ""
+    built = await timeline_read.page(profile["id"], kind=kind, year=year, after=after)
+    state = {"kind": kind, "year": str(year or ""), "after": after}
     base = f"/profiles/{profile['slug']}/timeline"
 
     def link(**change: Any) -> str:
@@ -43,7 +51,7 @@ async def timeline_page(request: Request) -> Response:
         "kinds": timeline.KINDS,
         "kind": kind,
         "year": year,
-        "page": page,
+        "after": after,
         "link": link,
         "section": "timeline",
     }
@@ -87,10 +95,7 @@ async def summary_page(request: Request) -> Response:
     profile = await profile_for(caller, request.path_params["slug"], "view")
     context = {
         "profile": profile,
-        "summary": summary.summarise(
-            await profile_facts(profile["id"], *summary.LIST_KINDS),
-            await latest.overview(profile["id"], "lab"),
-        ),
+        "summary": await clinician.current_summary(profile["id"]),
         "section": "summary",
         "printed_on": date.today(),
     }
@@ -121,7 +126,7 @@ async def medications_page(
     profile = await profile_for(caller, request.path_params["slug"], "view")
     context = {
         "profile": profile,
-        "meds": medications.build(await profile_facts(profile["id"], "medication")),
+        "meds": await medications.of_profile(profile["id"]),
         "section": "medications",
         "can_edit": caller.may("edit", profile["id"]),
         "error": error,

@@ -34,7 +34,7 @@ def _shape(t: timeline.Timeline) -> Any:
         )
         for d in t.days
     ]
-    return days, t.kinds, t.years, t.has_next
+    return days, t.kinds, t.years, t.has_next, t.after
 
 
 async def _random_record(rng: random.Random, profile: int, other: int) -> None:
@@ -63,9 +63,9 @@ async def _random_record(rng: random.Random, profile: int, other: int) -> None:
 
 
 async def test_bounded_page_equals_the_full_build(services: Services, monkeypatch: Any) -> None:
-    monkeypatch.setattr(timeline, "DAYS_PER_PAGE", 4)  # several pages from small records
+    monkeypatch.setattr(timeline, "ENTRIES_PER_PAGE", 4)  # several pages from small records
     other = (await household.add_profile("Other", slug="other"))["id"]
-    compared = undated = 0
+    compared = undated = paged = 0
     for seed in range(8):
         rng = random.Random(seed)
         profile = (await household.add_profile(f"P{seed}", slug=f"p{seed}"))["id"]
@@ -74,13 +74,19 @@ async def test_bounded_page_equals_the_full_build(services: Services, monkeypatc
         years = sorted({f.when.year for f in facts if f.when} | {2013})
         for kind in ["", "document", rng.choice(KINDS)]:
             for year in [None, rng.choice(years)]:
-                page, more = 1, True
-                while more:  # every page, to the last (the undated facts) and one past it
-                    full = timeline.build(documents, facts, kind=kind, year=year, page=page)
-                    fast = await timeline_read.page(profile, kind=kind, year=year, page=page)
-                    assert _shape(fast) == _shape(full), (seed, kind, year, page)
+                after, pages = "", 0
+                while True:  # every page, to the last (the undated facts)
+                    full = timeline.build(documents, facts, kind=kind, year=year, after=after)
+                    fast = await timeline_read.page(profile, kind=kind, year=year, after=after)
+                    assert _shape(fast) == _shape(full), (seed, kind, year, after)
                     compared += sum(len(e.facts) + 1 for d in full.days for e in d.entries)
                     undated += sum(1 for d in full.days if d.day is None)
-                    more, page = full.has_next or page == 1, page + 1
+                    pages += 1
+                    if not full.has_next:
+                        break
+                    after = full.after
+                if pages > 1:
+                    paged += 1
     assert compared > 100, "the records gave pages to compare"
     assert undated, "some pages ended with facts that have no date"
+    assert paged > 10, "many filters gave more than one page"

@@ -325,3 +325,49 @@ async def test_a_rejected_facts_citation_says_so(app: Starlette, record: Record)
         r = await client.get(f"/documents/{record.docs['labs23']}?fact={record.facts['rejected']}")
     assert r.status_code == 200
     assert "A person rejected this fact" in r.text
+
+
+async def test_a_day_of_many_documents_is_paged_with_a_cursor(
+    app: Starlette, household: Household, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from server.health import timeline
+
+    monkeypatch.setattr(timeline, "ENTRIES_PER_PAGE", 5)
+    dad, kid = household.profiles["dad"], household.profiles["kid"]
+    day = date(2024, 2, 2)
+    docs = [await add_document(dad, f"scan-{n:02d}.pdf", doc_date=day) for n in range(12)]
+    await add_document(kid, "kid-scan.pdf", doc_date=day)  # another profile's: never listed
+    await add_fact(dad, docs[3], "lab", "Glucose", value_text="97", value_num=97.0,
+                   unit="mg/dL", effective=day, status="confirmed")  # fmt: skip
+    names = re.compile(r'data-testid="entry-document">([^<]+)</a>')
+    seen: list[str] = []
+    pages = 0
+    async with _as(app, "carol") as client:
+        url = "/profiles/dad/timeline"
+        while True:
+            r = await client.get(url)
+            assert r.status_code == 200
+            pages += 1
+            seen += [n for n in names.findall(r.text) if n.startswith("scan-")]
+            older = re.search(r'href="([^"]+)" data-testid="older"', r.text)
+            if older is None:
+                break
+            assert pages < 10
+            url = older.group(1).replace("&amp;", "&")
+            # The next page's address is a bookmark: the cursor of the last entry shown.
+            assert re.fullmatch(r"/profiles/dad/timeline\?after=\d{4}-\d\d-\d\d\.[01]\.\d+", url)
+        # Every document of the day once, newest first, five entries a page.
+        assert seen == [f"scan-{n:02d}.pdf" for n in range(11, -1, -1)]
+        assert pages >= 3 and "kid-scan.pdf" not in r.text
+        # A later page links back to the newest.
+        assert 'data-testid="newer"' in r.text
+        # Filters page the same way; htmx gets the partial alone.
+        labs = await client.get("/profiles/dad/timeline?kind=lab", headers={"HX-Request": "true"})
+        assert "<html" not in labs.text and "Glucose" in labs.text
+        assert [n for n in names.findall(labs.text)] == ["scan-03.pdf"]
+        first = await client.get("/profiles/dad/timeline?kind=document&year=2024")
+        assert names.findall(first.text) == [f"scan-{n:02d}.pdf" for n in range(11, 6, -1)]
+        assert "kind=document&amp;year=2024&amp;after=2024-02-02.1." in first.text
+        # A broken cursor is ignored: the newest page.
+        broken = await client.get("/profiles/dad/timeline?after=2024-99-99.1.5")
+        assert broken.status_code == 200 and "scan-11.pdf" in broken.text

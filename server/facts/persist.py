@@ -23,7 +23,7 @@ from piccolo.engine.base import Engine
 from ocr.facts.model import DocumentFacts
 from server.db.engine import write_transaction
 from server.db.tables import EXTRACTED, READY, Document, Fact, Page, Profile
-from server.facts import FACTS_VERSION, patient
+from server.facts import FACTS_VERSION, patient, same
 from server.facts.reading import CCDA_MIME, FHIR_MIMES, facts_of, stored_pages
 from server.facts.records import document_values, from_document
 from server.search import projection as search_sync
@@ -155,12 +155,24 @@ async def recheck_patient(
             )
         verdict = patient.check(printed, profile)
     await Document.update({Document.patient_check: verdict}).where(Document.id == doc_id)
+    if confirmed and profile_id is not None:  # its facts may now be the same as others'
+        await same.lock_profile(profile_id)
+        await same.relink(profile_id)
     return verdict
 
 
 async def follow(doc_id: int, profile_id: int | None) -> None:
-    """Give the document's facts its new profile; call inside the transaction that moves it."""
+    """Give the document's facts its new profile, and recompute which facts are the same
+    result (server/facts/same.py) in the profiles concerned; call inside the transaction that
+    moves it (or writes its facts)."""
+    before = await Fact.select(Fact.profile).where(Fact.document == doc_id).distinct()
     await Fact.update({Fact.profile: profile_id}).where(Fact.document == doc_id)
+    concerned = {int(r["profile"]) for r in before if r["profile"] is not None}
+    profiles = sorted(concerned | ({profile_id} if profile_id is not None else set()))
+    for profile in profiles:  # in id order: two moves lock profiles in the same order
+        await same.lock_profile(profile)
+    for profile in profiles:
+        await same.relink(profile)
 
 
 async def read_stored(store_: Store, doc_id: int) -> DocumentFacts | None:

@@ -244,3 +244,42 @@ async def test_a_lab_report_printed_from_a_ccda_and_the_ccda_are_one_record(
         # Both copies stay stored, one per source: the record's is the one shown.
         linked = await Fact.select(Fact.document).where(Fact.same_as.is_not_null())
         assert len(linked) == len(results) and {r["document"] for r in linked} == {docs[0]}
+
+
+CCD = CORPUS / "ccda" / "hl7_examples__Documents__CCD__CCD_1__CCD.XML"
+
+
+async def test_the_same_record_from_two_portals_is_one_record_of_every_kind(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The same C-CDA from two places (bytes differ by a comment): its medications, problems,
+    allergies, immunizations and results are each one fact with two citations."""
+    if not CCD.exists():
+        pytest.skip(f"corpus not found at {CCD} (tests read ../shared/corpus in place)")
+    copy = tmp_path / "from-the-other-portal.xml"
+    copy.write_bytes(CCD.read_bytes() + b"\n<!-- downloaded again -->\n")
+    async with running(settings, workers=True) as services:
+        dad = await household.add_profile("Dad", slug="dad")
+        docs = []
+        for path in (CCD, copy):
+            taken = await services.intake.take(path, source="cli", profile_id=dad["id"])
+            assert taken.document_id is not None
+            docs.append((await _read(taken.document_id))["id"])
+        assert docs[0] != docs[1]
+        stored = await Fact.select(Fact.kind, Fact.document, Fact.effective).where(
+            Fact.profile == dad["id"]
+        )
+        shown = await profile_facts(dad["id"], held=True)
+    one = [r for r in stored if r["document"] == docs[0]]
+    kinds = {r["kind"] for r in one}
+    assert {"lab", "medication", "condition", "allergy", "immunization"} <= kinds
+    for kind in kinds:
+        dated = [r for r in one if r["kind"] == kind and r["effective"] is not None]
+        of_kind = [f for f in shown if f.kind == kind]
+        merged = [f for f in of_kind if f.source_count == 2]
+        # Every dated fact is one fact with both citations; an undated one is never merged.
+        assert len(merged) == len(dated), kind
+        assert len(of_kind) == len(dated) + 2 * (
+            len([r for r in one if r["kind"] == kind]) - len(dated)
+        ), kind
+        assert all({f.document, f.sources[0].document} == set(docs) for f in merged)

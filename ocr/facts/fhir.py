@@ -1,4 +1,4 @@
-"""FHIR R4 JSON records (Bundles of any type, single resources, NDJSON) read into facts.
+"""FHIR R4 records (JSON or XML; Bundles of any type, single resources, NDJSON) read into facts.
 
 Resources are streamed (`ocr.facts.fhir_stream`), so a 100 MB bundle costs the memory of
 its largest resource. A resource that cannot be understood fails alone, with a warning that
@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ocr.facts import catalogue, units
+from ocr.facts import catalogue, fhir_xml, units
 from ocr.facts.fhir_stream import FhirFileError, Item, resources
 from ocr.facts.medications import strength_in
 from ocr.facts.model import (
@@ -84,16 +84,11 @@ class _State:
 
 
 def read_fhir(path: Path) -> DocumentFacts:
-    """Every fact in a FHIR R4 JSON file."""
-    with open(path, "rb") as f:
-        if f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            raise FhirError(
-                "it is FHIR XML, which Kinchart stores but does not yet read for facts; "
-                "export the record as FHIR JSON to see its facts"
-            )
+    """Every fact in a FHIR R4 JSON or XML file."""
     state = _State()
+    stream = fhir_xml.resources(path) if fhir_xml.is_xml(path) else resources(path)
     try:
-        for item in resources(path):
+        for item in stream:
             _take(state, item)
     except FhirFileError as error:
         if not state.count:

@@ -195,7 +195,7 @@ async def read_stored(store_: Store, doc_id: int) -> DocumentFacts | None:
         structured = (
             "ccda"
             if doc["mime"] == CCDA_MIME
-            else ("fhir" if doc["mime"] == FHIR_MIMES[0] else "other")
+            else ("fhir" if doc["mime"] in FHIR_MIMES else "other")
         )
     src = store_.original_path(doc["sha256"])
     found, error = await asyncio.to_thread(facts_of, structured, src, stored_pages(rows))

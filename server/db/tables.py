@@ -157,7 +157,7 @@ class Page(Table, tablename="page"):
     ocr_applied = Boolean(default=False)
 
 
-FACT_KINDS = ("lab", "vital", "medication", "condition", "allergy", "immunization")
+FACT_KINDS = ("lab", "vital", "medication", "condition", "allergy", "immunization", "procedure")
 EXTRACTED = "extracted"
 CONFIRMED = "confirmed"
 CORRECTED = "corrected"

@@ -44,9 +44,7 @@ def _element(name: str, value: Any, out: list[str]) -> None:
             out.append(f'<text><status value="{value.get("status", "generated")}"/>')
             out.append('<div xmlns="http://www.w3.org/1999/xhtml">narrative</div></text>')
             return
-        attrs = "".join(
-            f" {k}={quoteattr(str(value[k]))}" for k in ("url",) if k in value
-        )
+        attrs = "".join(f" {k}={quoteattr(str(value[k]))}" for k in ("url",) if k in value)
         out.append(f"<{name}{attrs}>")
         for key, item in value.items():
             if key != "url" and not key.startswith("_"):
@@ -81,7 +79,7 @@ def _facts(path: Path) -> dict[str, Any]:
     found = read_fhir(path)
     shown = asdict(found)
     return {k: shown[k] for k in (
-        "labs", "medications", "conditions", "allergies", "immunizations",
+        "labs", "medications", "conditions", "allergies", "immunizations", "procedures",
         "patient", "date", "date_kind",
     ) if k in shown}  # fmt: skip
 

@@ -85,6 +85,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/profiles/{slug}/export"): "caregiver",
     ("POST", "/profiles/{slug}/export"): "caregiver",
     ("GET", "/profiles/{slug}/export.zip"): "caregiver",
+    ("GET", "/profiles/{slug}/export.fhir.json"): "caregiver",
     ("GET", "/profiles/{slug}/medications"): "viewer",
     ("POST", "/profiles/{slug}/medications"): "caregiver",
     ("POST", "/profiles/{slug}/medications/{fact_id}/stop"): "caregiver",

@@ -7,7 +7,8 @@ facts are the same only on a strict key (`identity`) and from different document
 values, units or days are never merged, nor facts a person kept `apart`, nor facts of a
 document that names another patient. `relink` recomputes the whole profile, so it is right
 after any change (a new reading, a move, a deletion, a correction): call it inside the
-transaction that made the change.
+transaction that made the change. A change to one document's facts need only recompute the
+days those facts are on (`relink(..., document=...)`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from ocr.facts.confidence import needs_review
@@ -25,6 +27,7 @@ from server.facts.patient import MISMATCH
 MERGED_KINDS = ("lab", "vital", "medication", "condition", "allergy", "immunization", "procedure")
 _COMPARATOR = re.compile(r"^\s*(<=|>=|<|>|≤|≥)")
 _REVIEWED = (CONFIRMED, CORRECTED, MANUAL)
+_SCOPED_DAYS = 400  # a relink for one document looks at its days when it has at most these
 
 
 def _slug(text: str) -> str:
@@ -126,10 +129,28 @@ def _first(fact: Mapping[str, Any]) -> tuple[Any, ...]:
     )
 
 
-async def relink(profile_id: int | None) -> int:
-    """Recompute which of the profile's facts are the same result; returns the facts changed."""
+async def relink(
+    profile_id: int | None, *, document: int | None = None, days: Iterable[date | None] = ()
+) -> int:
+    """Recompute which of the profile's facts are the same result; returns the facts changed.
+
+    With `document`, only its facts and the profile's facts on their days (and on `days`: the
+    days they had before the change) are recomputed: facts are the same only on one day, so
+    no link elsewhere can change.
+    """
     if profile_id is None:
         return 0
+    where: Any = Fact.profile == profile_id
+    if document is not None:
+        now = await Fact.select(Fact.effective).where(Fact.document == document).distinct()
+        scope = {d for d in days if d is not None} | {
+            r["effective"] for r in now if r["effective"] is not None
+        }
+        if len(scope) <= _SCOPED_DAYS:  # else the whole profile: one query, not a long IN
+            near: Any = Fact.document == document
+            if scope:
+                near = near | Fact.effective.is_in(sorted(scope))
+            where = where & near
     rows = await Fact.select(
         Fact.id,
         Fact.document,
@@ -149,7 +170,7 @@ async def relink(profile_id: int | None) -> int:
         Fact.apart,
         Fact.document.profile.as_alias("doc_profile"),
         Fact.document.patient_check.as_alias("doc_patient"),
-    ).where(Fact.profile == profile_id)
+    ).where(where)
     # Only facts the views could show as this profile's: their document is filed here and
     # does not name someone else.
     mergeable = [

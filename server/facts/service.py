@@ -294,7 +294,7 @@ async def keep_apart(
         )
         if not rows:
             raise FactGone()
-        await same.relink(fact["profile"])
+        await same.relink(fact["profile"], document=fact["document"], days=[fact["effective"]])
         await _audit("fact_kept_apart", caller, request, fact, was_same_as=was)
     return await fact_for(caller, fact_id, "view")
 
@@ -337,9 +337,11 @@ async def _set(fact: Mapping[str, Any], values: dict[Any, Any], caller: Caller) 
         await Fact.update({Fact.status: EXTRACTED}).where(
             (Fact.same_as == fact["id"]) & Fact.status.is_in([CONFIRMED, REJECTED])
         )
-    if Fact.kind in values or Fact.value_text in values or Fact.corrected in values:
+    if fact["document"] is not None and (
+        Fact.kind in values or Fact.value_text in values or Fact.corrected in values
+    ):
         # A corrected value may no longer be the same result as its other sources.
-        await same.relink(fact["profile"])
+        await same.relink(fact["profile"], document=fact["document"], days=[fact["effective"]])
 
 
 async def _same_review(ids: list[int], status: str, caller: Caller) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from ocr.facts import extract
 from ocr.facts.ccda import read_ccda
 from ocr.facts.model import LabResult
 from server.access.policy import Caller
@@ -25,7 +26,7 @@ from server.runtime import Services, running
 from server.settings import Settings
 from tests.conftest import CORPUS
 from tests.fixtures.facts import ROWS, lab_facts
-from tests.ocr.facts.lab_pages import Report, Row, columns, digital_pdf
+from tests.ocr.facts.lab_pages import Report, Row, columns, digital_pdf, page_reading
 from tests.server.facts.test_persist import _read
 
 # A C-CDA whose results a printed report names and resolves one for one (checked below).
@@ -167,6 +168,30 @@ async def test_a_merged_result_is_reviewed_once_and_can_be_split(services: Servi
         assert all(f.source_count == 1 for f in glucoses)
         await persist.store(services.engine, first, lab_facts())
         await persist.store(services.engine, second, lab_facts())
+    assert len(await profile_facts(jane, "lab")) == 5
+
+
+async def test_a_new_reading_on_another_day_or_a_correction_unlinks(services: Services) -> None:
+    caller, jane, first, second = await _setup(services)
+    await persist.store(services.engine, first, lab_facts())
+    await persist.store(services.engine, second, lab_facts())
+    assert all(f.source_count == 2 for f in await profile_facts(jane, "lab"))
+    # The first document (whose facts are the ones shown) read again as collected a day
+    # later: no result is the same now, and the second's copies are shown again.
+    later = Report(ROWS, born=date(1951, 3, 14), collected=date(2023, 3, 15))
+    pages = [page_reading(p, i + 1) for i, p in enumerate(columns(later))]
+    await persist.store(services.engine, first, extract(pages))
+    shown = await profile_facts(jane, "lab")
+    assert len(shown) == 8 and all(f.source_count == 1 for f in shown)
+    assert not await Fact.exists().where(Fact.same_as.is_not_null())
+    # Read on the first day again: linked again; then a corrected value unlinks that one.
+    await persist.store(services.engine, first, lab_facts())
+    glucose = next(f for f in await profile_facts(jane, "lab") if f.analyte == "glucose")
+    assert glucose.source_count == 2
+    await service.correct(caller, glucose.id, {"value": "150"})
+    glucoses = [f for f in await profile_facts(jane, "lab") if f.analyte == "glucose"]
+    assert sorted(f.value_num for f in glucoses) == [105.0, 150.0]
+    assert all(f.source_count == 1 for f in glucoses)
     assert len(await profile_facts(jane, "lab")) == 5
 
 

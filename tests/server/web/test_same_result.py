@@ -25,7 +25,7 @@ async def _two_sources(household: Household) -> tuple[int, int, int, int]:
         doc = await add_document(dad, name, doc_date=DAY)
         fact = await add_fact(
             dad, doc, "lab", "Glucose", analyte="glucose", value_num=105.0, value_text="105",
-            unit="mg/dL", effective=DAY, page=page, status="extracted",
+            unit="mg/dL", effective=DAY, page=page, status="extracted", flag="H",
         )  # fmt: skip
         ids += [doc, fact]
     await same.relink(dad)
@@ -57,6 +57,8 @@ async def test_the_same_result_is_shown_once_with_both_sources(
         assert "2 sources" in overview
         summary = await _page(client, "/profiles/dad/summary")
         assert "2 sources" in summary
+        home = await _page(client, "/")  # out of range and to check: once, not twice
+        assert "Results newly out of range (1)" in home
         # Each citation names the other source; a viewer may not split them.
         cited = await _page(client, f"/documents/{xml}?fact={xml_fact}")
         assert 'data-testid="same-result"' in cited and "lab-report.pdf" in cited
@@ -70,6 +72,7 @@ async def test_a_caregiver_says_these_are_different(app: Starlette, household: H
     pdf, pdf_fact, _xml, _xml_fact = await _two_sources(household)
     async with new_client(app) as client:
         await login(client, "bob")
+        assert "1 fact waiting to be checked" in await _page(client, "/")
         cited = await _page(client, f"/documents/{pdf}?fact={pdf_fact}")
         assert 'data-testid="keep-apart"' in cited and "visit-record.xml" in cited
         back = f"/documents/{pdf}?fact={pdf_fact}"
@@ -79,6 +82,7 @@ async def test_a_caregiver_says_these_are_different(app: Starlette, household: H
         assert r.status_code == 303 and r.headers["location"].startswith(back)
         series = await _page(client, "/profiles/dad/labs/glucose")
         assert _rows(series) == 2 and "2 sources" not in series
+        assert "2 facts waiting to be checked" in await _page(client, "/")
         cited = await _page(client, f"/documents/{pdf}?fact={pdf_fact}")
         assert 'data-testid="same-result"' not in cited
     kept = await Fact.select(Fact.apart, Fact.same_as).where(Fact.id == pdf_fact).first()

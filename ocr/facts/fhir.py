@@ -1,4 +1,4 @@
-"""FHIR R4 JSON records (Bundles of any type, single resources, NDJSON) read into facts.
+"""FHIR R4 records (JSON or XML; Bundles of any type, single resources, NDJSON) read into facts.
 
 Resources are streamed (`ocr.facts.fhir_stream`), so a 100 MB bundle costs the memory of
 its largest resource. A resource that cannot be understood fails alone, with a warning that
@@ -9,7 +9,8 @@ What counts: Observations of category laboratory (lab) and vital-signs (vital; a
 pressure's systolic and diastolic components are one reading), Conditions (refuted ones are
 kept as absent, entered-in-error ones dropped), MedicationRequest/MedicationStatement (with
 contained or referenced Medication), AllergyIntolerance (with no-known-allergy codes),
-Immunization (not-done kept as not given / refused), Encounter and DiagnosticReport dates,
+Immunization (not-done kept as not given / refused), Procedure (not-done and entered-in-error
+left out), Encounter and DiagnosticReport dates,
 Patient name and birth date for filing.
 """
 
@@ -20,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ocr.facts import catalogue, units
+from ocr.facts import catalogue, fhir_xml, units
 from ocr.facts.fhir_stream import FhirFileError, Item, resources
 from ocr.facts.medications import strength_in
 from ocr.facts.model import (
@@ -32,6 +33,7 @@ from ocr.facts.model import (
     Immunization,
     LabResult,
     Medication,
+    Procedure,
     Quantity,
     ReferenceBand,
     ReferenceRange,
@@ -44,6 +46,7 @@ LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 CVX = "http://hl7.org/fhir/sid/cvx"
+CPT = "http://www.ama-assn.org/go/cpt"
 ICD10 = ("http://hl7.org/fhir/sid/icd-10-cm", "http://hl7.org/fhir/sid/icd-10")
 SYSTOLIC, DIASTOLIC = "8480-6", "8462-4"
 # Statuses that say the resource is not a fact about the patient at all.
@@ -84,16 +87,11 @@ class _State:
 
 
 def read_fhir(path: Path) -> DocumentFacts:
-    """Every fact in a FHIR R4 JSON file."""
-    with open(path, "rb") as f:
-        if f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-            raise FhirError(
-                "it is FHIR XML, which Kinchart stores but does not yet read for facts; "
-                "export the record as FHIR JSON to see its facts"
-            )
+    """Every fact in a FHIR R4 JSON or XML file."""
     state = _State()
+    stream = fhir_xml.resources(path) if fhir_xml.is_xml(path) else resources(path)
     try:
-        for item in resources(path):
+        for item in stream:
             _take(state, item)
     except FhirFileError as error:
         if not state.count:
@@ -165,6 +163,10 @@ def _read(state: _State, r: dict[str, Any]) -> None:
         found_immunization = immunization(r)
         if found_immunization is not None:
             state.facts.immunizations.append(found_immunization)
+    elif kind == "Procedure":
+        found_procedure = procedure(r)
+        if found_procedure is not None:
+            state.facts.procedures.append(found_procedure)
     elif kind == "Encounter" and r.get("status") not in VOID:
         period = r.get("period") or {}
         when = to_date(period.get("start")) or to_date(period.get("end"))
@@ -585,6 +587,31 @@ def immunization(r: dict[str, Any]) -> Immunization | None:
         dose_number=number if isinstance(number, int) else None,
         status=state,
         code=code_in(r.get("vaccineCode"), CVX),
+    )
+
+
+def procedure(r: dict[str, Any]) -> Procedure | None:
+    """A procedure done, with its date and code; not-done and entered-in-error are none."""
+    status = r.get("status")
+    if status in VOID or status == "not-done":
+        return None
+    name = concept_text(r.get("code"))
+    if not name:
+        return None
+    period = r.get("performedPeriod") or {}
+    performed = to_date(r.get("performedDateTime")) or to_date(period.get("start"))
+    performed = performed or to_date(period.get("end"))
+    codes = _codings(r.get("code"))
+    code = code_in(r.get("code"), SNOMED, CPT) or next(
+        (str(c["code"]) for c in codes if isinstance(c.get("code"), str)), None
+    )
+    line = f"{name}, {status or 'done'}" + (f" {performed.isoformat()}" if performed else "")
+    return Procedure(
+        name,
+        _cite(r, "code", line),
+        performed=performed,
+        status=status if isinstance(status, str) and status else "completed",
+        code=code,
     )
 
 

@@ -147,6 +147,18 @@ class Immunization:
 
 
 @dataclass(frozen=True)
+class Procedure:
+    """A procedure done (surgery, imaging, a screening); not-done ones are no fact."""
+
+    name: str
+    citation: Citation
+    performed: date | None = None
+    status: str = "completed"  # as the record says: completed, in-progress, stopped, unknown
+    code: str | None = None  # SNOMED CT, CPT, ICD-10-PCS as the source gives it
+    confidence: float | None = None  # see `ocr.facts.confidence`; None when structured
+
+
+@dataclass(frozen=True)
 class DatedMention:
     """A date printed in the document, what its label says it is, and where."""
 
@@ -174,6 +186,7 @@ class DocumentFacts:
     excluded: list[Condition] = field(default_factory=list)  # negated, family, ruled out
     allergies: list[Allergy] = field(default_factory=list)
     immunizations: list[Immunization] = field(default_factory=list)
+    procedures: list[Procedure] = field(default_factory=list)
     dates: list[DatedMention] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -160,7 +160,7 @@ class Page(Table, tablename="page"):
     ocr_applied = Boolean(default=False)
 
 
-FACT_KINDS = ("lab", "vital", "medication", "condition", "allergy", "immunization")
+FACT_KINDS = ("lab", "vital", "medication", "condition", "allergy", "immunization", "procedure")
 EXTRACTED = "extracted"
 CONFIRMED = "confirmed"
 CORRECTED = "corrected"
@@ -206,6 +206,11 @@ class Fact(Table, tablename="fact"):
     reviewed_by = ForeignKey(references=User, null=True, on_delete=OnDelete.set_null)
     reviewed_at = Timestamptz(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
+    # One record from several sources (server/facts/same.py): the id of the fact this one is
+    # another source's citation of (the views show that fact once, with this one as a source);
+    # None: shown as itself. Recomputed for the whole profile whenever its facts change.
+    same_as = Integer(null=True, default=None, index=True)
+    apart = Boolean(default=False)  # a person said "this is a different result": never merged
 
 
 class Arrival(Table, tablename="arrival"):

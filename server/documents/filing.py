@@ -95,9 +95,10 @@ async def refile_in_transaction(
         .returning(Document.id)
     )
     if rows:
-        # Facts always carry their document's profile (facts/persist.py), in the same commit.
-        await facts_persist.follow(doc_id, profile_id)
         await facts_persist.recheck_patient(
             doc_id, profile_id, confirmed=by_person and profile_id is not None
         )
+        # Facts always carry their document's profile (facts/persist.py), in the same commit;
+        # after the patient check, which decides whether they may join the same results.
+        await facts_persist.follow(doc_id, profile_id)
     return bool(rows)

@@ -58,7 +58,8 @@ async def overview(caller: Caller, now: datetime | None = None) -> list[dict[str
     )
     waiting = await (
         Fact.select(Fact.profile, Count(Fact.id, alias="n"))
-        .where(Fact.profile.is_in(ids) & (Fact.status == EXTRACTED))
+        # Another source's copy of a result is reviewed with it (server/facts/same.py).
+        .where(Fact.profile.is_in(ids) & (Fact.status == EXTRACTED) & Fact.same_as.is_null())
         .group_by(Fact.profile)
     )
     flagged = (
@@ -78,6 +79,7 @@ async def overview(caller: Caller, now: datetime | None = None) -> list[dict[str
             & (Fact.kind == "lab")
             & (Fact.flag != "")
             & (Fact.status != "rejected")
+            & Fact.same_as.is_null()
             & (Fact.created_at >= since)
         )
         .order_by(Fact.id, ascending=False)

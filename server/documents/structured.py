@@ -29,6 +29,7 @@ _BLOCKS = {
 _KIND_TITLES = (
     ("lab", "Lab results"), ("vital", "Vital signs"), ("condition", "Problems"),
     ("medication", "Medications"), ("allergy", "Allergies"), ("immunization", "Immunizations"),
+    ("procedure", "Procedures"),
 )  # fmt: skip
 # A section's narrative is shown up to this many characters of text (a long record stays usable).
 _MAX_SECTION = 200_000

@@ -36,6 +36,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "condition": ("name", "state", "date", "code"),
     "allergy": ("name", "reaction", "severity", "state", "date", "code"),
     "immunization": ("name", "dose_number", "state", "date", "code"),
+    "procedure": ("name", "state", "date", "code"),
 }
 STATES: dict[str, tuple[str, ...]] = {
     "lab": ("",),
@@ -44,6 +45,7 @@ STATES: dict[str, tuple[str, ...]] = {
     "condition": ("active", "resolved", "historical"),
     "allergy": ("active", "inactive", "none-known"),
     "immunization": ("completed", "refused", "not given"),
+    "procedure": ("completed", "in-progress", "stopped", "unknown"),
 }
 FLAGS = ("", "H", "L", "A", "HH", "LL", "critical")
 LABELS = {
@@ -70,6 +72,7 @@ KIND_LABELS = {
     "condition": "Diagnosis or problem",
     "allergy": "Allergy",
     "immunization": "Immunization",
+    "procedure": "Procedure",
 }
 _WIDTH = 255
 

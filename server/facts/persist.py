@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import datetime
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,7 +23,7 @@ from piccolo.engine.base import Engine
 from ocr.facts.model import DocumentFacts
 from server.db.engine import write_transaction
 from server.db.tables import EXTRACTED, READY, Document, Fact, Page, Profile
-from server.facts import FACTS_VERSION, patient
+from server.facts import FACTS_VERSION, patient, same
 from server.facts.reading import CCDA_MIME, FHIR_MIMES, facts_of, stored_pages
 from server.facts.records import document_values, from_document
 from server.search import projection as search_sync
@@ -74,7 +74,7 @@ async def store(
             return None
         profile = updated[0]["profile"]
         have = (
-            await Fact.select(Fact.id, Fact.status, Fact.data)
+            await Fact.select(Fact.id, Fact.status, Fact.data, Fact.effective)
             .where(Fact.document == doc_id)
             .output(load_json=True)
         )
@@ -111,7 +111,8 @@ async def store(
             await Fact.delete().where(Fact.id.is_in(gone) & (Fact.status == EXTRACTED))
         for i in range(0, len(new), _INSERT_BATCH):
             await Fact.insert(*new[i : i + _INSERT_BATCH])
-        await follow(doc_id, profile)
+        # Links are recomputed on the days the facts are on now and were on before.
+        await follow(doc_id, profile, days={r["effective"] for r in have})
     return Stored(len(new) + len(kept_ids), len(have) - len(unreviewed), profile)
 
 
@@ -155,12 +156,24 @@ async def recheck_patient(
             )
         verdict = patient.check(printed, profile)
     await Document.update({Document.patient_check: verdict}).where(Document.id == doc_id)
+    if confirmed and profile_id is not None:  # its facts may now be the same as others'
+        await same.lock_profile(profile_id)
+        await same.relink(profile_id, document=doc_id)
     return verdict
 
 
-async def follow(doc_id: int, profile_id: int | None) -> None:
-    """Give the document's facts its new profile; call inside the transaction that moves it."""
+async def follow(doc_id: int, profile_id: int | None, days: Iterable[Any] = ()) -> None:
+    """Give the document's facts its new profile, and recompute which facts are the same
+    result (server/facts/same.py) in the profiles concerned; call inside the transaction that
+    moves it (or writes its facts)."""
+    before = await Fact.select(Fact.profile).where(Fact.document == doc_id).distinct()
     await Fact.update({Fact.profile: profile_id}).where(Fact.document == doc_id)
+    concerned = {int(r["profile"]) for r in before if r["profile"] is not None}
+    profiles = sorted(concerned | ({profile_id} if profile_id is not None else set()))
+    for profile in profiles:  # in id order: two moves lock profiles in the same order
+        await same.lock_profile(profile)
+    for profile in profiles:
+        await same.relink(profile, document=doc_id, days=days)
 
 
 async def read_stored(store_: Store, doc_id: int) -> DocumentFacts | None:
@@ -183,7 +196,7 @@ async def read_stored(store_: Store, doc_id: int) -> DocumentFacts | None:
         structured = (
             "ccda"
             if doc["mime"] == CCDA_MIME
-            else ("fhir" if doc["mime"] == FHIR_MIMES[0] else "other")
+            else ("fhir" if doc["mime"] in FHIR_MIMES else "other")
         )
     src = store_.original_path(doc["sha256"])
     found, error = await asyncio.to_thread(facts_of, structured, src, stored_pages(rows))

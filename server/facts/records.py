@@ -25,6 +25,7 @@ from ocr.facts.model import (
     Immunization,
     LabResult,
     Medication,
+    Procedure,
 )
 
 # Column widths of server.db.tables.Fact and Document (PostgreSQL enforces them).
@@ -110,6 +111,7 @@ def from_document(found: DocumentFacts) -> list[NewFact]:
     facts += [_condition(c, when) for c in found.conditions if c.assertion == "present"]
     facts += [_allergy(a, when) for a in found.allergies if a.status != "refuted"]
     facts += [_immunization(i, when) for i in found.immunizations]
+    facts += [_procedure(p, when) for p in found.procedures]
     seen: Counter[str] = Counter()
     for seq, fact in enumerate(facts):
         fact.seq = seq
@@ -198,6 +200,19 @@ def _immunization(i: Immunization, when: date | None) -> NewFact:
         code=i.code or "",
         value_text=f"dose {i.dose_number}" if i.dose_number else "",
         state=i.status,
+    )
+
+
+def _procedure(p: Procedure, when: date | None) -> NewFact:
+    return _fact(
+        "procedure",
+        p,
+        p.citation,
+        sane_date(p.performed) or when,
+        ident=p.name,
+        name=p.name,
+        code=p.code or "",
+        state=p.status,
     )
 
 

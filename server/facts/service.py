@@ -30,6 +30,7 @@ from server.db.tables import (
 )
 from server.errors import ExitCode, KinchartError
 from server.facts import fields as F
+from server.facts import same
 
 REVIEW_DOCS_PER_PAGE = 10
 _COLUMNS = (*Fact.all_columns(), Fact.document.profile.as_alias("doc_profile"))
@@ -104,7 +105,8 @@ async def review(caller: Caller, slug: str, *, everything: bool, page: int) -> d
     pid = profile["id"]
     scope: Any = (Fact.profile == pid) & (Fact.document.profile == pid)
     if not everything:
-        scope = scope & (Fact.status == EXTRACTED)
+        # Another source's copy of a result is reviewed with the fact the views show.
+        scope = scope & (Fact.status == EXTRACTED) & Fact.same_as.is_null()
     doc_rows = await Fact.select(Fact.document).where(scope).distinct()
     doc_ids = sorted((r["document"] for r in doc_rows), reverse=True)
     shown = doc_ids[(page - 1) * REVIEW_DOCS_PER_PAGE : page * REVIEW_DOCS_PER_PAGE]
@@ -144,7 +146,10 @@ async def review(caller: Caller, slug: str, *, everything: bool, page: int) -> d
             .output(load_json=True)
         )
     open_count = await Fact.count().where(
-        (Fact.profile == pid) & (Fact.document.profile == pid) & (Fact.status == EXTRACTED)
+        (Fact.profile == pid)
+        & (Fact.document.profile == pid)
+        & (Fact.status == EXTRACTED)
+        & Fact.same_as.is_null()
     )
     return {
         "profile": profile,
@@ -274,6 +279,26 @@ async def correct(
     return await fact_for(caller, fact_id, "view")
 
 
+async def keep_apart(
+    caller: Caller, fact_id: int, request: Request | None = None, key: str | None = None
+) -> dict[str, Any]:
+    """ "These are different": the fact is no longer merged with other sources' results (and
+    never will be again), whichever of them it was shown as."""
+    fact = await fact_for(caller, fact_id, "edit", key)
+    if not fact["apart"]:
+        was = fact["same_as"]
+        rows = await (
+            Fact.update({Fact.apart: True, Fact.same_as: None})
+            .where(Fact.id == fact["id"])
+            .returning(Fact.id)
+        )
+        if not rows:
+            raise FactGone()
+        await same.relink(fact["profile"], document=fact["document"], days=[fact["effective"]])
+        await _audit("fact_kept_apart", caller, request, fact, was_same_as=was)
+    return await fact_for(caller, fact_id, "view")
+
+
 async def enter(
     caller: Caller, slug: str, kind: str, form: Mapping[str, Any], request: Request | None = None
 ) -> dict[str, Any]:
@@ -305,6 +330,26 @@ async def _set(fact: Mapping[str, Any], values: dict[Any, Any], caller: Caller) 
     rows = await Fact.update(values).where(Fact.id == fact["id"]).returning(Fact.id)
     if not rows:
         raise FactGone()
+    status = values.get(Fact.status)
+    if status in (CONFIRMED, REJECTED):
+        await _same_review([fact["id"]], status, caller)
+    elif status == EXTRACTED:  # reopened: its other sources wait for a review again with it
+        await Fact.update({Fact.status: EXTRACTED}).where(
+            (Fact.same_as == fact["id"]) & Fact.status.is_in([CONFIRMED, REJECTED])
+        )
+    if fact["document"] is not None and (
+        Fact.kind in values or Fact.value_text in values or Fact.corrected in values
+    ):
+        # A corrected value may no longer be the same result as its other sources.
+        await same.relink(fact["profile"], document=fact["document"], days=[fact["effective"]])
+
+
+async def _same_review(ids: list[int], status: str, caller: Caller) -> None:
+    """The other sources of one result share its review: confirmed or rejected once."""
+    for i in range(0, len(ids), 500):
+        await Fact.update(
+            {Fact.status: status, Fact.reviewed_by: caller.user_id, Fact.reviewed_at: _now()}
+        ).where(Fact.same_as.is_in(ids[i : i + 500]) & Fact.status.is_in([EXTRACTED, CONFIRMED]))
 
 
 async def _audit(
@@ -392,7 +437,11 @@ async def _set_all(ids: list[int], values: dict[Any, Any], caller: Caller) -> li
         .where(Fact.id.is_in(ids) & (Fact.status == EXTRACTED))
         .returning(Fact.id)
     )
-    return [r["id"] for r in rows]
+    changed = [r["id"] for r in rows]
+    status = values.get(Fact.status)
+    if changed and status in (CONFIRMED, REJECTED):
+        await _same_review(changed, status, caller)
+    return changed
 
 
 async def _audit_document(

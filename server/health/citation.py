@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from server.access.policy import AccessDenied
-from server.db.tables import Fact, Page
+from server.db.tables import REJECTED, Fact, Page
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,9 @@ class Cited:
     line: str
     locator: str
     text: tuple[str, str, str] | None  # the page text split around the cited line
+    # The other documents the same result was read from (server/facts/same.py), as
+    # (fact id, document id, document name, page): the citation page links each of them.
+    sources: tuple[tuple[int, int, str, int | None], ...] = ()
 
 
 async def cited(doc: Mapping[str, Any], fact_param: str | None) -> Cited | None:
@@ -58,6 +61,7 @@ async def cited(doc: Mapping[str, Any], fact_param: str | None) -> Cited | None:
     unit = row["unit"] if "unit" in (row["corrected"] or {}) else data.get("unit") or row["unit"]
     value = " ".join(str(v) for v in (row["value_text"], unit) if v)  # as printed
     return Cited(
+        sources=await _same(row),
         id=row["id"],
         kind=row["kind"],
         name=row["name"] or "",
@@ -105,3 +109,24 @@ def _is_box(value: Any) -> bool:
         and len(value) >= 4
         and all(isinstance(v, int | float) for v in value[:4])
     )
+
+
+async def _same(row: Mapping[str, Any]) -> tuple[tuple[int, int, str, int | None], ...]:
+    """The other sources of the result the fact is one of (none when it stands alone)."""
+    shown = row.get("same_as") or row["id"]
+    others = (
+        await Fact.select(
+            Fact.id, Fact.document, Fact.page, Fact.document.original_name.as_alias("doc_name")
+        )
+        .where(
+            ((Fact.id == shown) | (Fact.same_as == shown))
+            & (Fact.id != row["id"])
+            & (Fact.profile == row["profile"])
+            & (Fact.status != REJECTED)
+            & Fact.document.is_not_null()
+        )
+        .order_by(Fact.id)
+    )
+    if row.get("same_as") is None and not others:
+        return ()
+    return tuple((r["id"], r["document"], r["doc_name"] or "", r["page"]) for r in others)

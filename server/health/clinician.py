@@ -86,6 +86,7 @@ class ClinicianSummary:
     vitals: tuple[Entry, ...]  # each vital sign's latest
     conflicts: tuple[str, ...]  # documents that disagree, in words
     newest: date | None  # the newest date among the facts shown
+    procedures: tuple[Entry, ...] = ()
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -97,6 +98,7 @@ class ClinicianSummary:
             *self.allergies,
             *self.no_known_allergies,
             *self.immunizations,
+            *self.procedures,
             *self.labs,
             *self.vitals,
         )
@@ -192,6 +194,7 @@ async def build(
             _entry(f, _nka_title(f), f.line.strip(), boxes, citable) for f in built.none_known
         ),
         immunizations=tuple(entry(i) for i in built.immunizations),
+        procedures=tuple(entry(i) for i in built.procedures),
         labs=tuple(result(r) for r in built.labs),
         vitals=tuple(result(r) for r in vitals),
         conflicts=tuple(c.message for c in built.conflicts),
@@ -207,6 +210,7 @@ def _items(built: summaries.Summary) -> list[summaries.Item]:
         *built.older_medications,
         *built.allergies,
         *built.immunizations,
+        *built.procedures,
     ]
 
 

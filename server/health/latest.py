@@ -56,7 +56,9 @@ FROM_SHOWN = (
     'WHERE f."profile" = {} AND f."status" <> {} '
     'AND (f."document" IS NULL OR d."profile" = {}) '
     'AND NOT (f."status" = {} AND f."confidence" IS NOT NULL AND f."confidence" < {}) '
-    "AND COALESCE(d.\"patient_check\", '') <> {}"
+    "AND COALESCE(d.\"patient_check\", '') <> {} "
+    # another source's copy of a result (server/facts/same.py) is shown with that result
+    'AND f."same_as" IS NULL'
 )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
@@ -46,6 +46,21 @@ _COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class Source:
+    """Another document the same result was read from (server/facts/same.py)."""
+
+    fact: int
+    document: int
+    doc_name: str
+    page: int | None = None
+
+    @property
+    def cite_url(self) -> str:
+        anchor = f"#page-{self.page}" if self.page else ""
+        return f"/documents/{self.document}?fact={self.fact}{anchor}"
+
+
 @dataclass(frozen=True, eq=False)  # one row is one fact: compared and hashed by identity
 class FactRow:
     """One fact with what the views need of its document; columns hold the current value."""
@@ -75,6 +90,12 @@ class FactRow:
     doc_added: date | None = None
     confidence: float | None = None
     doc_patient: str = ""  # facts/patient.py: match, mismatch, confirmed, or ""
+    sources: tuple[Source, ...] = ()  # the other documents that gave the same result
+
+    @property
+    def source_count(self) -> int:
+        """How many documents gave this result (1 unless it came from several)."""
+        return 1 + len(self.sources)
 
     @property
     def foreign(self) -> bool:
@@ -188,11 +209,36 @@ async def profile_facts(profile_id: int, *kinds: str, held: bool = False) -> lis
         (Fact.profile == profile_id)
         & (Fact.status != REJECTED)
         & (Fact.document.is_null() | (Fact.document.profile == profile_id))
+        # Another source's copy of a result: shown as a source of the fact it is the same as.
+        & Fact.same_as.is_null()
     )
     if kinds:
         query = query.where(Fact.kind.is_in(list(kinds)))
     rows = [_row(r) for r in await query.output(load_json=False)]
+    rows = await _with_sources(rows)
     return rows if held else [r for r in rows if not r.held]
+
+
+async def _with_sources(rows: list[FactRow]) -> list[FactRow]:
+    """The rows, each with the other documents that gave the same result."""
+    found: dict[int, list[Source]] = {}
+    ids = [r.id for r in rows]
+    for i in range(0, len(ids), 500):
+        query = Fact.select(
+            Fact.id,
+            Fact.same_as,
+            Fact.document,
+            Fact.page,
+            Fact.document.original_name.as_alias("doc_name"),
+        ).where(Fact.same_as.is_in(ids[i : i + 500]) & (Fact.status != REJECTED))
+        for r in await query.order_by(Fact.id):
+            if r["document"] is not None:
+                found.setdefault(int(r["same_as"]), []).append(
+                    Source(int(r["id"]), int(r["document"]), r["doc_name"] or "", r["page"])
+                )
+    if not found:
+        return rows
+    return [replace(r, sources=tuple(found[r.id])) if r.id in found else r for r in rows]
 
 
 async def facts_by_id(ids: list[int]) -> dict[int, FactRow]:
@@ -203,7 +249,7 @@ async def facts_by_id(ids: list[int]) -> dict[int, FactRow]:
         query = Fact.select(*_COLUMNS).where(Fact.id.is_in(unique[i : i + 500]))
         for r in await query.output(load_json=False):
             out[int(r["id"])] = _row(r)
-    return out
+    return {r.id: r for r in await _with_sources(list(out.values()))}
 
 
 async def profile_documents(profile_id: int, ids: list[int] | None = None) -> list[dict[str, Any]]:

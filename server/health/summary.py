@@ -87,12 +87,13 @@ class Summary:
     allergies: list[Item] = field(default_factory=list)
     none_known: list[FactRow] = field(default_factory=list)  # "NKDA" statements, newest first
     immunizations: list[Item] = field(default_factory=list)
+    procedures: list[Item] = field(default_factory=list)
     labs: list[Latest] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
 
 
 # The kinds the lists are made of; the labs come from `labs.overview` (or `latest.overview`).
-LIST_KINDS = ("medication", "allergy", "condition", "immunization")
+LIST_KINDS = ("medication", "allergy", "condition", "immunization", "procedure")
 
 
 def summarise(facts: Iterable[FactRow], labs: list[Latest] | None = None) -> Summary:
@@ -116,6 +117,7 @@ def _rest(summary: Summary, facts: list[FactRow]) -> None:
     _allergies(summary, [f for f in facts if f.kind == "allergy"])
     _problems(summary, [f for f in facts if f.kind == "condition"])
     summary.immunizations = _immunizations([f for f in facts if f.kind == "immunization"])
+    summary.procedures = _procedures([f for f in facts if f.kind == "procedure"])
 
 
 # Medications ---------------------------------------------------------------------------
@@ -342,6 +344,18 @@ def _immunizations(facts: list[FactRow]) -> list[Item]:
         detail = dates if given else (latest.state or "not given")
         items.append(Item(key, latest.name, detail, latest, tuple(mentions)))
     return sorted(items, key=lambda i: i.title.casefold())
+
+
+def _procedures(facts: list[FactRow]) -> list[Item]:
+    """Procedures by code (else name), each with the dates it was done, newest first."""
+    items = []
+    for key, mentions in _groups(facts, lambda f: f.code or substance_key(f.name)).items():
+        latest = mentions[0]
+        dates = ", ".join(str(f.when) for f in mentions if f.when)
+        state = latest.state if latest.state not in ("", "completed") else ""
+        detail = " · ".join(p for p in (dates, state) if p)
+        items.append(Item(key, latest.name, detail, latest, tuple(mentions)))
+    return sorted(items, key=lambda i: (-_day(i.latest).toordinal(), i.title.casefold()))
 
 
 # Shared --------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ KINDS = {
     "condition": "Problems",
     "allergy": "Allergies",
     "immunization": "Immunizations",
+    "procedure": "Procedures",
 }
 _KIND_ORDER = {kind: n for n, kind in enumerate(KINDS)}
 # Entries per page: a day may hold thousands (a scanned archive filed on one afternoon), so a

@@ -65,7 +65,7 @@ CSV_COLUMNS = (
 FACT_FIELDS = (
     "kind", "status", "seq", "name", "analyte", "code", "effective", "value_text", "value_num",
     "unit", "flag", "state", "data", "confidence", "corrected", "page", "boxes", "line",
-    "locator", "reviewed_at",
+    "locator", "reviewed_at", "apart",
 )  # fmt: skip
 DOCUMENT_FIELDS = (
     "original_name", "mime", "size", "doc_type", "doc_date", "doc_date_kind", "provider",

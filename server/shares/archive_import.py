@@ -32,6 +32,7 @@ from server.db.engine import write_transaction
 from server.db.tables import EXTRACTED, FACT_KINDS, FACT_STATUSES, Document, Fact
 from server.documents.intake import Incoming, Intake
 from server.errors import BadInput
+from server.facts import same
 from server.facts.persist import RESTORED
 from server.shares.archive import FORMAT, MANIFEST, VERSION
 
@@ -227,6 +228,7 @@ def _fact_row(fact: dict[str, Any], profile_id: int, doc_id: int | None, user_id
         values[k] = values[k] or ""
     reviewed = fact["status"] != EXTRACTED and user_id > 0
     return Fact(
+        apart=bool(fact.get("apart")),  # "these are different" travels (older archives: no)
         profile=profile_id,
         document=doc_id,
         effective=_date(fact.get("effective")),
@@ -309,6 +311,9 @@ async def _restore(intake: Intake, checked: Checked, profile_id: int, user_id: i
             if new:
                 await Fact.insert(*new)
             done.facts_restored += len(new)
+        # The same result from several restored documents is one again (server/facts/same.py).
+        await same.lock_profile(profile_id)
+        await same.relink(profile_id)
     return done
 
 

@@ -27,6 +27,9 @@ SNOMED = "http://snomed.info/sct"
 RXNORM = "http://www.nlm.nih.gov/research/umls/rxnorm"
 ICD10 = "http://hl7.org/fhir/sid/icd-10-cm"
 CVX = "http://hl7.org/fhir/sid/cvx"
+CPT = "http://www.ama-assn.org/go/cpt"
+# Procedure.status values (R4); others (a document's "done") are written as completed.
+_PROCEDURE_STATUS = {"preparation", "in-progress", "on-hold", "stopped", "completed", "unknown"}
 UCUM = "http://unitsofmeasure.org"
 ABSENT = "http://hl7.org/fhir/uv/ips/CodeSystem/absent-unknown-uv-ips"
 CONDITION_CLINICAL = "http://terminology.hl7.org/CodeSystem/condition-clinical"
@@ -110,6 +113,8 @@ def guess_system(kind: str, code: str) -> str | None:
         return LOINC
     if kind == "immunization" and re.fullmatch(r"\d{1,3}", code):
         return CVX
+    if kind == "procedure" and re.fullmatch(r"\d{4}[0-9FT]", code):
+        return CPT
     if kind == "medication" and re.fullmatch(r"\d{2,8}", code):
         return RXNORM
     if kind == "condition" and re.fullmatch(r"[A-TV-Z]\d{2}(?:\.[0-9A-Z]{1,4})?", code):
@@ -244,6 +249,19 @@ def _immunization(entry: Entry, resource_id: str, subject: str) -> dict[str, Any
     return out
 
 
+def _procedure(entry: Entry, resource_id: str, subject: str) -> dict[str, Any]:
+    out = _base("Procedure", resource_id, entry)
+    state = entry.fact.state
+    out |= {
+        "status": state if state in _PROCEDURE_STATUS else "completed",
+        "code": concept(entry.title, _codings(entry)),
+        "subject": {"reference": subject},
+    }
+    if entry.date:
+        out["performedDateTime"] = entry.date.isoformat()
+    return out
+
+
 def _observation(entry: Entry, resource_id: str, subject: str) -> dict[str, Any]:
     fact = entry.fact
     category = "vital-signs" if entry.kind == "vital" else "laboratory"
@@ -319,6 +337,7 @@ _MAKERS = {
     "medication": _medication,
     "allergy": _allergy,
     "immunization": _immunization,
+    "procedure": _procedure,
     "lab": _observation,
     "vital": _observation,
 }

@@ -35,6 +35,7 @@ SECTIONS = (
     Section("medications", "10160-0", "Medication summary", True),
     Section("allergies", "48765-2", "Allergies and intolerances", True),
     Section("immunizations", "11369-6", "History of immunizations", False),
+    Section("procedures", "47519-4", "History of procedures", False),
     Section("results", "30954-2", "Results", False),
     Section("vitals", "8716-3", "Vital signs", False),
     Section("past_problems", "11348-0", "History of past illness", False),
@@ -88,6 +89,7 @@ def bundle(
             else []
         ),
         "immunizations": [(e, fhir.resource) for e in summary.immunizations],
+        "procedures": [(e, fhir.resource) for e in summary.procedures],
         "results": [(e, fhir.resource) for e in summary.labs] if include_labs else [],
         "vitals": [(e, fhir.resource) for e in summary.vitals] if include_vitals else [],
     }

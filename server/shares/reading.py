@@ -67,6 +67,9 @@ async def document(share: ShareCaller, doc_id: int, fact: str | None) -> dict[st
     cited = await citation.cited(doc, fact)
     if cited is not None and cited.status == REJECTED:
         raise NotFound("No such fact in this document.")
+    if cited is not None and cited.sources:
+        # The other sources may be documents the link does not share: not even their names.
+        cited = dataclasses.replace(cited, sources=())
     return {"doc": doc, "pages": pages, "citation": cited}
 
 

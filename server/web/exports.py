@@ -1,5 +1,6 @@
 """Routes of the take-it-with-you export: a profile's owners and caregivers build its archive
-(server/shares/archive.py) from the profile's page and download it once built.
+(server/shares/archive.py) from the profile's page and download it once built, or download
+the whole record as one FHIR R4 Bundle (server/shares/record.py), made when asked.
 
 Building runs in the background of this server process; the page polls its progress (htmx).
 One archive per person and profile, kept in the data folder's tmp/exports until replaced
@@ -9,6 +10,7 @@ or the server stops; only the person who built it may download it.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import time
 from dataclasses import dataclass, field
@@ -19,9 +21,11 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from server.access import audit
 from server.access.scope import profile_for
 from server.errors import KinchartError
 from server.shares import archive
+from server.shares.record import record_bundle
 from server.web._common import caller_of, render, services_of
 
 log = logging.getLogger(__name__)
@@ -120,8 +124,28 @@ async def export_download(request: Request) -> Response:
     )
 
 
+async def export_fhir(request: Request) -> Response:
+    """The whole record as a FHIR R4 Bundle (collection), as `kinchart export --format fhir`."""
+    caller = caller_of(request)
+    profile = await profile_for(caller, request.path_params["slug"], "edit")
+    bundle = await record_bundle(profile["id"])
+    await audit.record(
+        "record_exported", caller=caller, request=request, profile=profile["id"], format="fhir"
+    )
+    name = f"{profile['slug']}-kinchart-{date.today().isoformat()}.fhir.json"
+    return Response(
+        json.dumps(bundle, ensure_ascii=False, indent=1),
+        media_type="application/fhir+json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
 routes = [
     Route("/profiles/{slug}/export", export_page, methods=["GET"]),
     Route("/profiles/{slug}/export", export_start, methods=["POST"]),
     Route("/profiles/{slug}/export.zip", export_download, methods=["GET"]),
+    Route("/profiles/{slug}/export.fhir.json", export_fhir, methods=["GET"]),
 ]

@@ -64,6 +64,11 @@ async def reopen(request: Request) -> Response:
     return await _act(request, service.reopen)
 
 
+async def keep_apart(request: Request) -> Response:
+    """ "These are different": split the fact off the result it was merged into."""
+    return await _act(request, service.keep_apart)
+
+
 async def confirm_document(request: Request) -> Response:
     """Confirm every unreviewed fact of a document; weak ones only when ticked (`include`)."""
     caller = caller_of(request)
@@ -285,6 +290,7 @@ routes = [
     Route("/facts/{fact_id}/reject", reject, methods=["POST"]),
     Route("/facts/{fact_id}/reopen", reopen, methods=["POST"]),
     Route("/facts/{fact_id}/kind", change_kind, methods=["POST"]),
+    Route("/facts/{fact_id}/apart", keep_apart, methods=["POST"]),
     Route("/documents/{doc_id}/facts/confirm", confirm_document, methods=["POST"]),
     Route("/documents/{doc_id}/facts/reject", reject_document, methods=["POST"]),
 ]

@@ -159,10 +159,3 @@ def test_damaged_json_keeps_what_was_read(tmp_path: Path) -> None:
     empty.write_text('{"resourceType": "Bundle", "entry": [ {')
     with pytest.raises(FhirError):
         read_fhir(empty)
-
-
-def test_fhir_xml_says_it_is_not_read_for_facts(tmp_path: Path) -> None:
-    path = tmp_path / "patient.xml"
-    path.write_text('<Patient xmlns="http://hl7.org/fhir"><id value="1"/></Patient>')
-    with pytest.raises(FhirError, match="FHIR XML"):
-        read_fhir(path)

@@ -85,6 +85,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/profiles/{slug}/export"): "caregiver",
     ("POST", "/profiles/{slug}/export"): "caregiver",
     ("GET", "/profiles/{slug}/export.zip"): "caregiver",
+    ("GET", "/profiles/{slug}/export.fhir.json"): "caregiver",
     ("GET", "/profiles/{slug}/medications"): "viewer",
     ("POST", "/profiles/{slug}/medications"): "caregiver",
     ("POST", "/profiles/{slug}/medications/{fact_id}/stop"): "caregiver",
@@ -98,6 +99,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/facts/{fact_id}/reject"): "caregiver",
     ("POST", "/facts/{fact_id}/reopen"): "caregiver",
     ("POST", "/facts/{fact_id}/kind"): "caregiver",
+    ("POST", "/facts/{fact_id}/apart"): "caregiver",
     ("POST", "/documents/{doc_id}/facts/confirm"): "caregiver",
     ("POST", "/documents/{doc_id}/facts/reject"): "caregiver",
     ("POST", "/documents/{doc_id}/belongs"): "caregiver",
@@ -383,6 +385,9 @@ async def test_route_access_for_every_caller(
         assert fact == [{"status": "extracted", "value_text": "4242"}] and entered == 0
     else:
         assert fact[0]["value_text"] == "4243" and entered == 1
+    # "These are different" (kept apart from other sources) by owners and caregivers only.
+    apart = await Fact.select(Fact.apart).where(Fact.id == household.facts["dad"])
+    assert apart == [{"apart": caller in ("bob", "olga")}]
     assert not await User.exists().where(User.username == "intruder")
     # Appointments: changed and deleted by owners and caregivers only, added by them only.
     kept = await Appointment.exists().where(Appointment.reason == "Kidneys")

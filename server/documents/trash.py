@@ -24,6 +24,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from piccolo.engine.base import Engine
+from piccolo.engine.sqlite import SQLiteEngine
 from starlette.requests import Request
 
 from server.access import audit
@@ -217,7 +218,10 @@ async def listing(caller: Caller, slug: str) -> dict[str, Any]:
 
 async def _purge(engine: Engine, store: Store, doc: dict[str, Any]) -> None:
     doc_id = int(doc["id"])
+    sqlite = isinstance(engine, SQLiteEngine)
     async with write_transaction(engine):
+        if sqlite:  # deleted rows' bytes are overwritten, not left in free pages of the file
+            await Document.raw("PRAGMA secure_delete = ON")
         await Fact.delete().where(Fact.document == doc_id)
         await Page.delete().where(Page.document == doc_id)
         await DocumentTag.delete().where(DocumentTag.document == doc_id)
@@ -231,6 +235,8 @@ async def _purge(engine: Engine, store: Store, doc: dict[str, Any]) -> None:
         await _unlink(Appointment, doc_id, doc["profile"])
         await Document.delete().where(Document.id == doc_id)
         shared = await Document.exists().where(Document.sha256 == doc["sha256"])
+    if sqlite:  # and the write-ahead log, which held the pages as they were, is emptied
+        await Document.raw("PRAGMA wal_checkpoint(TRUNCATE)")
     # Files after the commit: a failure here leaves files, never rows pointing at nothing.
     shutil.rmtree(store.derived_dir(doc_id), ignore_errors=True)
     for work in store.work.glob(f"{doc_id}-*"):

@@ -142,11 +142,7 @@ async def restore(
     doc = await document_for(caller, doc_id, "view", *_COLUMNS, trashed=True)
     if not await may_delete(caller, doc):
         raise AccessDenied("Your role on this profile does not allow restoring this document.", 403)
-    async with write_transaction(engine):
-        await Document.update({Document.trashed_at: None, Document.trashed_by: ""}).where(
-            Document.id == doc_id
-        )
-        await facts_persist.follow(doc_id, doc["profile"])
+    await _take_out(engine, doc)
     await _changed([doc_id])
     await audit.record(
         "document_restored",
@@ -157,6 +153,43 @@ async def restore(
         name=name_of(doc),
     )
     return doc
+
+
+async def revive(engine: Engine, arrived: list[tuple[int, int | None]]) -> list[int]:
+    """Documents in a trash whose bytes arrived again for the same profile (document id,
+    profile it was sent for) come back out of the trash: whoever sent them wants them, and the
+    arrival would otherwise vanish into the trash unseen. The ids brought back."""
+    wanted = {(doc_id, profile) for doc_id, profile in arrived if profile is not None}
+    if not wanted:
+        return []
+    rows = await Document.select(*_COLUMNS).where(
+        Document.id.is_in(sorted({d for d, _ in wanted})) & Document.trashed_at.is_not_null()
+    )
+    back = []
+    for doc in rows:
+        if (doc["id"], doc["profile"]) not in wanted:
+            continue
+        await _take_out(engine, doc)
+        await audit.record(
+            "document_restored",
+            actor_name=SYSTEM,
+            profile=doc["profile"],
+            document=doc["id"],
+            name=name_of(doc),
+            reason="taken in again",
+        )
+        back.append(int(doc["id"]))
+    if back:
+        await _changed(back)
+    return back
+
+
+async def _take_out(engine: Engine, doc: dict[str, Any]) -> None:
+    async with write_transaction(engine):
+        await Document.update({Document.trashed_at: None, Document.trashed_by: ""}).where(
+            Document.id == doc["id"]
+        )
+        await facts_persist.follow(doc["id"], doc["profile"])
 
 
 async def purge(

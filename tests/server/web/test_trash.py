@@ -9,7 +9,7 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from server.db.tables import AuditEvent, Document, Fact
+from server.db.tables import AuditEvent, Document, Fact, Grant
 from server.runtime import Services
 from server.search import projection
 from server.shares import links
@@ -173,3 +173,37 @@ async def test_olga_cannot_touch_another_profiles_trash(
         for action in ("restore", "purge"):
             assert (await client.post(f"/documents/{kid_doc}/{action}")).status_code == 404
     assert await _trashed(kid_doc)
+
+
+async def test_uploading_a_deleted_document_again_brings_it_back(
+    app: Starlette, household: Household
+) -> None:
+    async with new_client(app) as client:
+        await login(client, "olga")
+        doc = await _upload(client, "sent-twice.pdf")
+        assert (await client.post(f"/documents/{doc}/delete")).status_code == 303
+        again = await _upload(client, "sent-twice.pdf")
+        assert again == doc and not await _trashed(doc)
+        assert (await client.get(f"/documents/{doc}")).status_code == 200
+        # The same bytes for another profile make a document there; dad's stays in the trash.
+        assert (await client.post(f"/documents/{doc}/delete")).status_code == 303
+    kid = household.profiles["kid"]
+    olga = household.users["olga"]
+    await Grant.insert(Grant(key=f"{olga}:{kid}", user=olga, profile=kid, role="owner"))
+    async with new_client(app) as client:
+        await login(client, "olga")
+        r = await client.post(
+            "/upload",
+            data={"profile": "kid"},
+            files=[("files", ("sent-twice.pdf", b"%PDF-1.4 sent-twice.pdf", "application/pdf"))],
+        )
+        assert r.status_code == 200
+    assert await _trashed(doc)
+    restored = (
+        await AuditEvent.select(AuditEvent.actor_name, AuditEvent.detail)
+        .where(AuditEvent.kind == "document_restored")
+        .output(load_json=True)
+    )
+    assert restored == [
+        {"actor_name": "kinchart", "detail": {"name": "sent-twice.pdf", "reason": "taken in again"}}
+    ]

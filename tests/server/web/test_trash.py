@@ -10,6 +10,7 @@ import pytest
 from starlette.applications import Starlette
 
 from server.db.tables import AuditEvent, Document, Fact, Grant
+from server.people.tokens import create_token
 from server.runtime import Services
 from server.search import projection
 from server.shares import links
@@ -59,6 +60,15 @@ async def _shown(client: httpx.AsyncClient) -> dict[str, list[str]]:
     return out
 
 
+async def _api_ids(app: Starlette, token: str) -> set[int]:
+    """The document ids the Paperless-compatible API lists and answers for the app's token."""
+    async with new_client(app) as api:
+        headers = {"Authorization": f"Token {token}", "Accept": "application/json; version=9"}
+        r = await api.get("/api/documents/", headers=headers)
+        assert r.status_code == 200, r.text[:200]
+        return {int(d["id"]) for d in r.json()["results"]}
+
+
 async def test_a_deleted_document_leaves_every_view_and_comes_back_restored(
     app: Starlette, app_services: Services, household: Household, facts: dict[str, int]
 ) -> None:
@@ -67,6 +77,8 @@ async def test_a_deleted_document_leaves_every_view_and_comes_back_restored(
     _, token = await links.create(
         olga, Vault(app_services.settings.data_dir), household.profiles["dad"], documents=[doc]
     )
+    api_token, _ = await create_token(olga, "scanner app", ["dad"])
+    assert doc in await _api_ids(app, api_token)
     async with new_client(app) as client:
         await login(client, "olga")
         assert await _shown(client) == PAGES, "every page shows the document before"
@@ -79,6 +91,7 @@ async def test_a_deleted_document_leaves_every_view_and_comes_back_restored(
             assert (await client.get(path)).status_code == 404, path
         assert SECRET_NAME not in (await client.get(f"/s/{token}")).text
         assert (await client.get(f"/s/{token}/documents/{doc}")).status_code == 404
+        assert doc not in await _api_ids(app, api_token)
         trash = await client.get("/profiles/dad/trash")
         assert SECRET_NAME in trash.text and "by Olga" in trash.text
         assert 'data-testid="purge"' in trash.text and 'data-testid="restore"' in trash.text
@@ -90,6 +103,7 @@ async def test_a_deleted_document_leaves_every_view_and_comes_back_restored(
         assert await _shown(client) == PAGES
         assert SECRET_NAME in (await client.get(f"/s/{token}")).text
         assert SECRET_NAME not in (await client.get("/profiles/dad/trash")).text
+        assert doc in await _api_ids(app, api_token)
     statuses = {r["id"]: r["status"] for r in await Fact.select(Fact.id, Fact.status)}
     assert statuses == {facts["lab"]: "confirmed", facts["med"]: "extracted"}
     kinds = [r["kind"] for r in await AuditEvent.select(AuditEvent.kind).order_by(AuditEvent.id)]

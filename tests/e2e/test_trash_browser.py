@@ -44,7 +44,17 @@ def test_delete_restore_purge_and_bulk_tag_and_move(
             if width == 1366:
                 _trash_flow(page, server.url, dentist)
                 _bulk_flow(page, server.url, docs)
-            page.goto(server.url + "/profiles/grandpa/trash")
+            else:  # a phone: the list with its action bar, bulk delete, the trash
+                page.goto(server.url + "/profiles/grandma")
+                assert page.evaluate("document.documentElement.scrollWidth") <= width
+                page.locator(
+                    f'input[data-testid="pick"][value="{docs["insurance-a.pdf"]}"]'
+                ).check()
+                page.once("dialog", lambda d: d.accept())
+                page.get_by_test_id("bulk-delete").click()
+                expect(page.get_by_test_id("flash")).to_have_text("Moved 1 document to the trash.")
+                page.get_by_test_id("trash-link").click()
+                expect(page.get_by_test_id("trash-row")).to_contain_text("insurance-a.pdf")
             _shot(page, f"trash-{width}")
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             context.close()

@@ -135,8 +135,9 @@ class Document(Table, tablename="document"):
     printed_patient = JSON(default="{}")
     patient_check = Varchar(length=20, default="")
     # Deleted by a person (documents/trash.py): out of every view until restored, or purged
-    # after TRASH_DAYS. `trashed_by` names who deleted it, as the trash page shows.
-    trashed_at = Timestamptz(null=True, default=None, index=True)
+    # after TRASH_DAYS. `trashed_by` names who deleted it, as the trash page shows. No index:
+    # nearly every row is NULL, and SQLite then preferred it to the profile index for lists.
+    trashed_at = Timestamptz(null=True, default=None)
     trashed_by = Varchar(length=100, default="")
 
 

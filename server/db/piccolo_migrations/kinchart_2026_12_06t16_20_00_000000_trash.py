@@ -32,7 +32,7 @@ async def forwards():
         db_column_name="trashed_at",
         column_class_name="Timestamptz",
         column_class=Timestamptz,
-        params=_params(None, null=True, index=True),
+        params=_params(None, null=True, index=False),
         schema=None,
     )
     manager.add_column(

@@ -163,8 +163,14 @@ async def recheck_patient(
 
 
 async def follow(doc_id: int, profile_id: int | None) -> None:
-    """Give the document's facts its new profile; call inside the transaction that moves it."""
-    await Fact.update({Fact.profile: profile_id}).where(Fact.document == doc_id)
+    """Give the document's facts its new profile; call inside the transaction that moves it.
+    A document in the trash (documents/trash.py) keeps its facts in no profile."""
+    trashed = await Document.exists().where(
+        (Document.id == doc_id) & Document.trashed_at.is_not_null()
+    )
+    await Fact.update({Fact.profile: None if trashed else profile_id}).where(
+        Fact.document == doc_id
+    )
 
 
 async def read_stored(store_: Store, doc_id: int) -> DocumentFacts | None:

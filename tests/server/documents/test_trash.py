@@ -21,13 +21,15 @@ from server.db.tables import (
     Fact,
     ShareLink,
 )
-from server.documents import trash
+from server.documents import filing, trash
+from server.facts import persist as facts_persist
 from server.runtime import Services
 from server.search import projection
 from server.search.scoped import search_as
 from server.shares import links
 from server.store import Store
 from server.vault import Vault
+from tests.fixtures.facts import lab_facts
 from tests.fixtures.people import Household, caller_named, make_document
 
 NAME = "purge-me-zqx-scan.pdf"  # in the original's bytes, the page text and the page images
@@ -167,3 +169,21 @@ async def test_documents_deleted_more_than_30_days_ago_are_purged(
     # Two days later, the other one's time has run out too.
     assert await trash.purge_expired(engine, store, now=now + timedelta(days=2)) == 1
     assert await trash.purge_expired(engine, store, now=now + timedelta(days=2)) == 0
+
+
+async def test_a_document_deleted_while_it_is_read_keeps_its_facts_out_of_the_profile(
+    app_services: Services, household: Household
+) -> None:
+    """The reading stores facts and files the document after it was deleted: its facts stay
+    in no profile until it is restored."""
+    engine, doc, dad = app_services.engine, household.docs["dad"], household.profiles["dad"]
+    olga = await caller_named("olga")
+    await trash.delete(olga, engine, doc)
+    stored = await facts_persist.store(engine, doc, lab_facts())
+    assert stored is not None and stored.written > 0
+    await filing.refile(engine, doc, dad)
+    profiles = {r["profile"] for r in await Fact.select(Fact.profile).where(Fact.document == doc)}
+    assert profiles == {None}
+    await trash.restore(olga, engine, doc)
+    profiles = {r["profile"] for r in await Fact.select(Fact.profile).where(Fact.document == doc)}
+    assert profiles == {dad}

@@ -33,6 +33,7 @@ from server.web import search as search_routes
 from server.web import shares as share_reader
 from server.web import sources as sources_web
 from server.web import tokens as api_tokens
+from server.web import trash as trash_routes
 from server.web._common import (
     STATIC_DIR,
     LoginRequired,
@@ -122,6 +123,7 @@ def create_app(
             services.start_workers()
             # Documents read before facts existed (or by an older extractor) get them now.
             facts_persist.start_backfill(services.engine, services.store)
+            services.start_trash_purge()  # documents deleted more than 30 days ago
         if settings.watch_inbox if watcher is None else watcher:
             services.start_watcher()
         if settings.sync_sources if watcher is None else watcher:
@@ -138,6 +140,7 @@ def create_app(
         *accounts.routes,
         *profiles.routes,
         *documents.routes,
+        *trash_routes.routes,
         *admin.routes,
         *sources_web.routes,
         *api_tokens.routes,

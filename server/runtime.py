@@ -15,6 +15,7 @@ from piccolo.engine.base import Engine
 
 from server import memory
 from server.db import engine as db
+from server.documents import trash
 from server.documents.intake import Intake
 from server.search import SearchBackend, open_backend
 from server.search import projection as sync
@@ -81,6 +82,20 @@ class Services:
         )
         self._tasks.append(asyncio.create_task(self._guard(self.sources.run), name="sync"))
         return self.sources
+
+    def start_trash_purge(self, every: float = trash.PURGE_EVERY_SECONDS) -> None:
+        """Purge documents whose time in the trash ran out, now and every `every` seconds."""
+
+        async def loop() -> None:
+            while not self._stop.is_set():
+                try:
+                    await trash.purge_expired(self.engine, self.store)
+                except Exception:
+                    log.exception("purging the trash failed; trying again later")
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._stop.wait(), timeout=every)
+
+        self._tasks.append(asyncio.create_task(loop(), name="trash-purge"))
 
     async def _guard(self, run: object) -> None:
         # The watcher must never take the server down; restart it after unexpected errors.

@@ -45,13 +45,19 @@ def _caller(user: Mapping[str, Any], grants: Iterable[Mapping[str, Any]]) -> Cal
     )
 
 
+# Documents in no profile's trash (documents/trash.py): only these are in any view.
+LIVE: Any = Document.trashed_at.is_null()
+
+
 def visible_documents(caller: Caller, query: Select) -> Select:
-    """Restrict a Document query to what the caller may see. Every record query goes here."""
+    """Restrict a Document query to what the caller may see. Every record query goes here.
+
+    Deleted documents (in a trash) are in no list: the trash page reads them itself."""
     ids = list(caller.visible)
     where: Any = Document.profile.is_in(ids) if ids else Document.id == -1
     if caller.is_admin:
         where = where | Document.profile.is_null()
-    return query.where(where)
+    return query.where(where & LIVE)
 
 
 def visible_profiles(caller: Caller, query: Select) -> Select:
@@ -59,15 +65,27 @@ def visible_profiles(caller: Caller, query: Select) -> Select:
     return query.where(Profile.id.is_in(ids) if ids else Profile.id == -1)
 
 
-async def document_for(caller: Caller, doc_id: int, action: str, *columns: Any) -> dict[str, Any]:
+async def document_for(
+    caller: Caller, doc_id: int, action: str, *columns: Any, trashed: bool = False
+) -> dict[str, Any]:
     """The document if the caller may `action` it; 404 if they may not even see it.
 
     `columns` (Document columns or their names) limit what is read; the profile always is.
+    A deleted document (in its profile's trash) is found only with `trashed`, which finds
+    nothing else: 404 either way, as for one that does not exist.
     """
     columns = tuple(getattr(Document, c) if isinstance(c, str) else c for c in columns)
-    query = Document.select(*columns, Document.profile) if columns else Document.select()
+    query = (
+        Document.select(*columns, Document.profile, Document.trashed_at)
+        if columns
+        else Document.select()
+    )
     row = await query.where(Document.id == doc_id).output(load_json=True).first()
-    if row is None or not caller.may("view", row["profile"]):
+    if (
+        row is None
+        or not caller.may("view", row["profile"])
+        or (row["trashed_at"] is not None) != trashed
+    ):
         raise AccessDenied("No such document.", 404)
     if not caller.may(action, row["profile"]):
         raise AccessDenied("Your role on this profile does not allow this.", 403)
@@ -83,7 +101,7 @@ async def shared_document(share: ShareCaller, doc_id: int, *columns: Any) -> dic
     query = (
         Document.select(*columns, Document.id, Document.profile) if columns else (Document.select())
     )
-    row = await query.where(Document.id == doc_id).output(load_json=True).first()
+    row = await query.where((Document.id == doc_id) & LIVE).output(load_json=True).first()
     if row is None or not share.may_document(int(row["id"]), row["profile"]):
         raise AccessDenied("No such document.", 404)
     return row
@@ -187,7 +205,7 @@ async def seen_document(caller: Caller, doc_id: int | None) -> dict[str, Any] | 
         return None
     row = (
         await Document.select(Document.id, Document.state, Document.profile)
-        .where(Document.id == doc_id)
+        .where((Document.id == doc_id) & LIVE)
         .first()
     )
     return row if row is not None and caller.may("view", row["profile"]) else None

@@ -15,7 +15,7 @@ from starlette.requests import Request
 
 from server.access import audit
 from server.access.policy import Caller
-from server.access.scope import profile_for, profiles_for
+from server.access.scope import LIVE, profile_for, profiles_for
 from server.db.tables import Appointment, Document
 from server.errors import BadInput, NotFound
 
@@ -84,7 +84,7 @@ async def documents_of(profile_id: int) -> list[dict[str, Any]]:
         await Document.select(
             Document.id, Document.original_name, Document.title, Document.doc_date
         )
-        .where(Document.profile == profile_id)
+        .where((Document.profile == profile_id) & LIVE)
         .order_by(Document.id, ascending=False)
         .limit(500)
     )

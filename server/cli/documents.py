@@ -16,7 +16,7 @@ from rich.table import Table as RichTable
 
 from server.access.console import console as console_caller
 from server.cli._common import ExitCode, Services, console, in_runtime, out, progress_bar
-from server.documents import queue
+from server.documents import queue, trash
 from server.documents import status as doc_status
 from server.documents.states import DONE, FAILED
 from server.people import household
@@ -222,4 +222,21 @@ async def _retry(services: Services, ids: list[int] | None) -> ExitCode:
     return ExitCode.ok if queued else ExitCode.not_found
 
 
-commands = [ingest, status, documents, text, retry, worker]
+@click.command("purge-trash")
+@click.option(
+    "--days",
+    type=click.IntRange(min=0),
+    default=trash.TRASH_DAYS,
+    show_default=True,
+    help="Purge documents deleted more than this many days ago (0: everything in a trash).",
+)
+@in_runtime()
+async def purge_trash(services: Services, days: int) -> ExitCode:
+    """Delete for good the documents that have waited in a trash too long (the server does
+    this every hour on its own): originals, page files, text, facts and index entries."""
+    purged = await trash.purge_expired(services.engine, services.store, days=days)
+    out.print(f"purged {purged} document(s) deleted more than {days} day(s) ago")
+    return ExitCode.ok
+
+
+commands = [ingest, status, documents, text, retry, worker, purge_trash]

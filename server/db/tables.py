@@ -137,6 +137,11 @@ class Document(Table, tablename="document"):
     # compares with its profile: "" nothing to compare, match, mismatch, confirmed (by a person).
     printed_patient = JSON(default="{}")
     patient_check = Varchar(length=20, default="")
+    # Deleted by a person (documents/trash.py): out of every view until restored, or purged
+    # after TRASH_DAYS. `trashed_by` names who deleted it, as the trash page shows. No index:
+    # nearly every row is NULL, and SQLite then preferred it to the profile index for lists.
+    trashed_at = Timestamptz(null=True, default=None)
+    trashed_by = Varchar(length=100, default="")
 
 
 class DocumentTag(Table, tablename="document_tag"):
@@ -173,10 +178,10 @@ class Fact(Table, tablename="fact"):
     """One health fact about a profile, with its citation in the source document.
 
     Extracted facts belong to their document and follow it: `profile` always equals the
-    document's profile (None while the document waits in triage). Facts entered by hand have
-    no document. The columns always hold the current value: a correction rewrites them and
-    keeps what was read in `data` (never changed after extraction) and the changed fields in
-    `corrected`. Readers skip `rejected` facts.
+    document's profile (None while the document waits in triage or lies in the trash). Facts
+    entered by hand have no document. The columns always hold the current value: a correction
+    rewrites them and keeps what was read in `data` (never changed after extraction) and the
+    changed fields in `corrected`. Readers skip `rejected` facts.
     """
 
     id = Serial(primary_key=True)

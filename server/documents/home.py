@@ -13,7 +13,7 @@ from typing import Any
 from piccolo.query.functions.aggregate import Count
 
 from server.access.policy import Caller
-from server.access.scope import profiles_for
+from server.access.scope import LIVE, profiles_for
 from server.appointments import service as appointments
 from server.db.tables import EXTRACTED, FAILED, PROCESSING, QUEUED, READY, Document, Fact
 
@@ -45,14 +45,21 @@ async def overview(caller: Caller, now: datetime | None = None) -> list[dict[str
     recent = (
         await Document.select(*doc_cols)
         .where(
-            Document.profile.is_in(ids) & (Document.state == READY) & (Document.created_at >= since)
+            Document.profile.is_in(ids)
+            & (Document.state == READY)
+            & (Document.created_at >= since)
+            & LIVE
         )
         .order_by(Document.id, ascending=False)
         .limit(SCAN)
     )
     busy = (
         await Document.select(*doc_cols)
-        .where(Document.profile.is_in(ids) & Document.state.is_in([QUEUED, PROCESSING, FAILED]))
+        .where(
+            Document.profile.is_in(ids)
+            & Document.state.is_in([QUEUED, PROCESSING, FAILED])
+            & LIVE
+        )
         .order_by(Document.id, ascending=False)
         .limit(SCAN)
     )

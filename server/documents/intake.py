@@ -22,7 +22,7 @@ from piccolo.table import Table
 
 from server.db.engine import write_transaction
 from server.db.tables import QUEUED, Arrival, Document
-from server.documents import archives
+from server.documents import archives, trash
 from server.store import Store, StoreError
 
 log = logging.getLogger(__name__)
@@ -160,6 +160,13 @@ class Intake:
         if any(item.result is None or item.reject for item in items):
             await self._record(items)
         results = [item.result or IntakeResult("rejected", None) for item in items]
+        again = [
+            (r.document_id, item.incoming.profile_id)
+            for item, r in zip(items, results, strict=True)
+            if r.outcome == "duplicate" and r.document_id is not None
+        ]
+        if again:  # the same bytes for the same person, while in the trash: out they come
+            await trash.revive(self.engine, again)
         if self.on_queued and any(r.outcome == "new" for r in results):
             self.on_queued()
         return results

@@ -19,7 +19,7 @@ async def claim(engine: Engine, owner: str, lease_seconds: float) -> dict[str, A
         now = time.time()
         row = (
             await Document.select(Document.id)
-            .where((Document.state == QUEUED) & (Document.not_before <= now))
+            .where(_due(now))
             .order_by(Document.id)
             .first()
         )
@@ -35,7 +35,7 @@ async def claim(engine: Engine, owner: str, lease_seconds: float) -> dict[str, A
                     Document.attempts: Document.attempts + 1,
                 }
             )
-            .where((Document.id == row["id"]) & (Document.state == QUEUED))
+            .where((Document.id == row["id"]) & _due(now))
             .returning(*Document.all_columns())
         )
         if won:
@@ -156,6 +156,13 @@ async def mark_ready(doc_id: int, owner: str) -> bool:
     return bool(rows)
 
 
+def _due(now: float) -> Any:
+    """Queued, its wait over, and not deleted meanwhile (a deleted document is read no more)."""
+    return (
+        (Document.state == QUEUED) & (Document.not_before <= now) & Document.trashed_at.is_null()
+    )
+
+
 def _held(doc_id: int, owner: str) -> Any:
     return (
         (Document.id == doc_id) & (Document.lease_owner == owner) & (Document.state == PROCESSING)
@@ -210,7 +217,7 @@ async def reread(doc_ids: list[int] | None = None) -> list[int]:
 async def _requeue(states: list[str], doc_ids: list[int] | None) -> list[int]:
     """Documents in `states` (those of `doc_ids`, or all) queued afresh: no attempts, no wait,
     no failure left on them."""
-    where: Any = Document.state.is_in(states)
+    where: Any = Document.state.is_in(states) & Document.trashed_at.is_null()
     if doc_ids is not None:
         where = where & Document.id.is_in(doc_ids or [-1])
     rows = (
@@ -243,7 +250,7 @@ async def stalled(after_s: float = STALL_SECONDS) -> float | None:
     now = time.time()
     oldest = (
         await Document.select(Document.updated_at)
-        .where((Document.state == QUEUED) & (Document.not_before <= now))
+        .where(_due(now))
         .order_by(Document.updated_at)
         .first()
     )

@@ -17,7 +17,7 @@ from server.access.policy import AccessDenied, Caller, check_move, may_file, req
 from server.access.scope import all_profiles, document_for, profiles_for, visible_documents
 from server.db.engine import write_transaction
 from server.db.tables import FAILED, STATES, Arrival, Document, DocumentTag, Fact, Page, Profile
-from server.documents import filing, queue, titles
+from server.documents import filing, queue, titles, trash
 from server.facts import persist as facts_persist
 from server.health import citation
 from server.search import projection
@@ -185,6 +185,7 @@ async def detail(
         "arrivals": arrivals,
         "profile": profile,
         "can_edit": caller.may("edit", doc["profile"]),
+        "can_delete": await trash.may_delete(caller, doc),
         "move_targets": await _move_targets(caller, doc["profile"]),
         "highlights": await highlights(caller, doc, q),
         "citation": await citation.cited(doc, fact),

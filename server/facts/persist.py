@@ -68,11 +68,15 @@ async def store(
     async with write_transaction(engine):
         # First statement: locks the document's row until commit (see the module docstring).
         updated = await (
-            Document.update(values).where(where).returning(Document.profile, Document.patient_check)
+            Document.update(values)
+            .where(where)
+            .returning(Document.profile, Document.patient_check, Document.trashed_at)
         )
         if not updated:
             return None
         profile = updated[0]["profile"]
+        # A document deleted while it was read: its facts stay out of every view with it.
+        owner = None if updated[0]["trashed_at"] is not None else profile
         have = (
             await Fact.select(Fact.id, Fact.status, Fact.data, Fact.effective)
             .where(Fact.document == doc_id)
@@ -98,21 +102,21 @@ async def store(
                 # still unreviewed: a review that committed meanwhile wins.
                 columns = {getattr(Fact, k): v for k, v in row.columns().items()}
                 changed = await (
-                    Fact.update({**columns, Fact.profile: profile})
+                    Fact.update({**columns, Fact.profile: owner})
                     .where((Fact.id == fact_id) & (Fact.status == EXTRACTED))
                     .returning(Fact.id)
                 )
                 if changed:
                     kept_ids.add(fact_id)
                 continue
-            new.append(Fact(profile=profile, document=doc_id, status=EXTRACTED, **row.columns()))
+            new.append(Fact(profile=owner, document=doc_id, status=EXTRACTED, **row.columns()))
         gone = [i for i in unreviewed.values() if i not in kept_ids]
         if gone:
             await Fact.delete().where(Fact.id.is_in(gone) & (Fact.status == EXTRACTED))
         for i in range(0, len(new), _INSERT_BATCH):
             await Fact.insert(*new[i : i + _INSERT_BATCH])
         # Links are recomputed on the days the facts are on now and were on before.
-        await follow(doc_id, profile, days={r["effective"] for r in have})
+        await follow(doc_id, owner, days={r["effective"] for r in have})
     return Stored(len(new) + len(kept_ids), len(have) - len(unreviewed), profile)
 
 
@@ -165,7 +169,13 @@ async def recheck_patient(
 async def follow(doc_id: int, profile_id: int | None, days: Iterable[Any] = ()) -> None:
     """Give the document's facts its new profile, and recompute which facts are the same
     result (server/facts/same.py) in the profiles concerned; call inside the transaction that
-    moves it (or writes its facts)."""
+    moves it (or writes its facts). A document in the trash (documents/trash.py) keeps its
+    facts in no profile."""
+    trashed = await Document.exists().where(
+        (Document.id == doc_id) & Document.trashed_at.is_not_null()
+    )
+    if trashed:
+        profile_id = None
     before = await Fact.select(Fact.profile).where(Fact.document == doc_id).distinct()
     await Fact.update({Fact.profile: profile_id}).where(Fact.document == doc_id)
     concerned = {int(r["profile"]) for r in before if r["profile"] is not None}

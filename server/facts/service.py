@@ -33,7 +33,11 @@ from server.facts import fields as F
 from server.facts import same
 
 REVIEW_DOCS_PER_PAGE = 10
-_COLUMNS = (*Fact.all_columns(), Fact.document.profile.as_alias("doc_profile"))
+_COLUMNS = (
+    *Fact.all_columns(),
+    Fact.document.profile.as_alias("doc_profile"),
+    Fact.document.trashed_at.as_alias("doc_trashed"),
+)
 
 
 class FactGone(KinchartError):
@@ -71,7 +75,10 @@ def fact_key(fact: Mapping[str, Any]) -> str:
 
 def _owner(row: Mapping[str, Any]) -> int | None:
     # A document's facts are its profile's: the document decides, even before they follow.
-    return row["doc_profile"] if row["document"] is not None else row["profile"]
+    # A deleted document's facts are nobody's until it is restored (documents/trash.py).
+    if row["document"] is not None:
+        return None if row["doc_trashed"] is not None else row["doc_profile"]
+    return row["profile"]
 
 
 async def profile_facts(

@@ -12,6 +12,7 @@ from typing import Any
 
 from ocr.facts.confidence import needs_review
 from ocr.facts.units import same
+from server.access.scope import LIVE
 from server.db.tables import EXTRACTED, REJECTED, Document, Fact
 from server.facts import numbers
 from server.facts.patient import MISMATCH
@@ -273,7 +274,7 @@ def _documents(profile_id: int) -> Any:
         Document.facility,
         Document.created_at,
         Document.page_count,
-    ).where((Document.profile == profile_id) & (Document.state == "ready"))
+    ).where((Document.profile == profile_id) & (Document.state == "ready") & LIVE)
 
 
 def _row(r: dict[str, Any]) -> FactRow:

@@ -15,7 +15,10 @@ from server.health.latest import FROM_SHOWN, created_day, fact_day, postgres, sh
 from server.health.records import _date, facts_by_id, profile_documents
 
 _DOC_DAY = 'COALESCE(d."doc_date", {created})'
-_DOCS = f'FROM "{Document._meta.tablename}" AS d WHERE d."profile" = {{}} AND d."state" = {{}}'
+_DOCS = (
+    f'FROM "{Document._meta.tablename}" AS d WHERE d."profile" = {{}} AND d."state" = {{}} '
+    'AND d."trashed_at" IS NULL'
+)
 
 
 @dataclass(frozen=True)

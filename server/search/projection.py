@@ -16,6 +16,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from datetime import date, datetime
 from typing import Any
 
+from server.access.scope import LIVE
 from server.db.tables import PROCESSING, READY, REJECTED, Document, Fact, Page
 from server.search.contract import UNFILED, PageText, SearchBackend, SearchDoc
 from server.search.derive import doc_type, document_date, stored_type
@@ -81,7 +82,7 @@ async def load(doc_ids: Iterable[int], *, about_to_be_ready: bool = False) -> li
         Document.updated_at,
         Document.doc_type,
         Document.doc_date,
-    ).where(Document.id.is_in(ids) & Document.state.is_in(states))
+    ).where(Document.id.is_in(ids) & Document.state.is_in(states) & LIVE)
     if not rows:
         return []
     texts: dict[int, list[PageText]] = {r["id"]: [] for r in rows}
@@ -201,7 +202,7 @@ async def differences(
     while True:  # in slices, so a large household does not hold up requests meanwhile
         rows = (
             await Document.select(Document.id, Document.profile, Document.updated_at)
-            .where((Document.state == READY) & (Document.id > last))
+            .where((Document.state == READY) & LIVE & (Document.id > last))
             .order_by(Document.id)
             .limit(SLICE)
         )
@@ -264,7 +265,7 @@ async def _all_ready() -> AsyncIterator[list[SearchDoc]]:
     while True:
         rows = (
             await Document.select(Document.id)
-            .where((Document.state == READY) & (Document.id > last))
+            .where((Document.state == READY) & LIVE & (Document.id > last))
             .order_by(Document.id)
             .limit(BATCH)
         )
@@ -275,4 +276,4 @@ async def _all_ready() -> AsyncIterator[list[SearchDoc]]:
 
 
 async def total_ready() -> int:
-    return int(await Document.count().where(Document.state == READY))
+    return int(await Document.count().where((Document.state == READY) & LIVE))

@@ -40,6 +40,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from server.access.scope import LIVE
 from server.db.tables import READY, Document, Fact, Profile
 from server.errors import BadInput, NotFound
 from server.health.records import FactRow, profile_facts
@@ -204,7 +205,7 @@ async def build(
     docs = list(
         await Document.select(Document.id, Document.sha256, *[
             getattr(Document, n) for n in DOCUMENT_FIELDS
-        ]).where((Document.profile == profile_id) & (Document.state == READY))
+        ]).where((Document.profile == profile_id) & (Document.state == READY) & LIVE)
         .order_by(Document.id)
     )  # fmt: skip
     for doc in docs:

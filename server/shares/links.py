@@ -20,6 +20,7 @@ from starlette.requests import Request
 
 from server.access import audit
 from server.access.policy import AccessDenied, Caller, ShareCaller
+from server.access.scope import LIVE
 from server.db.tables import (
     EMERGENCY_SHARE,
     NORMAL_SHARE,
@@ -159,7 +160,10 @@ async def create(
     chosen = sorted(set(documents))
     if chosen:
         found = await Document.select(Document.id).where(
-            Document.id.is_in(chosen) & (Document.profile == profile_id) & (Document.state == READY)
+            Document.id.is_in(chosen)
+            & (Document.profile == profile_id)
+            & (Document.state == READY)
+            & LIVE
         )
         if len(found) != len(chosen):
             raise ShareError("Choose only documents of this profile that have been read.")

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from server.access.policy import ShareCaller
-from server.access.scope import shared_document
+from server.access.scope import LIVE, shared_document
 from server.db.tables import READY, REJECTED, Document, Page
 from server.errors import NotFound
 from server.health import citation
@@ -47,6 +47,7 @@ async def documents(share: ShareCaller) -> list[dict[str, Any]]:
             Document.id.is_in(sorted(share.documents))
             & (Document.profile == share.profile_id)
             & (Document.state == READY)
+            & LIVE
         )
         .order_by(Document.id)
     )

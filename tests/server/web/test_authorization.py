@@ -6,7 +6,7 @@ route can skip this check.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -15,7 +15,16 @@ from starlette.applications import Starlette
 from starlette.routing import Mount, Route
 
 from server.appointments import feed
-from server.db.tables import Appointment, Document, Fact, Grant, Profile, ShareLink, User
+from server.db.tables import (
+    Appointment,
+    AuditEvent,
+    Document,
+    Fact,
+    Grant,
+    Profile,
+    ShareLink,
+    User,
+)
 from server.runtime import Services
 from server.shares import links
 from server.vault import Vault
@@ -168,6 +177,21 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/account/calendar"): "user",
     ("POST", "/account/calendar/revoke"): "user",
     ("GET", "/calendar/{feed_token}.ics"): "share",
+    # The trash (issue 16): owners delete, restore and purge (caregivers only their own
+    # uploads: test_trash.py); caregivers and owners see the trash. Each route acts on a
+    # document of its own (TRASH_DOCS), so one route's success leaves the others' intact.
+    ("GET", "/profiles/{slug}/trash"): "caregiver",
+    ("POST", "/documents/{doc_id}/delete"): "owner",
+    ("POST", "/documents/{doc_id}/restore"): "owner",
+    ("POST", "/documents/{doc_id}/purge"): "owner",
+    # Bulk actions check every chosen document (here: tag dad's), refusing the batch whole.
+    ("POST", "/documents/bulk"): "caregiver",
+}
+# The trash routes' own documents of dad's: live for delete, already deleted for the others.
+TRASH_DOCS = {
+    "/documents/{doc_id}/delete": "dad-to-delete.pdf",
+    "/documents/{doc_id}/restore": "dad-to-restore.pdf",
+    "/documents/{doc_id}/purge": "dad-to-purge.pdf",
 }
 # Routes whose allowed response shows the secret document (so the test can fail both ways).
 SHOWS_SECRET = {
@@ -184,6 +208,7 @@ SHOWS_SECRET = {
     "/profiles/{slug}/appointments",
     "/profiles/{slug}/appointments/{appt_id}/edit",
     "/calendar/{feed_token}.ics",
+    "/profiles/{slug}/trash",
 }
 # Requests that end the caller's session go last.
 LAST = ("/account/logout-all", "/logout")
@@ -227,7 +252,7 @@ def _allowed(rule: str, caller: str) -> bool:
 def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]:
     url = (
         path.replace("{slug}", "dad")
-        .replace("{doc_id}", str(h.docs["dad"]))
+        .replace("{doc_id}", str(h.docs.get(TRASH_DOCS.get(path, ""), h.docs["dad"])))
         .replace("{user_id}", str(h.users["carol"]))
         .replace("{token_id}", "1")
         .replace("{source_id}", "1")
@@ -267,6 +292,7 @@ def _request(method: str, path: str, h: Household) -> tuple[str, dict[str, Any]]
             "/profiles/{slug}/emergency": {"blood_type": "A+", "emergency_contacts": "x"},
             "/profiles/{slug}/appointments": {"day": "2030-01-02", "reason": "New visit"},
             "/profiles/{slug}/appointments/{appt_id}": {"day": "2030-01-03", "reason": "Moved"},
+            "/documents/bulk": {"action": "tag", "tag": "matrix", "doc": str(h.docs["dad"])},
         }.get(path, {})
         kwargs["data"] = data
         if path == "/upload":
@@ -300,6 +326,23 @@ async def dad_fact(household: Household) -> None:
         )
     ).returning(Fact.id)
     household.facts["dad"] = rows[0]["id"]
+
+
+@pytest.fixture(autouse=True)
+async def dad_trash(household: Household, app_services: Services) -> None:
+    """Dad's documents for the trash routes: one to delete, two deleted already (the one in
+    the trash carries the secret name, so the trash page shows it to whoever may see it)."""
+    for name in TRASH_DOCS.values():
+        doc = await make_document(app_services.store, name, household.profiles["dad"])
+        household.docs[name] = doc
+        if name != "dad-to-delete.pdf":
+            await Document.update(
+                {Document.trashed_at: datetime.now(UTC), Document.trashed_by: "Olga"}
+            ).where(Document.id == doc)
+    shown = await make_document(
+        app_services.store, f"trashed-{SECRET_NAME}", household.profiles["dad"]
+    )
+    await Document.update({Document.trashed_at: datetime.now(UTC)}).where(Document.id == shown)
 
 
 @pytest.fixture(autouse=True)
@@ -393,6 +436,18 @@ async def test_route_access_for_every_caller(
     kept = await Appointment.exists().where(Appointment.reason == "Kidneys")
     added = await Appointment.count().where(Appointment.reason == "New visit")
     assert kept == (caller not in ("bob", "olga")) and added == (caller in ("bob", "olga"))
+    # The trash: only the owner deleted, restored and purged; bob and olga tagged.
+    docs = {
+        r["original_name"]: r["trashed_at"] is not None
+        for r in await Document.select(Document.original_name, Document.trashed_at)
+    }
+    owner = caller == "olga"
+    assert docs.get("dad-to-delete.pdf") is owner
+    assert docs.get("dad-to-restore.pdf") is (not owner)
+    assert ("dad-to-purge.pdf" in docs) is (not owner)
+    # (the notes route replaced dad's tags later on: the log says it was tagged)
+    tagged = await AuditEvent.exists().where(AuditEvent.kind == "document_tagged")
+    assert tagged == (caller in ("bob", "olga"))
 
 
 async def test_revoked_calendar_address_answers_nobody(

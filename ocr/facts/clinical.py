@@ -29,7 +29,10 @@ _CONDITION_TERMS = re.compile(
 _NUMBERING = re.compile(r"\s*(?:\d{1,2}[.)]\s*|[-*•·]\s*|[a-z][.)]\s+)")
 _LEAD_IN = re.compile(
     r"^(?:(?:is\s+)?(?:significant|positive|notable|remarkable)\s+for|includes?|including"
-    r"|history\s+of|h/o|hx\s+of|(?:the\s+)?patient\s+has|(?:he|she)\s+has|known)\s+",
+    r"|history\s+of|h/o|hx\s+of|(?:the\s+)?patient\s+has|(?:he|she)\s+has|known"
+    # "Unremarkable, except for hyperlipidemia": the one exception is the item
+    r"|(?:unremarkable|negative|noncontributory|non-contributory)\s*,?\s*(?:except|other\s+than)"
+    r"(?:\s+for)?)\s+",
     re.IGNORECASE,
 )
 _NOTHING = re.compile(
@@ -120,10 +123,26 @@ _NOT_A_PROBLEM = re.compile(
     re.IGNORECASE,
 )
 _RESOLVED = re.compile(r"\b(?:now\s+)?resolved\b", re.IGNORECASE)
+# Habits, and the words saying the patient has given them up ("tobacco use, which he quit at
+# the age of 37"): a former habit is no problem of now.
+_HABIT = re.compile(r"\b(?:tobacco|smoking|smoker|alcohol|drug|substance|cigarettes?)\b", re.I)
+_GIVEN_UP = re.compile(r"\b(?:quit|quitted|stopped|former|formerly|ex-?smoker|gave\s+up"
+                       r"|no\s+longer)\b", re.IGNORECASE)  # fmt: skip
+# Words for a place in the body that make a known term another disease ("pulmonary
+# hypertension" is not hypertension): a term read after one takes it into its name.
+_SITE = re.compile(
+    r"(?:pulmonary|portal|intracranial|ocular|renal|renovascular|cardiac|cerebral|hepatic"
+    r"|gastric|intestinal|rectal|vaginal|uterine|nasal|spinal|lumbar|cervical|thoracic"
+    r"|abdominal|pelvic|diabetic|gestational|venous|arterial|biliary|urinary|bronchial"
+    r"|esophageal|pleural|pericardial|bladder|bowel|skin|breast|lung|bone|brain)\s+$",
+    re.IGNORECASE,
+)
 _PROCEDURE = re.compile(
     r"(?:ectomy|ectomies|otomy|ostomy|plasty|scopy|surgery|surgeries|repair|replacement"
     r"|placement|biopsy|biopsies|injection|procedure|transplantation|graft|grafting|dilatation"
     r"|gram|graphy|pinning"
+    # a treatment the patient is on, not a problem ("chronic Coumadin therapy")
+    r"|therapy|therapies|treatment|treatments|regimen|anticoagulation|supplementation"
     r"|x-ray|monitor|scan|ekg|ecg|mri|ct)[.,;]?$",
     re.IGNORECASE,
 )
@@ -233,7 +252,8 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
             out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None,
                                   evidence="prose"))  # fmt: skip
     for term in _CONDITION_TERMS.finditer(text, start, end):
-        condition = _condition(doc, term.start(), term.end(), term.group(), kind, None,
+        a = _widened(text, start, term.start())
+        condition = _condition(doc, a, term.end(), text[a : term.end()], kind, None,
                                evidence="prose")  # fmt: skip
         if condition.assertion != "present":
             out.append(condition)  # kept so that "denies chest pain" is visibly not a diagnosis
@@ -260,11 +280,13 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
             if _short_name(text[piece[0] : piece[1]]):
                 spans.append(piece)
             elif piece in terms:  # a long piece: only the condition it names
-                spans.extend((m.start(), m.end()) for m in _CONDITION_TERMS.finditer(text, *piece))
+                spans.extend((_widened(text, piece[0], m.start()), m.end())
+                             for m in _CONDITION_TERMS.finditer(text, *piece))  # fmt: skip
     elif len(item.split()) <= _MAX_ITEM_WORDS and not _PROSE.search(item):
         spans = [(item_start, item_start + len(item))]
     else:
-        spans = [(m.start(), m.end()) for m in _CONDITION_TERMS.finditer(text, start, end)]
+        spans = [(_widened(text, start, m.start()), m.end())
+                 for m in _CONDITION_TERMS.finditer(text, start, end)]  # fmt: skip
         # Terms inside a sentence of the section ("he has had recurrent rectal bleeding"):
         # the patient's, likely, but the sentence is no list of problems.
         scanned = bool(_PROSE.search(item)) or not _numbered(text, start, numbering)
@@ -316,6 +338,8 @@ def _condition(
     evidence: str = "listed",
 ) -> Condition:
     said = "absent" if denied else assertion(doc.text, start, end, family_section=kind == "family")
+    if said == "present" and _HABIT.search(name) and _given_up(doc.text, start, end):
+        said = "absent"  # "a history of tobacco use, which he quit": not a problem of now
     past = kind == "history" or historical(doc.text, start)
     return Condition(
         name=re.sub(r"\s+", " ", name).strip(" .,;:-"),
@@ -325,6 +349,21 @@ def _condition(
         assertion=said,
         confidence=confidence.condition(evidence),
     )
+
+
+def _widened(text: str, floor: int, start: int) -> int:
+    """Where a known term found at `start` begins with the body site printed before it
+    ("pulmonary hypertension"), not before `floor`."""
+    site = _SITE.search(text, max(floor, start - 16), start)
+    return site.start() if site else start
+
+
+def _given_up(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around a mention says the habit was given up."""
+    stops = list(re.finditer(r"[.;\n]", text[max(0, start - 120) : start]))
+    begin = max(0, start - 120) + (stops[-1].end() if stops else 0)
+    stop = re.compile(r"[.;\n]").search(text, end)
+    return bool(_GIVEN_UP.search(text, begin, stop.start() if stop else len(text)))
 
 
 def condition_evidence(name: str, whole_item: bool) -> str | None:
@@ -342,6 +381,8 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         return None
     if _PROCEDURE.search(words[-1]):
         return None  # "bilateral cataract surgery": a procedure the patient had, not a problem
+    if any(w.lower().strip(",;:") in DRUGS for w in words[:2]) and not _MEDICAL_WORD.search(name):
+        return None  # "Coumadin", "aspirin daily": a medicine, not a problem
     lowered = name.lower()
     term = _CONDITION_TERMS.search(name)
     if term is not None:

@@ -19,11 +19,18 @@ from ocr.facts.spans import Text, join, split_items
 _ICD10 = re.compile(
     r"(?<![\w.])(?P<code>[A-TV-Z][0-9][0-9AB]\.[0-9A-TV-Z]{1,4})(?![\w.])"
     r"|(?:icd-?10(?:-cm)?\s*(?:code)?\s*[:#]?\s*|\()(?P<bare>[A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?)"
-    r"(?![\w.])|^(?P<lead>[A-TV-Z][0-9][0-9AB])(?=\s+[-–:]?\s*[A-Z][a-z])",
+    # a bare code opening a line is followed by a capitalised name ("I10 Hypertension"), not
+    # by a sentence ("P53 immunohistochemical stain is negative")
+    r"(?![\w.])|^(?P<lead>[A-TV-Z][0-9][0-9AB])(?=\s+[-–:]?\s*(?-i:[A-Z][a-z]))",
     re.IGNORECASE | re.MULTILINE,
 )
 _CONDITION_TERMS = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])(?!\s+index)",
+    re.IGNORECASE,
+)
+# Vital signs around a code-shaped word make it a reading ("T36.9C" is 36.9 °C).
+_VITALS_AROUND = re.compile(
+    r"\b(?:BP|HR|RR|SpO2|O2\s*sat|pulse|temp)\s*:?\s*\d|\bT\s*\d{2}(?:\.\d)?\s*°?\s*[CF]\b",
     re.IGNORECASE,
 )
 _NUMBERING = re.compile(r"\s*(?:\d{1,2}[.)]\s*|[-*•·]\s*|[a-z][.)]\s+)")
@@ -38,7 +45,7 @@ _LEAD_IN = re.compile(
 _NOTHING = re.compile(
     r"^(?:none(?:\s+known)?|negative|noncontributory|non-contributory|unremarkable|n/?a|not\s+applicable"
     r"|no\s+significant.*|nothing.*|unknown|deferred|see\s+(?:above|below|hpi).*|reviewed.*"
-    r"|unchanged.*)\.?$",
+    r"|unchanged.*|denie[sd])\.?$",
     re.IGNORECASE,
 )
 _DIAGNOSED = re.compile(r"\b(?:diagnosed\s+with|diagnosis\s+of|dx\s+of|history\s+of|h/o)\s+",
@@ -107,6 +114,10 @@ _FUNCTION_WORDS = {
     "consider", "staying", "multiple", "apparently", "actually", "briefly", "nonsignificant",
     "alternatively", "manage", "managed", "relieved", "title", "ultrasound", "intraoperative",
     "numerous", "single",
+    # what the clinician did, not what the patient has ("Gave two week well-child check
+    # handout to Mom")
+    "gave", "told", "instructed", "provided", "explained", "educated", "spent", "called",
+    "informed", "asked", "encouraged", "reassured",
 }  # fmt: skip
 _NOT_A_PROBLEM = re.compile(
     r"\b(?:as\s+above|see\s+above|as\s+below|as\s+noted|prophylaxis|counsel(?:ed|ing)|follow[-\s]?up"
@@ -117,7 +128,8 @@ _NOT_A_PROBLEM = re.compile(
     # a sentence saying when it began, not a problem's name ("Difficulty breathing began last
     # night"); the DSM axes that name no disorder (III "Noncontributory", IV stressors, V GAF)
     r"|began|begun|noncontributory|non-contributory|axis\s+(?:iv|v)|global\s+assessment"
-    r")\b|:\s*(?:present|absent)\b"
+    r")\b|:\s*(?:present|absent|not\s+(?:identified|seen|involved|present|detected)|negative"
+    r"|none)\b"
     r"|\bstage\s*:"
     r"|:\s*normal\b",
     re.IGNORECASE,
@@ -143,6 +155,8 @@ _PROCEDURE = re.compile(
     r"|gram|graphy|pinning"
     # a treatment the patient is on, not a problem ("chronic Coumadin therapy")
     r"|therapy|therapies|treatment|treatments|regimen|anticoagulation|supplementation"
+    r"|extraction|removal|excision|resection|insertion|implantation|amputation|delivery"
+    r"|transfusion|transfusions"
     r"|x-ray|monitor|scan|ekg|ecg|mri|ct)[.,;]?$",
     re.IGNORECASE,
 )
@@ -239,6 +253,8 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
     coded = list(_ICD10.finditer(text, start, end))
     for match in coded:
         code = (match["code"] or match["bare"] or match["lead"]).upper()
+        if _VITALS_AROUND.search(text, max(start, match.start() - 30), min(end, match.end() + 30)):
+            continue  # "BP152/82 HR74 RR16 T36.9C": a temperature, not the code T36.9
         name = _described(text[start:end], match.start() - start, match.end() - start)
         if name:
             out.append(_condition(doc, start, end, name, kind, code, evidence="coded"))
@@ -379,6 +395,14 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
     first = words[0].lower().strip(",;:")
     if first in _FUNCTION_WORDS or re.match(r"[\d,#(]", name) or _NOT_A_PROBLEM.search(name):
         return None
+    if len(words) > 1 and words[-1].lower() in _OPEN_ENDS:
+        return None  # "Delivery at": a sentence cut where its line or clause broke
+    if _MEASUREMENT.search(name):
+        return None  # "Head circumference 33 cm": a measurement, not a problem
+    if _DOSING.search(name):
+        return None  # "Dulcolax suppository twice a week p.r.n": a medicine as taken
+    if first in _RELATIVES and not (_MEDICAL_WORD.search(name) or _CONDITION_TERMS.search(name)):
+        return None  # "Mom and family": who, not what
     if _PROCEDURE.search(words[-1]):
         return None  # "bilateral cataract surgery": a procedure the patient had, not a problem
     if any(w.lower().strip(",;:") in DRUGS for w in words[:2]) and not _MEDICAL_WORD.search(name):
@@ -404,6 +428,19 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
 
 
 _KNOWN = {term.lower() for term in CONDITIONS}
+_DOSING = re.compile(
+    r"\b(?:p\.?r\.?n|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?d|daily|twice|suppositor(?:y|ies)"
+    r"|tablets?|capsules?|inhalers?|ointment|drops|patch|mg|mcg|as\s+needed)\b\.?",
+    re.IGNORECASE,
+)
+_RELATIVES = {"mom", "dad", "mother", "father", "family", "sister", "brother", "parents",
+              "son", "daughter", "wife", "husband", "grandmother", "grandfather"}  # fmt: skip
+_OPEN_ENDS = {"at", "of", "to", "with", "for", "and", "or", "the", "a", "an", "in", "on", "by",
+              "from", "was", "is", "were", "are", "his", "her", "their"}  # fmt: skip
+_MEASUREMENT = re.compile(
+    r"\d\s*(?:cm|mm|m|kg|g|lb|lbs|pounds|ounces|oz|inches|in|mg|mcg|ml|%|mmhg|bpm|/min)\b",
+    re.IGNORECASE,
+)
 
 
 def _described(item: str, code_start: int, code_end: int) -> str:

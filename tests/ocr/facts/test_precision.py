@@ -219,3 +219,63 @@ def test_a_known_term_after_a_body_site_is_the_site_s_disease(text: str, name: s
     found = conditions(text)
     assert name in found, found
     assert "hypertension" not in found
+
+
+def test_a_denial_wrapped_onto_the_next_printed_line_still_denies() -> None:
+    # [14] the denied list of a past medical history, printed as a paragraph that wraps: each
+    # wrapped line had escaped the "denies" of the line above
+    found = conditions(
+        "PAST MEDICAL HISTORY:\nSignificant for hypertension. The patient takes\n"
+        "hydrochlorothiazide for this. She denies liver disease, kidney\n"
+        "disease, cirrhosis, hepatitis, diabetes mellitus, thyroid disease, bleeding\n"
+        "disorders, prior DVT, HIV and gout.\n"
+    )
+    assert set(found) == {"hypertension"}, found
+    # [2492] "no history of heart attack or stroke", wrapped before "stroke"
+    found = conditions(
+        "PAST MEDICAL HISTORY:\nSignificant for hypertension and hyperlipidemia. There is no\n"
+        "history of heart attack or\nstroke.\n"
+    )
+    assert "stroke" not in found and "hypertension" in found, found
+    # one item a line, without punctuation, is a list: no line is read into the next
+    coded = find_clinical(
+        text_lines(
+            "Diagnoses:\nE11.9 - Type 2 diabetes mellitus without complications\n"
+            "Essential hypertension (I10)\n"
+        )
+    ).conditions
+    assert {c.icd10 for c in coded} == {"E11.9", "I10"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # [2933] a temperature read as the ICD-10 code T36.9
+        "PMH/FHX/SHX:\ncompletely unremarkable FHx.\nEXAM:\nBP152/82 HR74 RR16 T36.9C\n",
+        # [3085] a protein's name opening a line read as a bare code
+        "FINAL DIAGNOSIS:\nP53 immunohistochemical stain is negative in the tumor.\n",
+    ],
+)
+def test_vital_signs_and_sentences_are_not_coded_diagnoses(text: str) -> None:
+    assert not [c for c in find_clinical(text_lines(text)).conditions if c.icd10], text
+
+
+@pytest.mark.parametrize(
+    "item",
+    [
+        "Pleural invasion: Not identified.",  # [3087] a pathology finding stated absent
+        "Visceral pleura: Not involved.",
+        "Delivery at",  # [1889] a sentence of the birth history cut at its line's end
+        "Head circumference 33 cm.",  # [1889] a measurement
+        "Gave two week well-child check handout to Mom.",  # [1889] what the doctor did
+        "Oral surgery for wisdom tooth extraction.",  # [2133] a procedure
+        "Blood transfusion.",  # [3945]
+        "Dulcolax suppository twice a week p.r.n.",  # [3619] a medicine as taken
+        "Mom and family.",  # [4082]
+        "Denied.",  # [4147]
+    ],
+)
+def test_findings_fragments_procedures_and_doses_in_a_history_are_not_problems(
+    item: str,
+) -> None:
+    assert conditions(f"PAST MEDICAL HISTORY:\n1. {item}\n") == {}, item

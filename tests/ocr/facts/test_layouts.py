@@ -491,3 +491,50 @@ def test_a_print_date_never_dates_the_results() -> None:
             page.add(text, x, 1.8 + 0.2 * n)
     results = extract([page_reading(page)]).labs
     assert [(r.analyte, r.collected) for r in results] == [("glucose", None), ("sodium", None)]
+
+
+def test_cards_read_each_name_with_the_value_and_range_printed_under_it() -> None:
+    # the cards layout (lab_unseen.py): three cards a row, no column headers; it read nothing
+    rows = [*ROWS, Row("Potassium", "5.9", "mmol/L", "3.5-5.1", "H"),
+            Row("Chloride", "101", "mmol/L", "", "")]  # fmt: skip
+    results = read("cards", rows)
+    assert found(results) == CURRENT | {
+        ("potassium", "5.9", "mmol/L", COLLECTED),
+        ("chloride", "101", "mmol/L", COLLECTED),
+    }
+    potassium = next(r for r in results if r.analyte == "potassium")
+    assert potassium.flag == "H" and potassium.reference is not None
+    assert potassium.reference.text == "3.5-5.1"
+    # the citation boxes the card's own words: the name above and the value below
+    assert len(potassium.citation.boxes) == 1
+    box = potassium.citation.boxes[0]
+    assert box[3] - box[1] > 0.02  # spans the name's line and the value's
+
+
+def test_a_single_card_under_a_page_title_is_read() -> None:
+    page = Page()
+    page.add("Your results", 0.5, 0.5, 12)
+    page.add("Hemoglobin A1c", 0.5, 1.2, 8)
+    page.add("7.2 %", 0.5, 1.44, 11)
+    page.add("Range 4.0-5.6  H", 0.5, 1.64, 7)
+    results = extract([page_reading(page)]).labs
+    assert [(r.analyte, r.value.text, r.unit, r.flag) for r in results] == [
+        ("hba1c", "7.2", "%", "H")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("labels", "values"),
+    [
+        ("Patient ID        Account", "12345        67890"),  # identifiers, not results
+        ("Room              Bed", "12        4"),  # numbers without a unit under unknown names
+        ("Visit date        Follow up", "03/14/2024        2 weeks"),
+    ],
+)
+def test_labels_over_numbers_are_not_cards(labels: str, values: str) -> None:
+    page = Page()
+    page.add(labels.split("  ")[0], 0.5, 1.2, 8)
+    page.add(labels.split()[-1] if "  " in labels else "", 3.1, 1.2, 8)
+    page.add(values.split()[0], 0.5, 1.44, 11)
+    page.add(" ".join(values.split()[1:]), 3.1, 1.44, 11)
+    assert extract([page_reading(page)]).labs == []

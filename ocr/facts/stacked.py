@@ -1,0 +1,117 @@
+"""Results printed as cards: the test's name on one line, its value and unit under it (often
+in larger type), and the range and flag under that, with several cards side by side.
+
+  Glucose              Hemoglobin A1c        WBC
+  95 mg/dL             7.2 %                 6.7 K/uL
+  Range 70-99          Range 4.0-5.6  H      Range 3.8-10.8
+
+Each card is read as the one-line row it stands for ("Glucose 95 mg/dL 70-99"): its words
+are laid out left to right, keeping the words (and so the boxes a citation shows) they
+came from. Only a line of names with no number in it, over a line whose every cell starts
+with a number under one of those names, makes cards; the reader then asks for names the
+catalogue knows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from ocr.facts import units
+from ocr.facts.lines import Line, Token
+from ocr.facts.values import parse_flag
+
+_NUMBER = re.compile(r"[<>]?\d[\d.,]*%?$")
+_RANGE_LABEL = re.compile(r"^(?:range|ref\.?|reference|normal|interval|range:|ref:|reference:)$",
+                          re.IGNORECASE)  # fmt: skip
+_GAP = 2.5  # line heights between the lines of a card, at most
+_ALIGN = 1.5  # line heights a card's lines may start apart, at most
+
+
+def stacked(lines: Sequence[Line], index: int) -> tuple[list[Line], int] | None:
+    """The cards whose names are on `lines[index]`, each as a one-line row, and how many
+    lines they take (2, or 3 with a line of ranges); None when the line opens no cards."""
+    if index + 1 >= len(lines):
+        return None
+    names, values = lines[index], lines[index + 1]
+    if names.page != values.page or any(_NUMBER.match(t.text) for t in names.tokens):
+        return None
+    if not re.search(r"[^\W\d_]{2}", names.text):
+        return None
+    height = max(names.height, values.height)
+    if not 0 < values.tokens[0].y - names.tokens[-1].y <= _GAP * height:
+        return None
+    cells = values.cells(1.0)
+    if not cells or not all(_NUMBER.match(cell[0].text) for cell in cells):
+        return None
+    named = _under(names.tokens, cells, height)
+    if named is None:
+        return None
+    taken = 2
+    ranges: list[list[Token]] = [[] for _ in cells]
+    if index + 2 < len(lines):
+        below = lines[index + 2]
+        gap = below.tokens[0].y - values.tokens[-1].y
+        if below.page == values.page and 0 < gap <= _GAP * height:
+            spread = _under(below.tokens, cells, height)
+            if spread is not None and all(_ranged(part) for part in spread if part):
+                ranges, taken = spread, 3
+    cards = []
+    for name, value, tail in zip(named, cells, ranges, strict=True):
+        if not name:
+            return None  # a number with no name above it: no card
+        tail = [t for t in tail if not _RANGE_LABEL.match(t.text)]
+        cards.append(_row(names.page, name, value, tail))
+    return cards, taken
+
+
+def _under(
+    tokens: list[Token], cells: list[list[Token]], height: float
+) -> list[list[Token]] | None:
+    """`tokens` shared out to the cells they start over (left edges within `_ALIGN` line
+    heights of a cell's, or past it and before the next cell), or None when a token falls
+    before the first cell or the first token of a share is not aligned with its cell."""
+    shares: list[list[Token]] = [[] for _ in cells]
+    for token in tokens:
+        place = None
+        for number, cell in enumerate(cells):
+            if token.x0 >= cell[0].x0 - _ALIGN * height:
+                place = number
+        if place is None:
+            return None
+        shares[place].append(token)
+    for share, cell in zip(shares, cells, strict=True):
+        if share and abs(share[0].x0 - cell[0].x0) > _ALIGN * height:
+            return None
+    return shares
+
+
+def _ranged(tokens: list[Token]) -> bool:
+    """Whether the words under a value are its range, unit and flag ("Range 70-99 H",
+    "Range mmol/L"): each a label, a number, a unit or a flag."""
+    return all(
+        _RANGE_LABEL.match(t.text)
+        or re.search(r"\d", t.text)
+        or units.parse(t.text) is not None
+        or parse_flag(t.text) is not None
+        or t.text in ("-", "–")
+        for t in tokens
+    )
+
+
+def _row(page: int, name: list[Token], value: list[Token], tail: list[Token]) -> Line:
+    """One line of the card's words: name, then value and unit, then range and flag, laid
+    out left to right with a wide gap between the parts, on the name's height."""
+    y, height = name[0].y, name[0].height
+    out: list[Token] = []
+    x = name[0].x0
+    for part in (name, value, tail):
+        if not part:
+            continue
+        shift = x - part[0].x0
+        for token in part:
+            out.append(replace(token, x0=token.x0 + shift, x1=token.x1 + shift, y=y,
+                               height=height))  # fmt: skip
+        x = out[-1].x1 + 3 * height
+    return Line(page, out)

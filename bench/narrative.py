@@ -40,6 +40,7 @@ from narrative_truth import SIZE, SPECIALTIES, TRUTH, NoteTruth  # noqa: E402
 
 from ocr.facts import DocumentFacts, extract  # noqa: E402
 from ocr.facts.catalogue import name_key  # noqa: E402
+from ocr.facts.confidence import needs_review  # noqa: E402
 from ocr.options import ReadOptions  # noqa: E402
 from ocr.pool import ReaderPool  # noqa: E402
 
@@ -213,25 +214,28 @@ def _number(text: str) -> float | None:
         return None
 
 
-def found_items(facts: DocumentFacts) -> dict[str, list[tuple[str, str]]]:
-    """What was read, per kind, as (name, value) pairs, with the line it came from."""
-    out: dict[str, list[tuple[str, str]]] = {kind: [] for kind in KINDS}
+def found_items(facts: DocumentFacts) -> dict[str, list[tuple[str, str, bool]]]:
+    """What was read, per kind, as (name, value, held) triples: held when its confidence
+    keeps it in review, out of the Summary, until a person confirms it."""
+    out: dict[str, list[tuple[str, str, bool]]] = {kind: [] for kind in KINDS}
     for result in facts.labs:
         value = result.value
+        held = needs_review(result.confidence)
         if result.category == "vital":
             shown = (
                 "/".join(f"{p:g}" for p in value.parts)
                 if len(value.parts) > 1
                 else (f"{value.number:g}" if value.number is not None else value.text)
             )
-            out["vitals"].append((result.analyte or result.name, shown))
+            out["vitals"].append((result.analyte or result.name, shown, held))
         else:
             shown = f"{value.number:g}" if value.number is not None else value.text
-            out["labs"].append((result.analyte or name_key(result.name), shown))
-    out["medications"] = [(m.name, "") for m in facts.medications]
-    out["problems"] = [(c.name, "") for c in facts.conditions]
+            out["labs"].append((result.analyte or name_key(result.name), shown, held))
+    out["medications"] = [(m.name, "", needs_review(m.confidence)) for m in facts.medications]
+    out["problems"] = [(c.name, "", needs_review(c.confidence)) for c in facts.conditions]
     out["allergies"] = [
-        ("none" if a.none_known else (a.substance or ""), "") for a in facts.allergies
+        ("none" if a.none_known else (a.substance or ""), "", needs_review(a.confidence))
+        for a in facts.allergies
     ]
     return out
 
@@ -244,7 +248,7 @@ def _truth_items(truth: NoteTruth, kind: str) -> list[tuple[str, str]]:
     return [(name, "") for name in getattr(truth, kind)]
 
 
-def _same(kind: str, truth: tuple[str, str], found: tuple[str, str]) -> bool:
+def _same(kind: str, truth: tuple[str, str], found: tuple[str, str, bool]) -> bool:
     name, value = truth
     if kind in ("labs", "vitals"):
         if found[0] not in name.split("|"):
@@ -282,12 +286,16 @@ def score(case: Case, kind: str) -> tuple[Counter[str], list[str]]:
         if hits:
             counts["right"] += 1
             counts["read"] += 1
+            counts["shown right"] += not item[2]
+            counts["shown"] += not item[2]
             matched.update(hits[:1] if not set(hits) - matched else [min(set(hits) - matched)])
         elif any(_same(kind, t, item) for t in optional):
             counts["optional"] += 1
         else:
             counts["read"] += 1
-            notes.append(f"   WRONG  {kind}: {item[0]} {item[1]}".rstrip())
+            counts["shown"] += not item[2]
+            held = " (held for review)" if item[2] else ""
+            notes.append(f"   WRONG  {kind}: {item[0]} {item[1]}{held}".rstrip())
     counts["recalled"] = len(matched)
     for i, item in enumerate(wanted):
         if i not in matched:
@@ -296,9 +304,12 @@ def score(case: Case, kind: str) -> tuple[Counter[str], list[str]]:
 
 
 def report(cases: list[Case]) -> None:
-    print("precision: read facts in the truth / read facts; recall: truth read / truth")
+    print("precision: read facts in the truth / read facts; recall: truth read / truth;")
+    print("P shown: precision of the facts not held for review (confidence >= REVIEW_BELOW),")
+    print("held: read facts that wait in review, out of the Summary")
     print(
         f"{'part':<10}{'print':<9}{'kind':<13}{'notes':>6}{'truth':>7}{'read':>6}{'P':>8}{'R':>8}"
+        f"{'P shown':>9}{'held':>6}"
     )
     for part in ("tuning", "held-out"):
         for form in ("scan", "digital"):
@@ -311,9 +322,11 @@ def report(cases: list[Case]) -> None:
                     total.update(score(case, kind)[0])
                 p = total["right"] / total["read"] if total["read"] else 1.0
                 r = total["recalled"] / total["truth"] if total["truth"] else 1.0
+                shown = total["shown right"] / total["shown"] if total["shown"] else 1.0
                 print(
                     f"{part:<10}{form:<9}{kind:<13}{len(members):>6}{total['truth']:>7}"
-                    f"{total['read']:>6}{p:>8.3f}{r:>8.3f}"
+                    f"{total['read']:>6}{p:>8.3f}{r:>8.3f}{shown:>9.3f}"
+                    f"{total['read'] - total['shown']:>6}"
                 )
 
 

@@ -134,6 +134,9 @@ _NOT_A_PROBLEM = re.compile(
     r"|:\s*normal\b",
     re.IGNORECASE,
 )
+_UNSURE_TAIL = re.compile(
+    r",?\s+(?:rule\s+out|r/o|possible|probable|suspected|question\s+of)\s+", re.IGNORECASE
+)
 _RESOLVED = re.compile(r"\b(?:now\s+)?resolved\b", re.IGNORECASE)
 # Habits, and the words saying the patient has given them up ("tobacco use, which he quit at
 # the age of 37"): a former habit is no problem of now.
@@ -177,7 +180,11 @@ _MEDICAL_WORD = re.compile(
     r"|aches?|headaches|seizures?|allerg(?:y|ies)|hypoxia|retention|incontinence|lacerations?"
     r"|contusions?|abrasions?|trauma|weakness|numbness|tremors?|anxiety|insomnia|fever|cough"
     r"|nausea|vomiting|diarrh(?:o)?ea|constipation|dysuria|hematuria|spur|fasciitis|fascitis"
-    r"|polyps?|diverticul\w*|hemorrhoids?|varices|ascites|jaundice|anemia|obesity)\b",
+    r"|polyps?|diverticul\w*|hemorrhoids?|varices|ascites|jaundice|anemia|obesity"
+    r"|enlargement|fibroids?|mutations?|distress|illness|goit(?:er|re)|plugging|prematurity"
+    r"|reflux|ileus|spotting|caries|abscess(?:es)?|deformity|contractures?|instability"
+    r"|impairment|delay|disability|prolapse|fistula|adhesions|crisis|withdrawal|voiding"
+    r"|dependen(?:t|ce)|bronchitis|sinusitis|pharyngitis|strep|sickle|autism|adhd|pregnancy)\b",
     re.IGNORECASE,
 )
 _QUALIFIER = re.compile(
@@ -286,6 +293,16 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
     item = text[item_start:end].rstrip(" .")
     if not item.strip() or _NOTHING.match(item.strip()):
         return []
+    unsure = _UNSURE_TAIL.search(item)
+    if unsure and unsure.start() > 0 and len(_CONDITION_TERMS.findall(item)) < 2:
+        # "Respiratory distress, rule out sepsis and prematurity": the problem is what comes
+        # before; what is to be ruled out is a question, kept apart as possible
+        tail = item_start + unsure.end()
+        head = _listed(doc, start, item_start + unsure.start(), kind)
+        return head + [
+            _condition(doc, m.start(), m.end(), m.group(), kind, None, evidence="prose")
+            for m in _CONDITION_TERMS.finditer(text, tail, end)
+        ]
     scanned = False
     pieces = split_items(text, item_start, end)
     terms = [p for p in pieces if _CONDITION_TERMS.search(text[p[0] : p[1]])]
@@ -424,7 +441,9 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         return "listed"
     if name[:1].islower() and not whole_item:
         return None  # a fragment of a sentence broken over lines
-    return "listed" if whole_item else "listed-odd"
+    # Words none of which names a disease or a sign of one: maybe a problem in words of its
+    # own, maybe a line of the note that is none; it waits for a person either way.
+    return "listed-odd"
 
 
 _KNOWN = {term.lower() for term in CONDITIONS}

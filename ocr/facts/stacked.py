@@ -25,45 +25,68 @@ from ocr.facts.values import parse_flag
 _NUMBER = re.compile(r"[<>]?\d[\d.,]*%?$")
 _RANGE_LABEL = re.compile(r"^(?:range|ref\.?|reference|normal|interval|range:|ref:|reference:)$",
                           re.IGNORECASE)  # fmt: skip
+# What OCR makes of specks between cards: marks alone, a stray lower-case letter.
+_SPECK = re.compile(r"^(?:[^\w%<>]{1,3}|[a-z])$")
+_VALUE_WORDS = 4  # a value, its unit, a flag: a card's middle line is no longer
+_NAME_WORDS = 9  # "Glomerular filtration rate/1.73 sq M.predicted ...": longer is a sentence
 _GAP = 2.5  # line heights between the lines of a card, at most
 _ALIGN = 1.5  # line heights a card's lines may start apart, at most
 
 
 def stacked(lines: Sequence[Line], index: int) -> tuple[list[Line], int] | None:
     """The cards whose names are on `lines[index]`, each as a one-line row, and how many
-    lines they take (2, or 3 with a line of ranges); None when the line opens no cards."""
-    if index + 1 >= len(lines):
+    lines they take (2, or 3 with a line of ranges, and lines of specks between them); None
+    when the line opens no cards."""
+    after = _next(lines, index)
+    if after is None:
         return None
-    names, values = lines[index], lines[index + 1]
-    if names.page != values.page or any(_NUMBER.match(t.text) for t in names.tokens):
-        return None
+    names, values = lines[index], lines[after]
+    if names.page != values.page or any(_NUMBER.match(c[0].text) for c in names.cells(1.0)):
+        return None  # a number opening a cell: a row of its own, not a name ("gap 3 in" is)
     if not re.search(r"[^\W\d_]{2}", names.text):
         return None
     height = max(names.height, values.height)
     if not 0 < values.tokens[0].y - names.tokens[-1].y <= _GAP * height:
         return None
-    cells = values.cells(1.0)
-    if not cells or not all(_NUMBER.match(cell[0].text) for cell in cells):
+    kept = [t for t in values.tokens if not _SPECK.match(t.text)]
+    if not kept:
         return None
-    named = _under(names.tokens, cells, height)
-    if named is None:
+    cells = Line(values.page, kept).cells(1.0)
+    if any(len(cell) > _VALUE_WORDS for cell in cells):
+        return None  # "41, moderate amount of bacteria.": a sentence, not a value and unit
+    numbered = [bool(_NUMBER.match(cell[0].text)) for cell in cells]
+    if not cells or 2 * sum(numbered) < len(cells):
+        return None  # most cells must open with a number (OCR may garble one)
+    named = _under([t for t in names.tokens if not _SPECK.match(t.text)], cells, height)
+    if named is None or any(len(name) > _NAME_WORDS for name in named):
         return None
-    taken = 2
+    taken = after - index + 1
     ranges: list[list[Token]] = [[] for _ in cells]
-    if index + 2 < len(lines):
-        below = lines[index + 2]
+    under = _next(lines, after)
+    if under is not None:
+        below = lines[under]
         gap = below.tokens[0].y - values.tokens[-1].y
         if below.page == values.page and 0 < gap <= _GAP * height:
             spread = _under(below.tokens, cells, height)
             if spread is not None and all(_ranged(part) for part in spread if part):
-                ranges, taken = spread, 3
+                ranges, taken = spread, under - index + 1
     cards = []
-    for name, value, tail in zip(named, cells, ranges, strict=True):
+    for name, value, tail, number in zip(named, cells, ranges, numbered, strict=True):
         if not name:
             return None  # a number with no name above it: no card
+        if not number:
+            continue  # a value OCR garbled past reading: that card is lost, not the others
         tail = [t for t in tail if not _RANGE_LABEL.match(t.text)]
         cards.append(_row(names.page, name, value, tail))
     return cards, taken
+
+
+def _next(lines: Sequence[Line], index: int) -> int | None:
+    """The index of the line after `lines[index]` that is more than specks, if any."""
+    for number in range(index + 1, len(lines)):
+        if not all(_SPECK.match(t.text) for t in lines[number].tokens):
+            return number
+    return None
 
 
 def _under(

@@ -15,6 +15,7 @@ from ocr.facts.labs import find_labs
 from ocr.facts.lines import text_lines
 from ocr.facts.model import LabResult
 from ocr.facts.values import clean_name
+from ocr.model import PageReading
 
 pytestmark = pytest.mark.nodb
 
@@ -538,3 +539,30 @@ def test_labels_over_numbers_are_not_cards(labels: str, values: str) -> None:
     page.add(values.split()[0], 0.5, 1.44, 11)
     page.add(" ".join(values.split()[1:]), 3.1, 1.44, 11)
     assert extract([page_reading(page)]).labs == []
+
+
+def test_cards_read_through_what_ocr_makes_of_a_scan() -> None:
+    # as OCR read a scanned cards page: specks alone on a line and between cards, a value
+    # garbled past reading (its card is lost, not the row), a digit inside a long name
+    text = (
+        "- WBC :                    Hgb A1c                   Cholesterol\n"
+        "510xX9cells/L -            6.6%  :                   175 mg/dL\n"
+        ":\n"
+        "Range 4.5 - 11.0           Range 4-5.6%              Range 125-200 mg/dL\n"
+        "Anion gap 3 in Serum       Sodium                    Potassium\n"
+        "10 mmol/L                  140 mmol/L  a             4.1 mmol/L\n"
+    )
+    results = extract([PageReading(1, 612, 792, text, [], "", "", False)]).labs
+    read = {(r.analyte or r.name, r.value.text, r.unit) for r in results}
+    assert {("hba1c", "6.6", "%"), ("cholesterol", "175", "mg/dL"), ("sodium", "140", "mmol/L"),
+            ("potassium", "4.1", "mmol/L"), ("anion_gap", "10", "mmol/L")} <= read  # fmt: skip
+    assert not [r for r in results if r.analyte == "wbc"]
+
+
+def test_a_sentence_wrapped_before_a_number_is_no_card() -> None:
+    # the corpus discharge summary's urinalysis: "white blood cells" / "41, moderate ..."
+    text = (
+        "which showed a large amount of leukocyte esterase, small amount of blood with red "
+        "blood cells 34, white blood cells\n41, moderate amount of bacteria.\n"
+    )
+    assert extract([PageReading(1, 612, 792, text, [], "", "", False)]).labs == []

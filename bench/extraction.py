@@ -25,8 +25,9 @@ ambiguous "TROPONIN") names its truth too. The layouts in HELD_OUT and NEW_HELD_
 (lab_layouts.py; the new four in lab_unseen.py) are reported apart: nobody tunes on them,
 and --misses never shows them. The OCR ceiling
 (truth values present anywhere in the OCR text) is measured in the same run as the baseline
-for the scans. Then the narrative precision set of bench/narrative.py (40 visit notes,
-precision and recall per kind of fact, tuning and held-out halves apart; about 40 s) runs
+for the scans. Then the narrative precision set of bench/narrative.py (40 visit notes, each
+born-digital and scanned, 80 PDFs; precision and recall per kind of fact, and precision of
+the facts not held for review, tuning and held-out halves apart; about a minute) runs
 unless --no-narrative.
 """
 

@@ -12,7 +12,7 @@ pipeline (ReaderPool: OCRmyPDF, then ocr.facts.extract). Scored per kind of fact
 vitals, medications, problems (the patient's own conditions) and allergies; precision =
 read facts that are in the truth / read facts (facts in the note's "optional" list count
 neither way), recall = truth read / truth. The held-out half is reported apart and its
-misses are never printed. Takes about 2 minutes on 2 cores.
+misses are never printed. Takes 1-2 minutes on 2 cores.
 """
 
 from __future__ import annotations

@@ -2,11 +2,11 @@
 
 Run: uv run python bench/extraction.py [--reports 10] [--layouts columns,lis-mono,...]
      [--kinds scan,digital] [--tuned | --held-out]
-The default run (10 reports x 20 layouts x scan and born-digital, 400 PDFs) takes 4-5 minutes
+The default run (10 reports x 21 layouts x scan and born-digital, 420 PDFs) takes 4-5 minutes
 on 2 cores; --layouts, --kinds, --tuned and --held-out select less for quick iterations.
 Truth is the numeric lab results of the C-CDA documents in ../shared/corpus/ccda/ (value, unit,
 LOINC, date), joined into reports of 12-40 tests. Each report is printed as a lab report in
-twenty layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
+twenty-one layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
 reports, fixed-width LIS printouts, panels side by side, previous-result and cumulative
 columns, tests across with units in the header, wrapped names, landscape pages, ruled grids.
 Layouts that print earlier results get earlier values made up around the real one, on
@@ -25,8 +25,9 @@ ambiguous "TROPONIN") names its truth too. The layouts in HELD_OUT and NEW_HELD_
 (lab_layouts.py; the new four in lab_unseen.py) are reported apart: nobody tunes on them,
 and --misses never shows them. The OCR ceiling
 (truth values present anywhere in the OCR text) is measured in the same run as the baseline
-for the scans. Then the narrative precision set of bench/narrative.py (40 visit notes,
-precision and recall per kind of fact, tuning and held-out halves apart; about 40 s) runs
+for the scans. Then the narrative precision set of bench/narrative.py (40 visit notes, each
+born-digital and scanned, 80 PDFs; precision and recall per kind of fact, and precision of
+the facts not held for review, tuning and held-out halves apart; about a minute) runs
 unless --no-narrative.
 """
 

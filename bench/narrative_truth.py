@@ -5,8 +5,8 @@ Which notes, fixed before any result was seen (`chosen`): rows of the visit-note
 SPECIALTIES whose transcription is 500-2,000 characters, sorted by note_id as a number, exact
 duplicates of an earlier row's text dropped, the first 40. The split, fixed the same way:
 sorted position even -> "tuning", odd -> "held-out" (nobody tunes on held-out notes or
-looks at their misses). Positions 0, 1 of every 4 are also scanned (half the set; half of
-each part); every note is printed born-digital.
+looks at their misses). Every note is printed born-digital and also scanned, so half of the
+PDFs read are scans (until 2026-12-06 only positions 0, 1 of every 4 were scanned).
 
 What the truth holds, per note:
   labs        (accepted analyte keys, value): results printed in the note, earlier dated

@@ -19,23 +19,33 @@ from ocr.facts.spans import Text, join, split_items
 _ICD10 = re.compile(
     r"(?<![\w.])(?P<code>[A-TV-Z][0-9][0-9AB]\.[0-9A-TV-Z]{1,4})(?![\w.])"
     r"|(?:icd-?10(?:-cm)?\s*(?:code)?\s*[:#]?\s*|\()(?P<bare>[A-TV-Z][0-9][0-9AB](?:\.[0-9A-TV-Z]{1,4})?)"
-    r"(?![\w.])|^(?P<lead>[A-TV-Z][0-9][0-9AB])(?=\s+[-–:]?\s*[A-Z][a-z])",
+    # a bare code opening a line is followed by a capitalised name ("I10 Hypertension"), not
+    # by a sentence ("P53 immunohistochemical stain is negative")
+    r"(?![\w.])|^(?P<lead>[A-TV-Z][0-9][0-9AB])(?=\s+[-–:]?\s*(?-i:[A-Z][a-z]))",
     re.IGNORECASE | re.MULTILINE,
 )
 _CONDITION_TERMS = re.compile(
     r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])(?!\s+index)",
     re.IGNORECASE,
 )
+# Vital signs around a code-shaped word make it a reading ("T36.9C" is 36.9 °C).
+_VITALS_AROUND = re.compile(
+    r"\b(?:BP|HR|RR|SpO2|O2\s*sat|pulse|temp)\s*:?\s*\d|\bT\s*\d{2}(?:\.\d)?\s*°?\s*[CF]\b",
+    re.IGNORECASE,
+)
 _NUMBERING = re.compile(r"\s*(?:\d{1,2}[.)]\s*|[-*•·]\s*|[a-z][.)]\s+)")
 _LEAD_IN = re.compile(
     r"^(?:(?:is\s+)?(?:significant|positive|notable|remarkable)\s+for|includes?|including"
-    r"|history\s+of|h/o|hx\s+of|(?:the\s+)?patient\s+has|(?:he|she)\s+has|known)\s+",
+    r"|history\s+of|h/o|hx\s+of|(?:the\s+)?patient\s+has|(?:he|she)\s+has|known"
+    # "Unremarkable, except for hyperlipidemia": the one exception is the item
+    r"|(?:unremarkable|negative|noncontributory|non-contributory)\s*,?\s*(?:except|other\s+than)"
+    r"(?:\s+for)?)\s+",
     re.IGNORECASE,
 )
 _NOTHING = re.compile(
     r"^(?:none(?:\s+known)?|negative|noncontributory|non-contributory|unremarkable|n/?a|not\s+applicable"
     r"|no\s+significant.*|nothing.*|unknown|deferred|see\s+(?:above|below|hpi).*|reviewed.*"
-    r"|unchanged.*)\.?$",
+    r"|unchanged.*|denie[sd])\.?$",
     re.IGNORECASE,
 )
 _DIAGNOSED = re.compile(r"\b(?:diagnosed\s+with|diagnosis\s+of|dx\s+of|history\s+of|h/o)\s+",
@@ -104,6 +114,10 @@ _FUNCTION_WORDS = {
     "consider", "staying", "multiple", "apparently", "actually", "briefly", "nonsignificant",
     "alternatively", "manage", "managed", "relieved", "title", "ultrasound", "intraoperative",
     "numerous", "single",
+    # what the clinician did, not what the patient has ("Gave two week well-child check
+    # handout to Mom")
+    "gave", "told", "instructed", "provided", "explained", "educated", "spent", "called",
+    "informed", "asked", "encouraged", "reassured",
 }  # fmt: skip
 _NOT_A_PROBLEM = re.compile(
     r"\b(?:as\s+above|see\s+above|as\s+below|as\s+noted|prophylaxis|counsel(?:ed|ing)|follow[-\s]?up"
@@ -114,16 +128,38 @@ _NOT_A_PROBLEM = re.compile(
     # a sentence saying when it began, not a problem's name ("Difficulty breathing began last
     # night"); the DSM axes that name no disorder (III "Noncontributory", IV stressors, V GAF)
     r"|began|begun|noncontributory|non-contributory|axis\s+(?:iv|v)|global\s+assessment"
-    r")\b|:\s*(?:present|absent)\b"
+    r")\b|:\s*(?:present|absent|not\s+(?:identified|seen|involved|present|detected)|negative"
+    r"|none)\b"
     r"|\bstage\s*:"
     r"|:\s*normal\b",
     re.IGNORECASE,
 )
+_UNSURE_TAIL = re.compile(
+    r",?\s+(?:rule\s+out|r/o|possible|probable|suspected|question\s+of)\s+", re.IGNORECASE
+)
 _RESOLVED = re.compile(r"\b(?:now\s+)?resolved\b", re.IGNORECASE)
+# Habits, and the words saying the patient has given them up ("tobacco use, which he quit at
+# the age of 37"): a former habit is no problem of now.
+_HABIT = re.compile(r"\b(?:tobacco|smoking|smoker|alcohol|drug|substance|cigarettes?)\b", re.I)
+_GIVEN_UP = re.compile(r"\b(?:quit|quitted|stopped|former|formerly|ex-?smoker|gave\s+up"
+                       r"|no\s+longer)\b", re.IGNORECASE)  # fmt: skip
+# Words for a place in the body that make a known term another disease ("pulmonary
+# hypertension" is not hypertension): a term read after one takes it into its name.
+_SITE = re.compile(
+    r"(?:pulmonary|portal|intracranial|ocular|renal|renovascular|cardiac|cerebral|hepatic"
+    r"|gastric|intestinal|rectal|vaginal|uterine|nasal|spinal|lumbar|cervical|thoracic"
+    r"|abdominal|pelvic|diabetic|gestational|venous|arterial|biliary|urinary|bronchial"
+    r"|esophageal|pleural|pericardial|bladder|bowel|skin|breast|lung|bone|brain)\s+$",
+    re.IGNORECASE,
+)
 _PROCEDURE = re.compile(
     r"(?:ectomy|ectomies|otomy|ostomy|plasty|scopy|surgery|surgeries|repair|replacement"
     r"|placement|biopsy|biopsies|injection|procedure|transplantation|graft|grafting|dilatation"
     r"|gram|graphy|pinning"
+    # a treatment the patient is on, not a problem ("chronic Coumadin therapy")
+    r"|therapy|therapies|treatment|treatments|regimen|anticoagulation|supplementation"
+    r"|extraction|removal|excision|resection|insertion|implantation|amputation|delivery"
+    r"|transfusion|transfusions"
     r"|x-ray|monitor|scan|ekg|ecg|mri|ct)[.,;]?$",
     re.IGNORECASE,
 )
@@ -144,7 +180,11 @@ _MEDICAL_WORD = re.compile(
     r"|aches?|headaches|seizures?|allerg(?:y|ies)|hypoxia|retention|incontinence|lacerations?"
     r"|contusions?|abrasions?|trauma|weakness|numbness|tremors?|anxiety|insomnia|fever|cough"
     r"|nausea|vomiting|diarrh(?:o)?ea|constipation|dysuria|hematuria|spur|fasciitis|fascitis"
-    r"|polyps?|diverticul\w*|hemorrhoids?|varices|ascites|jaundice|anemia|obesity)\b",
+    r"|polyps?|diverticul\w*|hemorrhoids?|varices|ascites|jaundice|anemia|obesity"
+    r"|enlargement|fibroids?|mutations?|distress|illness|goit(?:er|re)|plugging|prematurity"
+    r"|reflux|ileus|spotting|caries|abscess(?:es)?|deformity|contractures?|instability"
+    r"|impairment|delay|disability|prolapse|fistula|adhesions|crisis|withdrawal|voiding"
+    r"|dependen(?:t|ce)|bronchitis|sinusitis|pharyngitis|strep|sickle|autism|adhd|pregnancy)\b",
     re.IGNORECASE,
 )
 _QUALIFIER = re.compile(
@@ -220,6 +260,8 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
     coded = list(_ICD10.finditer(text, start, end))
     for match in coded:
         code = (match["code"] or match["bare"] or match["lead"]).upper()
+        if _VITALS_AROUND.search(text, max(start, match.start() - 30), min(end, match.end() + 30)):
+            continue  # "BP152/82 HR74 RR16 T36.9C": a temperature, not the code T36.9
         name = _described(text[start:end], match.start() - start, match.end() - start)
         if name:
             out.append(_condition(doc, start, end, name, kind, code, evidence="coded"))
@@ -233,7 +275,8 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
             out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None,
                                   evidence="prose"))  # fmt: skip
     for term in _CONDITION_TERMS.finditer(text, start, end):
-        condition = _condition(doc, term.start(), term.end(), term.group(), kind, None,
+        a = _widened(text, start, term.start())
+        condition = _condition(doc, a, term.end(), text[a : term.end()], kind, None,
                                evidence="prose")  # fmt: skip
         if condition.assertion != "present":
             out.append(condition)  # kept so that "denies chest pain" is visibly not a diagnosis
@@ -250,6 +293,16 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
     item = text[item_start:end].rstrip(" .")
     if not item.strip() or _NOTHING.match(item.strip()):
         return []
+    unsure = _UNSURE_TAIL.search(item)
+    if unsure and unsure.start() > 0 and len(_CONDITION_TERMS.findall(item)) < 2:
+        # "Respiratory distress, rule out sepsis and prematurity": the problem is what comes
+        # before; what is to be ruled out is a question, kept apart as possible
+        tail = item_start + unsure.end()
+        head = _listed(doc, start, item_start + unsure.start(), kind)
+        return head + [
+            _condition(doc, m.start(), m.end(), m.group(), kind, None, evidence="prose")
+            for m in _CONDITION_TERMS.finditer(text, tail, end)
+        ]
     scanned = False
     pieces = split_items(text, item_start, end)
     terms = [p for p in pieces if _CONDITION_TERMS.search(text[p[0] : p[1]])]
@@ -260,11 +313,13 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
             if _short_name(text[piece[0] : piece[1]]):
                 spans.append(piece)
             elif piece in terms:  # a long piece: only the condition it names
-                spans.extend((m.start(), m.end()) for m in _CONDITION_TERMS.finditer(text, *piece))
+                spans.extend((_widened(text, piece[0], m.start()), m.end())
+                             for m in _CONDITION_TERMS.finditer(text, *piece))  # fmt: skip
     elif len(item.split()) <= _MAX_ITEM_WORDS and not _PROSE.search(item):
         spans = [(item_start, item_start + len(item))]
     else:
-        spans = [(m.start(), m.end()) for m in _CONDITION_TERMS.finditer(text, start, end)]
+        spans = [(_widened(text, start, m.start()), m.end())
+                 for m in _CONDITION_TERMS.finditer(text, start, end)]  # fmt: skip
         # Terms inside a sentence of the section ("he has had recurrent rectal bleeding"):
         # the patient's, likely, but the sentence is no list of problems.
         scanned = bool(_PROSE.search(item)) or not _numbered(text, start, numbering)
@@ -316,6 +371,8 @@ def _condition(
     evidence: str = "listed",
 ) -> Condition:
     said = "absent" if denied else assertion(doc.text, start, end, family_section=kind == "family")
+    if said == "present" and _HABIT.search(name) and _given_up(doc.text, start, end):
+        said = "absent"  # "a history of tobacco use, which he quit": not a problem of now
     past = kind == "history" or historical(doc.text, start)
     return Condition(
         name=re.sub(r"\s+", " ", name).strip(" .,;:-"),
@@ -325,6 +382,21 @@ def _condition(
         assertion=said,
         confidence=confidence.condition(evidence),
     )
+
+
+def _widened(text: str, floor: int, start: int) -> int:
+    """Where a known term found at `start` begins with the body site printed before it
+    ("pulmonary hypertension"), not before `floor`."""
+    site = _SITE.search(text, max(floor, start - 16), start)
+    return site.start() if site else start
+
+
+def _given_up(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around a mention says the habit was given up."""
+    stops = list(re.finditer(r"[.;\n]", text[max(0, start - 120) : start]))
+    begin = max(0, start - 120) + (stops[-1].end() if stops else 0)
+    stop = re.compile(r"[.;\n]").search(text, end)
+    return bool(_GIVEN_UP.search(text, begin, stop.start() if stop else len(text)))
 
 
 def condition_evidence(name: str, whole_item: bool) -> str | None:
@@ -340,8 +412,18 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
     first = words[0].lower().strip(",;:")
     if first in _FUNCTION_WORDS or re.match(r"[\d,#(]", name) or _NOT_A_PROBLEM.search(name):
         return None
+    if len(words) > 1 and words[-1].lower() in _OPEN_ENDS:
+        return None  # "Delivery at": a sentence cut where its line or clause broke
+    if _MEASUREMENT.search(name):
+        return None  # "Head circumference 33 cm": a measurement, not a problem
+    if _DOSING.search(name):
+        return None  # "Dulcolax suppository twice a week p.r.n": a medicine as taken
+    if first in _RELATIVES and not (_MEDICAL_WORD.search(name) or _CONDITION_TERMS.search(name)):
+        return None  # "Mom and family": who, not what
     if _PROCEDURE.search(words[-1]):
         return None  # "bilateral cataract surgery": a procedure the patient had, not a problem
+    if any(w.lower().strip(",;:") in DRUGS for w in words[:2]) and not _MEDICAL_WORD.search(name):
+        return None  # "Coumadin", "aspirin daily": a medicine, not a problem
     lowered = name.lower()
     term = _CONDITION_TERMS.search(name)
     if term is not None:
@@ -359,10 +441,25 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         return "listed"
     if name[:1].islower() and not whole_item:
         return None  # a fragment of a sentence broken over lines
-    return "listed" if whole_item else "listed-odd"
+    # Words none of which names a disease or a sign of one: maybe a problem in words of its
+    # own, maybe a line of the note that is none; it waits for a person either way.
+    return "listed-odd"
 
 
 _KNOWN = {term.lower() for term in CONDITIONS}
+_DOSING = re.compile(
+    r"\b(?:p\.?r\.?n|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?d|daily|twice|suppositor(?:y|ies)"
+    r"|tablets?|capsules?|inhalers?|ointment|drops|patch|mg|mcg|as\s+needed)\b\.?",
+    re.IGNORECASE,
+)
+_RELATIVES = {"mom", "dad", "mother", "father", "family", "sister", "brother", "parents",
+              "son", "daughter", "wife", "husband", "grandmother", "grandfather"}  # fmt: skip
+_OPEN_ENDS = {"at", "of", "to", "with", "for", "and", "or", "the", "a", "an", "in", "on", "by",
+              "from", "was", "is", "were", "are", "his", "her", "their"}  # fmt: skip
+_MEASUREMENT = re.compile(
+    r"\d\s*(?:cm|mm|m|kg|g|lb|lbs|pounds|ounces|oz|inches|in|mg|mcg|ml|%|mmhg|bpm|/min)\b",
+    re.IGNORECASE,
+)
 
 
 def _described(item: str, code_start: int, code_end: int) -> str:

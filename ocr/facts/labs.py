@@ -21,6 +21,7 @@ from ocr.facts.decimals import (
 from ocr.facts.lines import Line, Token, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
 from ocr.facts.rows import Row, free_rows, table_row
+from ocr.facts.stacked import stacked
 from ocr.facts.table import Header, dated_by, find_header
 from ocr.facts.values import clean_name, parse_flag, parse_value, split_token
 
@@ -46,6 +47,7 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
         for page in {line.page for line in lines}
     }
     columns, across = find_across(lines)
+    skip = 0
     for column in columns:
         for cell in column.cells:
             row = _across_row(column.name, column.unit, cell.tokens, cell.line, cell.collected)
@@ -56,7 +58,8 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
             if result is not None:
                 results.append(result)
     for index, line in enumerate(lines):
-        if index in across:
+        if index in across or skip:
+            skip = max(0, skip - 1)
             continue
         if line.page != last_page and line.page in headed:
             # A page that prints its own table header starts afresh: the lines above it
@@ -75,6 +78,18 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
                 header = dated  # a line of dates under the column titles
                 continue
         just_headed = False
+        cards = stacked(lines, index) if header is None else None
+        if cards is not None and not any(i in across for i in range(index, index + cards[1])):
+            # Cards: a name over its value (and range); read as the rows they stand for.
+            carded = [(row, card) for card in cards[0] for row in _card_rows(card)]
+            if carded:
+                for row, card in carded:
+                    result = _result(row, collected, context, digits.get(line.page))
+                    result = narrative.vet(result, row, card, False) if result else None
+                    if result is not None:
+                        results.append(result)
+                skip, pending, last_row = cards[1] - 1, [], None
+                continue
         rows = table_row(line, header) if header is not None else None
         tabled = rows is not None
         if rows is None:
@@ -99,6 +114,15 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
                 last_row = line
         pending = []
     return results
+
+
+def _card_rows(card: Line) -> list[Row]:
+    """The result a card stands for: under a name the catalogue knows, or under any name
+    when a unit follows the value (the card's shape and its unit say it is a result)."""
+    rows = free_rows(card, require_known=True)
+    if rows:
+        return rows
+    return [row for row in free_rows(card) if row.unit and units.parse(row.unit) is not None]
 
 
 def _across_row(

@@ -212,6 +212,8 @@ def _row_like(tokens: list[Token]) -> bool:
     first = tokens[0].text
     if units.parse(first) is not None or parse_flag(first) is not None:
         return False
+    if re.match(r"(?:range|ref\b|ref\.|reference|normal)", first, re.IGNORECASE):
+        return False  # "Range 22-31 mmol/L": the range under a result, not a row of its own
     return any(re.match(r"[<>]?\d", t.text) for t in tokens[1:])
 
 

@@ -47,8 +47,27 @@ _WINDOW = 100
 _LIST_WINDOW = 400
 
 
+def _unwrapped(text: str, start: int, end: int) -> str:
+    """`text` with the line breaks inside a sentence (a printed paragraph wrapping onto the
+    next line) read as spaces, around `start:end` (same length, same offsets): "She denies
+    liver disease, kidney / disease, …, HIV and gout" denies all of it, wrap or not."""
+    low, high = max(0, start - _LIST_WINDOW), min(len(text), end + _WINDOW)
+    window = _SOFT_BREAK.sub(lambda m: " " * len(m.group()), text[low:high])
+    return text[:low] + window + text[high:]
+
+
+# A break inside a sentence: before a line that goes on in lower case, or after a line that
+# ends on a comma or a word that cannot end one ("She denies liver disease, kidney" /
+# "disease, …"). A list printed one item a line without punctuation keeps its breaks.
+_SOFT_BREAK = re.compile(
+    r"\n(?=[ \t]*[a-z])|(?i:(?<=,)|(?<=\band)|(?<=\bor)|(?<=\bof)|(?<=\bwith)|(?<=\bno)"
+    r"|(?<=\bnot)|(?<=\bdenies)|(?<=\bthe)|(?<=\bfor)|(?<=\bnor))[ \t]*\n"
+)
+
+
 def assertion(text: str, start: int, end: int, family_section: bool = False) -> str:
     """ "present", "absent", "family" or "possible" for the mention `text[start:end]`."""
+    text = _unwrapped(text, start, end)
     clause_start = max(0, start - _WINDOW)
     ends = list(_END.finditer(text, clause_start, start))
     if ends:

@@ -39,7 +39,7 @@ _TITLES: dict[str, tuple[str, ...]] = {
     ),
     "history": (
         "past medical history", "pmh", "medical history", "past history", "pmhx",
-        "past medical/surgical history", "history", "medical problems", "past medical hx",
+        "past medical/surgical history", "medical problems", "past medical hx",
     ),
     "family": ("family history", "fh", "family medical history", "fhx", "family hx"),
     "immunizations": (
@@ -57,6 +57,9 @@ _TITLES: dict[str, tuple[str, ...]] = {
         "description of procedure", "estimated blood loss", "complications", "specimen",
         "heent", "neck", "lungs", "heart", "abdomen", "extremities", "neurologic", "skin",
         "general", "cardiovascular", "respiratory", "psychiatric", "data", "course",
+        # "HISTORY:" alone opens the story of the present illness (consults print it so): a
+        # narrative whose every sentence would otherwise be read as an item of a problem list
+        "history", "interval history", "brief history", "clinical history",
     ),
 }  # fmt: skip
 _KIND = {title: kind for kind, titles in _TITLES.items() for title in titles}

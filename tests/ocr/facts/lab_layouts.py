@@ -17,7 +17,7 @@ from lab_pages import LAYOUTS as BASIC
 from lab_pages import Page, Report, Row, _fit, _us, _wrap, page_image, width_in
 from lab_parts import LANDSCAPE, _classic_head, _paginate, _step
 from lab_printouts import lis_mono, lis_wide, panels_plain, two_panels
-from lab_unseen import caps_cell, cards, dotted, quest_split
+from lab_unseen import caps_cell, cards, dotted, quest_split, range_first
 from PIL import Image, ImageChops, ImageFilter
 
 # --- others --------------------------------------------------------------------------------
@@ -125,6 +125,7 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
     "wrapped": wrapped,
     "landscape": landscape,
     "ruled": ruled,
+    "cards": cards,  # held out until issue 12's cards fix looked at it
     # held out:
     "lis-wide": lis_wide,
     "panels-plain": panels_plain,
@@ -134,7 +135,7 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
     "quest-split": quest_split,
     "dotted": dotted,
     "caps-cell": caps_cell,
-    "cards": cards,
+    "range-first": range_first,
 }
 
 # Layouts nobody tunes extraction on: chosen before any tuning, one per hard kind (fixed
@@ -143,8 +144,9 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
 # (bench/extraction.py refuses --misses for them).
 HELD_OUT = ("lis-wide", "panels-plain", "prior-header", "trend")
 # Four more, designed (lab_unseen.py) and committed before they were ever run, after the
-# first four had been looked at; reported apart from them.
-NEW_HELD_OUT = ("quest-split", "dotted", "caps-cell", "cards")
+# first four had been looked at; reported apart from them. "cards" was looked at for a fix and
+# is tuned now; "range-first" replaced it, committed before it was ever run.
+NEW_HELD_OUT = ("quest-split", "dotted", "caps-cell", "range-first")
 
 # Layouts that print earlier results: how many earlier dates, and whether those values are
 # results the reader must find (cumulative tables) or may find with their own date (a

@@ -15,6 +15,7 @@ from ocr.facts.labs import find_labs
 from ocr.facts.lines import text_lines
 from ocr.facts.model import LabResult
 from ocr.facts.values import clean_name
+from ocr.model import PageReading
 
 pytestmark = pytest.mark.nodb
 
@@ -491,3 +492,77 @@ def test_a_print_date_never_dates_the_results() -> None:
             page.add(text, x, 1.8 + 0.2 * n)
     results = extract([page_reading(page)]).labs
     assert [(r.analyte, r.collected) for r in results] == [("glucose", None), ("sodium", None)]
+
+
+def test_cards_read_each_name_with_the_value_and_range_printed_under_it() -> None:
+    # the cards layout (lab_unseen.py): three cards a row, no column headers; it read nothing
+    rows = [*ROWS, Row("Potassium", "5.9", "mmol/L", "3.5-5.1", "H"),
+            Row("Chloride", "101", "mmol/L", "", "")]  # fmt: skip
+    results = read("cards", rows)
+    assert found(results) == CURRENT | {
+        ("potassium", "5.9", "mmol/L", COLLECTED),
+        ("chloride", "101", "mmol/L", COLLECTED),
+    }
+    potassium = next(r for r in results if r.analyte == "potassium")
+    assert potassium.flag == "H" and potassium.reference is not None
+    assert potassium.reference.text == "3.5-5.1"
+    # the citation boxes the card's own words: the name above and the value below
+    assert len(potassium.citation.boxes) == 1
+    box = potassium.citation.boxes[0]
+    assert box[3] - box[1] > 0.02  # spans the name's line and the value's
+
+
+def test_a_single_card_under_a_page_title_is_read() -> None:
+    page = Page()
+    page.add("Your results", 0.5, 0.5, 12)
+    page.add("Hemoglobin A1c", 0.5, 1.2, 8)
+    page.add("7.2 %", 0.5, 1.44, 11)
+    page.add("Range 4.0-5.6  H", 0.5, 1.64, 7)
+    results = extract([page_reading(page)]).labs
+    assert [(r.analyte, r.value.text, r.unit, r.flag) for r in results] == [
+        ("hba1c", "7.2", "%", "H")
+    ]
+
+
+@pytest.mark.parametrize(
+    ("labels", "values"),
+    [
+        ("Patient ID        Account", "12345        67890"),  # identifiers, not results
+        ("Room              Bed", "12        4"),  # numbers without a unit under unknown names
+        ("Visit date        Follow up", "03/14/2024        2 weeks"),
+    ],
+)
+def test_labels_over_numbers_are_not_cards(labels: str, values: str) -> None:
+    page = Page()
+    page.add(labels.split("  ")[0], 0.5, 1.2, 8)
+    page.add(labels.split()[-1] if "  " in labels else "", 3.1, 1.2, 8)
+    page.add(values.split()[0], 0.5, 1.44, 11)
+    page.add(" ".join(values.split()[1:]), 3.1, 1.44, 11)
+    assert extract([page_reading(page)]).labs == []
+
+
+def test_cards_read_through_what_ocr_makes_of_a_scan() -> None:
+    # as OCR read a scanned cards page: specks alone on a line and between cards, a value
+    # garbled past reading (its card is lost, not the row), a digit inside a long name
+    text = (
+        "- WBC :                    Hgb A1c                   Cholesterol\n"
+        "510xX9cells/L -            6.6%  :                   175 mg/dL\n"
+        ":\n"
+        "Range 4.5 - 11.0           Range 4-5.6%              Range 125-200 mg/dL\n"
+        "Anion gap 3 in Serum       Sodium                    Potassium\n"
+        "10 mmol/L                  140 mmol/L  a             4.1 mmol/L\n"
+    )
+    results = extract([PageReading(1, 612, 792, text, [], "", "", False)]).labs
+    read = {(r.analyte or r.name, r.value.text, r.unit) for r in results}
+    assert {("hba1c", "6.6", "%"), ("cholesterol", "175", "mg/dL"), ("sodium", "140", "mmol/L"),
+            ("potassium", "4.1", "mmol/L"), ("anion_gap", "10", "mmol/L")} <= read  # fmt: skip
+    assert not [r for r in results if r.analyte == "wbc"]
+
+
+def test_a_sentence_wrapped_before_a_number_is_no_card() -> None:
+    # the corpus discharge summary's urinalysis: "white blood cells" / "41, moderate ..."
+    text = (
+        "which showed a large amount of leukocyte esterase, small amount of blood with red "
+        "blood cells 34, white blood cells\n41, moderate amount of bacteria.\n"
+    )
+    assert extract([PageReading(1, 612, 792, text, [], "", "", False)]).labs == []

@@ -37,7 +37,12 @@ def test_halves_and_scans_are_fixed_by_position(notes: list[narrative.Note]) -> 
     tuning = [n for n in notes if n.part == "tuning"]
     held = [n for n in notes if n.part == "held-out"]
     assert len(tuning) == len(held) == 20
-    assert sum(n.scanned for n in tuning) == sum(n.scanned for n in held) == 10
+    cases = narrative.cases_of(notes)
+    scans = [c for c in cases if c.kind == "scan"]
+    assert len(scans) * 2 == len(cases) == 80  # half of what is read is scanned
+    for part in (tuning, held):  # in each part, the same notes both ways
+        ids = {n.note_id for n in part}
+        assert {c.note.note_id for c in scans if c.note.note_id in ids} == ids
     assert [int(n.note_id) for n in notes] == sorted(int(n.note_id) for n in notes)
 
 

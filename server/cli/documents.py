@@ -158,7 +158,12 @@ async def status(services: Services, as_json: bool) -> None:
     wait = data.get("waiting")
     if wait and wait["disk_full"]:
         out.print(f"[red]{escape(wait['message'])}[/red]")
-    out.print("  ".join(f"{k}: {v}" for k, v in data["counts"].items()))
+    counts = dict(data["counts"])
+    trashed = counts.pop(queue.TRASHED, 0)
+    out.print("  ".join(f"{k}: {v}" for k, v in counts.items()))
+    if trashed:
+        days = trash.TRASH_DAYS
+        out.print(f"in the trash: {trashed} (not counted above; purged after {days} days)")
     for f in data["failures"]:
         out.print(f"failed  #{f['id']} {f['original_name']}: {f['failure_reason']}")
     for r in data["rejected"]:

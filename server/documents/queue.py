@@ -240,12 +240,16 @@ async def _requeue(states: list[str], doc_ids: list[int] | None) -> list[int]:
 # A document due in the queue this long, while none is being read, means the workers are
 # stalled (dead, or stuck on a database they cannot reach): /healthz says so.
 STALL_SECONDS = 600.0
+TRASHED = "trashed"  # the count of documents in a trash, beside the states (`counts`)
 
 
 async def stalled(after_s: float = STALL_SECONDS) -> float | None:
     """How long the oldest due document has waited when nothing is being read and it has
     waited more than `after_s` seconds; None when the queue moves."""
-    if await Document.exists().where(Document.state == PROCESSING):
+    # Documents in a trash are nobody's work: one left "processing" does not hide a stall.
+    if await Document.exists().where(
+        (Document.state == PROCESSING) & Document.trashed_at.is_null()
+    ):
         return None
     now = time.time()
     oldest = (
@@ -261,10 +265,15 @@ async def stalled(after_s: float = STALL_SECONDS) -> float | None:
 
 
 async def counts() -> dict[str, int]:
+    """Documents per state, and apart from them those in a trash (`TRASHED`): a deleted
+    document is no work queued, being read or failed, whatever state it was left in."""
     out = dict.fromkeys((QUEUED, PROCESSING, READY, FAILED), 0)
-    query = Document.select(Document.state, Count(Document.id, alias="n"))
+    query = Document.select(Document.state, Count(Document.id, alias="n")).where(
+        Document.trashed_at.is_null()
+    )
     for row in await query.group_by(Document.state):
         out[row["state"]] = row["n"]
+    out[TRASHED] = await Document.count().where(Document.trashed_at.is_not_null())
     return out
 
 

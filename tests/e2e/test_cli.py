@@ -45,7 +45,7 @@ def test_ingest_reads_files_and_reports_failures(
     assert "Dear Dr Smith" in kinchart("text", str(docs["letter.pdf"]["id"]), env=env).stdout
 
     status = kinchart_json("status", env=env)
-    assert status["counts"] == {"queued": 0, "processing": 0, "ready": 3, "failed": 2}
+    assert status["counts"] == {"queued": 0, "processing": 0, "ready": 3, "failed": 2, "trashed": 0}
     reasons = {f["original_name"]: f["failure_reason"] for f in status["failures"]}
     assert "password" in reasons["locked.pdf"].lower()
     assert reasons["corrupt.pdf"]

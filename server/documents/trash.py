@@ -210,6 +210,33 @@ async def purge(
     return doc
 
 
+async def empty(
+    caller: Caller, engine: Engine, store: Store, slug: str, request: Request | None = None
+) -> tuple[dict[str, Any], int, int]:
+    """Delete every document in the profile's trash for good (owners only): the profile, how
+    many were purged, and how many were left because they are being read right now."""
+    profile = await profile_for(caller, slug, "delete")
+    rows = await Document.select(*_COLUMNS).where(
+        (Document.profile == profile["id"]) & Document.trashed_at.is_not_null()
+    )
+    purged = busy = 0
+    for doc in rows:
+        if doc["state"] == PROCESSING:
+            busy += 1
+            continue
+        await _purge(engine, store, doc)
+        purged += 1
+    await audit.record(
+        "trash_emptied",
+        caller=caller,
+        request=request,
+        profile=profile["id"],
+        count=purged,
+        left_being_read=busy,
+    )
+    return profile, purged, busy
+
+
 async def purge_expired(
     engine: Engine, store: Store, *, now: datetime | None = None, days: int = TRASH_DAYS
 ) -> int:
@@ -246,7 +273,8 @@ async def listing(caller: Caller, slug: str) -> dict[str, Any]:
         r["purge_on"] = r["trashed_at"] + timedelta(days=TRASH_DAYS)
         r["may_restore"] = await may_delete(caller, r)
         r["may_purge"] = caller.may("delete", r["profile"])
-    return {"profile": profile, "documents": rows, "days": TRASH_DAYS}
+    may_empty = caller.may("delete", profile["id"])
+    return {"profile": profile, "documents": rows, "days": TRASH_DAYS, "may_empty": may_empty}
 
 
 async def _purge(engine: Engine, store: Store, doc: dict[str, Any]) -> None:

@@ -50,6 +50,21 @@ async def purge_document(request: Request) -> Response:
     return done(request, back, f"“{trash.name_of(doc)}” is deleted for good.")
 
 
+async def empty_trash(request: Request) -> Response:
+    services = services_of(request)
+    profile, purged, busy = await trash.empty(
+        caller_of(request),
+        services.engine,
+        services.store,
+        request.path_params["slug"],
+        request=request,
+    )
+    message = f"{purged} document{'' if purged == 1 else 's'} deleted for good."
+    if busy:
+        message += f" {busy} being read right now stayed in the trash: try again in a minute."
+    return done(request, f"/profiles/{profile['slug']}/trash", message)
+
+
 async def bulk_action(request: Request) -> Response:
     """The action bar of a documents list: a plain form post (the checkboxes belong to it)."""
     caller = caller_of(request)
@@ -73,6 +88,7 @@ async def bulk_action(request: Request) -> Response:
 
 routes = [
     Route("/profiles/{slug}/trash", trash_page, methods=["GET"]),
+    Route("/profiles/{slug}/trash/empty", empty_trash, methods=["POST"]),
     Route("/documents/bulk", bulk_action, methods=["POST"]),
     Route("/documents/{doc_id}/delete", delete_document, methods=["POST"]),
     Route("/documents/{doc_id}/restore", restore_document, methods=["POST"]),

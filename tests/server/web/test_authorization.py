@@ -184,6 +184,8 @@ POLICY: dict[tuple[str, str], str] = {
     ("POST", "/documents/{doc_id}/delete"): "owner",
     ("POST", "/documents/{doc_id}/restore"): "owner",
     ("POST", "/documents/{doc_id}/purge"): "owner",
+    # Emptying the trash purges all of dad's deleted documents: owners only.
+    ("POST", "/profiles/{slug}/trash/empty"): "owner",
     # Bulk actions check every chosen document (here: tag dad's), refusing the batch whole.
     ("POST", "/documents/bulk"): "caregiver",
 }
@@ -442,9 +444,13 @@ async def test_route_access_for_every_caller(
         for r in await Document.select(Document.original_name, Document.trashed_at)
     }
     owner = caller == "olga"
-    assert docs.get("dad-to-delete.pdf") is owner
+    # The owner deleted it, then emptied the trash (the routes run in path order).
+    assert docs.get("dad-to-delete.pdf") is (None if owner else False)
     assert docs.get("dad-to-restore.pdf") is (not owner)
     assert ("dad-to-purge.pdf" in docs) is (not owner)
+    assert docs.get(f"trashed-{SECRET_NAME}") is (None if owner else True)
+    emptied = await AuditEvent.select(AuditEvent.detail).where(AuditEvent.kind == "trash_emptied")
+    assert len(emptied) == (1 if owner else 0)
     # (the notes route replaced dad's tags later on: the log says it was tagged)
     tagged = await AuditEvent.exists().where(AuditEvent.kind == "document_tagged")
     assert tagged == (caller in ("bob", "olga"))

@@ -3,7 +3,7 @@ restored (facts and search as they were) or purged; who may do which, per role."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import httpx
 import pytest
@@ -15,7 +15,7 @@ from server.runtime import Services
 from server.search import projection
 from server.shares import links
 from server.vault import Vault
-from tests.fixtures.people import SECRET_NAME, Household, caller_named, login
+from tests.fixtures.people import SECRET_NAME, Household, caller_named, login, make_document
 from tests.server.conftest import new_client
 
 LAB = "Zyxoglobin"
@@ -221,3 +221,46 @@ async def test_uploading_a_deleted_document_again_brings_it_back(
     assert restored == [
         {"actor_name": "kinchart", "detail": {"name": "sent-twice.pdf", "reason": "taken in again"}}
     ]
+
+
+async def _deleted(app_services: Services, name: str, profile: int) -> int:
+    doc = await make_document(app_services.store, name, profile)
+    await Document.update({Document.trashed_at: datetime.now(UTC)}).where(Document.id == doc)
+    return doc
+
+
+async def test_owners_empty_the_trash_after_confirming_nobody_else(
+    app: Starlette, app_services: Services, household: Household
+) -> None:
+    dad, kid = household.profiles["dad"], household.profiles["kid"]
+    gone = [await _deleted(app_services, f"dad-deleted-{i}.pdf", dad) for i in range(2)]
+    kids = await _deleted(app_services, "kid-deleted.pdf", kid)
+    live = household.docs["dad"]
+    for who, status in (("bob", 403), ("carol", 403), ("dave", 404), ("erin", 404)):
+        async with new_client(app) as client:
+            await login(client, who)
+            page = await client.get("/profiles/dad/trash")
+            assert 'data-testid="empty-trash"' not in page.text
+            r = await client.post("/profiles/dad/trash/empty")
+            assert r.status_code == status, (who, r.status_code)
+    assert await Document.count().where(Document.trashed_at.is_not_null()) == 3
+    async with new_client(app) as client:
+        await login(client, "olga")
+        page = (await client.get("/profiles/dad/trash")).text
+        assert 'data-testid="empty-trash"' in page
+        assert "Delete all 2 documents in the trash for good?" in page  # the confirmation
+        r = await client.post("/profiles/dad/trash/empty")
+        assert r.status_code == 303 and r.headers["location"] == "/profiles/dad/trash"
+        page = (await client.get("/profiles/dad/trash")).text
+        assert "2 documents deleted for good." in page and 'data-testid="trash-empty"' in page
+    left = {r["id"] for r in await Document.select(Document.id)}
+    assert not set(gone) & left and {kids, live} <= left  # kid's trash and the live one kept
+    for doc in gone:
+        assert not app_services.store.derived_dir(doc).exists()
+    events = (
+        await AuditEvent.select(AuditEvent.detail, AuditEvent.profile)
+        .where(AuditEvent.kind == "trash_emptied")
+        .output(load_json=True)
+    )
+    assert len(events) == 1 and events[0]["profile"] == dad
+    assert events[0]["detail"]["count"] == 2

@@ -11,10 +11,10 @@ import tempfile
 import unicodedata
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from piccolo.columns import Column
 from piccolo.engine.base import Engine
@@ -75,6 +75,14 @@ class Stored:
     size: int = 0
     result: IntakeResult | None = None  # settled before the database step (refused, unreadable)
     reject: str = ""  # a refusal to record as an arrival
+    # The original's shared lock (server/store.py), held until the row naming it is committed:
+    # a purge of a document with the same bytes cannot remove the file meanwhile.
+    holds: list[BinaryIO] = field(default_factory=list)
+
+    def release(self) -> None:
+        for lock in self.holds:
+            lock.close()
+        self.holds.clear()
 
 
 @dataclass
@@ -157,8 +165,12 @@ class Intake:
 
     async def record(self, items: Sequence[Stored]) -> list[IntakeResult]:
         """The second half: record stored files in one commit; one outcome each, in order."""
-        if any(item.result is None or item.reject for item in items):
-            await self._record(items)
+        try:
+            if any(item.result is None or item.reject for item in items):
+                await self._record(items)
+        finally:
+            for item in items:
+                item.release()
         results = [item.result or IntakeResult("rejected", None) for item in items]
         again = [
             (r.document_id, item.incoming.profile_id)
@@ -186,7 +198,10 @@ class Intake:
             return
         try:
             item.sha, item.size = self.store.put_original(
-                item.incoming.path, max_bytes=self.max_bytes, move=item.incoming.own
+                item.incoming.path,
+                max_bytes=self.max_bytes,
+                move=item.incoming.own,
+                hold=item.holds,
             )
         except StoreError as exc:
             if exc.permanent:

@@ -303,8 +303,19 @@ async def _purge(engine: Engine, store: Store, doc: dict[str, Any]) -> None:
     for work in store.work.glob(f"{doc_id}-*"):
         shutil.rmtree(work, ignore_errors=True)
     if not shared:
-        store.original_path(doc["sha256"]).unlink(missing_ok=True)
+        await _remove_original(store, doc["sha256"])
     await _changed([doc_id])
+
+
+async def _remove_original(store: Store, sha256: str) -> None:
+    """Remove the original unless a document took the same bytes in since the purge decided
+    (server/store.py: the intake holds the lock from finding the file to committing its row)."""
+    async with store.removing_original(sha256) as locked:
+        if not locked:
+            log.warning("an intake held the original %s… too long: kept", sha256[:12])
+            return
+        if not await Document.exists().where(Document.sha256 == sha256):
+            store.original_path(sha256).unlink(missing_ok=True)
 
 
 async def _unlink(table: type[ShareLink] | type[Appointment], doc_id: int, profile: Any) -> None:

@@ -3,7 +3,9 @@ audit log, naming it by title); an original with the same bytes as another docum
 
 from __future__ import annotations
 
+import asyncio
 import os
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from server.db.tables import (
     ShareLink,
 )
 from server.documents import filing, trash
+from server.documents.intake import Incoming
 from server.facts import persist as facts_persist
 from server.runtime import Services
 from server.search import projection
@@ -187,3 +190,83 @@ async def test_a_document_deleted_while_it_is_read_keeps_its_facts_out_of_the_pr
     await trash.restore(olga, engine, doc)
     profiles = {r["profile"] for r in await Fact.select(Fact.profile).where(Fact.document == doc)}
     assert profiles == {dad}
+
+
+async def _until(check: Callable[[], Awaitable[bool]], what: str) -> None:
+    for _ in range(500):
+        if await check():
+            return
+        await asyncio.sleep(0.01)
+    raise AssertionError(f"never happened: {what}")
+
+
+async def test_a_purge_keeps_the_original_the_same_bytes_taken_in_meanwhile_need(
+    app_services: Services, household: Household, tmp_path: Path
+) -> None:
+    """The intake found the original (the same bytes, for kid) before the purge of dad's only
+    document with them committed, and records its row after: the purge must not remove the
+    file from under the new document."""
+    store, engine = app_services.store, app_services.engine
+    doc = await make_document(store, NAME, household.profiles["dad"])
+    sha = (await Document.select(Document.sha256).where(Document.id == doc).first() or {})["sha256"]
+    original = store.original_path(sha)
+    body = original.read_bytes()
+    olga = await caller_named("olga")
+    await trash.delete(olga, engine, doc)
+    again = tmp_path / "scan-again.pdf"
+    again.write_bytes(body)
+    stored = await app_services.intake.store_one(
+        Incoming(again, "cli", profile_id=household.profiles["kid"])
+    )
+    assert stored.sha == sha and stored.holds  # found the file; its row is not written yet
+    purging = asyncio.create_task(trash.purge(olga, engine, store, doc))
+    await _until(lambda: _gone(doc), "the purge committed")
+    await asyncio.sleep(0.2)
+    assert not purging.done() and original.is_file(), "the purge waits for the intake"
+    (result,) = await app_services.intake.record([stored])
+    assert result.outcome == "new" and result.document_id is not None
+    await purging
+    assert original.read_bytes() == body, "the new document's original is still there"
+    # Its own purge, with nothing taking the bytes in, removes the file.
+    erin = await caller_named("erin")
+    await trash.delete(erin, engine, result.document_id)
+    await trash.purge(erin, engine, store, result.document_id)
+    assert not original.exists()
+
+
+async def _gone(doc: int) -> bool:
+    return not await Document.exists().where(Document.id == doc)
+
+
+async def test_bytes_taken_in_while_a_purge_removes_their_original_are_stored_again(
+    app_services: Services, household: Household, tmp_path: Path
+) -> None:
+    """The other order: the purge holds the original's lock (it decided to remove it); the
+    intake of the same bytes waits for it, then finds no file and stores its own copy."""
+    store = app_services.store
+    doc = await make_document(store, NAME, household.profiles["dad"])
+    sha = (await Document.select(Document.sha256).where(Document.id == doc).first() or {})["sha256"]
+    original = store.original_path(sha)
+    body = original.read_bytes()
+    again = tmp_path / "scan-again.pdf"
+    again.write_bytes(body)
+    async with store.removing_original(sha) as locked:
+        assert locked
+        storing = asyncio.create_task(
+            app_services.intake.store_one(
+                Incoming(again, "cli", profile_id=household.profiles["kid"])
+            )
+        )
+        await asyncio.sleep(0.3)
+        assert not storing.done(), "the intake waits while the purge decides"
+        original.unlink()  # the purge's decision: nobody named these bytes
+    stored = await storing
+    (result,) = await app_services.intake.record([stored])
+    assert result.outcome == "new" and original.read_bytes() == body
+    # With the intake's lock held, a purge's lock is not taken (it waits, here in vain).
+    held = await app_services.intake.store_one(Incoming(again, "cli", profile_id=None))
+    async with store.removing_original(sha, wait_s=0.2) as locked:
+        assert not locked
+    await app_services.intake.record([held])
+    async with store.removing_original(sha, wait_s=0.2) as locked:
+        assert locked

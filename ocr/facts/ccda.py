@@ -80,6 +80,7 @@ def read_ccda(source: bytes | str | Path) -> DocumentFacts:
     facts.conditions, facts.excluded = present, excluded
     facts.allergies = entries.allergies(doc)
     facts.immunizations = entries.immunizations(doc)
+    facts.procedures = entries.procedures(doc)
     _header(doc, facts)
     return facts
 

@@ -1,4 +1,5 @@
-"""C-CDA entries (by template id) as facts: medications, problems, allergies, immunizations."""
+"""C-CDA entries (by template id) as facts: medications, problems, allergies, immunizations,
+procedures."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ocr.facts.model import (
     Condition,
     Immunization,
     Medication,
+    Procedure,
 )
 
 _T = "2.16.840.1.113883.10.20.22.4."
@@ -50,6 +52,25 @@ LEGACY = {
     ),
 }
 LEGACY_STATUS = (_CCD + "50", _CCD + "39")  # problem status, alert status
+# The Procedures section (entries required, and optional), whose entries are procedure
+# activities: procedure (4.14), act (4.12) or observation (4.13).
+PROCEDURE_SECTIONS = ("2.16.840.1.113883.10.20.22.2.7.1", "2.16.840.1.113883.10.20.22.2.7")
+_PROCEDURE_TAGS = ("procedure", "act", "observation")
+PROCEDURE_CODES = (  # SNOMED CT, CPT-4, ICD-10-PCS
+    "2.16.840.1.113883.6.96",
+    "2.16.840.1.113883.6.12",
+    "2.16.840.1.113883.6.4",
+)
+# statusCode → the Procedure's status (as FHIR's); cancelled, nullified and obsolete ones were
+# never done (or are void): no fact.
+_PROCEDURE_STATES = {
+    "completed": "completed",
+    "active": "in-progress",
+    "new": "in-progress",
+    "held": "in-progress",
+    "aborted": "stopped",
+    "suspended": "stopped",
+}
 _PLACEHOLDER = ("no medication", "no immunization", "no known", "none", "unknown", "not applicable")
 _NO_KNOWN_SCOPE = {
     "419199007": "all",
@@ -268,4 +289,39 @@ def immunizations(doc: Doc) -> list[Immunization]:
                 code=coded(material, (CVX,)),
             )
         )
+    return found
+
+
+def procedures(doc: Doc) -> list[Procedure]:
+    """Procedure activities of the Procedures section that were done: negated ones ("not
+    done"), planned ones (a mood other than event), ones with no code (nullFlavor) and
+    cancelled or void ones are none."""
+    found = []
+    for section in doc.root.iter("section"):
+        if not templates(section) & set(PROCEDURE_SECTIONS):
+            continue
+        for entry in children(section, "entry"):
+            for activity in entry:
+                if activity.tag not in _PROCEDURE_TAGS:
+                    continue
+                if activity.get("negationInd") == "true" or activity.get("nullFlavor"):
+                    continue
+                if (activity.get("moodCode") or "EVN") != "EVN":
+                    continue
+                code = child(activity, "code")
+                if code is None or code.get("nullFlavor"):
+                    continue
+                name = code_text(doc, code)
+                status_code = attr(child(activity, "statusCode"), "code") or ""
+                if not name or (status_code and status_code not in _PROCEDURE_STATES):
+                    continue
+                found.append(
+                    Procedure(
+                        name,
+                        doc.cite(activity, child(activity, "text"), child(code, "originalText")),
+                        performed=to_date(child(activity, "effectiveTime")),
+                        status=_PROCEDURE_STATES.get(status_code, "unknown"),
+                        code=coded(code, PROCEDURE_CODES) or code.get("code"),
+                    )
+                )
     return found

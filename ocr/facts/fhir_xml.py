@@ -11,6 +11,12 @@ Primitive values become JSON numbers and booleans where R4 types them so. An ele
 repeats where the table says it is single becomes an array all the same (the arrays of
 resources the facts reader does not use); where the reader expects one value, that resource
 fails alone with a warning, as a damaged JSON resource does.
+
+Values are bounded as in the JSON reader (`MAX_VALUE`, 64 MB): a resource holding a longer
+attribute or text fails alone, with the element named; and since the XML parser holds a value
+whole before it is seen, the file is read through a guard that stops it (the rest of the file
+unread) once any run without a `<` — which no text or attribute value contains — is longer
+than `MAX_RUN`, so memory stays bounded whatever the file holds.
 """
 
 from __future__ import annotations
@@ -18,12 +24,19 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-from ocr.facts.fhir_stream import FhirFileError, Item
+from ocr.facts.fhir_stream import MAX_TOKEN, FhirFileError, Item
+
+MAX_VALUE = MAX_TOKEN  # one attribute or text, as one JSON token: a resource fails beyond it
+MAX_RUN = 2 * MAX_TOKEN  # between two `<`: the file stops being read beyond it
+# Read in large pieces: the parser scans a value not yet ended again at every piece it is
+# fed, so a value of many MB read 16 KB at a time would take minutes, not a second.
+_CHUNK = 1024 * 1024
+_MB = 1024 * 1024
 
 FHIR_NS = "http://hl7.org/fhir"
 _LISTS = frozenset(
@@ -165,13 +178,57 @@ def is_xml(path: Path) -> bool:
         return f.read(512).lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
 
 
-def resources(path: Path) -> Iterator[Item]:
+class _Guard:
+    """A binary reader that fails once a run of bytes without `<` is longer than `limit`
+    (counted across pieces: `limit` is far above the size of one)."""
+
+    def __init__(self, raw: IO[bytes], limit: int) -> None:
+        self.raw, self.limit, self.run = raw, limit, 0
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.raw.read(_CHUNK if size is None or size < 0 else max(size, _CHUNK))
+        first, last = data.find(b"<"), data.rfind(b"<")
+        if first < 0:
+            self.run += len(data)
+        else:
+            if self.run + first > self.limit:
+                raise FhirFileError(_run_too_long(self.limit))
+            self.run = len(data) - 1 - last
+        if self.run > self.limit:
+            raise FhirFileError(_run_too_long(self.limit))
+        return data
+
+
+def _run_too_long(limit: int) -> str:
+    return (
+        f"a single value in the file is longer than {limit // _MB} MB, which no health record "
+        "needs; the rest of the file was not read"
+    )
+
+
+def _check_sizes(element: ET.Element, limit: int) -> None:
+    """Raise ValueError naming the first attribute or text of the resource longer than `limit`."""
+    for inner in element.iter():
+        values = [(f"its {name} attribute", v) for name, v in inner.attrib.items()]
+        values += [("its text", inner.text or ""), ("the text after it", inner.tail or "")]
+        for what, value in values:
+            if len(value) > limit:
+                raise ValueError(
+                    f"the element {local(inner.tag)} has a value of {len(value) / _MB:.1f} MB in "
+                    f"{what}, longer than the {limit // _MB} MB a value may have"
+                )
+
+
+def resources(
+    path: Path, *, max_value: int = MAX_VALUE, max_run: int = MAX_RUN
+) -> Iterator[Item]:
     """Every resource in the file, in order; raises FhirFileError when the file is refused
-    (a DTD) or breaks off."""
+    (a DTD) or breaks off. A resource with a value longer than `max_value` fails alone."""
     depth = 0
     root = ""
     try:
-        with open(path, "rb") as f:
+        with open(path, "rb") as raw:
+            f = _Guard(raw, max_run)
             for event, element in SafeET.iterparse(f, events=("start", "end"), forbid_dtd=True):
                 if event == "start":
                     if depth == 0:
@@ -183,9 +240,14 @@ def resources(path: Path) -> Iterator[Item]:
                 depth -= 1
                 if root == "Bundle" and depth == 1:
                     if local(element.tag) == "entry":
-                        yield _entry(element)
+                        yield _entry(element, max_value)
                     element.clear()  # bounded memory: an entry at a time
                 elif depth == 0 and root != "Bundle":
+                    try:
+                        _check_sizes(element, max_value)
+                    except ValueError as error:
+                        yield Item(None, failure=f"the {root} could not be read ({error})")
+                        continue
                     yield Item(resource(element))
     except DefusedXmlException as error:
         raise FhirFileError(
@@ -196,7 +258,7 @@ def resources(path: Path) -> Iterator[Item]:
         raise FhirFileError(f"the XML is damaged ({error})") from error
 
 
-def _entry(entry: ET.Element) -> Item:
+def _entry(entry: ET.Element, max_value: int = MAX_VALUE) -> Item:
     url = None
     for child in entry:
         if local(child.tag) == "fullUrl":
@@ -205,6 +267,7 @@ def _entry(entry: ET.Element) -> Item:
     if holder is None or len(holder) == 0:
         return Item(None, url, failure="a Bundle entry without a resource")
     try:
+        _check_sizes(entry, max_value)
         return Item(resource(holder[0]), url)
     except (ValueError, TypeError) as error:
         return Item(None, url, failure=f"a Bundle entry that could not be read ({error})")

@@ -15,7 +15,9 @@ from xml.sax.saxutils import quoteattr
 
 import pytest
 
+from ocr.facts import fhir_xml
 from ocr.facts.fhir import FhirError, read_fhir
+from ocr.facts.fhir_stream import FhirFileError
 from tests.ocr.facts.conftest import CORPUS
 
 pytestmark = pytest.mark.nodb
@@ -157,3 +159,72 @@ def test_a_damaged_resource_fails_alone_and_a_cut_file_keeps_what_was_read(
 def _write(path: Path, text: str) -> Path:
     path.write_text(text)
     return path
+
+
+def _obs(ident: str, extra: str = "") -> str:
+    return (
+        f'<entry><resource><Observation xmlns="{NS}"><id value="{ident}"/>'
+        '<status value="final"/><category><coding><code value="laboratory"/></coding>'
+        '</category><code><coding><system value="http://loinc.org"/>'
+        f'<code value="2345-7"/></coding><text value="Glucose"/></code>{extra}'
+        '<effectiveDateTime value="2024-03-05"/>'
+        '<valueQuantity><value value="97"/><unit value="mg/dL"/></valueQuantity>'
+        "</Observation></resource></entry>"
+    )
+
+
+def test_a_resource_with_a_value_over_64_mb_fails_alone_with_the_element_named(
+    tmp_path: Path,
+) -> None:
+    huge = "x" * (fhir_xml.MAX_VALUE + 1)  # the real limit: as long as a JSON token may be
+    path = tmp_path / "bundle.xml"
+    with open(path, "w") as f:
+        f.write(f'<Bundle xmlns="{NS}"><type value="collection"/>{_obs("a")}')
+        f.write(_obs("b", f'<note><text value="{huge}"/></note>'))
+        f.write(_obs("c") + "</Bundle>")
+    del huge
+    facts = read_fhir(path)
+    assert [r.citation.locator for r in facts.labs] == [
+        "Observation a · value", "Observation c · value",
+    ]  # fmt: skip
+    failed = [w for w in facts.warnings if w.startswith("A resource could not be read")]
+    assert len(failed) == 1, facts.warnings
+    warning = failed[0]
+    assert "element text" in warning and "longer than the 64 MB" in warning, warning
+
+
+def test_values_are_bounded_in_attributes_text_and_single_resources(tmp_path: Path) -> None:
+    long = "y" * 2000
+    body = (
+        f'<Bundle xmlns="{NS}"><type value="collection"/>{_obs("a")}'
+        f'{_obs("b", f"<note><text><div>{long}</div></text></note>")}'
+        f'{_obs("c", f"<note><authorString value={quoteattr(long)}/></note>")}{_obs("d")}</Bundle>'
+    )
+    items = list(fhir_xml.resources(_write(tmp_path / "b.xml", body), max_value=1000))
+    assert [i.resource["id"] if i.resource else None for i in items] == ["a", None, None, "d"]
+    assert "element div" in (items[1].failure or "") and "its text" in (items[1].failure or "")
+    assert "authorString" in (items[2].failure or "")
+    assert "value attribute" in (items[2].failure or "")
+    single = _obs("z", f'<note><text value="{long}"/></note>')
+    single = single.removeprefix("<entry><resource>").removesuffix("</resource></entry>")
+    (item,) = fhir_xml.resources(_write(tmp_path / "one.xml", single), max_value=1000)
+    assert item.resource is None and "Observation could not be read" in (item.failure or "")
+
+
+def test_a_run_too_long_for_memory_stops_the_file_and_keeps_what_was_read(
+    tmp_path: Path,
+) -> None:
+    """The parser would hold a value whole before it could be checked: a run of bytes with no
+    `<` longer than the bound stops the reading (a 2 GB attribute is never held)."""
+    body = (
+        f'<Bundle xmlns="{NS}"><type value="collection"/>{_obs("a")}'
+        f'{_obs("b", "<note><text value=" + quoteattr("z" * 3_000_000) + "/></note>")}</Bundle>'
+    )
+    path = _write(tmp_path / "b.xml", body)
+    got = []
+    with pytest.raises(FhirFileError, match="longer than"):
+        for item in fhir_xml.resources(path, max_value=1000, max_run=2_000_000):
+            got.append(item)
+    assert [i.resource["id"] for i in got if i.resource] == ["a"]
+    facts = read_fhir(path)  # under the real bounds the same file is read whole
+    assert len(facts.labs) == 2

@@ -1,5 +1,6 @@
 """Deleting in a real browser: delete → trash → restore → delete → delete forever, each asking
-first; then bulk tag and bulk move of ticked documents (plain form posts)."""
+first; then bulk tag and bulk move of ticked documents (plain form posts); on a phone, bulk
+delete and Empty trash (asking first)."""
 
 from __future__ import annotations
 
@@ -55,6 +56,17 @@ def test_delete_restore_purge_and_bulk_tag_and_move(
                 expect(page.get_by_test_id("flash")).to_have_text("Moved 1 document to the trash.")
                 page.get_by_test_id("trash-link").click()
                 expect(page.get_by_test_id("trash-row")).to_contain_text("insurance-a.pdf")
+                # Empty trash asks first: dismissed, the document stays; accepted, it is gone.
+                page.once("dialog", lambda d: d.dismiss())
+                page.get_by_test_id("empty-trash").click()
+                expect(page.get_by_test_id("trash-row")).to_have_count(1)
+                _shot(page, "trash-03-before-empty")
+                page.once("dialog", lambda d: d.accept())
+                page.get_by_test_id("empty-trash").click()
+                expect(page.get_by_test_id("flash")).to_have_text("1 document deleted for good.")
+                expect(page.get_by_test_id("trash-empty")).to_be_visible()
+                gone = docs["insurance-a.pdf"]
+                assert page.request.get(f"{server.url}/documents/{gone}").status == 404
             _shot(page, f"trash-{width}")
             assert page.evaluate("document.documentElement.scrollWidth") <= width
             context.close()

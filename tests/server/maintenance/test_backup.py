@@ -263,6 +263,11 @@ def test_round_trip_while_ingesting(
 
     # Users (with their password hashes), profiles, grants, share links and their views: as
     # they were.
+    # (A profile's read_version is a cache key that each fact written by the ongoing ingest
+    # changes: it is left out.)
+    for dump in (restored, before, after):
+        for row in dump["profile"].values():
+            row.pop("read_version", None)
     for table in ("kc_user", "profile", "kc_grant", "sync_source", "share_link", "share_view"):
         assert restored[table] == before[table] == after[table], table
     shares = restored["share_link"]

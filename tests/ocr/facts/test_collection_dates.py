@@ -1,0 +1,117 @@
+"""Collection dates as US, UK and European labs label and print them (issue 12): every
+result is dated by when the specimen was taken, never by when it was received, reported,
+printed or by the patient's birth date. Texts written for these tests, not from any bench
+layout."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ocr.facts import extract
+from ocr.facts.dates import date_order, dated_mentions, day_first
+from ocr.facts.lines import text_lines
+from ocr.model import PageReading
+
+pytestmark = pytest.mark.nodb
+
+TODAY = date(2025, 1, 1)
+TABLE = (
+    "TEST            RESULT   UNITS    REFERENCE RANGE\n"
+    "Glucose         95       mg/dL    70-99\n"
+    "Sodium          140      mmol/L   136-145\n"
+)
+
+
+def page(text: str) -> PageReading:
+    return PageReading(1, 612, 792, text, [], "", "", False)
+
+
+def collected(text: str) -> set[date | None]:
+    facts = extract([page(text)], TODAY)
+    assert len(facts.labs) == 2
+    return {result.collected for result in facts.labs}
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Collected: 2024-03-05",  # ISO
+        "Collected: 2024-03-05 08:15",
+        "Collection Date/Time: 2024-03-05T08:15:00",
+        "Collected: 05-Mar-2024 08:15",
+        "Specimen collected on 03/05/2024",
+        "Date/Time Collected: 03/05/2024 08:15",
+        "DATE/TIME COLLECTED 03/05/2024 08:15",
+        "Coll. date: 03/05/2024",
+        "Coll.: 2024-03-05 08:15",
+        "Coll Date: 03/05/24",
+        "Collected Date: Mar 5, 2024 8:15 AM",
+        "Specimen Collected: 3/5/2024 8:15 AM",
+        "Collection date and time: 5 March 2024 08:15",
+        "Date Collected: 05.03.2024 08:15",  # dotted: day first everywhere
+        "Sample taken: 5 Mar 2024 08:15",
+        "Specimen drawn: 2024/03/05 0815",
+        "Date sampled: 05.03.2024",
+        "Sampled: 2024-03-05 08:15:00",
+        "Received: 03/06/2024 10:02   Collected: 03/05/2024 08:15",
+        "Collected: 03/05/2024 08:15   Reported: 03/07/2024 14:30",
+    ],
+)
+def test_collection_date_labels_and_forms(label: str) -> None:
+    # A received date above it: an unlabelled collection date would lose to it.
+    text = (
+        "Patient: Jane Doe   DOB: 04/07/1951\nPrinted: 03/09/2024\n"
+        f"Received: 2024-03-06 10:02\n{label}\n{TABLE}"
+    )
+    assert collected(text) == {date(2024, 3, 5)}
+
+
+def test_a_title_over_the_date_is_read_whole() -> None:
+    # "Date/Time" alone is any date; the title goes on to say "Collected".
+    text = (
+        "Date/Time Reported         Date/Time Collected\n"
+        "2024-03-07 14:30           2024-03-05 08:15\n" + TABLE
+    )
+    assert collected(text) == {date(2024, 3, 5)}
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        # A UK report: the birth date shows the day comes first.
+        ("DOB: 21/02/1950\nSample taken: 05/03/2024 08:15", date(2024, 3, 5)),
+        ("Birth date: 04/07/1951\nCollected: 05/03/2024\nReported: 19/03/2024", date(2024, 3, 5)),
+        ("Collected: 05-03-2024   Reported: 14-03-2024", date(2024, 3, 5)),
+        # A US report: month first, as before, even where a day past 12 comes second.
+        ("DOB: 02/21/1950\nCollected: 05/03/2024", date(2024, 5, 3)),
+        ("Collected: 05/03/2024", date(2024, 5, 3)),
+        # Both orders in one document: nothing is certain, month first as before.
+        ("DOB: 21/02/1950\nCollected: 05/03/2024\nPrinted: 03/19/2024", date(2024, 5, 3)),
+    ],
+)
+def test_the_document_decides_day_or_month_first(header: str, expected: date) -> None:
+    assert collected(f"{header}\n{TABLE}") == {expected}
+
+
+def test_day_first_needs_a_day_past_twelve_and_ignores_ranges_and_times() -> None:
+    assert day_first(["13/01/2024"]) is True
+    assert day_first(["01/13/2024"]) is False
+    assert day_first(["13/01/2024", "01/13/2024"]) is False
+    assert day_first(["Range 13-14", "08:15", "2024-03-13", "13.01.2024"]) is False
+
+
+def test_the_order_holds_only_inside_its_block() -> None:
+    lines = text_lines("Collected: 05/03/2024")
+    with date_order(["DOB: 21/02/1950"]) as first:
+        assert first is True
+        assert [m.value for m in dated_mentions(lines, TODAY)] == [date(2024, 3, 5)]
+    assert [m.value for m in dated_mentions(lines, TODAY)] == [date(2024, 5, 3)]
+
+
+@pytest.mark.parametrize("label", ["Printed: 07-Mar-2024 09:00", "Run date: 2024-03-07 09:00"])
+def test_a_print_date_never_dates_the_results(label: str) -> None:
+    facts = extract([page(f"{label}\n{TABLE}")], TODAY)
+    assert facts.date == date(2024, 3, 7) and facts.date_kind == "printed"
+    assert {r.collected for r in facts.labs} == {None}

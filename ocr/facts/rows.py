@@ -244,10 +244,10 @@ def _free_row(
     if is_identifier_label(name) or _is_range(line, pieces[start + size + used - 1].token, value):
         return None, start
     row = Row(name, value, [line], [])
-    candidates = catalogue.lookup(name)
+    candidates = catalogue.lookup(name) or catalogue.family(name)
     end = _read_tail(row, pieces[start + size + used :], lambda unit: _fits(unit, candidates))
     end += start + size + used
-    if not catalogue.lookup(name) and not _looks_like_result(row):
+    if not catalogue.lookup(name) and not _looks_like_result(row) and not _of_family(row):
         return None, start
     repaired = [p.note for p in pieces[start : start + size] if p.note]
     if repaired and not _unit_fits(row):
@@ -324,6 +324,15 @@ def _junk(texts: list[str], index: int) -> int:
             break
         count += 1
     return count
+
+
+def _of_family(row: Row) -> bool:
+    """Whether a name shared by several tests ("TROPONIN": I or T) has a number, and a unit
+    one of them is reported in if any: a result whose test a person must settle."""
+    tests = catalogue.family(row.name)
+    if not tests or row.value.number is None:
+        return False
+    return row.unit is None or any(catalogue.convert(1.0, row.unit, a) is not None for a in tests)
 
 
 def _looks_like_result(row: Row) -> bool:

@@ -19,10 +19,12 @@ from ocr.identity import _DATE_FORMS, _parse_date
 # Label → kind, most specific first; "birth" dates are never a document's date.
 _LABELS: list[tuple[str, str]] = [
     ("birth", r"d\.?\s?o\.?\s?b\.?|date of birth|birth\s?date|born"),
-    ("collected", r"(?:date\s+|time\s+)?(?:specimen\s+|sample\s+)?collect(?:ed|ion)"
+    ("collected", r"(?:date\s+|time\s+)?(?:specimen\s+|sample\s+)?collect(?:ed|ion)?"
      r"(?:\s+(?:date|on|time)(?:\s*(?:/|and|&)\s*time)?)?|coll\.?\s+(?:date|time)|coll\.?(?=\s*:)"
      r"|date\s+drawn|drawn|(?:specimen|sample)\s+(?:date|taken|drawn)|(?:date\s+)?sampled"
-     r"|sampling\s+date|date\s+of\s+sampling"),
+     r"|sampling\s+date|date\s+of\s+sampling|(?:date|specimen|sample)\s+obtained|obtained(?:\s+on|(?=\s*:))|draw\s+(?:date|time)"
+     r"|date\s+of\s+(?:specimen|sample)|coll\.?\s+dt(?:\s*/\s*tm)?|entnahme(?:datum)?"
+     r"|abnahme(?:datum)?|(?:date\s+de\s+)?pr[ée]l[èe]vement"),
     ("discharge", r"discharge(?:d)?(?:\s+date)?|date\s+of\s+discharge"),
     ("admitted", r"admission(?:\s+date)?|admitted|admit\s+date|date\s+of\s+admission"),
     ("service", r"date\s+of\s+service|d\.?o\.?s\.?|service\s+date|visit\s+date|date\s+of\s+visit"
@@ -50,6 +52,10 @@ _MONTH_DAY = re.compile(
     re.IGNORECASE,
 )
 _SPECK_AFTER_LABEL = re.compile(r"(?<=[:;])[.,'`‘’](?=\d)")
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\b\.?,?\s*$",
+    re.IGNORECASE,
+)
 _WORD_GAP = 0.9  # line heights between the words of one title, at most (columns are wider)
 _START = re.compile(r"(?<![\w/.\-])(?=\d|[a-zäA-ZÄ]{3})")
 # "05/03/2024": month first (US) unless the document prints a day past 12 first.
@@ -169,6 +175,7 @@ def _label_before(before: str) -> str | None:
         return None
     between = tail[last.end() :]
     # A label is followed by punctuation or a short gap, not by other words or dates.
+    between = _WEEKDAY.sub(" ", between)  # "Collected: Tuesday, March 5, 2024"
     if not re.fullmatch(r"[\s:;#=\-/.()]*(?:\w{1,4}[\s:;#=\-.()]*)?", between):
         return None
     return last.lastgroup

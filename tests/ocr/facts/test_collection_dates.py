@@ -57,6 +57,17 @@ def collected(text: str) -> set[date | None]:
         "Sampled: 2024-03-05 08:15:00",
         "Received: 03/06/2024 10:02   Collected: 03/05/2024 08:15",
         "Collected: 03/05/2024 08:15   Reported: 03/07/2024 14:30",
+        "Collected: Tuesday, March 5, 2024",
+        "Collected: 5th March 2024",
+        "Collected 2024-Mar-05 08:15",
+        "Collect Date/Time: 03/05/2024 08:15",
+        "Draw Date: 03/05/2024",
+        "Coll Dt/Tm: 03/05/2024 0815",
+        "Date Obtained: 03/05/2024",
+        "Date of specimen: 03/05/2024",
+        "Entnahme: 05.03.2024 08:15",  # German
+        "Abnahmedatum: 05.03.2024",
+        "Date de prélèvement: 05.03.2024",  # French
     ],
 )
 def test_collection_date_labels_and_forms(label: str) -> None:
@@ -66,6 +77,11 @@ def test_collection_date_labels_and_forms(label: str) -> None:
         f"Received: 2024-03-06 10:02\n{label}\n{TABLE}"
     )
     assert collected(text) == {date(2024, 3, 5)}
+
+
+def test_consent_obtained_is_no_collection() -> None:
+    mentions = dated_mentions(text_lines("Consent obtained from the patient 03/05/2024"), TODAY)
+    assert [m.kind for m in mentions] == ["unlabelled"]
 
 
 def test_a_title_over_the_date_is_read_whole() -> None:

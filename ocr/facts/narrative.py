@@ -250,6 +250,13 @@ def _fragment(result: LabResult, name: list[Token], source: str) -> bool:
     return lowered in _NEVER_NAMES or (printed.islower() and lowered in _WORDS_NOT_NAMES)
 
 
+_RANGE_PART = re.compile(
+    r"[(\[]?(?:(?:[<>≤≥]=?\s*)?\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?|[-–]|to|range:?|ref\.?:?"
+    r"|reference:?|normal:?|[a-zµ%][\w/%*^.]{0,11})[)\]]?",
+    re.IGNORECASE,
+)
+
+
 def _planned(result: LabResult, before: list[Token], gap: list[Token], after: list[Token]) -> bool:
     """A plan or a time: "recheck A1c in 3 months", "temperature over the past 24 hours"."""
     # A report line prints a unit and a reference range after the value: a plan word between
@@ -261,6 +268,8 @@ def _planned(result: LabResult, before: list[Token], gap: list[Token], after: li
             return True
         if word in _PLANS:
             continue
+        if result.reference is not None and _RANGE_PART.fullmatch(token.text):
+            continue  # "Glucose (70-99 mg/dL) 105": the range printed before the value
         if word and word not in _LINKS and not _punctuation(word) and not _dust(token.text):
             return True
     reported = any(_bare(t.text) in _REPORTED for t in gap)

@@ -244,6 +244,13 @@ def _free_row(
     if is_identifier_label(name) or _is_range(line, pieces[start + size + used - 1].token, value):
         return None, start
     row = Row(name, value, [line], [])
+    lead = _range_first(texts, start + size) if known is not None else 0
+    if lead:
+        # "Glucose (70-99 mg/dL) 105 H": the range, and the unit printed with it, first.
+        words = [p.text.strip("()[]") for p in pieces[start + size : start + size + lead]]
+        if not re.match(r"[\d<>≤≥]", words[-1]) and units.parse(words[-1]) is not None:
+            row.unit = words.pop()
+        row.reference = parse_range(" ".join(words))
     candidates = catalogue.lookup(name) or catalogue.family(name)
     end = _read_tail(row, pieces[start + size + used :], lambda unit: _fits(unit, candidates))
     end += start + size + used
@@ -297,9 +304,11 @@ def _known_name(
         for size in range(min(_MAX_NAME_TOKENS, len(texts) - start - 1), 0, -1):
             if any(leaders[start + 1 : start + size]):
                 continue  # a name does not run through a dot leader
+            if any(_BRACKETED_RANGE.fullmatch(t) for t in texts[start + 1 : start + size]):
+                continue  # "Glucose (70-99 mg/dL) 105": a range in brackets is no part of a name
             name = clean_name(" ".join(texts[start : start + size]))
             if name and catalogue.lookup(name, near):
-                gap = _junk(texts, start + size)
+                gap = _junk(texts, start + size) or _range_first(texts, start + size)
                 value, used = parse_value(texts[start + size + gap : start + size + gap + 4])
                 if value is not None:
                     return size, name, value, used + gap
@@ -314,6 +323,47 @@ def _fits(unit: str, candidates: tuple[Analyte, ...]) -> bool:
     if parsed.dimension not in _PROSE_DIMENSIONS:
         return True  # a lab unit is kept even when wrong for the test (noted, not converted)
     return any(a.unit is None or catalogue.convert(1.0, unit, a) is not None for a in candidates)
+
+
+_RANGE_LABEL = re.compile(r"[(\[]?(?:range|ref\.?|reference|normal|ref\.?\s*range):?", re.I)
+_BOUNDS = re.compile(r"[(\[]?\d[\d.,]*\s*[-–]\s*\d[\d.,]*[)\]]?")
+_BRACKETED_RANGE = re.compile(r"[(\[](?:[<>≤≥]=?\d[\d.,]*|\d[\d.,]*\s*[-–]\s*\d[\d.,]*)[)\]]?")
+_BOUND = re.compile(r"[(\[]?[<>≤≥]=?\s*\d[\d.,]*[)\]]?")
+
+
+def _range_first(texts: list[str], index: int) -> int:
+    """How many words at `index` are a reference range printed before the value ("70-99",
+    "(70 - 99 mg/dL)", "Ref: <200"), with the unit printed inside it; 0 unless a number
+    follows them that is no range itself."""
+    count = 1 if index < len(texts) and _RANGE_LABEL.fullmatch(texts[index]) else 0
+    labelled = bool(count)
+    words = texts[index + count : index + count + 3]
+    if words and _BOUNDS.fullmatch(words[0]):
+        count += 1
+    elif (
+        len(words) == 3
+        and words[1] in ("-", "–", "to")
+        and all(re.fullmatch(r"[(\[]?\d[\d.,]*[)\]]?", w) for w in (words[0], words[2]))
+    ):
+        count += 3
+    elif words and _BOUND.fullmatch(words[0]) and (labelled or words[0][0] in "(["):
+        count += 1  # "<200" alone could be the value: only in brackets or after a label
+    else:
+        return 0
+    opened = any(t[:1] in "([" for t in texts[index : index + count])
+    if index + count < len(texts):
+        unit = texts[index + count].rstrip(")]")
+        if units.parse(unit) is not None and not is_sex_marker(unit):
+            count += 1
+    if opened and not any(t.endswith((")", "]")) for t in texts[index : index + count]):
+        return 0  # a bracket opened and not closed: not a range of its own
+    after = texts[index + count : index + count + 4]
+    value, used = parse_value(after)
+    if value is None or value.number is None:
+        return 0
+    if len(after) > used and after[used] in ("-", "–", "to"):
+        return 0  # another range, or a list of numbers
+    return count
 
 
 def _junk(texts: list[str], index: int) -> int:
@@ -372,6 +422,14 @@ def _read_tail(
             if not fits(text):
                 break
             row.unit = text
+        elif (
+            row.unit is None
+            and range_words
+            and text.endswith((")", "]"))
+            and units.parse(text[:-1]) is not None
+            and fits(text[:-1])
+        ):
+            row.unit = text[:-1]  # "105 H (70-99 mg/dL)": the unit closes the range
         elif _RANGE_WORD.fullmatch(text) or text.lower().strip("().,;") in TEXT_RESULTS:
             if _starts_name([p.text for p in pieces[index : index + 5]]):
                 break

@@ -131,3 +131,17 @@ def test_a_print_date_never_dates_the_results(label: str) -> None:
     facts = extract([page(f"{label}\n{TABLE}")], TODAY)
     assert facts.date == date(2024, 3, 7) and facts.date_kind == "printed"
     assert {r.collected for r in facts.labs} == {None}
+
+
+def test_a_uk_cumulative_table_dates_each_column_day_first() -> None:
+    text = (
+        "Patient: Jane Doe   DOB: 23/04/1960\n"
+        "TEST          05/03/2024   12/02/2024   UNITS\n"
+        "              08:15        09:40\n"
+        "Glucose       95           101          mg/dL\n"
+    )
+    facts = extract([page(text)], TODAY)
+    assert [(r.value.text, r.collected) for r in facts.labs] == [
+        ("95", date(2024, 3, 5)),
+        ("101", date(2024, 2, 12)),
+    ]

@@ -234,6 +234,8 @@ def _free_row(
             return None, start
         if re.search(r"\d[.,]\d", name):
             return None, start  # a decimal or a range in a name: two rows OCR ran together
+        if any(_BRACKETED_RANGE.fullmatch(t) for t in texts[start : start + size]):
+            return None, start  # "Glucose (70-99)": a range printed first, not a name
         parsed, used = parse_value(texts[start + size : start + size + 4])
         if parsed is None:
             return None, start
@@ -363,6 +365,10 @@ def _range_first(texts: list[str], index: int) -> int:
         return 0
     if len(after) > used and after[used] in ("-", "–", "to"):
         return 0  # another range, or a list of numbers
+    rest = texts[index + count + used : index + count + used + 3]
+    rest = rest[1:] if rest and parse_flag(rest[0]) is not None else rest
+    if rest and re.fullmatch(r"[<>]?\d[\d.,]*[*]?", rest[0]):
+        return 0  # values of several dates after one range: which is this result is unclear
     return count
 
 

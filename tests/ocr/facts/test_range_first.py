@@ -38,6 +38,9 @@ def test_a_range_before_the_value(line: str, expected: tuple[object, ...]) -> No
         "Glucose 70-99 105-110",  # two ranges, no value
         "Glucose (70-99 mg/dL",  # nothing after the range
         "Protein 30 - 40 - 50",
+        # Values of several dates after one range: which one is this result is unclear.
+        "Glucose 70-99 105 98 mg/dL",
+        "Glucose (70-99) 105 H 98 101",
     ],
 )
 def test_ranges_without_a_value_after_them_are_no_result(line: str) -> None:

@@ -82,8 +82,9 @@ _MON = r"(?P<mon>jan|feb|m[aä]r|apr|ma[iy]|jun|jul|aug|sep|o[ck]t|nov|de[cz])[a
 _YEAR = r"(?P<y>\d{4}|\d{2})(?!\d)"
 _DATE_FORMS = [
     re.compile(r"(?P<y>\d{4})\s?[-/.]\s?(?P<m>\d{1,2})\s?[-/.]\s?(?P<d>\d{1,2})(?!\d)"),
+    re.compile(rf"(?P<y>\d{{4}})[\s\-/]{_MON}[\s\-/](?P<d>\d{{1,2}})(?!\d)", re.I),
     re.compile(rf"(?P<a>\d{{1,2}})\s?(?P<sep>[/.\-])\s?(?P<b>\d{{1,2}})\s?(?P=sep)\s?{_YEAR}"),
-    re.compile(rf"(?P<d>\d{{1,2}})\.?[\s\-/]*{_MON}[\s\-/,]*{_YEAR}", re.I),
+    re.compile(rf"(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?[\s\-/]*{_MON}[\s\-/,]*{_YEAR}", re.I),
     re.compile(rf"{_MON}[\s\-/]*(?P<d>\d{{1,2}})(?!\d)(?:st|nd|rd|th)?,?[\s\-/]*{_YEAR}", re.I),
 ]
 

@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date
 
 from ocr.facts.clinical import find_clinical
-from ocr.facts.dates import dated_mentions
+from ocr.facts.dates import date_order, dated_mentions
 from ocr.facts.document import classify, find_facility, find_provider, pick_date
 from ocr.facts.labs import find_labs
 from ocr.facts.lines import Line, PageLike, page_lines
@@ -22,6 +22,12 @@ __all__ = ["DocumentFacts", "extract"]
 def extract(pages: Sequence[PageLike], today: date | None = None) -> DocumentFacts:
     """Every fact printed on `pages` (`ocr.model.PageReading`s, or alike), with citations."""
     lines: list[Line] = [line for page in pages for line in page_lines(page)]
+    # "05/03/2024" is read in the order the document's own unambiguous dates show.
+    with date_order([line.text for line in lines]):
+        return _extract(pages, lines, today)
+
+
+def _extract(pages: Sequence[PageLike], lines: list[Line], today: date | None) -> DocumentFacts:
     mentions = dated_mentions(lines, today)
     collected = next((m.value for m in mentions if m.kind == "collected"), None)
     clinical = find_clinical(lines)

@@ -141,6 +141,45 @@ def _first_words() -> frozenset[str]:
     return frozenset(key.split()[0] for key in _index() if key)
 
 
+# Words that open many test names without naming a test ("Total", "Free", "Urine").
+_NOT_FAMILIES = (
+    "total free direct indirect absolute relative blood serum plasma urine whole fasting random",
+    "ionized calculated estimated corrected cardiac high low mean white red percent occult oxygen",
+    "rapid arterial venous nucleated immature erythrocyte leukocyte creatine lactic thyroid",
+    "cancer fecal",
+)
+
+
+@cache
+def _families() -> dict[str, tuple[Analyte, ...]]:
+    """First words of several tests' names that are no test's name themselves: "troponin"
+    (Troponin I and T), each with the tests it may mean."""
+    heads: dict[str, list[Analyte]] = {}
+    for key, analytes in _index().items():
+        words = key.split()
+        if len(words) < 2 or len(words[0]) < 5 or words[0] in _not_families():
+            continue
+        found = heads.setdefault(words[0], [])
+        found.extend(a for a in analytes if a not in found)
+    return {
+        head: tuple(found)
+        for head, found in heads.items()
+        if len(found) >= 2 and head not in _index()
+    }
+
+
+@cache
+def _not_families() -> frozenset[str]:
+    return frozenset(name_key(word) for words in _NOT_FAMILIES for word in words.split())
+
+
+def family(name: str) -> tuple[Analyte, ...]:
+    """The tests a printed name may stand for when it is the shared first word of their
+    names and no test's own name ("TROPONIN": Troponin I or T); () otherwise. Such a result
+    is read with its test left unresolved, for a person to settle."""
+    return _families().get(name_key(name), ())
+
+
 def could_start(word: str) -> bool:
     """Whether a catalogue name can begin with `word` (a cheap test before trying names)."""
     key = name_key(word)

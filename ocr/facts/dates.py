@@ -7,7 +7,9 @@ a date reads the same whether it routes a document or dates it.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 
 from ocr.facts.lines import Line, Token, cite
@@ -17,8 +19,12 @@ from ocr.identity import _DATE_FORMS, _parse_date
 # Label → kind, most specific first; "birth" dates are never a document's date.
 _LABELS: list[tuple[str, str]] = [
     ("birth", r"d\.?\s?o\.?\s?b\.?|date of birth|birth\s?date|born"),
-    ("collected", r"(?:date\s+|time\s+)?(?:specimen\s+|sample\s+)?collect(?:ed|ion)"
-     r"(?:\s+(?:date|on|time))?|coll\.?\s+date|date\s+drawn|drawn|(?:specimen|sample)\s+date"),
+    ("collected", r"(?:date\s+|time\s+)?(?:specimen\s+|sample\s+)?collect(?:ed|ion)?"
+     r"(?:\s+(?:date|on|time)(?:\s*(?:/|and|&)\s*time)?)?|coll\.?\s+(?:date|time)|coll\.?(?=\s*:)"
+     r"|date\s+drawn|drawn|(?:specimen|sample)\s+(?:date|taken|drawn)|(?:date\s+)?sampled"
+     r"|sampling\s+date|date\s+of\s+sampling|(?:date|specimen|sample)\s+obtained|obtained(?:\s+on|(?=\s*:))|draw\s+(?:date|time)"
+     r"|date\s+of\s+(?:specimen|sample)|coll\.?\s+dt(?:\s*/\s*tm)?|entnahme(?:datum)?"
+     r"|abnahme(?:datum)?|(?:date\s+de\s+)?pr[ée]l[èe]vement"),
     ("discharge", r"discharge(?:d)?(?:\s+date)?|date\s+of\s+discharge"),
     ("admitted", r"admission(?:\s+date)?|admitted|admit\s+date|date\s+of\s+admission"),
     ("service", r"date\s+of\s+service|d\.?o\.?s\.?|service\s+date|visit\s+date|date\s+of\s+visit"
@@ -46,7 +52,41 @@ _MONTH_DAY = re.compile(
     re.IGNORECASE,
 )
 _SPECK_AFTER_LABEL = re.compile(r"(?<=[:;])[.,'`‘’](?=\d)")
+_WEEKDAY = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday)?\b\.?,?\s*$",
+    re.IGNORECASE,
+)
+_WORD_GAP = 0.9  # line heights between the words of one title, at most (columns are wider)
 _START = re.compile(r"(?<![\w/.\-])(?=\d|[a-zäA-ZÄ]{3})")
+# "05/03/2024": month first (US) unless the document prints a day past 12 first.
+_NUMERIC = re.compile(
+    r"(?<![\d/.\-])(\d{1,2})\s?([/\-])\s?(\d{1,2})\s?\2\s?(\d{4}|\d{2})(?![\d/\-])"
+)
+_DAY_FIRST: ContextVar[bool] = ContextVar("day_first", default=False)
+
+
+def day_first(texts: Sequence[str]) -> bool:
+    """Whether the slashed and dashed dates of a document put the day first, as UK and
+    European labs print them: some date has a first number past 12 (a day) and none has a
+    second one past 12. Dotted dates are always day first; ISO and month names say nothing."""
+    days = months = False
+    for text in texts:
+        for match in _NUMERIC.finditer(text):
+            first, second = int(match.group(1)), int(match.group(3))
+            days = days or (12 < first <= 31 and 1 <= second <= 12)
+            months = months or (12 < second <= 31 and 1 <= first <= 12)
+    return days and not months
+
+
+@contextmanager
+def date_order(texts: Sequence[str]) -> Iterator[bool]:
+    """Within the block, ambiguous numeric dates ("05/03/2024") are read in the order the
+    document's unambiguous ones show (`day_first`)."""
+    token = _DAY_FIRST.set(day_first(texts))
+    try:
+        yield _DAY_FIRST.get()
+    finally:
+        _DAY_FIRST.reset(token)
 
 
 def find_dates(text: str, today: date | None = None) -> list[tuple[date, int, int]]:
@@ -67,11 +107,28 @@ def find_dates(text: str, today: date | None = None) -> list[tuple[date, int, in
             if match.end() < len(text) and text[match.end()].isdigit():
                 continue
             parsed = _parse_date(match.group(), today)
+            if parsed is not None and _DAY_FIRST.get():
+                parsed = _day_first(match, parsed, today)
             if parsed is not None:
                 found.append((parsed, start, match.end()))
                 end = match.end()
             break
     return found
+
+
+def _day_first(match: re.Match[str], parsed: date, today: date) -> date | None:
+    """`parsed`, read day first when it was a numeric date that could be either."""
+    parts = match.groupdict()
+    if not parts.get("a") or parts["sep"] == ".":
+        return parsed
+    first, second = int(parts["a"]), int(parts["b"])
+    if first > 12 or second > 12:
+        return parsed
+    try:
+        swapped = parsed.replace(month=second, day=first)
+    except ValueError:
+        return parsed
+    return swapped if swapped <= today else parsed
 
 
 def _dotted(match: re.Match[str]) -> str:
@@ -118,6 +175,7 @@ def _label_before(before: str) -> str | None:
         return None
     between = tail[last.end() :]
     # A label is followed by punctuation or a short gap, not by other words or dates.
+    between = _WEEKDAY.sub(" ", between)  # "Collected: Tuesday, March 5, 2024"
     if not re.fullmatch(r"[\s:;#=\-/.()]*(?:\w{1,4}[\s:;#=\-.()]*)?", between):
         return None
     return last.lastgroup
@@ -133,8 +191,17 @@ def _label_above(
     if not tokens:
         return None
     x0, x1 = min(t.x0 for t in tokens), max(t.x1 for t in tokens)
-    above = [t for t in lines[index - 1].tokens if t.x1 > x0 - 2 * t.height and t.x0 < x1]
-    return _label_of(above)
+    row = lines[index - 1].tokens
+    over = [n for n, t in enumerate(row) if t.x1 > x0 - 2 * t.height and t.x0 < x1]
+    if not over:
+        return None
+    first, last = over[0], over[-1]
+    # The whole title over the date: "Date/Time Collected" goes on past a date's width.
+    while first > 0 and row[first].x0 - row[first - 1].x1 < _WORD_GAP * row[first].height:
+        first -= 1
+    while last + 1 < len(row) and row[last + 1].x0 - row[last].x1 < _WORD_GAP * row[last].height:
+        last += 1
+    return _label_of(row[first : last + 1])
 
 
 def _label_of(tokens: list[Token]) -> str | None:

@@ -117,12 +117,17 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
 
 
 def _card_rows(card: Line) -> list[Row]:
-    """The result a card stands for: under a name the catalogue knows, or under any name
-    when a unit follows the value (the card's shape and its unit say it is a result)."""
+    """The result a card stands for: under a name the catalogue knows, under a name several
+    tests share ("TROPONIN", left unresolved), or under any name when a unit follows the
+    value (the card's shape and its unit say it is a result)."""
     rows = free_rows(card, require_known=True)
     if rows:
         return rows
-    return [row for row in free_rows(card) if row.unit and units.parse(row.unit) is not None]
+    return [
+        row
+        for row in free_rows(card)
+        if (row.unit and units.parse(row.unit) is not None) or catalogue.family(row.name)
+    ]
 
 
 def _across_row(

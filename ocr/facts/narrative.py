@@ -250,6 +250,19 @@ def _fragment(result: LabResult, name: list[Token], source: str) -> bool:
     return lowered in _NEVER_NAMES or (printed.islower() and lowered in _WORDS_NOT_NAMES)
 
 
+_RANGE_PART = re.compile(
+    r"[(\[]?(?:(?:[<>≤≥]=?\s*)?\d[\d.,]*(?:\s*[-–]\s*\d[\d.,]*)?|[-–]|to|range:?|ref\.?:?"
+    r"|reference:?|normal:?)[)\]]?",
+    re.IGNORECASE,
+)
+
+
+def _range_part(text: str) -> bool:
+    """A word of a reference range printed between a name and its value: a bound, a label,
+    or the unit printed with the range."""
+    return bool(_RANGE_PART.fullmatch(text)) or units.parse(text.strip("()[]")) is not None
+
+
 def _planned(result: LabResult, before: list[Token], gap: list[Token], after: list[Token]) -> bool:
     """A plan or a time: "recheck A1c in 3 months", "temperature over the past 24 hours"."""
     # A report line prints a unit and a reference range after the value: a plan word between
@@ -261,6 +274,8 @@ def _planned(result: LabResult, before: list[Token], gap: list[Token], after: li
             return True
         if word in _PLANS:
             continue
+        if result.reference is not None and _range_part(token.text):
+            continue  # "Glucose (70-99 mg/dL) 105": the range printed before the value
         if word and word not in _LINKS and not _punctuation(word) and not _dust(token.text):
             return True
     reported = any(_bare(t.text) in _REPORTED for t in gap)

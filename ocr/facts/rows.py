@@ -234,6 +234,8 @@ def _free_row(
             return None, start
         if re.search(r"\d[.,]\d", name):
             return None, start  # a decimal or a range in a name: two rows OCR ran together
+        if any(_BRACKETED_RANGE.fullmatch(t) for t in texts[start : start + size]):
+            return None, start  # "Glucose (70-99)": a range printed first, not a name
         parsed, used = parse_value(texts[start + size : start + size + 4])
         if parsed is None:
             return None, start
@@ -244,10 +246,17 @@ def _free_row(
     if is_identifier_label(name) or _is_range(line, pieces[start + size + used - 1].token, value):
         return None, start
     row = Row(name, value, [line], [])
-    candidates = catalogue.lookup(name)
+    lead = _range_first(texts, start + size) if known is not None else 0
+    if lead:
+        # "Glucose (70-99 mg/dL) 105 H": the range, and the unit printed with it, first.
+        words = [p.text.strip("()[]") for p in pieces[start + size : start + size + lead]]
+        if not re.match(r"[\d<>≤≥]", words[-1]) and units.parse(words[-1]) is not None:
+            row.unit = words.pop()
+        row.reference = parse_range(" ".join(words))
+    candidates = catalogue.lookup(name) or catalogue.family(name)
     end = _read_tail(row, pieces[start + size + used :], lambda unit: _fits(unit, candidates))
     end += start + size + used
-    if not catalogue.lookup(name) and not _looks_like_result(row):
+    if not catalogue.lookup(name) and not _looks_like_result(row) and not _of_family(row):
         return None, start
     repaired = [p.note for p in pieces[start : start + size] if p.note]
     if repaired and not _unit_fits(row):
@@ -297,9 +306,11 @@ def _known_name(
         for size in range(min(_MAX_NAME_TOKENS, len(texts) - start - 1), 0, -1):
             if any(leaders[start + 1 : start + size]):
                 continue  # a name does not run through a dot leader
+            if any(_BRACKETED_RANGE.fullmatch(t) for t in texts[start + 1 : start + size]):
+                continue  # "Glucose (70-99 mg/dL) 105": a range in brackets is no part of a name
             name = clean_name(" ".join(texts[start : start + size]))
             if name and catalogue.lookup(name, near):
-                gap = _junk(texts, start + size)
+                gap = _junk(texts, start + size) or _range_first(texts, start + size)
                 value, used = parse_value(texts[start + size + gap : start + size + gap + 4])
                 if value is not None:
                     return size, name, value, used + gap
@@ -316,6 +327,51 @@ def _fits(unit: str, candidates: tuple[Analyte, ...]) -> bool:
     return any(a.unit is None or catalogue.convert(1.0, unit, a) is not None for a in candidates)
 
 
+_RANGE_LABEL = re.compile(r"[(\[]?(?:range|ref\.?|reference|normal|ref\.?\s*range):?", re.I)
+_BOUNDS = re.compile(r"[(\[]?\d[\d.,]*\s*[-–]\s*\d[\d.,]*[)\]]?")
+_BRACKETED_RANGE = re.compile(r"[(\[](?:[<>≤≥]=?\d[\d.,]*|\d[\d.,]*\s*[-–]\s*\d[\d.,]*)[)\]]?")
+_BOUND = re.compile(r"[(\[]?[<>≤≥]=?\s*\d[\d.,]*[)\]]?")
+
+
+def _range_first(texts: list[str], index: int) -> int:
+    """How many words at `index` are a reference range printed before the value ("70-99",
+    "(70 - 99 mg/dL)", "Ref: <200"), with the unit printed inside it; 0 unless a number
+    follows them that is no range itself."""
+    count = 1 if index < len(texts) and _RANGE_LABEL.fullmatch(texts[index]) else 0
+    labelled = bool(count)
+    words = texts[index + count : index + count + 3]
+    if words and _BOUNDS.fullmatch(words[0]):
+        count += 1
+    elif (
+        len(words) == 3
+        and words[1] in ("-", "–", "to")
+        and all(re.fullmatch(r"[(\[]?\d[\d.,]*[)\]]?", w) for w in (words[0], words[2]))
+    ):
+        count += 3
+    elif words and _BOUND.fullmatch(words[0]) and (labelled or words[0][0] in "(["):
+        count += 1  # "<200" alone could be the value: only in brackets or after a label
+    else:
+        return 0
+    opened = any(t[:1] in "([" for t in texts[index : index + count])
+    if index + count < len(texts):
+        unit = texts[index + count].rstrip(")]")
+        if units.parse(unit) is not None and not is_sex_marker(unit):
+            count += 1
+    if opened and not any(t.endswith((")", "]")) for t in texts[index : index + count]):
+        return 0  # a bracket opened and not closed: not a range of its own
+    after = texts[index + count : index + count + 4]
+    value, used = parse_value(after)
+    if value is None or value.number is None:
+        return 0
+    if len(after) > used and after[used] in ("-", "–", "to"):
+        return 0  # another range, or a list of numbers
+    rest = texts[index + count + used : index + count + used + 3]
+    rest = rest[1:] if rest and parse_flag(rest[0]) is not None else rest
+    if rest and re.fullmatch(r"[<>]?\d[\d.,]*[*]?", rest[0]):
+        return 0  # values of several dates after one range: which is this result is unclear
+    return count
+
+
 def _junk(texts: list[str], index: int) -> int:
     """How many specks OCR made of a dot leader (`a.`, `on.`) sit before the value."""
     count = 0
@@ -324,6 +380,15 @@ def _junk(texts: list[str], index: int) -> int:
             break
         count += 1
     return count
+
+
+def _of_family(row: Row) -> bool:
+    """Whether a name shared by several tests ("TROPONIN": I or T) has a number, and a unit
+    one of them is reported in if any: a result whose test a person must settle."""
+    tests = catalogue.family(row.name)
+    if not tests or row.value.number is None:
+        return False
+    return row.unit is None or any(catalogue.convert(1.0, row.unit, a) is not None for a in tests)
 
 
 def _looks_like_result(row: Row) -> bool:
@@ -363,6 +428,14 @@ def _read_tail(
             if not fits(text):
                 break
             row.unit = text
+        elif (
+            row.unit is None
+            and range_words
+            and text.endswith((")", "]"))
+            and units.parse(text[:-1]) is not None
+            and fits(text[:-1])
+        ):
+            row.unit = text[:-1]  # "105 H (70-99 mg/dL)": the unit closes the range
         elif _RANGE_WORD.fullmatch(text) or text.lower().strip("().,;") in TEXT_RESULTS:
             if _starts_name([p.text for p in pieces[index : index + 5]]):
                 break

@@ -1,0 +1,86 @@
+"""Reference ranges printed before the value, and column titles more labs use (issue 12).
+Texts written for these tests, not taken from any bench layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.facts.labs import find_labs
+from ocr.facts.lines import text_lines
+
+pytestmark = pytest.mark.nodb
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Glucose 70-99 105 mg/dL", ("glucose", "105", "mg/dL", None, "70-99")),
+        ("Glucose    70 - 99 mg/dL    105 H", ("glucose", "105", "mg/dL", "H", "70 - 99")),
+        ("Glucose (70-99 mg/dL) 105 H", ("glucose", "105", "mg/dL", "H", "70-99")),
+        ("Glucose    Range 70-99    105 mg/dL H", ("glucose", "105", "mg/dL", "H", "Range 70-99")),
+        ("LDL Cholesterol (<100 mg/dL) 162 H", ("ldl", "162", "mg/dL", "H", "<100")),
+        ("Sodium [136-145] 140 mmol/L", ("sodium", "140", "mmol/L", None, "136-145")),
+        ("WBC 4 - 11 6.7 x10E3/uL", ("wbc", "6.7", "x10E3/uL", None, "4 - 11")),
+        # The unit closing a range printed after the value.
+        ("Glucose 105 H (70-99 mg/dL)", ("glucose", "105", "mg/dL", "H", "(70-99")),
+    ],
+)
+def test_a_range_before_the_value(line: str, expected: tuple[object, ...]) -> None:
+    (result,) = find_labs(text_lines(line))
+    reference = result.reference.text if result.reference else None
+    assert (result.analyte, result.value.text, result.unit, result.flag, reference) == expected
+    assert result.confidence is not None and result.confidence >= 0.9
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Glucose 70-99 105-110",  # two ranges, no value
+        "Glucose (70-99 mg/dL",  # nothing after the range
+        "Protein 30 - 40 - 50",
+        # Values of several dates after one range: which one is this result is unclear.
+        "Glucose 70-99 105 98 mg/dL",
+        "Glucose (70-99) 105 H 98 101",
+    ],
+)
+def test_ranges_without_a_value_after_them_are_no_result(line: str) -> None:
+    assert find_labs(text_lines(line)) == []
+
+
+def test_a_number_in_brackets_that_is_no_range_stays_in_the_name() -> None:
+    (result,) = find_labs(text_lines("Protein (24 hr) 150 mg/24h"))
+    assert (result.name, result.analyte, result.value.text) == (
+        "Protein (24 hr)",
+        "urine_protein_24h",
+        "150",
+    )
+
+
+@pytest.mark.parametrize(
+    "titles",
+    [
+        ("Analyte", "Limits", "Observation", "Units"),
+        ("Test", "Desirable Range", "Patient Result", "Unit"),
+        ("Test", "Reference Limits", "Patient Value", "Unit of Measure"),
+        ("Test", "Target Range", "Measured Value", "Units"),
+    ],
+)
+def test_range_first_tables_with_other_column_titles(titles: tuple[str, ...]) -> None:
+    name, limits, result, unit = titles
+    text = (
+        f"{name:<22}{limits:<27}{result:<17}{unit}\n"
+        f"{'Glucose':<22}{'70-99':<27}{'105 H':<17}mg/dL\n"
+        f"{'Sodium':<22}{'136-145':<27}{'140':<17}mmol/L\n"
+        f"{'WBC':<22}{'3.8-10.8':<27}{'6.7':<17}x10E3/uL\n"
+    )
+    results = find_labs(text_lines(text))
+    assert [(r.analyte, r.value.text, r.unit, r.flag) for r in results] == [
+        ("glucose", "105", "mg/dL", "H"),
+        ("sodium", "140", "mmol/L", None),
+        ("wbc", "6.7", "x10E3/uL", None),
+    ]
+    assert [r.reference.text if r.reference else None for r in results] == [
+        "70-99",
+        "136-145",
+        "3.8-10.8",
+    ]

@@ -15,6 +15,7 @@ from server.access import audit
 from server.access.policy import Caller
 from server.appointments import feed, service
 from server.appointments.service import AppointmentError
+from server.health import medications
 from server.people import accounts
 from server.web._common import caller_of, done, render
 
@@ -92,6 +93,25 @@ async def delete(request: Request) -> Response:
     return done(request, f"/profiles/{slug}/appointments", "Appointment deleted.")
 
 
+async def prepare(request: Request) -> Response:
+    """"Prepare for this visit": the person's questions, the medication list to go through
+    with the clinician, the linked documents and the printable summary, on one printable page.
+    Whoever may see the appointment may print it."""
+    caller = caller_of(request)
+    row = await service.appointment_for(caller, request.path_params["slug"], _id(request), "view")
+    profile = row.pop("profile_row")
+    docs = {d["id"]: d for d in await service.documents_of(profile["id"])}
+    row["linked"] = [docs[d] for d in row["documents"] or [] if d in docs]
+    context = {
+        "profile": profile,
+        "appt": row,
+        "meds": await medications.of_profile(profile["id"]),
+        "can_edit": caller.may("edit", profile["id"]),
+        "section": "appointments",
+    }
+    return render(request, "appointments/prepare.html", context)
+
+
 # The calendar feed ----------------------------------------------------------------------
 
 
@@ -142,6 +162,7 @@ routes = [
     Route("/profiles/{slug}/appointments/{appt_id}/edit", edit_form, methods=["GET"]),
     Route("/profiles/{slug}/appointments/{appt_id}", change, methods=["POST"]),
     Route("/profiles/{slug}/appointments/{appt_id}/delete", delete, methods=["POST"]),
+    Route("/profiles/{slug}/appointments/{appt_id}/prepare", prepare, methods=["GET"]),
     Route("/account/calendar", feed_regenerate, methods=["POST"]),
     Route("/account/calendar/revoke", feed_revoke, methods=["POST"]),
     Route("/calendar/{feed_token}.ics", calendar_feed, methods=["GET"]),

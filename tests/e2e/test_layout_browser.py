@@ -188,6 +188,23 @@ def test_every_page_fits_a_phone_and_passes_axe(
             120,
             "the report's facts",
         )
+        # A medication and an appointment with questions: the pages that list them and the
+        # visit's printable page are crawled too.
+        page.goto(server.url + "/profiles/grandpa/medications")
+        meds = page.get_by_test_id("add-medication-form")
+        meds.locator("[name=name]").fill("Lisinopril")
+        meds.locator("[name=strength]").fill("10 mg")
+        meds.locator("[name=frequency]").fill("once daily, in the morning with food")
+        meds.locator("button[type=submit]").click()
+        expect(page.get_by_test_id("medication").first).to_contain_text("Lisinopril")
+        page.goto(server.url + "/profiles/grandpa/appointments")
+        visit = page.get_by_test_id("add-appointment-form")
+        visit.get_by_test_id("appt-day").fill("2031-03-04")
+        visit.get_by_test_id("appt-clinician").fill("Dr. Rivera")
+        visit.get_by_test_id("appt-reason").fill("Blood pressure review")
+        visit.get_by_test_id("appt-notes").fill("Is the cough from the lisinopril?")
+        visit.get_by_test_id("add-appointment-submit").click()
+        expect(page.get_by_test_id("prepare-visit")).to_have_count(1)
         page.close()
         for width, height in SIZES:
             context = browser.new_context(viewport={"width": width, "height": height})
@@ -213,6 +230,7 @@ def test_every_page_fits_a_phone_and_passes_axe(
                 "/profiles/grandpa/labs/glucose",
                 "/profiles/grandpa/timeline",
                 "/profiles/grandpa/settings",
+                "/profiles/grandpa/appointments/N/prepare",
                 "/account",
                 "/admin/users",
             ):

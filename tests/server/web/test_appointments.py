@@ -209,3 +209,53 @@ async def test_new_address_revokes_the_old_one(
     assert old.status_code == 404 and new.status_code == 200
     summaries = [str(e["SUMMARY"]) for e in Calendar.from_ical(new.content).walk("VEVENT")]
     assert summaries == ["Secret Dad: Dad cardiology review"]  # a viewer sees dad's
+
+
+async def test_prepare_for_this_visit(
+    app: Starlette, household: Household, visits: dict[str, int]
+) -> None:
+    """The printable page for a visit: the person's questions (escaped), the current medication
+    list to go through with ticks, the linked documents and the printed summary; every role
+    that sees the appointment may print it, nobody else, and never another profile's."""
+    async with _as(app, "bob") as bob:
+        added = await bob.post(
+            "/profiles/dad/medications",
+            data={"name": "Lisinopril", "strength": "10 mg", "frequency": "once daily",
+                  "date": "2023-02-01"},
+        )  # fmt: skip
+        assert added.status_code == 303
+        changed = await bob.post(
+            f"/profiles/dad/appointments/{visits['dad']}",
+            data={"day": SOON.isoformat(), "time": "14:15", "clinician": "Dr. Rivera",
+                  "reason": "Dad cardiology review",
+                  "notes": "Is the cough from lisinopril?\n<script>alert(1)</script>",
+                  "documents": [str(household.docs["dad"])]},
+        )  # fmt: skip
+        assert changed.status_code == 303
+        listing = (await bob.get("/profiles/dad/appointments")).text
+        assert f'/profiles/dad/appointments/{visits["dad"]}/prepare"' in listing
+    url = f"/profiles/dad/appointments/{visits['dad']}/prepare"
+    for who in ("olga", "bob", "carol"):
+        async with _as(app, who) as client:
+            r = await client.get(url)
+        assert r.status_code == 200, (who, r.status_code)
+        page = r.text
+        questions = page.split('data-testid="questions"')[1].split("</section>")[0]
+        assert "Is the cough from lisinopril?" in questions
+        assert "<script>alert(1)</script>" not in page and "&lt;script&gt;" in questions
+        meds = page.split('data-testid="meds-to-check"')[1].split("</section>")[0]
+        row = meds.split('data-testid="check-medication"')[1].split("</tr>")[0]
+        assert "Lisinopril" in row and "10 mg" in row and "once daily" in row and "☐" in row
+        assert "Dr. Rivera" in page and "Dad cardiology review" in page
+        assert '/profiles/dad/summary.pdf"' in page
+        assert f'/documents/{household.docs["dad"]}"' in page
+        assert "Kid-only dentist" not in page
+    # No grant: not found; another profile's appointment through dad's address: not found.
+    async with _as(app, "dave") as dave:
+        assert (await dave.get(url)).status_code == 404
+    async with _as(app, "olga") as olga:
+        other = await olga.get(f"/profiles/dad/appointments/{visits['kid']}/prepare")
+        assert other.status_code == 404 and "Kid-only dentist" not in other.text
+    async with new_client(app) as anonymous:
+        r = await anonymous.get(url)
+        assert r.status_code in (303, 401) and "cough" not in r.text

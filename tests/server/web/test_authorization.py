@@ -172,6 +172,7 @@ POLICY: dict[tuple[str, str], str] = {
     ("GET", "/profiles/{slug}/appointments/{appt_id}/edit"): "caregiver",
     ("POST", "/profiles/{slug}/appointments/{appt_id}"): "caregiver",
     ("POST", "/profiles/{slug}/appointments/{appt_id}/delete"): "caregiver",
+    ("GET", "/profiles/{slug}/appointments/{appt_id}/prepare"): "viewer",
     # Each user's own calendar address; the feed's token is the capability, like a share
     # link's (a revoked one: test_revoked_calendar_address_answers_nobody).
     ("POST", "/account/calendar"): "user",
@@ -209,6 +210,7 @@ SHOWS_SECRET = {
     "/s/{token}/documents/{doc_id}/{kind:str}/{number:int}",
     "/profiles/{slug}/appointments",
     "/profiles/{slug}/appointments/{appt_id}/edit",
+    "/profiles/{slug}/appointments/{appt_id}/prepare",
     "/calendar/{feed_token}.ics",
     "/profiles/{slug}/trash",
 }

@@ -3,6 +3,8 @@ facts (1,000 of them still to check): home, document list and grid, document pag
 Lab overview, Timeline and the facts review page.
 
 Run: uv run python bench/pages.py [--docs 5000] [--facts 20000] [--open 1000] [--requests 200]
+[--cold 5] [--profile] (the first request after a write to the profile: `--cold` of each, and
+with `--profile` a cProfile of one, our code's lines; the database's time shows as waiting)
 Builds a throwaway SQLite household in the run, drives the real app in-process (every
 middleware, session lookup and query, no network), and compares against /healthz (the
 floor: routing and middleware only) measured in the same run.

@@ -3,6 +3,8 @@ facts (1,000 of them still to check): home, document list and grid, document pag
 Lab overview, Timeline and the facts review page.
 
 Run: uv run python bench/pages.py [--docs 5000] [--facts 20000] [--open 1000] [--requests 200]
+[--cold 5] [--profile] (the first request after a write to the profile: `--cold` of each, and
+with `--profile` a cProfile of one, our code's lines; the database's time shows as waiting)
 Builds a throwaway SQLite household in the run, drives the real app in-process (every
 middleware, session lookup and query, no network), and compares against /healthz (the
 floor: routing and middleware only) measured in the same run.
@@ -66,6 +68,9 @@ async def main() -> None:
     ap.add_argument("--meds", type=int, default=600, help="medication facts, besides --facts")
     ap.add_argument("--requests", type=int, default=200)
     ap.add_argument("--cold", type=int, default=5, help="requests each after a write")
+    ap.add_argument(
+        "--profile", action="store_true", help="a cProfile of each first request after a write"
+    )
     args = ap.parse_args()
     work = Path(tempfile.mkdtemp(prefix="kinchart-pages-"))
     settings = load_settings(
@@ -166,6 +171,10 @@ async def main() -> None:
                     ("Medications", "/profiles/dad/medications"),
                 ]
             }
+            profiles = {}
+            if args.profile:
+                for url in ("summary", "labs", "timeline", "medications"):
+                    profiles[url] = await _profiled(c, dad, f"/profiles/dad/{url}")
         print(
             f"{'floor: /healthz (middleware only)':48s} p50 {pct(floor, 50):6.1f} ms  "
             f"p95 {pct(floor, 95):6.1f} ms"
@@ -178,6 +187,8 @@ async def main() -> None:
         for name, values in cold.items():
             label = f"{name}, first request after a write"
             print(f"{label:48s} p50 {pct(values, 50):6.1f} ms  max {max(values):6.1f} ms")
+        for url, text in profiles.items():
+            print(f"--- cProfile: {url}, first request after a write ---\n{text}")
         print(
             f"{'login (argon2id verify + session)':48s} p50 {statistics.median(logins):6.1f} ms"
             f"  max {max(logins):6.1f} ms"
@@ -199,6 +210,31 @@ async def _after_writes(c: httpx.AsyncClient, profile: int, url: str, n: int) ->
         out += await timed(c, url, 1)
     await Fact.update({Fact.status: "extracted"}).where(Fact.id == fact["id"])
     return out
+
+
+async def _profiled(c: httpx.AsyncClient, profile: int, url: str) -> str:
+    """cProfile of one first request after a write (the database's own threads not included:
+    time they take shows as waiting in the event loop)."""
+    import cProfile
+    import io
+    import pstats
+
+    fact = (
+        await Fact.select(Fact.id)
+        .where((Fact.profile == profile) & (Fact.status == "extracted"))
+        .first()
+    )
+    assert fact
+    await Fact.update({Fact.status: "confirmed"}).where(Fact.id == fact["id"])
+    prof = cProfile.Profile()
+    prof.enable()
+    await timed(c, url, 1)
+    prof.disable()
+    await Fact.update({Fact.status: "extracted"}).where(Fact.id == fact["id"])
+    out = io.StringIO()
+    stats = pstats.Stats(prof, stream=out).sort_stats("cumulative")
+    stats.print_stats("/server/|/templates/|jinja2", 25)  # our code (the rest: the framework)
+    return out.getvalue()
 
 
 ANALYTES = [

@@ -187,6 +187,7 @@ class Fact(Table, tablename="fact"):
     id = Serial(primary_key=True)
     profile = ForeignKey(references=Profile, null=True, on_delete=OnDelete.cascade, index=True)
     document = ForeignKey(references=Document, null=True, on_delete=OnDelete.cascade, index=True)
+    # with profile: the index fact_profile_kind (migration 2026-12-06T17:10)
     kind = Varchar(length=20, index=True)  # one of FACT_KINDS
     status = Varchar(length=20, default=EXTRACTED, index=True)  # one of FACT_STATUSES
     seq = Integer(default=0)  # order within the document

@@ -53,8 +53,10 @@ async def test_concurrent_attempts_cannot_beat_the_limits(
         allowed = ACCOUNT_LIMIT + math.floor(math.log2(time.monotonic() - began + 1))
         checked = codes[401] + codes[303]
         failed = codes[401]
-        assert ACCOUNT_LIMIT <= checked <= allowed, (codes, allowed)
-        assert codes[429] + codes[503] >= len(tries) - allowed, codes
+        # The right password is no failure: when it happens to be among the first checked, one
+        # more wrong one is still free (the limits count failures, not checks).
+        assert checked >= ACCOUNT_LIMIT and failed <= allowed and codes[303] <= 1, (codes, allowed)
+        assert codes[429] + codes[503] >= len(tries) - allowed - codes[303], codes
         # 35 at once from one address, each on another (unknown) account: at most 20 failures
         # from the address (ann's included) are free.
         began = time.monotonic()

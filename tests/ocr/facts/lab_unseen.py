@@ -19,10 +19,19 @@ ever run, took its place among the four untouched ones.
   range-first  The reference interval printed BEFORE the result (as some hospital systems do):
                Analysis | Reference interval | Result | Unit | Remark, with remarks spelled
                out ("high", "low"), a panel name above each run of rows, ISO dates
-               (2013-10-20) and the patient as "DOE, JANE Q".
+               (2013-10-20) and the patient as "DOE, JANE Q". (Tuned since: the range-first
+               and ISO-date readers were written knowing its name and figures.)
+  boxed        A fully ruled grid (a box round every cell) as hospital labs in India and the
+               UK print it: INVESTIGATION | OBSERVED VALUE | UNIT | BIOLOGICAL REF. INTERVAL,
+               the flag after the value in its cell, day-first dates everywhere (no birth date:
+               "Age / Sex : 62 Y / F"), "Sample Collected" and "Report Released" labels. Written
+               and committed before it was ever run; it replaced range-first among the
+               untouched ones.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from lab_pages import Page, Report, Row, _fit, _us
 from lab_parts import _paginate, _step
@@ -170,3 +179,69 @@ def range_first(report: Report) -> list[Page]:
         return y + 1.35 * _step(size)
 
     return _paginate(report, 28, head, row)
+
+
+def _day_first(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def boxed(report: Report) -> list[Page]:
+    size = 8.5
+    xs = (0.5, 3.3, 4.5, 5.4, 7.9)
+    per_page = 26
+
+    def head(page: Page, r: Report) -> float:
+        page.add(r.facility.upper(), 0.5, 0.55, 13)
+        page.add("DEPARTMENT OF BIOCHEMISTRY AND HAEMATOLOGY", 0.5, 0.78, 8)
+        age = r.collected.year - r.born.year - ((r.collected.month, r.collected.day)
+                                                 < (r.born.month, r.born.day))  # fmt: skip
+        lines = (
+            (f"Patient Name : {r.patient.upper()}", f"Lab No. : {r.accession}"),
+            (f"Age / Sex : {age} Y / F", f"UHID : {r.mrn}"),
+            (f"Ref. By : {r.provider}", f"Sample Collected : {_day_first(r.collected)} 08:15"),
+            ("Sample Type : Serum / Whole Blood", f"Report Released : {_day_first(r.reported)}"),
+        )
+        for index, (left, right) in enumerate(lines):
+            page.add(left, 0.6, 1.1 + index * 0.2, size)
+            page.add(right, 4.6, 1.1 + index * 0.2, size)
+        page.rules.extend([(0.5, 0.95, 7.9, 0.95), (0.5, 1.8, 7.9, 1.8),
+                           (0.5, 0.95, 0.5, 1.8), (7.9, 0.95, 7.9, 1.8)])  # fmt: skip
+        top = 2.05
+        for x, label in zip(
+            xs, ("INVESTIGATION", "OBSERVED VALUE", "UNIT", "BIOLOGICAL REF. INTERVAL"),
+            strict=False,
+        ):
+            page.add(label, x + 0.08, top + 0.17, size - 0.5)
+        page.rules.append((xs[0], top, xs[-1], top))
+        page.rules.append((xs[0], top + 0.26, xs[-1], top + 0.26))
+        return top + 0.26
+
+    def row(page: Page, item: Row, y: float) -> float:
+        bottom = y + 0.27
+        cells = (
+            _fit(item.name, xs[1] - xs[0] - 0.16, size),
+            f"{item.value} {item.flag}".strip(),
+            item.unit,
+            item.reference,
+        )
+        for x, text in zip(xs, cells, strict=False):
+            page.add(text, x + 0.08, y + 0.19, size)
+        page.rules.append((xs[0], bottom, xs[-1], bottom))
+        return bottom
+
+    pages = []
+    rows = report.rows
+    for number, start in enumerate(range(0, max(1, len(rows)), per_page), 1):
+        page = Page()
+        top = head(page, report)
+        y = top
+        for item in rows[start : start + per_page]:
+            y = row(page, item, y)
+        for x in xs:
+            page.rules.append((x, top - 0.26, x, y))
+        page.add("*** End of Report ***" if start + per_page >= len(rows) else "Continued...",
+                 3.6, y + 0.35, 8)  # fmt: skip
+        page.add(f"Page {number} of {-(-len(rows) // per_page)}   Printed on "
+                 f"{_day_first(report.printed)}", 0.6, 10.6, 7.5)  # fmt: skip
+        pages.append(page)
+    return pages

@@ -26,15 +26,23 @@ from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from ocrmypdf.exceptions import SubprocessOutputError
 from ocrmypdf.hocrtransform import HocrParser
 from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
-from PIL import Image
+from PIL import Image, ImageFilter
 
 from ocr import raster, tess
-from ocr.geometry import Turn, map_tree
+from ocr.geometry import Turn, map_tree, scale_tree
 from ocr.layout import DESKEW_MIN_DEGREES, measure
 
 DOUBTFUL_CONFIDENCE = 0.6  # upright text reads at ~0.9; upside-down gibberish at ~0.3
 OSD_MIN_CONFIDENCE = 1.5  # low, because a turn is only kept if it reads better
 BETTER_BY = 1.3
+# Tesseract reads best with capitals 20-30 px tall. A page scanned at 175-250 dpi is read
+# from a copy enlarged to 300 dpi (bicubic, then a 3 px median filter so speckles stay
+# specks) and the boxes are scaled back. On the extraction bench's tuned scans this took
+# 200 dpi pages from F1 0.874 to 0.927 (0.54 to 0.82 s a page). Enlarging 150 dpi pages the
+# same way made them worse (0.910 to 0.839): their strokes are too thin to survive it.
+READ_AT_LEAST_DPI = 300.0
+_ENLARGE_FROM_DPI = 175.0
+_ENLARGE_BELOW_DPI = 250.0
 _MIN_INK = 0.002
 
 log = logging.getLogger(__name__)
@@ -213,11 +221,20 @@ def _recognise(
 def _tesseract(
     image: Image.Image, input_file: Path, options: Any, dpi: float
 ) -> tuple[OcrElement, str]:
-    """Tesseract's reading of `image` (in memory; see ocr/tess.py) as a tree and plain text."""
+    """Tesseract's reading of `image` (in memory; see ocr/tess.py) as a tree and plain text.
+
+    A page scanned at `_ENLARGE_FROM_DPI` up to `_ENLARGE_BELOW_DPI` is read from a copy
+    enlarged to `READ_AT_LEAST_DPI`, and the boxes found on it are scaled back onto `image`."""
+    factor = READ_AT_LEAST_DPI / dpi if _ENLARGE_FROM_DPI <= dpi < _ENLARGE_BELOW_DPI else 1.0
+    source = image
+    if factor > 1.0:
+        size = (round(image.width * factor), round(image.height * factor))
+        enlarged = _gray(image).resize(size, Image.Resampling.BICUBIC)
+        source = enlarged.filter(ImageFilter.MedianFilter(3))
     try:
         found = tess.recognise(
-            image,
-            dpi,
+            source,
+            dpi * factor,
             list(options.languages),
             options.tesseract.pagesegmode if options.tesseract.pagesegmode is not None else 3,
             options.tesseract.timeout,
@@ -230,6 +247,9 @@ def _tesseract(
     hocr = input_file.with_name(f"{input_file.stem}_kc.hocr")
     hocr.write_text(found.hocr, encoding="utf-8")
     tree = HocrParser(hocr).parse()
+    if factor > 1.0:
+        tree = scale_tree(tree, 1.0 / factor, dpi)
+        tree = replace(tree, bbox=BoundingBox(0, 0, *image.size))
     if tree.dpi is None:
         tree = replace(tree, dpi=dpi)
     return tree, found.text

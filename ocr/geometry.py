@@ -132,3 +132,22 @@ def _clamp(box: BoundingBox, turn: Turn) -> BoundingBox:
     return BoundingBox(
         left, top, max(left, min(box.right, turn.width)), max(top, min(box.bottom, turn.height))
     )
+
+
+def scale_tree(element: OcrElement, factor: float, dpi: float | None = None) -> OcrElement:
+    """Return `element` with every box, polygon and baseline offset multiplied by `factor`
+    (an OCR of a copy enlarged by 1/`factor`, mapped back onto the page as it stands), and
+    the page's resolution set to `dpi` when given."""
+    children = [scale_tree(child, factor) for child in element.children]
+    changes: dict[str, object] = {"children": children}
+    if element.bbox is not None:
+        b = element.bbox
+        changes["bbox"] = BoundingBox(b.left * factor, b.top * factor, b.right * factor,
+                                      b.bottom * factor)  # fmt: skip
+    if element.poly:
+        changes["poly"] = [(x * factor, y * factor) for x, y in element.poly]
+    if element.baseline is not None:
+        changes["baseline"] = Baseline(element.baseline.slope, element.baseline.intercept * factor)
+    if dpi is not None:
+        changes["dpi"] = dpi
+    return replace(element, **changes)  # type: ignore[arg-type]

@@ -6,7 +6,7 @@ import pytest
 from ocrmypdf.models.ocr_element import Baseline, BoundingBox, OcrClass, OcrElement
 from PIL import Image, ImageChops
 
-from ocr.geometry import Turn, map_tree
+from ocr.geometry import Turn, map_tree, scale_tree
 
 TRANSPOSE = {
     90: Image.Transpose.ROTATE_90,
@@ -92,3 +92,25 @@ def test_untouched_pages_are_returned_as_is() -> None:
     turn = Turn(0, 0.0, 400, 300)
     page = _page(turn)
     assert map_tree(page, turn) is page
+
+
+def test_a_tree_read_on_an_enlarged_copy_scales_back() -> None:
+    word = OcrElement(ocr_class=OcrClass.WORD, bbox=BoundingBox(300, 150, 450, 180), text="Na")
+    line = OcrElement(
+        ocr_class=OcrClass.LINE,
+        bbox=BoundingBox(300, 150, 900, 186),
+        baseline=Baseline(0.01, -6.0),
+        poly=[(300.0, 150.0), (900.0, 186.0)],
+        children=[word],
+    )
+    page = OcrElement(ocr_class=OcrClass.PAGE, bbox=BoundingBox(0, 0, 2550, 3300), dpi=300,
+                      children=[line])  # fmt: skip
+    back = scale_tree(page, 2 / 3, 200)
+    assert back.dpi == 200
+    assert back.bbox == BoundingBox(0, 0, 1700, 2200)
+    (line_back,) = back.children
+    assert line_back.bbox == BoundingBox(200, 100, 600, 124)
+    assert line_back.baseline == Baseline(0.01, -4.0)  # the slope keeps; the offset scales
+    assert line_back.poly == [(200.0, 100.0), (600.0, 124.0)]
+    assert line_back.children[0].bbox == BoundingBox(200, 100, 300, 120)
+    assert line_back.children[0].text == "Na"

@@ -110,6 +110,11 @@ def name_of(doc: dict[str, Any]) -> str:
     return titles.title_of(doc, day.isoformat() if day is not None else "")[:200]
 
 
+async def _audited(kind: str, doc: dict[str, Any], **details: Any) -> None:
+    """The audit record of a trash action on `doc`: its profile and name, and `details`."""
+    await audit.record(kind, profile=doc["profile"], name=name_of(doc), **details)
+
+
 async def delete(
     caller: Caller, engine: Engine, doc_id: int, request: Request | None = None
 ) -> dict[str, Any]:
@@ -124,14 +129,7 @@ async def delete(
         ).where(Document.id == doc_id)
         await facts_persist.follow(doc_id, None)
     await _changed([doc_id])
-    await audit.record(
-        "document_deleted",
-        caller=caller,
-        request=request,
-        profile=doc["profile"],
-        document=doc_id,
-        name=name_of(doc),
-    )
+    await _audited("document_deleted", doc, caller=caller, request=request, document=doc_id)
     return doc
 
 
@@ -144,14 +142,7 @@ async def restore(
         raise AccessDenied("Your role on this profile does not allow restoring this document.", 403)
     await _take_out(engine, doc)
     await _changed([doc_id])
-    await audit.record(
-        "document_restored",
-        caller=caller,
-        request=request,
-        profile=doc["profile"],
-        document=doc_id,
-        name=name_of(doc),
-    )
+    await _audited("document_restored", doc, caller=caller, request=request, document=doc_id)
     return doc
 
 
@@ -170,13 +161,8 @@ async def revive(engine: Engine, arrived: list[tuple[int, int | None]]) -> list[
         if (doc["id"], doc["profile"]) not in wanted:
             continue
         await _take_out(engine, doc)
-        await audit.record(
-            "document_restored",
-            actor_name=SYSTEM,
-            profile=doc["profile"],
-            document=doc["id"],
-            name=name_of(doc),
-            reason="taken in again",
+        await _audited(
+            "document_restored", doc, actor_name=SYSTEM, document=doc["id"], reason="taken in again"
         )
         back.append(int(doc["id"]))
     if back:
@@ -204,9 +190,7 @@ async def purge(
     if doc["state"] == PROCESSING:
         raise BeingRead()
     await _purge(engine, store, doc)
-    await audit.record(
-        "document_purged", caller=caller, request=request, profile=doc["profile"], name=name_of(doc)
-    )
+    await _audited("document_purged", doc, caller=caller, request=request)
     return doc
 
 
@@ -249,13 +233,7 @@ async def purge_expired(
     )
     for doc in rows:
         await _purge(engine, store, doc)
-        await audit.record(
-            "document_purged",
-            actor_name=SYSTEM,
-            profile=doc["profile"],
-            name=name_of(doc),
-            after_days=days,
-        )
+        await _audited("document_purged", doc, actor_name=SYSTEM, after_days=days)
     if rows:
         log.info("purged %d document(s) deleted more than %d days ago", len(rows), days)
     return len(rows)

@@ -321,7 +321,7 @@ def test_a_medication_wrapped_onto_the_next_line_stays_one(text: str, expected: 
             "Axis II:  Deferred at this time.\nAxis III:  Noncontributory.\n"
             "Axis IV:  Family financial and social pressures.\n"
             "Axis V:  Global Assessment of Functioning 40.\n",
-            ["depression"],
+            ["major depression"],  # what is to be ruled out is no part of it
         ),
         # Corpus note 3852: a sentence of the history is no problem.
         (

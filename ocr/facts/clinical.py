@@ -57,8 +57,17 @@ _NOTHING = re.compile(
     r"|unchanged.*|denie[sd])\.?$",
     re.IGNORECASE,
 )
-_DIAGNOSED = re.compile(r"\b(?:diagnosed\s+with|diagnosis\s+of|dx\s+of|history\s+of|h/o)\s+",
+_DIAGNOSED = re.compile(r"\b(?:diagnosed\s+with|diagnosis\s+of|dx\s+of|history\s+of|h/o"
+                        r"|suffer(?:s|ed|ing)?\s+from|(?:am|is|are|been)\s+following\s+"
+                        r"(?:(?:him|her|them)\s+)?for|(?:him|her|them)\s+for\s+(?:his|her))\s+",
                         re.IGNORECASE)  # fmt: skip
+# Where the name after "diagnosed with" ends: a mark, or a word that goes on to something else.
+_HEDGES = {"possible", "probable", "questionable", "suspected", "likely", "presumed", "query"}
+_NAME_STOP = re.compile(
+    r"[.,;:()\n]|\s(?:and|or|with|who|which|that|in|for|since|at|on|of|but|as|by|after|to|was"
+    r"|is|were|are|has|had|when|while|from|about|secondary|due|status)\s",
+    re.IGNORECASE,
+)
 _NO_ALLERGIES = re.compile(
     r"\b(?P<drug>nkda|no\s+(?:known\s+)?(?:drug|medication|medicine)\s+allerg(?:ies|y))\b"
     r"|\b(?P<food>no\s+known\s+food\s+allerg(?:ies|y))\b"
@@ -296,6 +305,11 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
         if term:
             out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None,
                                   evidence="prose"))  # fmt: skip
+        else:
+            named = _diagnosed_name(text, match.end(), end)
+            if named is not None and kind != "social":
+                out.append(_condition(doc, *named, text[named[0] : named[1]], kind, None,
+                                      evidence="prose"))  # fmt: skip
     for term in _CONDITION_TERMS.finditer(text, start, end):
         a = _widened(text, start, term.start())
         condition = _condition(doc, a, term.end(), text[a : term.end()], kind, None,
@@ -303,6 +317,32 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
         if condition.assertion != "present":
             out.append(condition)  # kept so that "denies chest pain" is visibly not a diagnosis
     return out
+
+
+def _diagnosed_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of a diagnosis's name of up to four words after "diagnosed with" or "history
+    of" that the word list does not know ("diagnosed with aplastic anemia", "suffering from
+    ongoing myofascitis"): it ends on a word of a disease, before a mark or a joining word."""
+    stop = _NAME_STOP.search(text, start, min(end, start + 60))
+    limit = stop.start() if stop else min(end, start + 60)
+    words = list(re.finditer(r"[A-Za-z][\w'\-]*", text[start:limit]))[:4]
+    if words and words[0].group().lower() in ("a", "an", "the", "his", "her"):
+        words = words[1:]  # "diagnosed with a brain tumor"
+    if (
+        not words
+        or words[0].group().lower() in _HEDGES
+        or (words[0].group().lower() == "present" and len(words) > 1)
+    ):
+        return None  # "history of possible …" is a question; "history of present illness"
+    for word in reversed(words):
+        ending = _MEDICAL_WORD.search(word.group())
+        if ending is not None and ending.end() == len(word.group()):
+            span = (start + words[0].start(), start + word.end())
+            name = text[span[0] : span[1]]
+            if condition_evidence(name, False) is not None:
+                return span
+            return None
+    return None
 
 
 def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
@@ -412,6 +452,7 @@ def _condition(
     if said == "present" and _HABIT.search(name) and _given_up(doc.text, start, end):
         said = "absent"  # "a history of tobacco use, which he quit": not a problem of now
     past = kind == "history" or historical(doc.text, start)
+    name = re.sub(r"\.\s*,\s*\d{1,2}$", "", name)  # "Hypertension. ,3": the next item's number
     return Condition(
         name=re.sub(r"\s+", " ", name).strip(" .,;:-"),
         citation=doc.cite(start, end),

@@ -155,6 +155,9 @@ def _wraps(text: str, above: tuple[int, int], start: int, end: int) -> bool:
 def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int, int]]:
     """Items of a logical line: one medication each (commas split only between drugs)."""
     if not listed:
+        order = _order_at(text, start, end)
+        if order is not None:
+            return [order]
         starts: list[int] = []
         last_end = -1
         for m in _WORD.finditer(text, start, end):
@@ -177,6 +180,11 @@ def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int,
                 _is_drug(first.group())
                 or first.group()[0].isupper()
                 or _STRENGTH.search(piece) is not None
+                # "…, saw palmetto q.d., …": a name with a schedule of its own
+                or (
+                    text[max(start, a - 3) : a].strip().endswith(",")
+                    and _named_with_schedule(piece)
+                )
             )
         )
         if items and not new:
@@ -186,8 +194,44 @@ def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int,
     return items
 
 
+def _named_with_schedule(piece: str) -> bool:
+    """Whether a piece of a medication list is a name of one to three words followed by its
+    schedule ("saw palmetto q.d."), not a run-on of the item before it."""
+    schedule = _first_frequency(piece)
+    if schedule is None or schedule.start() == 0:
+        return False
+    name = piece[: schedule.start()].strip()
+    if name.split(" ", 1)[0].lower() in _NAME_STOPS:
+        return False  # "…, one q.3 h. p.r.n.": the dose of the item before
+    return bool(re.fullmatch(r"[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}", name)) and not (
+        _not_a_drug(name) or _WEEKDAY.search(name)
+    )
+
+
+# An order in a plan: a product's name opening the item, its strength, then how it is taken
+# ("Duricef 1 g daily for seven days.", "Omnicef 300 mg daily for 10 days.").
+_ORDER = re.compile(
+    rf"(?P<name>[A-Z][a-z][\w\-]*)\s+(?P<strength>\d+(?:[.,]\d+)?\s*{_UNIT})(?![\w])"
+    r"\s+(?:p\.?o\.?\s+|by\s+mouth\s+|orally\s+)?(?=\S)"
+)
+
+
 def _FREQ_OR_ROUTE(piece: str) -> bool:
     return any(p.match(piece.strip()) for p, _ in _FREQUENCIES) or bool(_ROUTE.match(piece.strip()))
+
+
+def _order_at(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The item when a sentence or numbered item is an order of a product the drug list does
+    not know: its name first, a strength, then a schedule or route."""
+    numbering = _NUMBERING.match(text, start, end)
+    begin = numbering.end() if numbering else start
+    order = _ORDER.match(text, begin, end)
+    if order is None or _is_drug(order["name"]) or _not_a_drug(order["name"]):
+        return None
+    rest = text[order.end("strength") : end]
+    if _first_frequency(rest[:40]) is None and not _ROUTE.search(rest[:20]):
+        return None
+    return start, end
 
 
 def _is_drug(word: str) -> bool:
@@ -214,7 +258,7 @@ def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) ->
     if not words or not re.match(r"[A-Za-z]", name) or len(words) > _MAX_NAME_WORDS:
         return None
     drug = any(_is_drug(w) for w in re.findall(r"[A-Za-z][\w\-]*", name))
-    if not listed and not (drug and strength):
+    if not listed and not (drug and strength) and _order_at(doc.text, start, end) is None:
         return None  # in prose, only a known drug with a strength is a medication statement
     if listed and not drug and not strength and len(body.split()) > _MAX_NAME_WORDS + 3:
         return None  # a sentence in a medication section, not a list item

@@ -31,6 +31,7 @@ _POSSIBLE = re.compile(
     # a hedge: what may explain a finding, not what the patient has ("an inflammatory process
     # such as infection or ischemia must be considered", "probably just some BPH")
     r"|such\s+as|possibility\s+of|probably|likely|suspicious\s+for|versus|vs\.?"
+    r"|likelihood\s+(?:of|for)|risk\s+for|chance\s+of"
     r"|differential(?:\s+diagnosis)?(?:\s+(?:includes?|of))?"
     # what might happen: a condition ("if her shortness of breath worsens"), the risks of a
     # procedure, a drug's side effects ("Toxicities would include fatigue, nausea")

@@ -88,6 +88,7 @@ _TELLING = (
     (r"past medical|medical history", "history"),
 )
 _HEADING = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<title>[A-Za-z][A-Za-z /&'\-]{0,60}?)\s*[:]")
+_RUN_ON = re.compile(r"^\s*(?P<title>[A-Z][A-Z /&'\-]{2,60}?)\s*,\s*(?=\d{1,2}[.)]\s)")
 _CAPS_LINE = re.compile(r"^[A-Z][A-Z /&'\-]{2,60}$")
 
 
@@ -111,6 +112,11 @@ def heading(text: str, start: int, end: int) -> tuple[str, str, int] | None:
             kind = "other"  # an unknown all-caps heading still ends the previous section
         if kind is not None:
             return kind, title, start + found.end()
+    run_on = _RUN_ON.match(line)
+    if run_on:  # "PROCEDURES PERFORMED,1.  Insertion of …": a title run into its first item
+        title = run_on["title"].strip()
+        kind = _KIND.get(_normal(title)) or _kind_by_word(title) or "other"
+        return kind, title, start + run_on.end()
     stripped = line.strip().rstrip(":")
     if _CAPS_LINE.fullmatch(stripped) and len(stripped.split()) <= 6:
         kind = _KIND.get(_normal(stripped), "other")

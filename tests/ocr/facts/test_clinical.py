@@ -280,7 +280,7 @@ def test_notes_do_not_make_negated_mentions_into_diagnoses(all_notes: list[str])
             "CURRENT MEDICATIONS: , Hydrea 1500 mg on Mondays and Fridays and 1000 mg the other"
             " days of the\nweek, Flomax q.d., vitamin D q.d, saw palmetto q.d., aspirin 81 mg q.d.,"
             " and vitamin C q.d.\n",
-            ["hydrea", "flomax", "vitamin d", "aspirin", "vitamin c"],
+            ["hydrea", "flomax", "vitamin d", "saw palmetto", "aspirin", "vitamin c"],
         ),
         (
             "CURRENT MEDICATIONS: , Hydrea 1500 mg on Mondays and\nFridays and 1000 mg the other"

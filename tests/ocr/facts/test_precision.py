@@ -466,3 +466,81 @@ def test_a_piece_going_on_from_the_one_before_is_no_name_of_its_own() -> None:
 def test_a_habit_told_or_given_up_is_no_problem(text: str) -> None:
     assert conditions(text) == {}, text
     # a habit a diagnosis list names stays (test_a_habit_the_patient_gave_up_…)
+
+
+def test_a_title_run_into_its_first_item_opens_its_section() -> None:
+    # [4635] "PROCEDURES PERFORMED,1. Insertion of …": the procedures were read as the items of
+    # the postoperative diagnosis above them; [3977] "DIAGNOSES AT DISCHARGE,1. …"
+    found = conditions(
+        "POSTOPERATIVE DIAGNOSIS:\nAortic stenosis.\nPROCEDURES PERFORMED,1.  Insertion of a "
+        "23-mm Toronto stentless porcine valve.\n2.  Cold cardioplegia arrest of the heart.\n"
+        "DIAGNOSES AT DISCHARGE,1. Congestive heart failure.\n2. Hypothyroidism.\n"
+    )
+    assert set(found) == {"aortic stenosis", "congestive heart failure", "hypothyroidism"}
+
+
+def test_a_high_likelihood_is_no_diagnosis() -> None:
+    # [4904] "Reason being is high likelihood for GI bleeding"
+    assert conditions("ASSESSMENT AND PLAN:\nReason being is high likelihood for GI bleeding, "
+                      "especially given the diagnosis.\n") == {}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # [1452, tuning] a diagnosis the word list does not know, after "diagnosed with"
+        ("HISTORY OF PRESENT ILLNESS:\nAfter several bone marrow biopsies, she was diagnosed "
+         "with aplastic anemia.\n", "aplastic anemia"),
+        # [1299, tuning] "who I am following for"
+        ("HISTORY OF PRESENT ILLNESS:\nThis is a 64-year-old gentleman who I am following for "
+         "essential thrombocytosis.\n", "essential thrombocytosis"),
+        # [2462, tuning]
+        ("EXAMINATION:\nShe is suffering from ongoing myofascitis.\n", "ongoing myofascitis"),
+        # [1373, tuning] a known term the word list lacked
+        ("ASSESSMENT:\nI feel that this patient has a febrile seizure.\n", "febrile seizure"),
+    ],
+)  # fmt: skip
+def test_a_diagnosis_named_in_a_sentence_is_read_and_waits_in_review(
+    text: str, name: str
+) -> None:
+    found = conditions(text)
+    assert name in found, found
+    assert (found[name] or 1.0) < REVIEW_BELOW  # a sentence: a person confirms it
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # [2492] the heading of the story, not a history of an illness
+        "PAST MEDICAL HISTORY:\nPlease see history of present illness. She has had surgeries.\n",
+        "HISTORY OF PRESENT ILLNESS:\nShe has a history of possible pneumonia as a child.\n",
+    ],
+)
+def test_present_illness_and_a_hedged_history_are_no_diagnosis(text: str) -> None:
+    assert conditions(text) == {}, text
+
+
+def test_medications_ordered_in_a_plan_and_a_listed_name_with_its_schedule() -> None:
+    # [1340, 1399, tuning] an order of a product the drug list does not know: name, strength,
+    # schedule; it waits in review
+    facts = find_clinical(
+        text_lines(
+            "PLAN:\n1.  Duricef 1 g daily for seven days.\n2.  Cold packs to the area.\n"
+            "Omnicef 300 mg daily for 10 days.  Samples are given.\n"
+            "Recheck in 2 weeks.\nFollow up 3 months.\n"
+        )
+    )
+    names = {m.name.lower(): m.confidence for m in facts.medications}
+    assert set(names) == {"duricef", "omnicef"}, names
+    assert all(c is not None and c < REVIEW_BELOW for c in names.values())
+    # [1299, tuning] "…, saw palmetto q.d., …" in a list; a dose after a comma stays the
+    # item's ("Percocet 5, #40, one q.3 h. p.r.n. pain" [3139])
+    listed = find_clinical(
+        text_lines(
+            "MEDICATIONS:\nFlomax q.d., vitamin D q.d, saw palmetto q.d., aspirin 81 mg q.d.\n"
+            "Percocet 5, #40, one q.3 h. p.r.n. pain.\n"
+        )
+    ).medications
+    assert [m.name.lower() for m in listed] == [
+        "flomax", "vitamin d", "saw palmetto", "aspirin", "percocet",
+    ]  # fmt: skip

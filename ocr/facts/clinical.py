@@ -280,7 +280,12 @@ def _continues(text: str, above: tuple[int, int], start: int) -> bool:
     if numbering and numbering.group().strip():
         return False
     previous = text[above[0] : above[1]].rstrip()
-    return bool(re.match(r"[a-z]", line)) and not previous.endswith((".", ":", ";"))
+    if previous.endswith((".", ":", ";")):
+        return False
+    # a line that starts in lower case, or any line after one the page's width broke ("… If
+    # normal we will go back to yearly" / "Pap smear.")
+    line_start = text.rfind("\n", 0, above[1]) + 1
+    return bool(re.match(r"[a-z]", line)) or above[1] - line_start >= 60
 
 
 def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> list[Condition]:

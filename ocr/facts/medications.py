@@ -234,6 +234,59 @@ def _order_at(text: str, start: int, end: int) -> tuple[int, int] | None:
     return start, end
 
 
+# Words just before a known drug's name in a sentence that say the patient takes it ("She
+# takes aspirin daily", "was started on Coumadin", "treated with Bactrim").
+_TAKING = re.compile(
+    r"\b(?:takes|taking|took|on|started|starting|continue[sd]?|continuing|using|uses|given"
+    r"|prescribed|receiving|received|treated\s+with|put\s+on|placed\s+on"
+    r"|doing|been\s+on)\s+(?:(?:a|an|the|his|her|some|daily|low-dose|baby|oral|IV|p\.?o\.?)\s+)?$",
+    re.IGNORECASE,
+)
+# … unless the clause says it is not taken, or is about something else.
+_NOT_TAKEN = re.compile(
+    r"\b(?:no|not|never|denies|denied|stopped|discontinued|off|hold|held|allergic|allergy"
+    r"|intoleran\w*|instead|avoid|refused|declined|failed|without|if|should|would|could|may"
+    r"|consider|recommend\w*|will|plan|prior|previously|before|ago|mother|father|family"
+    r"|husband|wife|son|daughter)\b",
+    re.IGNORECASE,
+)
+
+
+def _taken(text: str, start: int, end: int) -> bool:
+    """Whether the sentence says the patient takes the drug named at `start`."""
+    line_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 80) + 1
+    before = text[line_start:start]
+    stop = re.compile(r"[.;\n]").search(text, start)
+    after = text[start : stop.start() if stop else end]
+    return (
+        bool(_TAKING.search(before))
+        and not _NOT_TAKEN.search(before)
+        and not _STOPPED_AFTER.search(after)
+    )
+
+
+# Said after the drug in its sentence: it was stopped, or did not help ("Prozac for a while,
+# but this was then stopped").
+_STOPPED_AFTER = re.compile(
+    r"\b(?:stopped|discontinued|held|did\s+not\s+help|didn't\s+help|was\s+changed"
+    r"|without\s+(?:much\s+)?(?:improvement|relief|benefit)|no\s+relief)\b",
+    re.IGNORECASE,
+)
+
+
+def _drug_words(name: str) -> str:
+    """The drug's own words of a name read from a sentence ("Percocet only" -> "Percocet",
+    "Bactrim DS", "isosorbide mononitrate")."""
+    words = re.findall(r"[A-Za-z][\w\-]*", name)
+    kept = words[:1]
+    for word in words[1:]:
+        if _is_drug(word) or re.fullmatch(r"[A-Z]{2,3}", word) or word.lower() in ("drip",):
+            kept.append(word)
+        else:
+            break
+    return " ".join(kept)
+
+
 def _is_drug(word: str) -> bool:
     return word.lower().strip("-/") in DRUGS
 
@@ -258,8 +311,16 @@ def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) ->
     if not words or not re.match(r"[A-Za-z]", name) or len(words) > _MAX_NAME_WORDS:
         return None
     drug = any(_is_drug(w) for w in re.findall(r"[A-Za-z][\w\-]*", name))
-    if not listed and not (drug and strength) and _order_at(doc.text, start, end) is None:
-        return None  # in prose, only a known drug with a strength is a medication statement
+    taken = not listed and drug and not strength and _taken(doc.text, start, end)
+    if taken:  # "Coumadin because of atrial fibrillation": the drug's words only
+        name = _drug_words(name)
+    if (
+        not listed
+        and not (drug and strength)
+        and not taken
+        and _order_at(doc.text, start, end) is None
+    ):
+        return None  # in prose, a known drug with a strength, or one said to be taken
     if listed and not drug and not strength and len(body.split()) > _MAX_NAME_WORDS + 3:
         return None  # a sentence in a medication section, not a list item
     if not drug and not strength and _not_a_drug(name):
@@ -268,7 +329,9 @@ def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) ->
         name=name,
         citation=doc.cite(start + offset, end),
         strength=_spaced(strength.group()) if strength else None,
-        confidence=confidence.medication(listed=listed, known_drug=drug, strength=bool(strength)),
+        confidence=confidence.medication(
+            listed=listed, known_drug=drug, strength=bool(strength), said=taken
+        ),
     )
     medication = _with_sig(medication, body[name_end:])
     if stopped or _STOPPED.search(body):

@@ -31,7 +31,7 @@ _POSSIBLE = re.compile(
     # a hedge: what may explain a finding, not what the patient has ("an inflammatory process
     # such as infection or ischemia must be considered", "probably just some BPH")
     r"|such\s+as|possibility\s+of|probably|likely|suspicious\s+for|versus|vs\.?"
-    r"|likelihood\s+(?:of|for)|risk\s+for|chance\s+of"
+    r"|likelihood\s+(?:of|for)|risk\s+for|chance\s+of|presumably|presumed"
     r"|differential(?:\s+diagnosis)?(?:\s+(?:includes?|of))?"
     # what might happen: a condition ("if her shortness of breath worsens"), the risks of a
     # procedure, a drug's side effects ("Toxicities would include fatigue, nausea")
@@ -70,7 +70,13 @@ def _unwrapped(text: str, start: int, end: int) -> str:
     liver disease, kidney / disease, …, HIV and gout" denies all of it, wrap or not."""
     low, high = max(0, start - _LIST_WINDOW), min(len(text), end + _WINDOW)
     window = _SOFT_BREAK.sub(lambda m: " " * len(m.group()), text[low:high])
+    window = _WRAPPED.sub(lambda m: m.group()[:-1] + " ", window)
     return text[:low] + window + text[high:]
+
+
+# A line of a printed paragraph that the page's width broke, not its writer: long, and not
+# ending a sentence ("… which is probably just some" / "BPH. We will …").
+_WRAPPED = re.compile(r"(?m)^[^\n]{60,}[\w,)]\n")
 
 
 # A break inside a sentence: before a line that goes on in lower case, or after a line that

@@ -544,3 +544,48 @@ def test_medications_ordered_in_a_plan_and_a_listed_name_with_its_schedule() -> 
     assert [m.name.lower() for m in listed] == [
         "flomax", "vitamin d", "saw palmetto", "aspirin", "percocet",
     ]  # fmt: skip
+
+
+def test_a_known_drug_said_to_be_taken_in_a_sentence_waits_in_review() -> None:
+    # [3905, 4546, 3456] a known drug without a strength, in a sentence saying the patient
+    # takes it: read, held for a person; its name is the drug's words only
+    facts = find_clinical(
+        text_lines(
+            "HISTORY OF PRESENT ILLNESS:\nShe is on Lipitor for her high cholesterol. He is also "
+            "on IV Levaquin. She takes Percocet for this pain and it does work.\n"
+            # not taken: stopped, did not help, someone else's, a plan, denied
+            "She was on Prozac for a while, but this was then stopped. She has taken Claritin "
+            "and this did not help. Her husband takes Coumadin. We will consider starting "
+            "metformin. She is not on aspirin.\n"
+        )
+    )
+    names = {m.name.lower(): m.confidence for m in facts.medications}
+    assert set(names) == {"lipitor", "levaquin", "percocet"}, names
+    assert all(c is not None and c < REVIEW_BELOW for c in names.values())
+
+
+def test_a_hedge_after_presumably_is_no_diagnosis() -> None:
+    # [3831] "Omeprazole 20 mg p.o. daily presumably for GERD": a guess at a reason
+    facts = find_clinical(
+        text_lines(
+            "IMPRESSION:\nShe gets short of breath with exertion, presumably from congestive "
+            "heart failure, and we will obtain an echocardiogram.\n"
+        )
+    )
+    assert "congestive heart failure" not in {c.name.lower() for c in facts.conditions}
+    assert ("congestive heart failure", "possible") in {
+        (c.name.lower(), c.assertion) for c in facts.excluded
+    }
+
+
+def test_a_sentence_the_page_wrapped_keeps_its_hedge_and_is_no_item() -> None:
+    # [3297] "… which is probably just some" / "BPH." printed wrapped: the hedge reached no
+    # further than the line; [4997] "If normal we will go back to yearly" / "Pap smear."
+    found = conditions(
+        "ASSESSMENT AND PLAN:\n1. Hematuria. Coumadin needs to be stopped, so we will evaluate "
+        "what is going on, which is probably just some\nBPH. We will also obtain a repeat UA.\n"
+        "2. Asthma. Pap smear is taken. We will notify the patient of results. If normal we "
+        "will go back to yearly\nPap smear. She is scheduled for screening mammogram.\n"
+    )
+    assert "bph" not in found and "pap smear" not in found, found
+    assert {"hematuria", "asthma"} <= set(found)

@@ -32,6 +32,7 @@ _POSSIBLE = re.compile(
     # such as infection or ischemia must be considered", "probably just some BPH")
     r"|such\s+as|possibility\s+of|probably|likely|suspicious\s+for|versus|vs\.?"
     r"|likelihood\s+(?:of|for)|risk\s+for|chance\s+of|presumably|presumed"
+    r"|(?:concerned|worried)\s+(?:that|about)|precursor\s+(?:for|of|to)"
     r"|differential(?:\s+diagnosis)?(?:\s+(?:includes?|of))?"
     # what might happen: a condition ("if her shortness of breath worsens"), the risks of a
     # procedure, a drug's side effects ("Toxicities would include fatigue, nausea")
@@ -50,6 +51,14 @@ _POSSIBLE_AFTER = re.compile(
 _FAMILY = re.compile(
     r"\b(?:family\s+history|fh|fhx|mother|mom|father|dad|brother|sister|siblings?|son|daughter"
     r"|grandmother|grandfather|grandparents?|aunt|uncle|cousin|maternal|paternal|parents?)\b",
+    re.IGNORECASE,
+)
+# A relative named after the mention ("a history of gallstone pancreatitis in the patient's
+# sister").
+_FAMILY_AFTER = re.compile(
+    r"^[\s,]*(?:in|of|on)\s+(?:(?:the\s+)?patient's|his|her|their|a|the)\s+(?:\w+\s+)?"
+    r"(?:family|relatives?|mother|mom|father|dad|brothers?|sisters?|siblings?|sons?|daughters?"
+    r"|grandmother|grandfather|grandparents?|aunts?|uncles?|cousins?|parents?)\b",
     re.IGNORECASE,
 )
 _HISTORY = re.compile(r"\b(?:history\s+of|h/o|hx\s+of|past|previous|prior|status\s+post|s/p)\b",
@@ -98,7 +107,7 @@ def assertion(text: str, start: int, end: int, family_section: bool = False) -> 
     before = text[clause_start:start]
     after_end = _END.search(text, end)
     after = text[end : after_end.start() if after_end else min(len(text), end + _WINDOW)]
-    if family_section or _FAMILY.search(before):
+    if family_section or _FAMILY.search(before) or _FAMILY_AFTER.match(after):
         return "family"
     # "Rule out" is a question, "ruled out" an answer: test the answer first.
     if _NEGATED_BEFORE.search(before) or _NEGATED_AFTER.match(after) or _denied_list(text, start):

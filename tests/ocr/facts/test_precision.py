@@ -589,3 +589,23 @@ def test_a_sentence_the_page_wrapped_keeps_its_hedge_and_is_no_item() -> None:
     )
     assert "bph" not in found and "pap smear" not in found, found
     assert {"hematuria", "asthma"} <= set(found)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "said"),
+    [
+        # [3794] the relative named after the disease
+        ("HISTORY OF PRESENT ILLNESS:\nThere is no family history of pancreatic cancer. There "
+         "is a history of gallstone pancreatitis in the patient's sister.\n",
+         "gallstone pancreatitis", "family"),
+        # [2488] a worry about what may come
+        ("ASSESSMENT:\nShe is concerned that this is a precursor for another generalized "
+         "seizure.\n", "seizure", "possible"),
+    ],
+)  # fmt: skip
+def test_a_relative_named_after_it_or_a_worry_is_no_problem_of_the_patient(
+    text: str, name: str, said: str
+) -> None:
+    facts = find_clinical(text_lines(text))
+    assert name not in {c.name.lower() for c in facts.conditions}, facts.conditions
+    assert (name, said) in {(c.name.lower(), c.assertion) for c in facts.excluded}

@@ -211,7 +211,10 @@ def _named_with_schedule(piece: str) -> bool:
 # An order in a plan: a product's name opening the item, its strength, then how it is taken
 # ("Duricef 1 g daily for seven days.", "Omnicef 300 mg daily for 10 days.").
 _ORDER = re.compile(
-    rf"(?P<name>[A-Z][a-z][\w\-]*)\s+(?P<strength>\d+(?:[.,]\d+)?\s*{_UNIT})(?![\w])"
+    r"(?:(?i:apply|take|use|start|begin|continue|give)\s+)?"  # "Apply Aristocort ointment 0.1%"
+    rf"(?P<name>[A-Z][a-z][\w\-]*)\s+(?:(?:cream|ointment|lotion|gel|tablets?|capsules?|patch"
+    r"|solution|suspension|drops|inhaler|spray)\s+)?"
+    rf"(?P<strength>\d+(?:[.,]\d+)?\s*{_UNIT})(?![\w])"
     r"\s+(?:p\.?o\.?\s+|by\s+mouth\s+|orally\s+)?(?=\S)"
 )
 
@@ -228,10 +231,12 @@ def _order_at(text: str, start: int, end: int) -> tuple[int, int] | None:
     order = _ORDER.match(text, begin, end)
     if order is None or _is_drug(order["name"]) or _not_a_drug(order["name"]):
         return None
-    rest = text[order.end("strength") : end]
-    if _first_frequency(rest[:40]) is None and not _ROUTE.search(rest[:20]):
+    if order["name"].lower() in ("apply", "take", "use", "start", "begin", "continue", "give"):
         return None
-    return start, end
+    rest = text[order.end("strength") : end]
+    if _first_frequency(rest[:60]) is None and not _ROUTE.search(rest[:20]):
+        return None
+    return (order.start("name") if order.start("name") > begin else start), end
 
 
 # Words just before a known drug's name in a sentence that say the patient takes it ("She

@@ -25,7 +25,16 @@ _ICD10 = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 _CONDITION_TERMS = re.compile(
-    r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])(?!\s+index)",
+    r"(?<![\w-])(?:" + "|".join(re.escape(t) for t in CONDITIONS) + r")(?![\w-])"
+    # a disease's name used to name something else: its index, a prevention, a teaching, a
+    # vaccine, a cell ("BMI index", "DVT prophylaxis", "the diabetes educator", "Received
+    # hepatitis B #1", "Tumor cells show no reactivity")
+    # the procedure done for it ("cataract surgery"); a short word between is part of the
+    # name it takes ("hepatitis B vaccine" is no hepatitis)
+    r"(?!(?:\s+[a-z0-9]{1,2}\b)?(?:\s+(?:index|prophylaxis|prevention|educators?|education"
+    r"|teaching|classes|screening|vaccines?|vaccinations?|immunizations?|shots?|series|cells?"
+    r"|protocol|work-?up|surgery|surgeries|operation|repair|removal|extraction|resection"
+    r"|excision)\b|\s*#\s*\d))",
     re.IGNORECASE,
 )
 # Vital signs around a code-shaped word make it a reading ("T36.9C" is 36.9 °C).
@@ -43,13 +52,22 @@ _LEAD_IN = re.compile(
     re.IGNORECASE,
 )
 _NOTHING = re.compile(
-    r"^(?:none(?:\s+known)?|negative|noncontributory|non-contributory|unremarkable|n/?a|not\s+applicable"
+    r"^(?:(?:essentially|otherwise|completely|entirely)\s+)?(?:none(?:\s+known)?|negative|noncontributory|non-contributory|unremarkable|n/?a|not\s+applicable"
     r"|no\s+significant.*|nothing.*|unknown|deferred|see\s+(?:above|below|hpi).*|reviewed.*"
     r"|unchanged.*|denie[sd])\.?$",
     re.IGNORECASE,
 )
-_DIAGNOSED = re.compile(r"\b(?:diagnosed\s+with|diagnosis\s+of|dx\s+of|history\s+of|h/o)\s+",
+_DIAGNOSED = re.compile(r"\b(?:diagnosed\s+with|diagnosis\s+of|dx\s+of|history\s+of|h/o"
+                        r"|suffer(?:s|ed|ing)?\s+from|(?:am|is|are|been)\s+following\s+"
+                        r"(?:(?:him|her|them)\s+)?for|(?:him|her|them)\s+for\s+(?:his|her))\s+",
                         re.IGNORECASE)  # fmt: skip
+# Where the name after "diagnosed with" ends: a mark, or a word that goes on to something else.
+_HEDGES = {"possible", "probable", "questionable", "suspected", "likely", "presumed", "query"}
+_NAME_STOP = re.compile(
+    r"[.,;:()\n]|\s(?:and|or|with|who|which|that|in|for|since|at|on|of|but|as|by|after|to|was"
+    r"|is|were|are|has|had|when|while|from|about|secondary|due|status)\s",
+    re.IGNORECASE,
+)
 _NO_ALLERGIES = re.compile(
     r"\b(?P<drug>nkda|no\s+(?:known\s+)?(?:drug|medication|medicine)\s+allerg(?:ies|y))\b"
     r"|\b(?P<food>no\s+known\s+food\s+allerg(?:ies|y))\b"
@@ -114,6 +132,9 @@ _FUNCTION_WORDS = {
     "consider", "staying", "multiple", "apparently", "actually", "briefly", "nonsignificant",
     "alternatively", "manage", "managed", "relieved", "title", "ultrasound", "intraoperative",
     "numerous", "single",
+    # a sentence about a problem named before it ("Asthma. Seems to be worse than in the past")
+    "seems", "seem", "appears", "appear", "looks", "likely", "probably", "possibly", "thought",
+    "felt", "noted",
     # what the clinician did, not what the patient has ("Gave two week well-child check
     # handout to Mom")
     "gave", "told", "instructed", "provided", "explained", "educated", "spent", "called",
@@ -124,7 +145,7 @@ _NOT_A_PROBLEM = re.compile(
     r"|return\s+to|did\s+not|does\s+not|do\s+not|need(?:s|ed)?\s+(?:any|to)|will\s+be|was\s+not"
     r"|performance\s+status|showing|shows|showed|x-ray|monitor|seen|negative\s+for|may\s+be"
     r"|obtained|as\s+per|title\s+of|ability\s+to|analysis|within\s+normal\s+limits|documented"
-    r"|revealed|review\s+of\s+systems"
+    r"|revealed|review\s+of\s+systems|education|educator|vaccin\w*|immuniz\w*|screening"
     # a sentence saying when it began, not a problem's name ("Difficulty breathing began last
     # night"); the DSM axes that name no disorder (III "Noncontributory", IV stressors, V GAF)
     r"|began|begun|noncontributory|non-contributory|axis\s+(?:iv|v)|global\s+assessment"
@@ -134,6 +155,11 @@ _NOT_A_PROBLEM = re.compile(
     r"|:\s*normal\b",
     re.IGNORECASE,
 )
+# A DSM axis's label before what it names ("Axis III: Osteoporosis, hypertension").
+_AXIS = re.compile(r"\s*axis\s+(?:i{1,3}|[1-3])\b\s*[:.\-–]?\s*", re.IGNORECASE)
+# A piece of a list that goes on from the one before it ("Low back pain, chronic with
+# obesity", "peripheral neuropathy, consistent with diabetic neuropathy"): no name of its own.
+_CONNECTED = re.compile(r"\s*(?:[a-z][\w-]*\s+)?(?:with|to|for|from)\b", re.IGNORECASE)
 _UNSURE_TAIL = re.compile(
     r",?\s+(?:rule\s+out|r/o|possible|probable|suspected|question\s+of)\s+", re.IGNORECASE
 )
@@ -142,7 +168,8 @@ _RESOLVED = re.compile(r"\b(?:now\s+)?resolved\b", re.IGNORECASE)
 # the age of 37"): a former habit is no problem of now.
 _HABIT = re.compile(r"\b(?:tobacco|smoking|smoker|alcohol|drug|substance|cigarettes?)\b", re.I)
 _GIVEN_UP = re.compile(r"\b(?:quit|quitted|stopped|former|formerly|ex-?smoker|gave\s+up"
-                       r"|no\s+longer)\b", re.IGNORECASE)  # fmt: skip
+                       r"|no\s+longer|in\s+the\s+past|used\s+to|previously"
+                       r"|(?:past|remote)\s+history\s+of)\b", re.IGNORECASE)  # fmt: skip
 # Words for a place in the body that make a known term another disease ("pulmonary
 # hypertension" is not hypertension): a term read after one takes it into its name.
 _SITE = re.compile(
@@ -159,8 +186,10 @@ _PROCEDURE = re.compile(
     # a treatment the patient is on, not a problem ("chronic Coumadin therapy")
     r"|therapy|therapies|treatment|treatments|regimen|anticoagulation|supplementation"
     r"|extraction|removal|excision|resection|insertion|implantation|amputation|delivery"
-    r"|transfusion|transfusions"
-    r"|x-ray|monitor|scan|ekg|ecg|mri|ct)[.,;]?$",
+    r"|transfusion|transfusions|ligation|bypass|transplant|transplantation|catheterization"
+    r"|cardioversion|ablation|dialysis|management"
+    # whole words only: "persistent" and "defect" are no stent and no CT
+    r"|(?<![a-z])(?:x-ray|monitor|scan|ekg|ecg|mri|ct|stents?|stenting))[.,;]?$",
     re.IGNORECASE,
 )
 # Tests and procedures named alone in a list, not diagnoses.
@@ -251,7 +280,12 @@ def _continues(text: str, above: tuple[int, int], start: int) -> bool:
     if numbering and numbering.group().strip():
         return False
     previous = text[above[0] : above[1]].rstrip()
-    return bool(re.match(r"[a-z]", line)) and not previous.endswith((".", ":", ";"))
+    if previous.endswith((".", ":", ";")):
+        return False
+    # a line that starts in lower case, or any line after one the page's width broke ("… If
+    # normal we will go back to yearly" / "Pap smear.")
+    line_start = text.rfind("\n", 0, above[1]) + 1
+    return bool(re.match(r"[a-z]", line)) or above[1] - line_start >= 60
 
 
 def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> list[Condition]:
@@ -271,9 +305,16 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
         return _listed(doc, start, end, kind)
     for match in _DIAGNOSED.finditer(text, start, end):
         term = _CONDITION_TERMS.match(text, match.end())
+        if term and kind == "social" and _HABIT.search(term.group()):
+            continue  # "SOCIAL HISTORY: a 30-pack-year history of smoking": a habit told
         if term:
             out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None,
                                   evidence="prose"))  # fmt: skip
+        else:
+            named = _diagnosed_name(text, match.end(), end)
+            if named is not None and kind != "social":
+                out.append(_condition(doc, *named, text[named[0] : named[1]], kind, None,
+                                      evidence="prose"))  # fmt: skip
     for term in _CONDITION_TERMS.finditer(text, start, end):
         a = _widened(text, start, term.start())
         condition = _condition(doc, a, term.end(), text[a : term.end()], kind, None,
@@ -283,6 +324,32 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
     return out
 
 
+def _diagnosed_name(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span of a diagnosis's name of up to four words after "diagnosed with" or "history
+    of" that the word list does not know ("diagnosed with aplastic anemia", "suffering from
+    ongoing myofascitis"): it ends on a word of a disease, before a mark or a joining word."""
+    stop = _NAME_STOP.search(text, start, min(end, start + 60))
+    limit = stop.start() if stop else min(end, start + 60)
+    words = list(re.finditer(r"[A-Za-z][\w'\-]*", text[start:limit]))[:4]
+    if words and words[0].group().lower() in ("a", "an", "the", "his", "her"):
+        words = words[1:]  # "diagnosed with a brain tumor"
+    if (
+        not words
+        or words[0].group().lower() in _HEDGES
+        or (words[0].group().lower() == "present" and len(words) > 1)
+    ):
+        return None  # "history of possible …" is a question; "history of present illness"
+    for word in reversed(words):
+        ending = _MEDICAL_WORD.search(word.group())
+        if ending is not None and ending.end() == len(word.group()):
+            span = (start + words[0].start(), start + word.end())
+            name = text[span[0] : span[1]]
+            if condition_evidence(name, False) is not None:
+                return span
+            return None
+    return None
+
+
 def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
     """Conditions in an item of a problem, history or family section."""
     text = doc.text
@@ -290,11 +357,25 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
     item_start = numbering.end() if numbering else start
     lead = _LEAD_IN.match(text[item_start:end])
     item_start += lead.end() if lead else 0
+    axis = _AXIS.match(text, item_start, end)
+    item_start = axis.end() if axis else item_start  # "Axis II: Deferred": the label is no name
     item = text[item_start:end].rstrip(" .")
     if not item.strip() or _NOTHING.match(item.strip()):
         return []
     unsure = _UNSURE_TAIL.search(item)
-    if unsure and unsure.start() > 0 and len(_CONDITION_TERMS.findall(item)) < 2:
+    if (
+        unsure
+        and unsure.start() > 0
+        and (
+            len(_CONDITION_TERMS.findall(item)) < 2
+            # one problem, and what is to be ruled out after it ("Major depression rule out
+            # substance abuse"); not a list of several ("A, B with C possible source of …")
+            or (
+                "," not in item[: unsure.start()]
+                and _CONDITION_TERMS.search(item, 0, unsure.start())
+            )
+        )
+    ):
         # "Respiratory distress, rule out sepsis and prematurity": the problem is what comes
         # before; what is to be ruled out is a question, kept apart as possible
         tail = item_start + unsure.end()
@@ -310,7 +391,9 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
         # "hypertension, diabetes and asthma": a list of conditions
         spans = []
         for piece in pieces:
-            if _short_name(text[piece[0] : piece[1]]):
+            if _short_name(text[piece[0] : piece[1]]) and not _CONNECTED.match(
+                text, piece[0], piece[1]
+            ):
                 spans.append(piece)
             elif piece in terms:  # a long piece: only the condition it names
                 spans.extend((_widened(text, piece[0], m.start()), m.end())
@@ -374,6 +457,7 @@ def _condition(
     if said == "present" and _HABIT.search(name) and _given_up(doc.text, start, end):
         said = "absent"  # "a history of tobacco use, which he quit": not a problem of now
     past = kind == "history" or historical(doc.text, start)
+    name = re.sub(r"\.\s*,\s*\d{1,2}$", "", name)  # "Hypertension. ,3": the next item's number
     return Condition(
         name=re.sub(r"\s+", " ", name).strip(" .,;:-"),
         citation=doc.cite(start, end),
@@ -420,8 +504,15 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         return None  # "Dulcolax suppository twice a week p.r.n": a medicine as taken
     if first in _RELATIVES and not (_MEDICAL_WORD.search(name) or _CONDITION_TERMS.search(name)):
         return None  # "Mom and family": who, not what
-    if _PROCEDURE.search(words[-1]):
-        return None  # "bilateral cataract surgery": a procedure the patient had, not a problem
+    head = _HEAD_END.split(name, maxsplit=1)[0].split() or words
+    if _PROCEDURE.search(head[-1]) or first in _PROCEDURES_FIRST or _OPERATION.search(first):
+        # "bilateral cataract surgery", "Recent aortic valve replacement with bioprosthetic
+        # valve", "Insertion of a porcine valve": a procedure the patient had, not a problem
+        return None
+    if _PROCEDURE.search(words[-1]) and not (
+        _MEDICAL_WORD.search(" ".join(head)) or _CONDITION_TERMS.search(" ".join(head))
+    ):
+        return None  # "left hip, status post arthroplasty" (but "CAD, status post stent" stays)
     if any(w.lower().strip(",;:") in DRUGS for w in words[:2]) and not _MEDICAL_WORD.search(name):
         return None  # "Coumadin", "aspirin daily": a medicine, not a problem
     lowered = name.lower()
@@ -447,6 +538,21 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
 
 
 _KNOWN = {term.lower() for term in CONDITIONS}
+# Where the head of a diagnosis's name ends and what qualifies it begins.
+_HEAD_END = re.compile(
+    r"[,;]|\s+(?:with|without|status\s+post|s/p|secondary\s+to|due\s+to|after|following|in"
+    r"|requiring|needing|on|treated\s+with|managed\s+with|for)\s+",
+    re.IGNORECASE,
+)
+# First words that name an operation ("Insertion of …", "Cardiopulmonary bypass" ends so).
+_PROCEDURES_FIRST = {
+    "insertion", "placement", "removal", "repair", "replacement", "excision", "resection",
+    "biopsy", "transplant", "transplantation", "ligation", "bypass", "cardioversion", "ablation",
+    "dialysis", "hemodialysis", "implantation", "amputation", "injection", "extraction",
+    "transfusion", "catheterization", "exploration", "evacuation", "reconstruction", "revision",
+    "fixation", "fusion", "drainage", "debridement", "incision", "dissection", "decompression",
+}  # fmt: skip
+_OPERATION = re.compile(r"(?:ectomy|otomy|ostomy|plasty|scopy|graphy|pexy|rrhaphy)$", re.I)
 _DOSING = re.compile(
     r"\b(?:p\.?r\.?n|b\.?i\.?d|t\.?i\.?d|q\.?i\.?d|q\.?d|daily|twice|suppositor(?:y|ies)"
     r"|tablets?|capsules?|inhalers?|ointment|drops|patch|mg|mcg|as\s+needed)\b\.?",

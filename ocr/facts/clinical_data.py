@@ -88,6 +88,7 @@ CONDITIONS = tuple(sorted({
     "back pain", "low back pain", "neuropathy", "peripheral neuropathy", "fracture",
     "hypoglycemia", "hyperglycemia", "hyponatremia", "hypokalemia", "hyperkalemia",
     "dehydration", "malignancy", "tumor", "mass", "edema", "rash", "cough", "wheezing",
+    "seizure", "febrile seizure",
     "infection", "bleeding", "substance abuse", "alcohol abuse", "tobacco use", "smoking",
 }, key=lambda term: (-len(term), term)))  # fmt: skip
 

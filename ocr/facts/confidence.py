@@ -97,12 +97,14 @@ def condition(kind: str) -> float:
     }[kind]
 
 
-def medication(*, listed: bool, known_drug: bool, strength: bool) -> float:
+def medication(*, listed: bool, known_drug: bool, strength: bool, said: bool = False) -> float:
     """A medication's confidence: listed in a medication section or named in prose, a drug
-    the word list knows, a strength printed."""
+    the word list knows, a strength printed; `said`: named without a strength in a sentence
+    saying the patient takes it ("She takes aspirin daily"), which waits for a person."""
     score = 0.8 if listed else 0.7
     score += 0.1 if known_drug else -0.15
     score += 0.05 if strength else -0.1
+    score -= 0.1 if said else 0.0
     return _bounded(score)
 
 

@@ -155,6 +155,9 @@ def _wraps(text: str, above: tuple[int, int], start: int, end: int) -> bool:
 def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int, int]]:
     """Items of a logical line: one medication each (commas split only between drugs)."""
     if not listed:
+        order = _order_at(text, start, end)
+        if order is not None:
+            return [order]
         starts: list[int] = []
         last_end = -1
         for m in _WORD.finditer(text, start, end):
@@ -177,6 +180,11 @@ def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int,
                 _is_drug(first.group())
                 or first.group()[0].isupper()
                 or _STRENGTH.search(piece) is not None
+                # "…, saw palmetto q.d., …": a name with a schedule of its own
+                or (
+                    text[max(start, a - 3) : a].strip().endswith(",")
+                    and _named_with_schedule(piece)
+                )
             )
         )
         if items and not new:
@@ -186,8 +194,102 @@ def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int,
     return items
 
 
+def _named_with_schedule(piece: str) -> bool:
+    """Whether a piece of a medication list is a name of one to three words followed by its
+    schedule ("saw palmetto q.d."), not a run-on of the item before it."""
+    schedule = _first_frequency(piece)
+    if schedule is None or schedule.start() == 0:
+        return False
+    name = piece[: schedule.start()].strip()
+    if name.split(" ", 1)[0].lower() in _NAME_STOPS:
+        return False  # "…, one q.3 h. p.r.n.": the dose of the item before
+    return bool(re.fullmatch(r"[A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*){0,2}", name)) and not (
+        _not_a_drug(name) or _WEEKDAY.search(name)
+    )
+
+
+# An order in a plan: a product's name opening the item, its strength, then how it is taken
+# ("Duricef 1 g daily for seven days.", "Omnicef 300 mg daily for 10 days.").
+_ORDER = re.compile(
+    r"(?:(?i:apply|take|use|start|begin|continue|give)\s+)?"  # "Apply Aristocort ointment 0.1%"
+    rf"(?P<name>[A-Z][a-z][\w\-]*)\s+(?:(?:cream|ointment|lotion|gel|tablets?|capsules?|patch"
+    r"|solution|suspension|drops|inhaler|spray)\s+)?"
+    rf"(?P<strength>\d+(?:[.,]\d+)?\s*{_UNIT})(?![\w])"
+    r"\s+(?:p\.?o\.?\s+|by\s+mouth\s+|orally\s+)?(?=\S)"
+)
+
+
 def _FREQ_OR_ROUTE(piece: str) -> bool:
     return any(p.match(piece.strip()) for p, _ in _FREQUENCIES) or bool(_ROUTE.match(piece.strip()))
+
+
+def _order_at(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The item when a sentence or numbered item is an order of a product the drug list does
+    not know: its name first, a strength, then a schedule or route."""
+    numbering = _NUMBERING.match(text, start, end)
+    begin = numbering.end() if numbering else start
+    order = _ORDER.match(text, begin, end)
+    if order is None or _is_drug(order["name"]) or _not_a_drug(order["name"]):
+        return None
+    if order["name"].lower() in ("apply", "take", "use", "start", "begin", "continue", "give"):
+        return None
+    rest = text[order.end("strength") : end]
+    if _first_frequency(rest[:60]) is None and not _ROUTE.search(rest[:20]):
+        return None
+    return (order.start("name") if order.start("name") > begin else start), end
+
+
+# Words just before a known drug's name in a sentence that say the patient takes it ("She
+# takes aspirin daily", "was started on Coumadin", "treated with Bactrim").
+_TAKING = re.compile(
+    r"\b(?:takes|taking|took|on|started|starting|continue[sd]?|continuing|using|uses|given"
+    r"|prescribed|receiving|received|treated\s+with|put\s+on|placed\s+on"
+    r"|doing|been\s+on)\s+(?:(?:a|an|the|his|her|some|daily|low-dose|baby|oral|IV|p\.?o\.?)\s+)?$",
+    re.IGNORECASE,
+)
+# … unless the clause says it is not taken, or is about something else.
+_NOT_TAKEN = re.compile(
+    r"\b(?:no|not|never|denies|denied|stopped|discontinued|off|hold|held|allergic|allergy"
+    r"|intoleran\w*|instead|avoid|refused|declined|failed|without|if|should|would|could|may"
+    r"|consider|recommend\w*|will|plan|prior|previously|before|ago|mother|father|family"
+    r"|husband|wife|son|daughter)\b",
+    re.IGNORECASE,
+)
+
+
+def _taken(text: str, start: int, end: int) -> bool:
+    """Whether the sentence says the patient takes the drug named at `start`."""
+    line_start = max(text.rfind(".", 0, start), text.rfind("\n", 0, start), start - 80) + 1
+    before = text[line_start:start]
+    stop = re.compile(r"[.;\n]").search(text, start)
+    after = text[start : stop.start() if stop else end]
+    return (
+        bool(_TAKING.search(before))
+        and not _NOT_TAKEN.search(before)
+        and not _STOPPED_AFTER.search(after)
+    )
+
+
+# Said after the drug in its sentence: it was stopped, or did not help ("Prozac for a while,
+# but this was then stopped").
+_STOPPED_AFTER = re.compile(
+    r"\b(?:stopped|discontinued|held|did\s+not\s+help|didn't\s+help|was\s+changed"
+    r"|without\s+(?:much\s+)?(?:improvement|relief|benefit)|no\s+relief)\b",
+    re.IGNORECASE,
+)
+
+
+def _drug_words(name: str) -> str:
+    """The drug's own words of a name read from a sentence ("Percocet only" -> "Percocet",
+    "Bactrim DS", "isosorbide mononitrate")."""
+    words = re.findall(r"[A-Za-z][\w\-]*", name)
+    kept = words[:1]
+    for word in words[1:]:
+        if _is_drug(word) or re.fullmatch(r"[A-Z]{2,3}", word) or word.lower() in ("drip",):
+            kept.append(word)
+        else:
+            break
+    return " ".join(kept)
 
 
 def _is_drug(word: str) -> bool:
@@ -214,8 +316,16 @@ def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) ->
     if not words or not re.match(r"[A-Za-z]", name) or len(words) > _MAX_NAME_WORDS:
         return None
     drug = any(_is_drug(w) for w in re.findall(r"[A-Za-z][\w\-]*", name))
-    if not listed and not (drug and strength):
-        return None  # in prose, only a known drug with a strength is a medication statement
+    taken = not listed and drug and not strength and _taken(doc.text, start, end)
+    if taken:  # "Coumadin because of atrial fibrillation": the drug's words only
+        name = _drug_words(name)
+    if (
+        not listed
+        and not (drug and strength)
+        and not taken
+        and _order_at(doc.text, start, end) is None
+    ):
+        return None  # in prose, a known drug with a strength, or one said to be taken
     if listed and not drug and not strength and len(body.split()) > _MAX_NAME_WORDS + 3:
         return None  # a sentence in a medication section, not a list item
     if not drug and not strength and _not_a_drug(name):
@@ -224,7 +334,9 @@ def _medication(doc: Text, start: int, end: int, listed: bool, stopped: bool) ->
         name=name,
         citation=doc.cite(start + offset, end),
         strength=_spaced(strength.group()) if strength else None,
-        confidence=confidence.medication(listed=listed, known_drug=drug, strength=bool(strength)),
+        confidence=confidence.medication(
+            listed=listed, known_drug=drug, strength=bool(strength), said=taken
+        ),
     )
     medication = _with_sig(medication, body[name_end:])
     if stopped or _STOPPED.search(body):

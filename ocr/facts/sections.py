@@ -42,6 +42,12 @@ _TITLES: dict[str, tuple[str, ...]] = {
         "past medical/surgical history", "medical problems", "past medical hx",
     ),
     "family": ("family history", "fh", "family medical history", "fhx", "family hx"),
+    # habits and circumstances: what the patient does, not a diagnosis ("a 30-pack-year
+    # history of smoking")
+    "social": (
+        "social history", "sh", "past social history", "social", "habits", "social hx",
+        "shx", "personal history",
+    ),
     "immunizations": (
         "immunizations", "immunization", "immunization history", "vaccines", "vaccinations",
         "immunization record", "vaccination history", "vaccines administered",
@@ -52,7 +58,7 @@ _TITLES: dict[str, tuple[str, ...]] = {
         "vitals", "chief complaint", "cc", "procedures", "procedure", "past surgical history",
         "psh", "surgical history", "findings", "recommendations", "hospital course", "disposition",
         "follow up", "follow-up", "instructions", "subjective", "objective", "reason for visit",
-        "social history", "sh", "results", "indications", "technique", "comparison", "condition",
+        "results", "indications", "technique", "comparison", "condition",
         "discharge instructions", "diet", "activity", "signed", "operation", "anesthesia",
         "description of procedure", "estimated blood loss", "complications", "specimen",
         "heent", "neck", "lungs", "heart", "abdomen", "extremities", "neurologic", "skin",
@@ -67,13 +73,22 @@ _TELLING = (
     (r"\bcourse\b", "other"),  # "HOSPITAL COURSE PER PROBLEM LIST": a narrative, not a list
     (r"^allerg|adverse reaction", "allergies"),
     (r"^family", "family"),
+    (r"^(?:past\s+)?social", "social"),
     (r"immuni[sz]|vaccin", "immunizations"),
     (r"discontinued|stopped", "stopped medications"),
     (r"medication|^meds\b|prescription", "medications"),
+    # the tests that found a diagnosis, or the diagnoses still to tell apart, are no list of
+    # the patient's problems ("LABORATORY AND DIAGNOSTIC DATA:", "DIFFERENTIAL DIAGNOSIS:")
+    (
+        r"laborator|diagnostic\s+(?:data|stud|test|procedure|result|imaging|evaluation|work)"
+        r"|differential",
+        "other",
+    ),
     (r"diagnos|problem", "problems"),
     (r"past medical|medical history", "history"),
 )
 _HEADING = re.compile(r"^\s*(?:\d{1,2}[.)]\s*)?(?P<title>[A-Za-z][A-Za-z /&'\-]{0,60}?)\s*[:]")
+_RUN_ON = re.compile(r"^\s*(?P<title>[A-Z][A-Z /&'\-]{2,60}?)\s*,\s*(?=\d{1,2}[.)]\s)")
 _CAPS_LINE = re.compile(r"^[A-Z][A-Z /&'\-]{2,60}$")
 
 
@@ -97,6 +112,11 @@ def heading(text: str, start: int, end: int) -> tuple[str, str, int] | None:
             kind = "other"  # an unknown all-caps heading still ends the previous section
         if kind is not None:
             return kind, title, start + found.end()
+    run_on = _RUN_ON.match(line)
+    if run_on:  # "PROCEDURES PERFORMED,1.  Insertion of …": a title run into its first item
+        title = run_on["title"].strip()
+        kind = _KIND.get(_normal(title)) or _kind_by_word(title) or "other"
+        return kind, title, start + run_on.end()
     stripped = line.strip().rstrip(":")
     if _CAPS_LINE.fullmatch(stripped) and len(stripped.split()) <= 6:
         kind = _KIND.get(_normal(stripped), "other")

@@ -28,8 +28,8 @@ from ocrmypdf.hocrtransform import HocrParser
 from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 from PIL import Image, ImageFilter
 
-from ocr import raster, tess
-from ocr.geometry import Turn, map_tree, scale_tree
+from ocr import photo, raster, tess
+from ocr.geometry import Turn, map_tree, scale_tree, warp_tree
 from ocr.layout import DESKEW_MIN_DEGREES, measure
 
 DOUBTFUL_CONFIDENCE = 0.6  # upright text reads at ~0.9; upside-down gibberish at ~0.3
@@ -115,12 +115,23 @@ class KinchartTesseract(TesseractOcrEngine):
             return _generate(image, Path(input_file), options, page_number)
 
 
+def _dpi_of(image: Image.Image) -> float:
+    return float(image.info.get("dpi", (300, 300))[0] or 300)
+
+
 def _generate(
     image: Image.Image, input_file: Path, options: Any, page_number: int
 ) -> tuple[OcrElement, str]:
     """Read one page, turning and levelling it first when the layout asks for it."""
-    dpi = float(image.info.get("dpi", (300, 300))[0] or 300)
-    layout = raster.take_layout(input_file) or measure(image, dpi, DESKEW_MIN_DEGREES)
+    dpi = _dpi_of(image)
+    layout = raster.take_layout(input_file)
+    # A phone photo of a page is read from an upright, evenly lit copy (ocr/photo.py) and
+    # the boxes found on it are mapped back onto the photo below.
+    photographed = photo.correct(image, dpi)
+    original = image
+    if photographed is not None:
+        image, dpi, layout = photographed.image, photographed.dpi, None
+    layout = layout or measure(image, dpi, DESKEW_MIN_DEGREES)
     # Text running up or down the page: ask Tesseract which way before reading it.
     quarter = _orientation(input_file, options, 0) if layout.sideways else 0
     attempt = _recognise(image, dpi, input_file, options, quarter, layout.skew)
@@ -135,12 +146,14 @@ def _generate(
             alternative = _recognise(image, dpi, input_file, options, other, None)
             if alternative.score > BETTER_BY * attempt.score:
                 attempt = alternative
+    if photographed is not None:
+        attempt.tree = warp_tree(attempt.tree, photographed.warp, _dpi_of(original))
     outcome = PageOutcome(
         attempt.quarter,
         attempt.skew,
         attempt.confidence,
         attempt.text.replace("\f", "").strip("\n") + "\n" if attempt.text.strip() else "",
-        _boxed_words(attempt.tree, image.size),
+        _boxed_words(attempt.tree, original.size),
     )
     with _lock:
         _outcomes.setdefault(raster.run_key(options.output_file), {})[page_number] = outcome

@@ -28,6 +28,7 @@ _LOOK_DPI = 20.0
 _EDGE_DPI = 40.0
 _CLOSE_PX = 5  # at ~40 dpi wider than a letter's strokes: closing leaves the bare paper
 _MIN_CONTRAST = 40  # grey levels between the paper and its surround
+_MIN_STEP = 25  # grey levels across a sheet's edge, ~0.1 inch each side of it
 _SURROUND_BORDER = 0.4  # share of the frame's border that is surround, not paper
 _MIN_SHEET = 0.2  # share of the frame the sheet covers
 _UNEVEN = 0.8  # the dimmest ninth's paper below this share of the brightest's
@@ -111,7 +112,7 @@ def _look(gray: Image.Image, dpi: float) -> _Look | None:
         and light_mean - dark_mean >= _MIN_CONTRAST
         and _border_dark(paper, threshold) >= _SURROUND_BORDER
     )
-    uneven = not surround and _uneven(paper)
+    uneven = _uneven(paper)
     if not surround and not uneven:
         return None
     return _Look(surround, uneven)
@@ -202,6 +203,16 @@ def _sheet(gray: Image.Image, dpi: float) -> list[Point] | None:
     if None in (left, right, top, bottom):
         return None
     assert left and right and top and bottom
+    # A sheet's edge is a step from paper to surround; light falling off across a sheet that
+    # fills the frame is a slope, and halving that sheet would lose half its text.
+    samples = (
+        ([(left[0] * y + left[1], y) for y in ys], (2, 0), (-3, 0)),
+        ([(right[0] * y + right[1], y) for y in ys], (-3, 0), (2, 0)),
+        ([(x, top[0] * x + top[1]) for x in xs], (0, 2), (0, -3)),
+        ([(x, bottom[0] * x + bottom[1]) for x in xs], (0, -3), (0, 2)),
+    )
+    if any(not _step(closed, *edge) for edge in samples):
+        return None
     # Lines on the small copy: x = a*y + b (left, right) and y = a*x + b (top, bottom).
     # Edges are at pixel boundaries; keep one small pixel inside the sheet.
     left = (left[0], left[1] + 1)
@@ -218,6 +229,24 @@ def _sheet(gray: Image.Image, dpi: float) -> list[Point] | None:
     if _area(quad) < _MIN_SHEET * gray.width * gray.height:
         return None
     return quad
+
+
+def _step(
+    closed: Image.Image, points: list[Point], inside: tuple[int, int], outside: tuple[int, int]
+) -> bool:
+    """True when the paper just inside the edge through `points` is clearly lighter than
+    what lies just outside it, or when the edge is the frame's own (nothing outside)."""
+    w, h = closed.size
+    steps = []
+    for x, y in points[:: max(1, len(points) // 24)]:
+        xi, yi = round(x) + inside[0], round(y) + inside[1]
+        xo, yo = round(x) + outside[0], round(y) + outside[1]
+        if 0 <= xi < w and 0 <= yi < h and 0 <= xo < w and 0 <= yo < h:
+            steps.append(closed.getpixel((xi, yi)) - closed.getpixel((xo, yo)))  # type: ignore[operator]
+    if len(steps) < 4:
+        return True
+    steps.sort()
+    return steps[len(steps) // 2] >= _MIN_STEP
 
 
 def _fit(points: list[tuple[int, int]]) -> tuple[float, float] | None:

@@ -121,6 +121,19 @@ def test_a_photo_is_made_upright_at_300_dpi() -> None:
     assert left >= 250 and right >= 250
 
 
+def test_a_photo_filling_the_frame_is_only_evened_out() -> None:
+    scan = _scan("columns", 300, 0.0, seed=2)
+    gradient = Image.linear_gradient("L").rotate(-90).resize(scan.size)
+    photo = ImageChops.multiply(scan, gradient.point(lambda v: 150 + v * 105 // 255))
+    found = correct(photo, 300)
+    assert found is not None and found.image.size == scan.size
+    assert found.warp.to_original((scan.width, scan.height)) == pytest.approx(scan.size)
+    # The paper in the dim right third is white again, and the print still black.
+    dim = found.image.crop((2 * scan.width // 3, 0, scan.width, scan.height))
+    assert ImageStat.Stat(dim).median[0] >= 250
+    assert dim.getextrema()[0] < 60
+
+
 def _read(photo: Image.Image, tmp_path: Path) -> tuple[set[tuple[object, ...]], object]:
     pdf = scanned_pdf([photo], tmp_path / "photo.pdf", 200)
     reading = read_document(pdf, tmp_path / "work", ReadOptions())

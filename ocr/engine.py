@@ -6,9 +6,10 @@ the page image; measured here, with two jobs they took a scanned lab page from 0
 and 1.15 s. This engine instead measures skew and sideways text from projection profiles
 (`ocr.layout`, ~30–50 ms), OCRs a levelled copy only when the tilt matters, and asks
 Tesseract for the orientation only when the text runs sideways or comes out unreadable
-(upside-down pages read as gibberish: mean word confidence ~0.3 against ~0.9 upright). The
-page image in the PDF is left untouched; boxes are mapped back onto it (`ocr.geometry`) and
-the pipeline turns the page afterwards with /Rotate.
+(upside-down pages read as gibberish: mean word confidence ~0.3 against ~0.9 upright). A
+phone photo of a page (`ocr.photo`) is first warped upright and evenly lit. The page image
+in the PDF is left untouched; boxes are mapped back onto it (`ocr.geometry`) and the
+pipeline turns the page afterwards with /Rotate.
 """
 
 from __future__ import annotations
@@ -58,8 +59,9 @@ class PageOutcome:
     """What OCR found on one page.
 
     `quarter` is the counter-clockwise turn that made the page upright and `skew` the tilt
-    that was levelled. `text` is Tesseract's reading of the levelled copy, and `words` carry
-    boxes as fractions of the page image OCRmyPDF rendered (its MediaBox as displayed then).
+    that was levelled (on the upright copy, for a photographed page). `text` is Tesseract's
+    reading of the levelled copy, and `words` carry boxes as fractions of the page image
+    OCRmyPDF rendered (its MediaBox as displayed then).
     These are kept because a text layer drawn along tilted lines comes back out of PDF text
     extractors with neighbouring lines interleaved.
     """

@@ -134,16 +134,24 @@ def _generate(
     if photographed is not None:
         image, dpi, layout = photographed.image, photographed.dpi, None
     layout = layout or measure(image, dpi, DESKEW_MIN_DEGREES)
+
+    def orientation(current: int) -> int:
+        source = input_file
+        if photographed is not None:
+            # Tesseract's orientation pass reads a file; on the photo itself the desk and
+            # the shading hid which way the text ran (a photo taken sideways read nothing).
+            source = input_file.with_name(f"{input_file.stem}_kc_upright.tiff")
+            if not source.exists():
+                photographed.image.save(source, format="TIFF", dpi=(dpi, dpi))
+        return _orientation(source, options, current)
+
     # Text running up or down the page: ask Tesseract which way before reading it.
-    quarter = _orientation(input_file, options, 0) if layout.sideways else 0
+    quarter = orientation(0) if layout.sideways else 0
     attempt = _recognise(image, dpi, input_file, options, quarter, layout.skew)
     if layout.ink >= _MIN_INK and (attempt.words == 0 or attempt.confidence < DOUBTFUL_CONFIDENCE):
         # Gibberish: upside down (or the other side), unless it is just a poor scan.
         # Once Tesseract was asked, the likely mistake is the opposite turn.
-        if layout.sideways:
-            other = (quarter + 180) % 360
-        else:
-            other = _orientation(input_file, options, quarter)
+        other = (quarter + 180) % 360 if layout.sideways else orientation(quarter)
         if other != quarter:
             alternative = _recognise(image, dpi, input_file, options, other, None)
             if alternative.score > BETTER_BY * attempt.score:

@@ -28,7 +28,7 @@ _LOOK_DPI = 20.0
 _EDGE_DPI = 40.0
 _CLOSE_PX = 5  # at ~40 dpi wider than a letter's strokes: closing leaves the bare paper
 _MIN_CONTRAST = 40  # grey levels between the paper and its surround
-_MIN_STEP = 25  # grey levels across a sheet's edge, ~0.1 inch each side of it
+_MIN_STEP = 25  # grey levels across a sheet's edge, from ~0.05 inch outside to inside
 _SURROUND_BORDER = 0.4  # share of the frame's border that is surround, not paper
 _MIN_SHEET = 0.2  # share of the frame the sheet covers
 _UNEVEN = 0.8  # the dimmest ninth's paper below this share of the brightest's
@@ -83,12 +83,6 @@ def correct(image: Image.Image, dpi: float) -> Photo | None:
         fillcolor=255,
     )
     return Photo(flatten(upright), dpi * scale, Warp(coeffs, gray.width, gray.height))
-
-
-def looks_photographed(image: Image.Image, dpi: float) -> bool:
-    """True when `image` shows a page on a darker surround or lit unevenly."""
-    gray = image if image.mode == "L" else image.convert("L")
-    return _look(gray, dpi) is not None
 
 
 def _look(gray: Image.Image, dpi: float) -> _Look | None:

@@ -6,9 +6,10 @@ the page image; measured here, with two jobs they took a scanned lab page from 0
 and 1.15 s. This engine instead measures skew and sideways text from projection profiles
 (`ocr.layout`, ~30–50 ms), OCRs a levelled copy only when the tilt matters, and asks
 Tesseract for the orientation only when the text runs sideways or comes out unreadable
-(upside-down pages read as gibberish: mean word confidence ~0.3 against ~0.9 upright). The
-page image in the PDF is left untouched; boxes are mapped back onto it (`ocr.geometry`) and
-the pipeline turns the page afterwards with /Rotate.
+(upside-down pages read as gibberish: mean word confidence ~0.3 against ~0.9 upright). A
+phone photo of a page (`ocr.photo`) is first warped upright and evenly lit. The page image
+in the PDF is left untouched; boxes are mapped back onto it (`ocr.geometry`) and the
+pipeline turns the page afterwards with /Rotate.
 """
 
 from __future__ import annotations
@@ -28,8 +29,8 @@ from ocrmypdf.hocrtransform import HocrParser
 from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 from PIL import Image, ImageFilter
 
-from ocr import raster, tess
-from ocr.geometry import Turn, map_tree, scale_tree
+from ocr import photo, raster, tess
+from ocr.geometry import Turn, map_tree, scale_tree, warp_tree
 from ocr.layout import DESKEW_MIN_DEGREES, measure
 
 DOUBTFUL_CONFIDENCE = 0.6  # upright text reads at ~0.9; upside-down gibberish at ~0.3
@@ -58,8 +59,9 @@ class PageOutcome:
     """What OCR found on one page.
 
     `quarter` is the counter-clockwise turn that made the page upright and `skew` the tilt
-    that was levelled. `text` is Tesseract's reading of the levelled copy, and `words` carry
-    boxes as fractions of the page image OCRmyPDF rendered (its MediaBox as displayed then).
+    that was levelled (on the upright copy, for a photographed page). `text` is Tesseract's
+    reading of the levelled copy, and `words` carry boxes as fractions of the page image
+    OCRmyPDF rendered (its MediaBox as displayed then).
     These are kept because a text layer drawn along tilted lines comes back out of PDF text
     extractors with neighbouring lines interleaved.
     """
@@ -115,32 +117,53 @@ class KinchartTesseract(TesseractOcrEngine):
             return _generate(image, Path(input_file), options, page_number)
 
 
+def _dpi_of(image: Image.Image) -> float:
+    return float(image.info.get("dpi", (300, 300))[0] or 300)
+
+
 def _generate(
     image: Image.Image, input_file: Path, options: Any, page_number: int
 ) -> tuple[OcrElement, str]:
     """Read one page, turning and levelling it first when the layout asks for it."""
-    dpi = float(image.info.get("dpi", (300, 300))[0] or 300)
-    layout = raster.take_layout(input_file) or measure(image, dpi, DESKEW_MIN_DEGREES)
+    dpi = _dpi_of(image)
+    layout = raster.take_layout(input_file)
+    # A phone photo of a page is read from an upright, evenly lit copy (ocr/photo.py) and
+    # the boxes found on it are mapped back onto the photo below.
+    photographed = photo.correct(image, dpi)
+    original = image
+    if photographed is not None:
+        image, dpi, layout = photographed.image, photographed.dpi, None
+    layout = layout or measure(image, dpi, DESKEW_MIN_DEGREES)
+
+    def orientation(current: int) -> int:
+        source = input_file
+        if photographed is not None:
+            # Tesseract's orientation pass reads a file; on the photo itself the desk and
+            # the shading hid which way the text ran (a photo taken sideways read nothing).
+            source = input_file.with_name(f"{input_file.stem}_kc_upright.tiff")
+            if not source.exists():
+                photographed.image.save(source, format="TIFF", dpi=(dpi, dpi))
+        return _orientation(source, options, current)
+
     # Text running up or down the page: ask Tesseract which way before reading it.
-    quarter = _orientation(input_file, options, 0) if layout.sideways else 0
+    quarter = orientation(0) if layout.sideways else 0
     attempt = _recognise(image, dpi, input_file, options, quarter, layout.skew)
     if layout.ink >= _MIN_INK and (attempt.words == 0 or attempt.confidence < DOUBTFUL_CONFIDENCE):
         # Gibberish: upside down (or the other side), unless it is just a poor scan.
         # Once Tesseract was asked, the likely mistake is the opposite turn.
-        if layout.sideways:
-            other = (quarter + 180) % 360
-        else:
-            other = _orientation(input_file, options, quarter)
+        other = (quarter + 180) % 360 if layout.sideways else orientation(quarter)
         if other != quarter:
             alternative = _recognise(image, dpi, input_file, options, other, None)
             if alternative.score > BETTER_BY * attempt.score:
                 attempt = alternative
+    if photographed is not None:
+        attempt.tree = warp_tree(attempt.tree, photographed.warp, _dpi_of(original))
     outcome = PageOutcome(
         attempt.quarter,
         attempt.skew,
         attempt.confidence,
         attempt.text.replace("\f", "").strip("\n") + "\n" if attempt.text.strip() else "",
-        _boxed_words(attempt.tree, image.size),
+        _boxed_words(attempt.tree, original.size),
     )
     with _lock:
         _outcomes.setdefault(raster.run_key(options.output_file), {})[page_number] = outcome

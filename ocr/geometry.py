@@ -126,12 +126,74 @@ def _map_box(box: BoundingBox, mapping: Callable[[Point], Point]) -> BoundingBox
     return BoundingBox(min(xs), min(ys), max(xs), max(ys))
 
 
-def _clamp(box: BoundingBox, turn: Turn) -> BoundingBox:
+def _clamp(box: BoundingBox, turn: Turn | Warp) -> BoundingBox:
     left = min(max(0.0, box.left), turn.width)
     top = min(max(0.0, box.top), turn.height)
     return BoundingBox(
         left, top, max(left, min(box.right, turn.width)), max(top, min(box.bottom, turn.height))
     )
+
+
+@dataclass(frozen=True)
+class Warp:
+    """A perspective copy of an original image of `width` × `height` pixels (a photographed
+    page made upright, see ocr/photo.py): the copy's point (x, y) shows the original's point
+    ((a x + b y + c) / (g x + h y + 1), (d x + e y + f) / (g x + h y + 1)), where `coeffs` are
+    a..h, PIL's PERSPECTIVE data."""
+
+    coeffs: tuple[float, ...]
+    width: int
+    height: int
+
+    def to_original(self, point: Point) -> Point:
+        """Map a point on the perspective copy to the original image."""
+        a, b, c, d, e, f, g, h = self.coeffs
+        x, y = point
+        w = g * x + h * y + 1.0
+        return ((a * x + b * y + c) / w, (d * x + e * y + f) / w)
+
+
+def warp_tree(page: OcrElement, warp: Warp, dpi: float | None = None) -> OcrElement:
+    """Return `page` (found on the perspective copy) with every box, polygon and baseline
+    expressed on the original image, and its resolution set to `dpi` when given."""
+    mapped = _warp_element(page, warp)
+    changes: dict[str, object] = {"bbox": BoundingBox(0, 0, warp.width, warp.height)}
+    if dpi is not None:
+        changes["dpi"] = dpi
+    return replace(mapped, **changes)  # type: ignore[arg-type]
+
+
+def _warp_element(element: OcrElement, warp: Warp) -> OcrElement:
+    children = [_warp_element(child, warp) for child in element.children]
+    changes: dict[str, object] = {"children": children}
+    if element.poly:
+        changes["poly"] = [warp.to_original(p) for p in element.poly]
+    if element.bbox is None:
+        return replace(element, **changes)  # type: ignore[arg-type]
+    box = element.bbox
+    moved = _clamp(_map_box(box, warp.to_original), warp)
+    changes["bbox"] = moved
+    if element.ocr_class in OcrClass.LINE_TYPES and not element.textangle:
+        # The baseline keeps its place: two of its points mapped, the slope and the offset
+        # from the new box's bottom recomputed (as _map_line does for a skew).
+        baseline = element.baseline or Baseline(0.0, 0.0)
+        start = (box.left, box.bottom + baseline.intercept)
+        end = (box.right, start[1] + baseline.slope * (box.right - box.left))
+        s0, s1 = warp.to_original(start), warp.to_original(end)
+        slope = (s1[1] - s0[1]) / (s1[0] - s0[0]) if s1[0] != s0[0] else 0.0
+        baseline_y = s0[1] + slope * (moved.left - s0[0])
+        # Keep the font height the text had on the copy, scaled (OCRmyPDF sizes the font
+        # from the baseline's left end up to the box top).
+        scale = _distance(s0, s1) / max(1e-9, _distance(start, end))
+        glyph_height = (box.bottom + baseline.intercept - box.top) * scale
+        top = min(moved.bottom, max(moved.top, baseline_y - glyph_height))
+        changes["bbox"] = BoundingBox(moved.left, top, moved.right, moved.bottom)
+        changes["baseline"] = Baseline(slope=slope, intercept=baseline_y - moved.bottom)
+    return replace(element, **changes)  # type: ignore[arg-type]
+
+
+def _distance(p: Point, q: Point) -> float:
+    return math.hypot(p[0] - q[0], p[1] - q[1])
 
 
 def scale_tree(element: OcrElement, factor: float, dpi: float | None = None) -> OcrElement:

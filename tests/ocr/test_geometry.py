@@ -1,4 +1,5 @@
-"""Boxes found on a turned, levelled copy land back where they are on the original image."""
+"""Boxes found on a turned, levelled, enlarged or perspective-corrected copy land back where
+they are on the original image."""
 
 from __future__ import annotations
 
@@ -6,7 +7,8 @@ import pytest
 from ocrmypdf.models.ocr_element import Baseline, BoundingBox, OcrClass, OcrElement
 from PIL import Image, ImageChops
 
-from ocr.geometry import Turn, map_tree, scale_tree
+from ocr.geometry import Turn, Warp, map_tree, scale_tree, warp_tree
+from ocr.photo import perspective
 
 TRANSPOSE = {
     90: Image.Transpose.ROTATE_90,
@@ -114,3 +116,44 @@ def test_a_tree_read_on_an_enlarged_copy_scales_back() -> None:
     assert line_back.poly == [(200.0, 100.0), (600.0, 124.0)]
     assert line_back.children[0].bbox == BoundingBox(200, 100, 300, 120)
     assert line_back.children[0].text == "Na"
+
+
+# A photo's page as a quadrilateral on a 400 × 300 image, and the upright 240 × 300 copy.
+QUAD = [(60.0, 30.0), (330.0, 50.0), (350.0, 280.0), (40.0, 270.0)]
+UPRIGHT = [(0.0, 0.0), (240.0, 0.0), (240.0, 300.0), (0.0, 300.0)]
+
+
+def test_points_on_a_perspective_copy_map_back() -> None:
+    original = Image.new("L", (400, 300), 255)
+    original.paste(0, (280, 220, 290, 230))  # a dot near the quadrilateral's bottom right
+    coeffs = perspective(UPRIGHT, QUAD)
+    copy = original.transform((240, 300), Image.Transform.PERSPECTIVE, coeffs,
+                              Image.Resampling.BILINEAR, fillcolor=255)  # fmt: skip
+    warp = Warp(coeffs, *original.size)
+    assert warp.to_original(_centre(copy)) == pytest.approx((285, 225), abs=1.5)
+    for corner, on_photo in zip(UPRIGHT, QUAD, strict=True):
+        assert warp.to_original(corner) == pytest.approx(on_photo, abs=1e-6)
+
+
+def test_a_tree_read_on_a_perspective_copy_lands_on_the_photo() -> None:
+    warp = Warp(perspective(UPRIGHT, QUAD), 400, 300)
+    page = _page(Turn(0, 0.0, 240, 300))
+    back = warp_tree(page, warp, 150)
+    assert (back.bbox, back.dpi) == (BoundingBox(0, 0, 400, 300), 150)
+    [line] = back.children
+    [word] = line.children
+    corners = [warp.to_original(p) for p in ((100, 40), (180, 40), (100, 60), (180, 60))]
+    assert word.bbox == BoundingBox(
+        min(c[0] for c in corners),
+        min(c[1] for c in corners),
+        max(c[0] for c in corners),
+        max(c[1] for c in corners),
+    )
+    # The quadrilateral's top edge runs down 20 px over 270 to the right; a line read level
+    # on the copy gets that slope on the photo, its baseline through the mapped points.
+    assert line.baseline is not None and line.bbox is not None
+    start, end = warp.to_original((100, 60)), warp.to_original((180, 60))
+    assert line.baseline.slope == pytest.approx((end[1] - start[1]) / (end[0] - start[0]))
+    assert line.bbox.bottom + line.baseline.intercept == pytest.approx(
+        start[1] + line.baseline.slope * (line.bbox.left - start[0])
+    )

@@ -84,3 +84,24 @@ def test_range_first_tables_with_other_column_titles(titles: tuple[str, ...]) ->
         "136-145",
         "3.8-10.8",
     ]
+
+
+@pytest.mark.parametrize(("name", "remark"), [("Analysis", "Remark"), ("Analyses", "Remarks")])
+def test_analysis_and_remark_columns_head_a_table(name: str, remark: str) -> None:
+    """A European chemistry report: "Analysis | Reference interval | Result | Unit | Remark",
+    remarks spelled out, ranges that are one bound or only the unit; read by column, a bound
+    in the range column is never the value."""
+    text = (
+        f"{name:<26}{'Reference interval':<22}{'Result':<10}{'Unit':<10}{remark}\n"
+        f"{'HDL cholesterol':<26}{'>=40 mg/dL':<22}{'61':<10}{'mg/dL':<10}\n"
+        f"{'LDL cholesterol':<26}{'<130 mg/dL (calc)':<22}{'146':<10}{'mg/dL':<10}high\n"
+        f"{'Potassium, Serum':<26}{'mmol/L':<22}{'3.5':<10}{'mmol/L':<10}\n"
+        f"{'Sodium':<26}{'135-145':<22}{'128':<10}{'mmol/L':<10}low\n"
+    )
+    results = find_labs(text_lines(text))
+    assert [(r.analyte, r.value.text, r.unit, r.flag) for r in results] == [
+        ("hdl", "61", "mg/dL", None),
+        ("ldl", "146", "mg/dL", "H"),
+        ("potassium", "3.5", "mmol/L", None),
+        ("sodium", "128", "mmol/L", "L"),
+    ]

@@ -113,3 +113,34 @@ def test_a_free_line_named_for_several_tests_is_held(line: str) -> None:
 
 def test_a_family_name_in_a_sentence_is_no_result() -> None:
     assert find_labs(text_lines("The troponin was repeated at 6 hours and stayed flat.")) == []
+
+
+@pytest.mark.parametrize(("name", "analyte"), NAMES[:6])
+def test_a_free_line_with_a_spaced_range(name: str, analyte: str) -> None:
+    """The name with the value, unit and a range's lower end is no name of its own: a number
+    after the bracket is the value, so the abbreviation in brackets names only what is
+    before it ("HGB (HEMOGLOBIN) 15.1 g/dL 13.5" was taken for the name, 17.5 for its value,
+    then dropped as a range's upper end)."""
+    (result,) = find_labs(text_lines(f"{name} 15.1 mg/dL 13.5 - 17.5"))
+    reference = result.reference.text if result.reference else None
+    assert (result.name, result.analyte, result.value.text, reference) == (
+        name,
+        analyte,
+        "15.1",
+        "13.5 - 17.5",
+    )
+
+
+def test_cards_with_a_long_name_beside_names_in_parentheses() -> None:
+    results = find_labs(
+        text_lines(
+            "Platelet count, automated    HGB (HEMOGLOBIN)      HCT (HEMATOCRIT)\n"
+            "170 K/uL                     15 g/dL               44 %\n"
+            "                             Range 14.4 - 16.6     Range 42.9 - 49.1\n"
+        )
+    )
+    assert [(r.analyte, r.value.text, r.unit) for r in results] == [
+        ("platelets", "170", "K/uL"),
+        ("hemoglobin", "15", "g/dL"),
+        ("hematocrit", "44", "%"),
+    ]

@@ -566,3 +566,17 @@ def test_a_sentence_wrapped_before_a_number_is_no_card() -> None:
         "blood cells 34, white blood cells\n41, moderate amount of bacteria.\n"
     )
     assert extract([PageReading(1, 612, 792, text, [], "", "", False)]).labs == []
+
+
+def test_a_flowsheet_title_ending_in_a_word_that_could_be_a_unit_keeps_it() -> None:
+    """"Free Thyroxine Index" over a column with no unit: "Index" ends the test's name, it
+    is not the column's unit (which made it Free T4 in an index)."""
+    text = (
+        "Date         Free Thyroxine Index     T3 Uptake\n"
+        "                                      (%)\n"
+        "10/20/2013   3.2                      31\n"
+    )
+    assert found(labs_of(text)) == {
+        ("fti", "3.2", None, COLLECTED),
+        ("t3_uptake", "31", "%", COLLECTED),
+    }

@@ -569,7 +569,7 @@ def test_a_sentence_wrapped_before_a_number_is_no_card() -> None:
 
 
 def test_a_flowsheet_title_ending_in_a_word_that_could_be_a_unit_keeps_it() -> None:
-    """"Free Thyroxine Index" over a column with no unit: "Index" ends the test's name, it
+    """A column titled "Free Thyroxine Index" with no unit: "Index" ends the test's name, it
     is not the column's unit (which made it Free T4 in an index)."""
     text = (
         "Date         Free Thyroxine Index     T3 Uptake\n"

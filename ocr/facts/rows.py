@@ -249,7 +249,11 @@ def _free_row(
     lead = _range_first(texts, start + size) if known is not None else 0
     if lead:
         # "Glucose (70-99 mg/dL) 105 H": the range, and the unit printed with it, first.
-        words = [p.text.strip("()[]") for p in pieces[start + size : start + size + lead]]
+        words = [
+            p.text.strip("()[]")
+            for p in pieces[start + size : start + size + lead]
+            if not _REMARK.fullmatch(p.text)
+        ]
         if not re.match(r"[\d<>≤≥]", words[-1]) and units.parse(words[-1]) is not None:
             row.unit = words.pop()
         row.reference = parse_range(" ".join(words))
@@ -262,7 +266,12 @@ def _free_row(
     if repaired and not _unit_fits(row):
         return None, start  # a repaired name needs the unit of the test it names
     row.notes.extend(repaired)
-    row.tokens = [p.token for p in pieces[start:end]]
+    lead_end = start + size + lead
+    row.tokens = [
+        p.token
+        for at, p in enumerate(pieces[start:end], start)
+        if not (start + size <= at < lead_end and _REMARK.fullmatch(p.text))  # on the range
+    ]
     return row, end
 
 
@@ -350,6 +359,8 @@ def _range_first(texts: list[str], index: int) -> int:
         count += 3
     elif words and _BOUND.fullmatch(words[0]) and (labelled or words[0][0] in "(["):
         count += 1  # "<200" alone could be the value: only in brackets or after a label
+    elif words and _BOUND.fullmatch(words[0]) and _bound_first(texts[index + count :]):
+        count += 1
     else:
         return 0
     opened = any(t[:1] in "([" for t in texts[index : index + count])
@@ -357,6 +368,8 @@ def _range_first(texts: list[str], index: int) -> int:
         unit = texts[index + count].rstrip(")]")
         if units.parse(unit) is not None and not is_sex_marker(unit):
             count += 1
+            if index + count < len(texts) and _REMARK.fullmatch(texts[index + count]):
+                count += 1  # "<130 mg/dL (calc)": a remark on the range
     if opened and not any(t.endswith((")", "]")) for t in texts[index : index + count]):
         return 0  # a bracket opened and not closed: not a range of its own
     after = texts[index + count : index + count + 4]
@@ -370,6 +383,22 @@ def _range_first(texts: list[str], index: int) -> int:
     if rest and re.fullmatch(r"[<>]?\d[\d.,]*[*]?", rest[0]):
         return 0  # values of several dates after one range: which is this result is unclear
     return count
+
+
+_REMARK = re.compile(r"[(\[][^\W\d]+[)\]]")
+
+
+def _bound_first(texts: list[str]) -> bool:
+    """Whether a bound opening `texts` is a range printed before the value, not the value:
+    its unit follows it, then (past a bracketed remark) a plain number and the same unit
+    again (">=40 mg/dL 61 mg/dL", "<130 mg/dL (calc) 106.6 mg/dL")."""
+    if len(texts) < 4 or units.parse(texts[1]) is None:
+        return False
+    rest = texts[3:] if _REMARK.fullmatch(texts[2]) else texts[2:]
+    value, used = parse_value(rest[:4])
+    if value is None or value.number is None or value.comparator or len(rest) <= used:
+        return False
+    return units.normalise(rest[used]) == units.normalise(texts[1])
 
 
 def _junk(texts: list[str], index: int) -> int:
@@ -428,6 +457,8 @@ def _read_tail(
             if not fits(text):
                 break
             row.unit = text
+        elif index == 0 and row.unit and units.parse(text) and units.same(text, row.unit):
+            pass  # "<130 mg/dL 106.6 mg/dL": the unit printed with the range and the value
         elif (
             row.unit is None
             and range_words

@@ -199,6 +199,7 @@ def _result(
     misread = None
     if analyte is None and not text_value:
         analyte, misread = _misread(row, context)
+    _repair_unit(row, analyte)
     limits = _limits(row, analyte) if digits and could_have_lost_point(row.value) else None
     restored = restore_point(row.value, row.tokens, row.reference, digits, limits)
     if restored is not None:
@@ -238,6 +239,18 @@ def _result(
         category=analyte.category if analyte else "lab",
         notes=tuple(notes),
     )
+
+
+def _repair_unit(row: Row, analyte: Analyte | None) -> None:
+    """The row's unit read as the unit of its test it is one OCR slip from, when no repair
+    of ours made it a unit ("MILUMCL" for MILL/MCL, "UAL" for U/L under ALT), with a note."""
+    if analyte is None or analyte.unit is None or not row.unit or row.value.number is None:
+        return
+    fixed = units.nearest(row.unit, lambda unit: catalogue.convert(1.0, unit, analyte) is not None)
+    if fixed is not None:
+        row.notes.append(f"unit read as {row.unit}; taken as {fixed}, the unit of {analyte.name} "
+                         "one OCR slip from it")  # fmt: skip
+        row.unit = fixed
 
 
 def _misread(row: Row, context: str) -> tuple[Analyte | None, str | None]:

@@ -258,7 +258,13 @@ def _free_row(
             row.unit = words.pop()
         row.reference = parse_range(" ".join(words))
     candidates = catalogue.lookup(name) or catalogue.family(name)
-    end = _read_tail(row, pieces[start + size + used :], lambda unit: _fits(unit, candidates))
+    tail = pieces[start + size + used :]
+    end = _read_tail(row, tail, lambda unit: _fits(unit, candidates))
+    if end == 0 and row.unit is None and tail and candidates:
+        fixed = _garbled_unit(tail[0].text, candidates)
+        if fixed is not None:
+            row.unit = tail[0].text  # kept as printed; read as `fixed` with the test's name
+            end = _read_tail(row, tail[1:], lambda unit: _fits(unit, candidates)) + 1
     end += start + size + used
     if not catalogue.lookup(name) and not _looks_like_result(row) and not _of_family(row):
         return None, start
@@ -273,6 +279,14 @@ def _free_row(
         if not (start + size <= at < lead_end and _REMARK.fullmatch(p.text))  # on the range
     ]
     return row, end
+
+
+def _garbled_unit(text: str, analytes: Sequence[Analyte]) -> str | None:
+    """The unit of one of the tests a name may mean that a word right after the value is,
+    one OCR slip from it (one unit only: `units.nearest`)."""
+    return units.nearest(
+        text, lambda unit: any(catalogue.convert(1.0, unit, a) is not None for a in analytes)
+    )
 
 
 def _number_in_name(

@@ -203,10 +203,31 @@ def _without_leaders(pieces: list[_Piece]) -> list[_Piece]:
             ):
                 note = f"test name read as {kept[-1].text}; the dots of its leader taken off"
                 kept[-1] = _Piece(name, kept[-1].token, note)
+            elif not after:
+                kept = _without_leader_start(kept)
             after = True
         elif not (after and is_leader_tail(piece.text)):
             kept.append(piece)
             after = False
+    return kept
+
+
+_LEADER_START = re.compile(r"[ceosaiun.,:;'`]{1,4}")
+
+
+def _without_leader_start(kept: list[_Piece]) -> list[_Piece]:
+    """The pieces before a dot leader without the words OCR made of its first dots ("Cl ici
+    eeccc...", "HDL Cholesterol oe ccc..."): a short word of round letters is taken off only
+    when the name before it is a test's and the name with it is none."""
+    start = len(kept)
+    while start > 0 and not any(c.isdigit() for c in kept[start - 1].text):
+        start -= 1
+    if len(kept) - start < 2 or not _LEADER_START.fullmatch(kept[-1].text):
+        return kept
+    with_it = clean_name(" ".join(p.text for p in kept[start:]))
+    without = clean_name(" ".join(p.text for p in kept[start:-1]))
+    if catalogue.lookup(without) and not catalogue.lookup(with_it):
+        return kept[:-1]
     return kept
 
 
@@ -261,9 +282,12 @@ def _free_row(
     tail = pieces[start + size + used :]
     end = _read_tail(row, tail, lambda unit: _fits(unit, candidates))
     if end == 0 and row.unit is None and tail and candidates:
-        fixed = _garbled_unit(tail[0].text, candidates)
+        hint = next((p.text for p in tail[1:5] if units.parse(p.text.strip("()[]"))), None)
+        fixed = _garbled_unit(tail[0].text, candidates, hint and hint.strip("()[]"))
         if fixed is not None:
-            row.unit = tail[0].text  # kept as printed; read as `fixed` with the test's name
+            row.unit = fixed
+            row.notes.append(f"unit read as {tail[0].text}; taken as {fixed}, a unit of the "
+                             "test one OCR slip from it")  # fmt: skip
             end = _read_tail(row, tail[1:], lambda unit: _fits(unit, candidates)) + 1
     end += start + size + used
     if not catalogue.lookup(name) and not _looks_like_result(row) and not _of_family(row):
@@ -281,11 +305,14 @@ def _free_row(
     return row, end
 
 
-def _garbled_unit(text: str, analytes: Sequence[Analyte]) -> str | None:
+def _garbled_unit(text: str, analytes: Sequence[Analyte], hint: str | None) -> str | None:
     """The unit of one of the tests a name may mean that a word right after the value is,
-    one OCR slip from it (one unit only: `units.nearest`)."""
+    one OCR slip from it (one unit only, or the `hint` printed with the range:
+    `units.nearest`)."""
     return units.nearest(
-        text, lambda unit: any(catalogue.convert(1.0, unit, a) is not None for a in analytes)
+        text,
+        lambda unit: any(catalogue.convert(1.0, unit, a) is not None for a in analytes),
+        hint,
     )
 
 

@@ -299,18 +299,26 @@ _LOOK_ALIKE = str.maketrans({"i": "l", "1": "l", "|": "l", "!": "l", "j": "l", "
                              "v": "u", "y": "u"})  # fmt: skip
 
 
-def nearest(text: str, fits: Callable[[str], bool]) -> str | None:
+def nearest(text: str, fits: Callable[[str], bool], hint: str | None = None) -> str | None:
     """The printed unit `text` is, when OCR garbled it past reading: the one unit of
     `PRINTED` that `fits` (a unit the test is reported in) within one slip of it (two for
     longer spellings), look-alike glyphs (l/1/I, O/0, u/v) counted as the same; None when
     `text` is a unit already, is too short to tell, or another unit is less than a slip
-    further (13.2 "gil": g/L or g/dL is unclear, and they differ tenfold)."""
+    further (13.2 "gil": g/L or g/dL is unclear, and they differ tenfold). A `hint`, a
+    unit printed elsewhere in the row (with its range), settles which when it is as near."""
     if parse(text) is not None:
         return None
     garbled = _forms(text)
     if min(len(g) for g in garbled) < 3 or not re.search(r"[a-z]", garbled[0]):
         return None
     allowed = 2 if len(garbled[0]) >= 5 else 1
+    if (
+        hint
+        and parse(hint) is not None
+        and fits(hint)
+        and min(_distance(g, p) for g in garbled for p in _forms(hint)) <= allowed
+    ):
+        return hint
     near: list[tuple[int, str]] = []
     for spelling in PRINTED:
         if fits(spelling):

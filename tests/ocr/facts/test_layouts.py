@@ -580,3 +580,25 @@ def test_a_flowsheet_title_ending_in_a_word_that_could_be_a_unit_keeps_it() -> N
         ("fti", "3.2", None, COLLECTED),
         ("t3_uptake", "31", "%", COLLECTED),
     }
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # The first dots of a leader read as a short word after the name.
+        ("Cl ici eeccceceecscessseeesessesesecseseeeeeueeeea 110 mmol/L", "chloride"),
+        ("Sodium oe ccecceceecseeeeeteeeeseeeeeeeeee 140 mmol/L", "sodium"),
+        ("Potassium oo. eccceceesseeeeseceeeseseseseseseeeee 4.1 mmol/L", "potassium"),
+        # A dash (en or em) OCR read between the name and the value.
+        ("Hematocrit — 44 % 41-53%", "hematocrit"),
+        ("Carbon dioxide, total – 26 mmol/L 22-31 mmol/L", "co2"),
+    ],
+)
+def test_leader_starts_and_dashes_between_name_and_value(line: str, expected: str) -> None:
+    (result,) = find_labs(text_lines(line))
+    assert result.analyte == expected
+
+
+def test_a_short_word_that_is_part_of_the_name_stays() -> None:
+    (result,) = find_labs(text_lines("Iron, sat ......................... 30 %"))
+    assert (result.name, result.analyte) == ("Iron, sat", "transferrin_saturation")

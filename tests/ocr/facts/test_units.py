@@ -198,3 +198,11 @@ def test_rows_read_a_garbled_unit_as_their_test_s_unit_with_a_note() -> None:
         ("hemoglobin", "13.2", None),
     ]
     assert all("taken as" in " ".join(r.notes) for r in results[:2])
+
+
+def test_a_garbled_unit_near_two_is_the_one_printed_with_the_range() -> None:
+    """A unit one slip from mmol/L and two from µmol/L is unclear alone, settled by the
+    unit printed with the range."""
+    assert nearest("mmoV/L", _fits("co2")) is None
+    (ranged,) = find_labs(text_lines("Carbon dioxide, total 26 mmoV/L 22-31 mmol/L"))
+    assert (ranged.analyte, ranged.value.text, ranged.unit) == ("co2", "26", "mmol/L")

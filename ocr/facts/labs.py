@@ -147,6 +147,11 @@ def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:
     """Prefix a wrapped test name printed on the line(s) above its values."""
     if not pending:
         return pending
+    if pending[-1].text.rstrip().endswith(":"):
+        return pending  # "LABORATORY DATA:": a heading, not the head of a wrapped name
+    first = row.lines[0].tokens[0] if row.lines and row.lines[0].tokens else None
+    if row.tokens and first is not None and row.tokens[0] is not first:
+        return pending  # a name inside a line ("... to 12.5, hemoglobin is 12") is whole
     above = " ".join(clean_name(line.text) for line in pending[-1:])
     if _TAIL.match(above) or above[:1].islower():
         return pending  # "Blood by Automated": the end of the name above, not this one's head

@@ -185,7 +185,12 @@ def _inside_name(before: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][a-z][a-z\-]*", before)) and before.lower() not in _OPENERS
 
 
-_OPENERS = frozenset({"labs", "lab", "results", "result", "and", "the", "with", "her", "his"})
+_OPENERS = frozenset({
+    "labs", "lab", "results", "result", "and", "the", "with", "her", "his", "their",
+    # Verbs a sentence reports results with ("Showed white count 6200, hematocrit 44.7").
+    "showed", "shows", "revealed", "reveals", "demonstrated", "demonstrates", "found",
+    "noted", "included", "includes",
+})  # fmt: skip
 
 
 def _without_leaders(pieces: list[_Piece]) -> list[_Piece]:

@@ -157,6 +157,8 @@ def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:
         return pending  # "Blood by Automated": the end of the name above, not this one's head
     combined = f"{above} {row.name}".strip()
     carried = bool(re.match(r"[(a-z]", row.name))  # "(eGFR)" under "Glomerular Filtration Rate"
+    if carried and catalogue.lookup(row.name) and not catalogue.lookup(combined):
+        carried = False  # "mcv" under a panel's heading ("URINALYSIS"): a name of its own
     if not row.name or carried or (not catalogue.lookup(row.name) and catalogue.lookup(combined)):
         row.name = combined
         row.lines = [*pending[-1:], *row.lines]

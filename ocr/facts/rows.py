@@ -124,8 +124,13 @@ def _table_cell(
         unit_text = glued[1]  # "THOUS/MCL(140-400)": the range printed on against the unit
         range_tokens = [*range_tokens, Token(glued[2], 0.0, 0.0, 0.0, 1.0, None)]
     garbled = None
+    fixed = _cell_unit(row, unit_text, range_tokens)
     if unit_text and units.parse(unit_text):
         row.unit = unit_text
+    elif unit_text and fixed is not None:
+        row.unit = fixed  # "x1OE3uL" under UNITS: a unit one OCR slip from the test's
+        row.notes.append(f"unit read as {unit_text}; taken as {fixed}, a unit of the test "
+                         "one OCR slip from it")  # fmt: skip
     elif unit_text and not any(c.isdigit() for c in unit_text):
         garbled = unit_text  # kept as printed unless the range cell names the unit
     else:
@@ -139,6 +144,17 @@ def _table_cell(
         if dates:
             row.collected = dates[0][0]
     return row
+
+
+def _cell_unit(row: Row, unit_text: str | None, range_tokens: list[Token]) -> str | None:
+    """The unit of the row's test a garbled unit cell is one OCR slip from, if any (the unit
+    printed in the range cell settling between two)."""
+    if not unit_text or units.parse(unit_text) is not None:
+        return None
+    candidates = catalogue.lookup(row.name)
+    hints = [t.text.strip("()[]") for t in range_tokens]
+    hint = next((h for h in hints if units.parse(h) is not None), None)
+    return _garbled_unit(unit_text, candidates, hint) if candidates else None
 
 
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:

@@ -602,3 +602,8 @@ def test_leader_starts_and_dashes_between_name_and_value(line: str, expected: st
 def test_a_short_word_that_is_part_of_the_name_stays() -> None:
     (result,) = find_labs(text_lines("Iron, sat ......................... 30 %"))
     assert (result.name, result.analyte) == ("Iron, sat", "transferrin_saturation")
+
+
+def test_a_panel_heading_is_not_the_head_of_a_known_name_under_it() -> None:
+    (result,) = find_labs(text_lines("URINALYSIS\nmcv 86.1 fL (80.0-100.0)\n"))
+    assert (result.name, result.analyte) == ("mcv", "mcv")

@@ -206,3 +206,18 @@ def test_a_garbled_unit_near_two_is_the_one_printed_with_the_range() -> None:
     assert nearest("mmoV/L", _fits("co2")) is None
     (ranged,) = find_labs(text_lines("Carbon dioxide, total 26 mmoV/L 22-31 mmol/L"))
     assert (ranged.analyte, ranged.value.text, ranged.unit) == ("co2", "26", "mmol/L")
+
+
+@pytest.mark.parametrize(
+    ("row", "meant"),
+    [
+        ("WBC                             6.0      x1OE3uL    4.3-10.8", "x10E3/uL"),
+        ("Sodium                          140      mrnol/L    136-145", "mmol/L"),
+        ("Sodium                          140      mmoV/L     136-145 mmol/L", "mmol/L"),
+    ],
+)
+def test_a_garbled_unit_cell_is_read_as_the_test_s_unit(row: str, meant: str) -> None:
+    header = "TEST                            RESULT   UNITS      REFERENCE RANGE\n"
+    (result,) = find_labs(text_lines(f"{header}{row}\n"))
+    assert result.unit == meant
+    assert any("taken as" in note for note in result.notes)

@@ -92,6 +92,10 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
                 continue
         rows = table_row(line, header) if header is not None else None
         tabled = rows is not None
+        if rows is None and header is None and _runs_on(line, lines, index):
+            # "... Glucose is" / "157, BUN 14": a sentence wrapped inside a result.
+            line = Line(line.page, [*line.tokens, *lines[index + 1].tokens])
+            skip = 1
         if rows is None:
             rows = free_rows(line, require_known=header is not None)
         if not rows:
@@ -114,6 +118,35 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
                 last_row = line
         pending = []
     return results
+
+
+_LINKING = frozenset({"is", "was", "of", "were", "=", "at"})
+
+
+def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
+    """Whether a sentence on `line` breaks between a test's name and its value on the next
+    line ("... and platelets 199,000. Glucose is" / "157, BUN 14, ..."): the line is prose
+    (6 words or more), ends with a name the catalogue knows and a linking word ("is",
+    "was"), and the next line, just below, opens with a number."""
+    if index + 1 >= len(lines) or len(line.tokens) < 6:
+        return False
+    below = lines[index + 1]
+    if below.page != line.page or not below.tokens:
+        return False
+    if below.tokens[0].y - line.tokens[-1].y > 2.0 * line.height:
+        return False
+    first = below.tokens[0].text.rstrip(".,;:")
+    if not re.fullmatch(r"\d[\d,]*(?:\.\d+)?", first):
+        return False
+    words = [t.text for t in line.tokens]
+    if words[-1].lower() not in _LINKING:
+        return False  # "... red blood cells 34, white blood cells" / "41, ...": a list runs on
+    words = words[:-1]
+    return any(
+        catalogue.lookup(clean_name(" ".join(words[-size:])), False)
+        and not re.search(r"\d", " ".join(words[-size:]))
+        for size in (1, 2, 3)
+    )
 
 
 def _card_rows(card: Line) -> list[Row]:

@@ -43,3 +43,28 @@ def test_a_heading_above_is_not_the_head_of_the_first_name_on_the_line() -> None
 def test_a_capitalised_word_inside_a_name_still_keeps_the_name_whole() -> None:
     # "Whole Blood" is part of an unknown name, not "Blood" a test.
     assert read("Creatine, Whole Blood 1 mg/dL\n") == {}
+
+
+def test_a_sentence_wrapped_between_a_name_and_its_value_is_read_across() -> None:
+    text = (
+        "Hemoglobin is 10.9, hematocrit 33, and platelets 240,000. Glucose is\n"
+        "182, BUN 22, creatinine 1.3.\n"
+    )
+    found = read(text)
+    assert found["glucose"] == "182"
+    assert found["bun"] == "22"
+    assert found["creatinine"] == "1.3"
+    assert len([k for k in found if k == "bun"]) == 1
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The next line opens with a number that is no value of the name above.
+        "She will talk with her doctor about checking the glucose\n3 months from now.\n",
+        # A short line (a heading or a table's name cell) is no sentence run on.
+        "Glucose\n95\n",
+    ],
+)
+def test_no_value_is_taken_from_the_next_line_where_no_sentence_runs_on(text: str) -> None:
+    assert "glucose" not in read(text) or read(text)["glucose"] == "95"

@@ -134,7 +134,7 @@ _STRIP = " \t.,;:_'`’‘“”»«*-=~|"
 _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
-        (r"\[|\]|\{|\}", ""),
+        (r"\[|\]|\{|\}|\\", ""),  # brackets, and a backslash (no unit has one)
         (r"^(.+?)\.?\1$", r"\1"),  # mg/dL.mg/dL: printed twice
         (r"^mf(?=[il1|][uv])", "m"),  # mf[IU]/L: a bracket read as f
         (r"(?<=[il1|][uv])[j}]+(?=/)", ""),  # m[IUJ/L, mlU}/L: a bracket read as J

@@ -221,3 +221,8 @@ def test_a_garbled_unit_cell_is_read_as_the_test_s_unit(row: str, meant: str) ->
     (result,) = find_labs(text_lines(f"{header}{row}\n"))
     assert result.unit == meant
     assert any("taken as" in note for note in result.notes)
+
+
+def test_a_backslash_ocr_read_inside_a_unit_is_dropped() -> None:
+    assert normalise("mgA\\lb/gCre") == "mg/g"
+    assert normalise("mmol\\/L") == "mmol/L"

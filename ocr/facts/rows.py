@@ -106,7 +106,10 @@ def _table_cell(
     """The result in one result cell of a row, with the row's name, unit and range."""
     pieces = _pieces(result_tokens)
     value, used = parse_value([p.text for p in pieces])
-    if value is None or _is_range(line, pieces[used - 1].token, value):
+    # In a row of dated cells a dash between two values is an empty date's mark ("50 - 45"),
+    # not a range: only the cell's own words can make its value part of one.
+    within = line if single else Line(line.page, result_tokens)
+    if value is None or _is_range(within, pieces[used - 1].token, value):
         return None
     outside = bool(parts.get("outside"))
     row = Row(clean_name(" ".join(t.text for t in name_tokens)), value, [line], [], outside=outside)

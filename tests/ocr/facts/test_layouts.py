@@ -607,3 +607,20 @@ def test_a_short_word_that_is_part_of_the_name_stays() -> None:
 def test_a_panel_heading_is_not_the_head_of_a_known_name_under_it() -> None:
     (result,) = find_labs(text_lines("URINALYSIS\nmcv 86.1 fL (80.0-100.0)\n"))
     assert (result.name, result.analyte) == ("mcv", "mcv")
+
+
+def test_a_dash_for_an_empty_date_in_a_cumulative_row_is_no_range() -> None:
+    """Values "50 - 45" across three dated columns: 50 and 45 are results of their dates, the
+    dash marks the date without one."""
+    text = (
+        "Test          10/20/2013   07/15/2013   04/02/2013   Units   Reference\n"
+        "Hematocrit    50           -            45           %       40-54\n"
+        "Glucose       95           101          88           mg/dL   70-99\n"
+    )
+    assert found(labs_of(text)) == {
+        ("hematocrit", "50", "%", COLLECTED),
+        ("hematocrit", "45", "%", EARLIER[1]),
+        ("glucose", "95", "mg/dL", COLLECTED),
+        ("glucose", "101", "mg/dL", EARLIER[0]),
+        ("glucose", "88", "mg/dL", EARLIER[1]),
+    }

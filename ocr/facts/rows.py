@@ -321,12 +321,21 @@ def _free_row(
         return None, start  # a repaired name needs the unit of the test it names
     row.notes.extend(repaired)
     lead_end = start + size + lead
+    # Linking words the name was cut after ("ANION GAP 3 IN SERUM OR 10"): neither name
+    # nor anything between name and value.
+    unit = units.parse(row.unit)
+    reported = unit is not None and unit.dimension not in _PROSE_DIMENSIONS  # a lab's unit
+    cut = start + len(name.split()) if reported else end
     row.tokens = [
         p.token
         for at, p in enumerate(pieces[start:end], start)
         if not (start + size <= at < lead_end and _REMARK.fullmatch(p.text))  # on the range
+        and not (cut <= at < start + size and p.text.lower().strip(".,") in _CUT_WORDS)
     ]
     return row, end
+
+
+_CUT_WORDS = frozenset({"in", "of", "by", "or", "and", "from", "for", "with", "per"})
 
 
 def _garbled_unit(text: str, analytes: Sequence[Analyte], hint: str | None) -> str | None:

@@ -624,3 +624,21 @@ def test_a_dash_for_an_empty_date_in_a_cumulative_row_is_no_range() -> None:
         ("glucose", "101", "mg/dL", EARLIER[0]),
         ("glucose", "88", "mg/dL", EARLIER[1]),
     }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ANION GAP 3 IN SERUM OR 10 mmol/L 5-17 mmol/L",
+        "POTASSIUM [MOLES/VOLUME] IN 4.1 mmol/L 3.5-5.1 mmol/L",
+    ],
+)
+def test_a_long_name_cut_after_a_linking_word_in_capitals(line: str) -> None:
+    (result,) = find_labs(text_lines(line))
+    assert result.analyte in ("anion_gap", "potassium")
+    assert result.value.text in ("10", "4.1")
+
+
+@pytest.mark.parametrize("line", ["Glucose in 2 weeks.", "POTASSIUM IN 2 DAYS"])
+def test_a_plan_after_a_name_is_still_no_result(line: str) -> None:
+    assert find_labs(text_lines(line)) == []

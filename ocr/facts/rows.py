@@ -314,7 +314,12 @@ def _free_row(
                              "test one OCR slip from it")  # fmt: skip
             end = _read_tail(row, tail[1:], lambda unit: _fits(unit, candidates)) + 1
     end += start + size + used
-    if not catalogue.lookup(name) and not _looks_like_result(row) and not _of_family(row):
+    if (
+        not catalogue.lookup(name)
+        and not _looks_like_result(row)
+        and not _of_family(row)
+        and not _misread_fits(row)
+    ):
         return None, start
     repaired = [p.note for p in pieces[start : start + size] if p.note]
     if repaired and not _unit_fits(row):
@@ -492,6 +497,19 @@ def _of_family(row: Row) -> bool:
     if not tests or row.value.number is None:
         return False
     return row.unit is None or any(catalogue.convert(1.0, row.unit, a) is not None for a in tests)
+
+
+def _misread_fits(row: Row) -> bool:
+    """Whether an unknown name is a test's one look-alike glyph away (`catalogue.misread`:
+    "wec # BLD AUTO" for WBC) and the printed unit is one that test is reported in: the
+    reader then takes it for that test, with a note (the range may be past reading)."""
+    meant = catalogue.misread(row.name) if row.unit and row.value.number is not None else None
+    analyte = catalogue.resolve(meant, row.unit) if meant else None
+    return (
+        analyte is not None
+        and analyte.unit is not None
+        and catalogue.convert(1.0, row.unit, analyte) is not None
+    )
 
 
 def _looks_like_result(row: Row) -> bool:

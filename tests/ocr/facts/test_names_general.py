@@ -144,3 +144,17 @@ def test_cards_with_a_long_name_beside_names_in_parentheses() -> None:
         ("hemoglobin", "15", "g/dL"),
         ("hematocrit", "44", "%"),
     ]
+
+
+@pytest.mark.parametrize("line", ["wec # BLD AUTO 6.0 X10E3/uL 4.3°-.10.8", "WEC 6.0 x10E3/uL"])
+def test_a_misread_name_with_its_test_s_unit_needs_no_readable_range(line: str) -> None:
+    """A name one look-alike glyph from WBC, with a unit WBC is reported in, is read as WBC
+    (noted) even when OCR left the range past reading."""
+    (result,) = find_labs(text_lines(line))
+    assert (result.analyte, result.value.text) == ("wbc", "6.0")
+    assert any("look-alike" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("line", ["wec 6.0", "wec 6.0 mg/dL 4.3-10.8"])
+def test_a_misread_name_without_a_fitting_unit_is_not_taken_for_the_test(line: str) -> None:
+    assert all(r.analyte != "wbc" for r in find_labs(text_lines(line)))

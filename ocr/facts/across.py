@@ -215,10 +215,13 @@ def _columns(heads: list[Line], rows: Sequence[Line]) -> list[Across] | None:
         if bracketed and len(column.header) > 1 and _unit_line(heads, column.header[-1]):
             unit = _unit(words[-1]) or words[-1].strip("()")  # the units' line: as printed
             words.pop()
-        elif words and (
-            _unit(words[-1]) is not None or re.fullmatch(r"\(\S*[/%\d]\S*\)", words[-1])
+        elif (
+            words
+            and (_unit(words[-1]) is not None or re.fullmatch(r"\(\S*[/%\d]\S*\)", words[-1]))
+            and not (words[-1][:1] != "(" and catalogue.lookup(clean_name(" ".join(words)), False))
         ):
-            # The unit's title, bracketed: kept as printed even when OCR garbled it.
+            # The unit's title, bracketed: kept as printed even when OCR garbled it; a word
+            # that could be a unit but ends a test's name stays ("Free Thyroxine Index").
             unit = _unit(words[-1]) or words[-1].strip("()")
             words.pop()
         column.name = clean_name(" ".join(words))

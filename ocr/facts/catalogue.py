@@ -209,7 +209,9 @@ def lookup(name: str, fuzzy: bool = True) -> tuple[Analyte, ...]:
     found = _index().get(key) or (_near(key) if fuzzy else ())
     if found:
         return found
-    if "(" in name:  # "Glomerular Filtration Rate (eGFR)": the name, else the abbreviation
+    if "(" in name and not re.search(r"\)[^)]*\d", name):
+        # "Glomerular Filtration Rate (eGFR)": the name, else the abbreviation; not when a
+        # number follows the bracket ("HGB (HEMOGLOBIN) 15 g/dL": that is the value)
         outer = re.sub(r"\([^)]*\)?", " ", name)
         for part in (outer, *re.findall(r"\(([^)]*)\)", name)):
             found = lookup(part, fuzzy) if part.strip() and part != name else ()

@@ -68,14 +68,53 @@ _DAY_FIRST: ContextVar[bool] = ContextVar("day_first", default=False)
 def day_first(texts: Sequence[str]) -> bool:
     """Whether the slashed and dashed dates of a document put the day first, as UK and
     European labs print them: some date has a first number past 12 (a day) and none has a
-    second one past 12. Dotted dates are always day first; ISO and month names say nothing."""
+    second one past 12. Dotted dates are always day first; ISO dates say nothing.
+
+    When every numeric date could be either, two weaker cues decide, in this order: dates
+    with a month name written day first ("25 Nov 1954") and none month first ("Nov 25,
+    1954"); else the reading that puts more of the document's dates within a fortnight of
+    one another, and none so month first (a sample is collected, received and reported
+    within days: 05/03 and 07/03 are two days apart day first, two months month first; a
+    print date, any time later, is left out). Month first otherwise."""
     days = months = False
+    pairs: list[tuple[int, int, int]] = []
     for text in texts:
         for match in _NUMERIC.finditer(text):
             first, second = int(match.group(1)), int(match.group(3))
             days = days or (12 < first <= 31 and 1 <= second <= 12)
             months = months or (12 < second <= 31 and 1 <= first <= 12)
-    return days and not months
+            year = int(match.group(4))
+            printed = "print" in text.lower()  # printed any time later: no clue
+            if 1 <= first <= 12 and 1 <= second <= 12 and year >= 1900 and not printed:
+                pairs.append((first, second, year))
+    if days or months:
+        return days and not months
+    named_days = any(_NAMED_DAY_FIRST.search(text) for text in texts)
+    named_months = any(_NAMED_MONTH_FIRST.search(text) for text in texts)
+    if named_days != named_months:
+        return named_days
+    return _closer(pairs, day_first=True) > 0 == _closer(pairs, day_first=False)
+
+
+_MONTH_NAME = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_NAMED_DAY_FIRST = re.compile(rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH_NAME}\s+\d{{4}}\b", re.I)
+_NAMED_MONTH_FIRST = re.compile(rf"\b{_MONTH_NAME}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b", re.I)
+_FORTNIGHT = 14
+
+
+def _closer(pairs: list[tuple[int, int, int]], *, day_first: bool) -> int:
+    """How many pairs of distinct dates fall within a fortnight of each other, read so."""
+    days = set()
+    for first, second, year in pairs:
+        month, day = (second, first) if day_first else (first, second)
+        try:
+            days.add(date(year, month, day))
+        except ValueError:
+            continue
+    ordered = sorted(days)
+    return sum(
+        1 for i, a in enumerate(ordered) for b in ordered[i + 1 :] if (b - a).days <= _FORTNIGHT
+    )
 
 
 @contextmanager

@@ -92,6 +92,10 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
                 continue
         rows = table_row(line, header) if header is not None else None
         tabled = rows is not None
+        if rows is None and header is None and _runs_on(line, lines, index):
+            # "... Glucose is" / "157, BUN 14": a sentence wrapped inside a result.
+            line = Line(line.page, [*line.tokens, *lines[index + 1].tokens])
+            skip = 1
         if rows is None:
             rows = free_rows(line, require_known=header is not None)
         if not rows:
@@ -114,6 +118,35 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
                 last_row = line
         pending = []
     return results
+
+
+_LINKING = frozenset({"is", "was", "of", "were", "=", "at"})
+
+
+def _runs_on(line: Line, lines: Sequence[Line], index: int) -> bool:
+    """Whether a sentence on `line` breaks between a test's name and its value on the next
+    line ("... and platelets 199,000. Glucose is" / "157, BUN 14, ..."): the line is prose
+    (6 words or more), ends with a name the catalogue knows and a linking word ("is",
+    "was"), and the next line, just below, opens with a number."""
+    if index + 1 >= len(lines) or len(line.tokens) < 6:
+        return False
+    below = lines[index + 1]
+    if below.page != line.page or not below.tokens:
+        return False
+    if below.tokens[0].y - line.tokens[-1].y > 2.0 * line.height:
+        return False
+    first = below.tokens[0].text.rstrip(".,;:")
+    if not re.fullmatch(r"\d[\d,]*(?:\.\d+)?", first):
+        return False
+    words = [t.text for t in line.tokens]
+    if words[-1].lower() not in _LINKING:
+        return False  # "... red blood cells 34, white blood cells" / "41, ...": a list runs on
+    words = words[:-1]
+    return any(
+        catalogue.lookup(clean_name(" ".join(words[-size:])), False)
+        and not re.search(r"\d", " ".join(words[-size:]))
+        for size in (1, 2, 3)
+    )
 
 
 def _card_rows(card: Line) -> list[Row]:
@@ -147,11 +180,18 @@ def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:
     """Prefix a wrapped test name printed on the line(s) above its values."""
     if not pending:
         return pending
+    if pending[-1].text.rstrip().endswith(":"):
+        return pending  # "LABORATORY DATA:": a heading, not the head of a wrapped name
+    first = row.lines[0].tokens[0] if row.lines and row.lines[0].tokens else None
+    if row.tokens and first is not None and row.tokens[0] is not first:
+        return pending  # a name inside a line ("... to 12.5, hemoglobin is 12") is whole
     above = " ".join(clean_name(line.text) for line in pending[-1:])
     if _TAIL.match(above) or above[:1].islower():
         return pending  # "Blood by Automated": the end of the name above, not this one's head
     combined = f"{above} {row.name}".strip()
     carried = bool(re.match(r"[(a-z]", row.name))  # "(eGFR)" under "Glomerular Filtration Rate"
+    if carried and catalogue.lookup(row.name) and not catalogue.lookup(combined):
+        carried = False  # "mcv" under a panel's heading ("URINALYSIS"): a name of its own
     if not row.name or carried or (not catalogue.lookup(row.name) and catalogue.lookup(combined)):
         row.name = combined
         row.lines = [*pending[-1:], *row.lines]
@@ -199,6 +239,7 @@ def _result(
     misread = None
     if analyte is None and not text_value:
         analyte, misread = _misread(row, context)
+    _repair_unit(row, analyte)
     limits = _limits(row, analyte) if digits and could_have_lost_point(row.value) else None
     restored = restore_point(row.value, row.tokens, row.reference, digits, limits)
     if restored is not None:
@@ -238,6 +279,18 @@ def _result(
         category=analyte.category if analyte else "lab",
         notes=tuple(notes),
     )
+
+
+def _repair_unit(row: Row, analyte: Analyte | None) -> None:
+    """The row's unit read as the unit of its test it is one OCR slip from, when no repair
+    of ours made it a unit ("MILUMCL" for MILL/MCL, "UAL" for U/L under ALT), with a note."""
+    if analyte is None or analyte.unit is None or not row.unit or row.value.number is None:
+        return
+    fixed = units.nearest(row.unit, lambda unit: catalogue.convert(1.0, unit, analyte) is not None)
+    if fixed is not None:
+        row.notes.append(f"unit read as {row.unit}; taken as {fixed}, the unit of {analyte.name} "
+                         "one OCR slip from it")  # fmt: skip
+        row.unit = fixed
 
 
 def _misread(row: Row, context: str) -> tuple[Analyte | None, str | None]:

@@ -106,7 +106,10 @@ def _table_cell(
     """The result in one result cell of a row, with the row's name, unit and range."""
     pieces = _pieces(result_tokens)
     value, used = parse_value([p.text for p in pieces])
-    if value is None or _is_range(line, pieces[used - 1].token, value):
+    # In a row of dated cells a dash between two values is an empty date's mark ("50 - 45"),
+    # not a range: only the cell's own words can make its value part of one.
+    within = line if single else Line(line.page, result_tokens)
+    if value is None or _is_range(within, pieces[used - 1].token, value):
         return None
     outside = bool(parts.get("outside"))
     row = Row(clean_name(" ".join(t.text for t in name_tokens)), value, [line], [], outside=outside)
@@ -124,8 +127,13 @@ def _table_cell(
         unit_text = glued[1]  # "THOUS/MCL(140-400)": the range printed on against the unit
         range_tokens = [*range_tokens, Token(glued[2], 0.0, 0.0, 0.0, 1.0, None)]
     garbled = None
+    fixed = _cell_unit(row, unit_text, range_tokens)
     if unit_text and units.parse(unit_text):
         row.unit = unit_text
+    elif unit_text and fixed is not None:
+        row.unit = fixed  # "x1OE3uL" under UNITS: a unit one OCR slip from the test's
+        row.notes.append(f"unit read as {unit_text}; taken as {fixed}, a unit of the test "
+                         "one OCR slip from it")  # fmt: skip
     elif unit_text and not any(c.isdigit() for c in unit_text):
         garbled = unit_text  # kept as printed unless the range cell names the unit
     else:
@@ -139,6 +147,17 @@ def _table_cell(
         if dates:
             row.collected = dates[0][0]
     return row
+
+
+def _cell_unit(row: Row, unit_text: str | None, range_tokens: list[Token]) -> str | None:
+    """The unit of the row's test a garbled unit cell is one OCR slip from, if any (the unit
+    printed in the range cell settling between two)."""
+    if not unit_text or units.parse(unit_text) is not None:
+        return None
+    candidates = catalogue.lookup(row.name)
+    hints = [t.text.strip("()[]") for t in range_tokens]
+    hint = next((h for h in hints if units.parse(h) is not None), None)
+    return _garbled_unit(unit_text, candidates, hint) if candidates else None
 
 
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:
@@ -185,7 +204,12 @@ def _inside_name(before: str) -> bool:
     return bool(re.fullmatch(r"[A-Z][a-z][a-z\-]*", before)) and before.lower() not in _OPENERS
 
 
-_OPENERS = frozenset({"labs", "lab", "results", "result", "and", "the", "with", "her", "his"})
+_OPENERS = frozenset({
+    "labs", "lab", "results", "result", "and", "the", "with", "her", "his", "their",
+    # Verbs a sentence reports results with ("Showed white count 6200, hematocrit 44.7").
+    "showed", "shows", "revealed", "reveals", "demonstrated", "demonstrates", "found",
+    "noted", "included", "includes",
+})  # fmt: skip
 
 
 def _without_leaders(pieces: list[_Piece]) -> list[_Piece]:
@@ -203,10 +227,31 @@ def _without_leaders(pieces: list[_Piece]) -> list[_Piece]:
             ):
                 note = f"test name read as {kept[-1].text}; the dots of its leader taken off"
                 kept[-1] = _Piece(name, kept[-1].token, note)
+            elif not after:
+                kept = _without_leader_start(kept)
             after = True
         elif not (after and is_leader_tail(piece.text)):
             kept.append(piece)
             after = False
+    return kept
+
+
+_LEADER_START = re.compile(r"[ceosaiun.,:;'`]{1,4}")
+
+
+def _without_leader_start(kept: list[_Piece]) -> list[_Piece]:
+    """The pieces before a dot leader without the words OCR made of its first dots ("Cl ici
+    eeccc...", "HDL Cholesterol oe ccc..."): a short word of round letters is taken off only
+    when the name before it is a test's and the name with it is none."""
+    start = len(kept)
+    while start > 0 and not any(c.isdigit() for c in kept[start - 1].text):
+        start -= 1
+    if len(kept) - start < 2 or not _LEADER_START.fullmatch(kept[-1].text):
+        return kept
+    with_it = clean_name(" ".join(p.text for p in kept[start:]))
+    without = clean_name(" ".join(p.text for p in kept[start:-1]))
+    if catalogue.lookup(without) and not catalogue.lookup(with_it):
+        return kept[:-1]
     return kept
 
 
@@ -249,21 +294,64 @@ def _free_row(
     lead = _range_first(texts, start + size) if known is not None else 0
     if lead:
         # "Glucose (70-99 mg/dL) 105 H": the range, and the unit printed with it, first.
-        words = [p.text.strip("()[]") for p in pieces[start + size : start + size + lead]]
+        words = [
+            p.text.strip("()[]")
+            for p in pieces[start + size : start + size + lead]
+            if not _REMARK.fullmatch(p.text)
+        ]
         if not re.match(r"[\d<>≤≥]", words[-1]) and units.parse(words[-1]) is not None:
             row.unit = words.pop()
         row.reference = parse_range(" ".join(words))
     candidates = catalogue.lookup(name) or catalogue.family(name)
-    end = _read_tail(row, pieces[start + size + used :], lambda unit: _fits(unit, candidates))
+    tail = pieces[start + size + used :]
+    end = _read_tail(row, tail, lambda unit: _fits(unit, candidates))
+    if end == 0 and row.unit is None and tail and candidates:
+        hint = next((p.text for p in tail[1:5] if units.parse(p.text.strip("()[]"))), None)
+        fixed = _garbled_unit(tail[0].text, candidates, hint and hint.strip("()[]"))
+        if fixed is not None:
+            row.unit = fixed
+            row.notes.append(f"unit read as {tail[0].text}; taken as {fixed}, a unit of the "
+                             "test one OCR slip from it")  # fmt: skip
+            end = _read_tail(row, tail[1:], lambda unit: _fits(unit, candidates)) + 1
     end += start + size + used
-    if not catalogue.lookup(name) and not _looks_like_result(row) and not _of_family(row):
+    if (
+        not catalogue.lookup(name)
+        and not _looks_like_result(row)
+        and not _of_family(row)
+        and not _misread_fits(row)
+    ):
         return None, start
     repaired = [p.note for p in pieces[start : start + size] if p.note]
     if repaired and not _unit_fits(row):
         return None, start  # a repaired name needs the unit of the test it names
     row.notes.extend(repaired)
-    row.tokens = [p.token for p in pieces[start:end]]
+    lead_end = start + size + lead
+    # Linking words the name was cut after ("ANION GAP 3 IN SERUM OR 10"): neither name
+    # nor anything between name and value.
+    unit = units.parse(row.unit)
+    reported = unit is not None and unit.dimension not in _PROSE_DIMENSIONS  # a lab's unit
+    cut = start + len(name.split()) if reported else end
+    row.tokens = [
+        p.token
+        for at, p in enumerate(pieces[start:end], start)
+        if not (start + size <= at < lead_end and _REMARK.fullmatch(p.text))  # on the range
+        and not (cut <= at < start + size and p.text.lower().strip(".,") in _CUT_WORDS)
+    ]
     return row, end
+
+
+_CUT_WORDS = frozenset({"in", "of", "by", "or", "and", "from", "for", "with", "per"})
+
+
+def _garbled_unit(text: str, analytes: Sequence[Analyte], hint: str | None) -> str | None:
+    """The unit of one of the tests a name may mean that a word right after the value is,
+    one OCR slip from it (one unit only, or the `hint` printed with the range:
+    `units.nearest`)."""
+    return units.nearest(
+        text,
+        lambda unit: any(catalogue.convert(1.0, unit, a) is not None for a in analytes),
+        hint,
+    )
 
 
 def _number_in_name(
@@ -350,6 +438,8 @@ def _range_first(texts: list[str], index: int) -> int:
         count += 3
     elif words and _BOUND.fullmatch(words[0]) and (labelled or words[0][0] in "(["):
         count += 1  # "<200" alone could be the value: only in brackets or after a label
+    elif words and _BOUND.fullmatch(words[0]) and _bound_first(texts[index + count :]):
+        count += 1
     else:
         return 0
     opened = any(t[:1] in "([" for t in texts[index : index + count])
@@ -357,6 +447,8 @@ def _range_first(texts: list[str], index: int) -> int:
         unit = texts[index + count].rstrip(")]")
         if units.parse(unit) is not None and not is_sex_marker(unit):
             count += 1
+            if index + count < len(texts) and _REMARK.fullmatch(texts[index + count]):
+                count += 1  # "<130 mg/dL (calc)": a remark on the range
     if opened and not any(t.endswith((")", "]")) for t in texts[index : index + count]):
         return 0  # a bracket opened and not closed: not a range of its own
     after = texts[index + count : index + count + 4]
@@ -370,6 +462,22 @@ def _range_first(texts: list[str], index: int) -> int:
     if rest and re.fullmatch(r"[<>]?\d[\d.,]*[*]?", rest[0]):
         return 0  # values of several dates after one range: which is this result is unclear
     return count
+
+
+_REMARK = re.compile(r"[(\[][^\W\d]+[)\]]")
+
+
+def _bound_first(texts: list[str]) -> bool:
+    """Whether a bound opening `texts` is a range printed before the value, not the value:
+    its unit follows it, then (past a bracketed remark) a plain number and the same unit
+    again (">=40 mg/dL 61 mg/dL", "<130 mg/dL (calc) 106.6 mg/dL")."""
+    if len(texts) < 4 or units.parse(texts[1]) is None:
+        return False
+    rest = texts[3:] if _REMARK.fullmatch(texts[2]) else texts[2:]
+    value, used = parse_value(rest[:4])
+    if value is None or value.number is None or value.comparator or len(rest) <= used:
+        return False
+    return units.normalise(rest[used]) == units.normalise(texts[1])
 
 
 def _junk(texts: list[str], index: int) -> int:
@@ -389,6 +497,19 @@ def _of_family(row: Row) -> bool:
     if not tests or row.value.number is None:
         return False
     return row.unit is None or any(catalogue.convert(1.0, row.unit, a) is not None for a in tests)
+
+
+def _misread_fits(row: Row) -> bool:
+    """Whether an unknown name is a test's one look-alike glyph away (`catalogue.misread`:
+    "wec # BLD AUTO" for WBC) and the printed unit is one that test is reported in: the
+    reader then takes it for that test, with a note (the range may be past reading)."""
+    meant = catalogue.misread(row.name) if row.unit and row.value.number is not None else None
+    analyte = catalogue.resolve(meant, row.unit) if meant else None
+    return (
+        analyte is not None
+        and analyte.unit is not None
+        and catalogue.convert(1.0, row.unit, analyte) is not None
+    )
 
 
 def _looks_like_result(row: Row) -> bool:
@@ -428,6 +549,8 @@ def _read_tail(
             if not fits(text):
                 break
             row.unit = text
+        elif index == 0 and row.unit and units.parse(text) and units.same(text, row.unit):
+            pass  # "<130 mg/dL 106.6 mg/dL": the unit printed with the range and the value
         elif (
             row.unit is None
             and range_words

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 
@@ -133,7 +134,7 @@ _STRIP = " \t.,;:_'`’‘“”»«*-=~|"
 _OCR_REPAIRS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(p), r)
     for p, r in [
-        (r"\[|\]|\{|\}", ""),
+        (r"\[|\]|\{|\}|\\", ""),  # brackets, and a backslash (no unit has one)
         (r"^(.+?)\.?\1$", r"\1"),  # mg/dL.mg/dL: printed twice
         (r"^mf(?=[il1|][uv])", "m"),  # mf[IU]/L: a bracket read as f
         (r"(?<=[il1|][uv])[j}]+(?=/)", ""),  # m[IUJ/L, mlU}/L: a bracket read as J
@@ -282,3 +283,80 @@ def rescale(value: float, source: Unit, target: Unit) -> float | None:
 def significant(value: float, digits: int = 5) -> float:
     """`value` rounded to `digits` significant figures (conversions add noise, not precision)."""
     return float(f"{value:.{digits}g}")
+
+
+# Units as labs print them, for reading a unit OCR garbled past the repairs above: the
+# nearest of those a test is reported in (see `nearest`).
+PRINTED = (
+    "g/dL", "mg/dL", "mg/L", "g/L", "ug/dL", "mcg/dL", "ng/dL", "ng/mL", "pg/mL", "ug/L",
+    "mmol/L", "umol/L", "nmol/L", "pmol/L", "mEq/L", "U/L", "IU/L", "mIU/L", "uIU/mL",
+    "mIU/mL", "%", "fL", "pg", "10^3/uL", "10^6/uL", "10^9/L", "10^12/L", "x10E3/uL",
+    "x10E6/uL", "THOUS/MCL", "MILL/MCL", "K/uL", "M/uL", "/uL", "mL/min/1.73m2", "mg/g",
+    "mm/h", "mOsm/kg",
+)  # fmt: skip
+# Glyphs OCR takes for one another in units, folded together before units are compared.
+_LOOK_ALIKE = str.maketrans({"i": "l", "1": "l", "|": "l", "!": "l", "j": "l", "0": "o",
+                             "v": "u", "y": "u"})  # fmt: skip
+
+
+def nearest(text: str, fits: Callable[[str], bool], hint: str | None = None) -> str | None:
+    """The printed unit `text` is, when OCR garbled it past reading: the one unit of
+    `PRINTED` that `fits` (a unit the test is reported in) within one slip of it (two for
+    longer spellings), look-alike glyphs (l/1/I, O/0, u/v) counted as the same; None when
+    `text` is a unit already, is too short to tell, or another unit is less than a slip
+    further (13.2 "gil": g/L or g/dL is unclear, and they differ tenfold). A `hint`, a
+    unit printed elsewhere in the row (with its range), settles which when it is as near."""
+    if parse(text) is not None:
+        return None
+    garbled = _forms(text)
+    if min(len(g) for g in garbled) < 3 or not re.search(r"[a-z]", garbled[0]):
+        return None
+    allowed = 2 if len(garbled[0]) >= 5 else 1
+    if (
+        hint
+        and parse(hint) is not None
+        and fits(hint)
+        and min(_distance(g, p) for g in garbled for p in _forms(hint)) <= allowed
+    ):
+        return hint
+    near: list[tuple[int, str]] = []
+    for spelling in PRINTED:
+        if fits(spelling):
+            near.append((min(_distance(g, p) for g in garbled for p in _forms(spelling)), spelling))
+    near.sort()
+    if not near or near[0][0] > allowed:
+        return None
+    best, spelling = near[0]
+    margin = 0 if best == 0 else 1  # exact but for look-alike glyphs: only a tie is unclear
+    if any(d <= best + margin and not same(spelling, other) for d, other in near[1:]):
+        return None
+    return spelling
+
+
+def _forms(text: str) -> tuple[str, ...]:
+    """A unit's spelling compared with others: lower case without spaces or the marks around
+    it, as printed and with its spelling repairs, look-alike glyphs folded."""
+    raw = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text).strip(_STRIP)).lower()
+    forms = (raw, _compact(text), _compact(raw.replace("rn", "m")))  # "rn" for "m"
+    return tuple(dict.fromkeys(f.translate(_LOOK_ALIKE) for f in forms))
+
+
+def _distance(a: str, b: str) -> int:
+    """Edits (insert, delete, substitute) turning `a` into `b`; a digit lost, added or
+    changed counts two (10^3 and 10^6 are not one slip apart)."""
+
+    def weight(c: str) -> int:
+        return 2 if c.isdigit() else 1
+
+    row = [0]
+    for cb in b:
+        row.append(row[-1] + weight(cb))
+    for ca in a:
+        previous, row[0] = row[0], row[0] + weight(ca)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 2 if ca.isdigit() and cb.isdigit() else 1
+            previous, row[j] = (
+                row[j],
+                min(row[j] + weight(ca), row[j - 1] + weight(cb), previous + cost),
+            )
+    return row[-1]

@@ -145,3 +145,30 @@ def test_a_uk_cumulative_table_dates_each_column_day_first() -> None:
         ("95", date(2024, 3, 5)),
         ("101", date(2024, 2, 12)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        # Every numeric date could be either: a month name written day first decides...
+        (["Born 25 Nov 1954", "Sample taken: 05/03/2024"], True),
+        (["Born Nov 25, 1954", "Collected: 05/03/2024"], False),
+        (["Date of birth: 2nd March 1961", "Collected: 05/03/2024"], True),
+        # ...else the reading that puts collection and report within a fortnight.
+        (["Collected: 05/03/2024", "Reported: 07/03/2024"], True),
+        (["Collected: 03/05/2024", "Reported: 03/07/2024"], False),
+        (["Collected: 03/05/2024", "Reported: 03/05/2024"], False),  # same either way
+        # A print date comes any time later: no clue.
+        (["Collected: 01/02/2024", "Printed: 11/02/2024"], False),
+        # Unambiguous numeric dates still decide first.
+        (["Born 25 Nov 1954", "Collected: 03/25/2024"], False),
+    ],
+)
+def test_ambiguous_numeric_dates_follow_weaker_cues(texts: list[str], expected: bool) -> None:
+    assert day_first(texts) is expected
+
+
+def test_a_report_of_ambiguous_dates_with_an_age_dates_results_day_first() -> None:
+    text = f"Age: 61 years\nSample taken: 05/03/2024\nReported: 07/03/2024\n{TABLE}"
+    facts = extract([page(text)], TODAY)
+    assert {r.collected for r in facts.labs} == {date(2024, 3, 5)}

@@ -566,3 +566,79 @@ def test_a_sentence_wrapped_before_a_number_is_no_card() -> None:
         "blood cells 34, white blood cells\n41, moderate amount of bacteria.\n"
     )
     assert extract([PageReading(1, 612, 792, text, [], "", "", False)]).labs == []
+
+
+def test_a_flowsheet_title_ending_in_a_word_that_could_be_a_unit_keeps_it() -> None:
+    """A column titled "Free Thyroxine Index" with no unit: "Index" ends the test's name, it
+    is not the column's unit (which made it Free T4 in an index)."""
+    text = (
+        "Date         Free Thyroxine Index     T3 Uptake\n"
+        "                                      (%)\n"
+        "10/20/2013   3.2                      31\n"
+    )
+    assert found(labs_of(text)) == {
+        ("fti", "3.2", None, COLLECTED),
+        ("t3_uptake", "31", "%", COLLECTED),
+    }
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # The first dots of a leader read as a short word after the name.
+        ("Cl ici eeccceceecscessseeesessesesecseseeeeeueeeea 110 mmol/L", "chloride"),
+        ("Sodium oe ccecceceecseeeeeteeeeseeeeeeeeee 140 mmol/L", "sodium"),
+        ("Potassium oo. eccceceesseeeeseceeeseseseseseseeeee 4.1 mmol/L", "potassium"),
+        # A dash (en or em) OCR read between the name and the value.
+        ("Hematocrit — 44 % 41-53%", "hematocrit"),
+        ("Carbon dioxide, total – 26 mmol/L 22-31 mmol/L", "co2"),
+    ],
+)
+def test_leader_starts_and_dashes_between_name_and_value(line: str, expected: str) -> None:
+    (result,) = find_labs(text_lines(line))
+    assert result.analyte == expected
+
+
+def test_a_short_word_that_is_part_of_the_name_stays() -> None:
+    (result,) = find_labs(text_lines("Iron, sat ......................... 30 %"))
+    assert (result.name, result.analyte) == ("Iron, sat", "transferrin_saturation")
+
+
+def test_a_panel_heading_is_not_the_head_of_a_known_name_under_it() -> None:
+    (result,) = find_labs(text_lines("URINALYSIS\nmcv 86.1 fL (80.0-100.0)\n"))
+    assert (result.name, result.analyte) == ("mcv", "mcv")
+
+
+def test_a_dash_for_an_empty_date_in_a_cumulative_row_is_no_range() -> None:
+    """Values "50 - 45" across three dated columns: 50 and 45 are results of their dates, the
+    dash marks the date without one."""
+    text = (
+        "Test          10/20/2013   07/15/2013   04/02/2013   Units   Reference\n"
+        "Hematocrit    50           -            45           %       40-54\n"
+        "Glucose       95           101          88           mg/dL   70-99\n"
+    )
+    assert found(labs_of(text)) == {
+        ("hematocrit", "50", "%", COLLECTED),
+        ("hematocrit", "45", "%", EARLIER[1]),
+        ("glucose", "95", "mg/dL", COLLECTED),
+        ("glucose", "101", "mg/dL", EARLIER[0]),
+        ("glucose", "88", "mg/dL", EARLIER[1]),
+    }
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "ANION GAP 3 IN SERUM OR 10 mmol/L 5-17 mmol/L",
+        "POTASSIUM [MOLES/VOLUME] IN 4.1 mmol/L 3.5-5.1 mmol/L",
+    ],
+)
+def test_a_long_name_cut_after_a_linking_word_in_capitals(line: str) -> None:
+    (result,) = find_labs(text_lines(line))
+    assert result.analyte in ("anion_gap", "potassium")
+    assert result.value.text in ("10", "4.1")
+
+
+@pytest.mark.parametrize("line", ["Glucose in 2 weeks.", "POTASSIUM IN 2 DAYS"])
+def test_a_plan_after_a_name_is_still_no_result(line: str) -> None:
+    assert find_labs(text_lines(line)) == []

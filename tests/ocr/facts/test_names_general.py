@@ -113,3 +113,48 @@ def test_a_free_line_named_for_several_tests_is_held(line: str) -> None:
 
 def test_a_family_name_in_a_sentence_is_no_result() -> None:
     assert find_labs(text_lines("The troponin was repeated at 6 hours and stayed flat.")) == []
+
+
+@pytest.mark.parametrize(("name", "analyte"), NAMES[:6])
+def test_a_free_line_with_a_spaced_range(name: str, analyte: str) -> None:
+    """The name with the value, unit and a range's lower end is no name of its own: a number
+    after the bracket is the value, so the abbreviation in brackets names only what is
+    before it ("HGB (HEMOGLOBIN) 15.1 g/dL 13.5" was taken for the name, 17.5 for its value,
+    then dropped as a range's upper end)."""
+    (result,) = find_labs(text_lines(f"{name} 15.1 mg/dL 13.5 - 17.5"))
+    reference = result.reference.text if result.reference else None
+    assert (result.name, result.analyte, result.value.text, reference) == (
+        name,
+        analyte,
+        "15.1",
+        "13.5 - 17.5",
+    )
+
+
+def test_cards_with_a_long_name_beside_names_in_parentheses() -> None:
+    results = find_labs(
+        text_lines(
+            "Platelet count, automated    HGB (HEMOGLOBIN)      HCT (HEMATOCRIT)\n"
+            "170 K/uL                     15 g/dL               44 %\n"
+            "                             Range 14.4 - 16.6     Range 42.9 - 49.1\n"
+        )
+    )
+    assert [(r.analyte, r.value.text, r.unit) for r in results] == [
+        ("platelets", "170", "K/uL"),
+        ("hemoglobin", "15", "g/dL"),
+        ("hematocrit", "44", "%"),
+    ]
+
+
+@pytest.mark.parametrize("line", ["wec # BLD AUTO 6.0 X10E3/uL 4.3°-.10.8", "WEC 6.0 x10E3/uL"])
+def test_a_misread_name_with_its_test_s_unit_needs_no_readable_range(line: str) -> None:
+    """A name one look-alike glyph from WBC, with a unit WBC is reported in, is read as WBC
+    (noted) even when OCR left the range past reading."""
+    (result,) = find_labs(text_lines(line))
+    assert (result.analyte, result.value.text) == ("wbc", "6.0")
+    assert any("look-alike" in note for note in result.notes)
+
+
+@pytest.mark.parametrize("line", ["wec 6.0", "wec 6.0 mg/dL 4.3-10.8"])
+def test_a_misread_name_without_a_fitting_unit_is_not_taken_for_the_test(line: str) -> None:
+    assert all(r.analyte != "wbc" for r in find_labs(text_lines(line)))

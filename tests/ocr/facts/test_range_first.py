@@ -21,6 +21,10 @@ pytestmark = pytest.mark.nodb
         ("LDL Cholesterol (<100 mg/dL) 162 H", ("ldl", "162", "mg/dL", "H", "<100")),
         ("Sodium [136-145] 140 mmol/L", ("sodium", "140", "mmol/L", None, "136-145")),
         ("WBC 4 - 11 6.7 x10E3/uL", ("wbc", "6.7", "x10E3/uL", None, "4 - 11")),
+        # A bound printed first with its unit, the value after it with the unit again.
+        ("HDL Cholesterol >=40 mg/dL 52 mg/dL", ("hdl", "52", "mg/dL", None, ">=40")),
+        ("LDL Cholesterol <130 mg/dL (calc) 162 mg/dL H", ("ldl", "162", "mg/dL", "H", "<130")),
+        ("Triglycerides <150 mg/dL 98 mg/dL", ("triglycerides", "98", "mg/dL", None, "<150")),
         # The unit closing a range printed after the value.
         ("Glucose 105 H (70-99 mg/dL)", ("glucose", "105", "mg/dL", "H", "(70-99")),
     ],
@@ -84,3 +88,36 @@ def test_range_first_tables_with_other_column_titles(titles: tuple[str, ...]) ->
         "136-145",
         "3.8-10.8",
     ]
+
+
+@pytest.mark.parametrize(("name", "remark"), [("Analysis", "Remark"), ("Analyses", "Remarks")])
+def test_analysis_and_remark_columns_head_a_table(name: str, remark: str) -> None:
+    """A European chemistry report: "Analysis | Reference interval | Result | Unit | Remark",
+    remarks spelled out, ranges that are one bound or only the unit; read by column, a bound
+    in the range column is never the value."""
+    text = (
+        f"{name:<26}{'Reference interval':<22}{'Result':<10}{'Unit':<10}{remark}\n"
+        f"{'HDL cholesterol':<26}{'>=40 mg/dL':<22}{'61':<10}{'mg/dL':<10}\n"
+        f"{'LDL cholesterol':<26}{'<130 mg/dL (calc)':<22}{'146':<10}{'mg/dL':<10}high\n"
+        f"{'Potassium, Serum':<26}{'mmol/L':<22}{'3.5':<10}{'mmol/L':<10}\n"
+        f"{'Sodium':<26}{'135-145':<22}{'128':<10}{'mmol/L':<10}low\n"
+    )
+    results = find_labs(text_lines(text))
+    assert [(r.analyte, r.value.text, r.unit, r.flag) for r in results] == [
+        ("hdl", "61", "mg/dL", None),
+        ("ldl", "146", "mg/dL", "H"),
+        ("potassium", "3.5", "mmol/L", None),
+        ("sodium", "128", "mmol/L", "L"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "value"),
+    [
+        ("HDL Cholesterol >40 mg/dL", ">40"),  # a bound alone is the value
+        ("HDL Cholesterol 52 mg/dL >=40", "52"),  # the bound after the value is the range
+    ],
+)
+def test_a_bound_with_its_unit_is_the_range_only_before_the_value(line: str, value: str) -> None:
+    (result,) = find_labs(text_lines(line))
+    assert result.value.text == value

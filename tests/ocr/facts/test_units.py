@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from ocr.facts.catalogue import BY_KEY, convert
-from ocr.facts.units import normalise, same
+from ocr.facts.labs import find_labs
+from ocr.facts.lines import text_lines
+from ocr.facts.units import nearest, normalise, same
 
 pytestmark = pytest.mark.nodb
 
@@ -141,3 +145,84 @@ def test_conversions_that_are_not_valid_for_the_analyte_are_refused(
     analyte: str, unit: str | None
 ) -> None:
     assert convert(1.0, unit, BY_KEY[analyte]) is None
+
+
+def _fits(key: str) -> Callable[[str], bool]:
+    analyte = BY_KEY[key]
+    return lambda unit: convert(1.0, unit, analyte) is not None
+
+
+@pytest.mark.parametrize(
+    ("garbled", "key", "meant"),
+    [
+        ("MILUMCL", "rbc", "MILL/MCL"),  # "/" read as "U"
+        ("THOUS/MCI", "wbc", "THOUS/MCL"),
+        ("x1OE3uL", "wbc", "x10E3/uL"),  # O for 0, the slash lost
+        ("UAL", "alt", "U/L"),
+        ("rnEq/L", "sodium", "mEq/L"),  # "rn" for "m"
+        ("rng/dL", "glucose", "mg/dL"),
+        ("uiu/rnl", "tsh", "uIU/mL"),
+    ],
+)
+def test_a_garbled_unit_is_the_one_unit_of_its_test_a_slip_away(
+    garbled: str, key: str, meant: str
+) -> None:
+    assert nearest(garbled, _fits(key)) == meant
+
+
+@pytest.mark.parametrize(
+    ("garbled", "key"),
+    [
+        ("gil", "hemoglobin"),  # g/L or g/dL: tenfold apart, unclear
+        ("mgdL", "glucose"),  # mg/dL or mg/L
+        ("megidL", "t4"),  # mg/dL or mcg/dL
+        ("IU", "alt"),  # too short to tell
+        ("g/dL", "hemoglobin"),  # a unit already: nothing to repair
+        ("ng/rnL", "tsh"),  # a unit TSH is never reported in
+    ],
+)
+def test_a_garbled_unit_near_two_units_or_none_of_its_test_is_left(garbled: str, key: str) -> None:
+    assert nearest(garbled, _fits(key)) is None
+
+
+def test_rows_read_a_garbled_unit_as_their_test_s_unit_with_a_note() -> None:
+    text = (
+        "WBC Count 6.0 x1OE3uL 4.3-10.8\n"
+        "Red Blood Cell Count 4.20 MILUMCL (3.80-5.10)\n"
+        "Hemoglobin 13.2 gil 12.0-16.0\n"
+    )
+    results = find_labs(text_lines(text))
+    assert [(r.analyte, r.value.text, r.unit) for r in results] == [
+        ("wbc", "6.0", "x10E3/uL"),
+        ("rbc", "4.20", "MILL/MCL"),
+        ("hemoglobin", "13.2", None),
+    ]
+    assert all("taken as" in " ".join(r.notes) for r in results[:2])
+
+
+def test_a_garbled_unit_near_two_is_the_one_printed_with_the_range() -> None:
+    """A unit one slip from mmol/L and two from µmol/L is unclear alone, settled by the
+    unit printed with the range."""
+    assert nearest("mmoV/L", _fits("co2")) is None
+    (ranged,) = find_labs(text_lines("Carbon dioxide, total 26 mmoV/L 22-31 mmol/L"))
+    assert (ranged.analyte, ranged.value.text, ranged.unit) == ("co2", "26", "mmol/L")
+
+
+@pytest.mark.parametrize(
+    ("row", "meant"),
+    [
+        ("WBC                             6.0      x1OE3uL    4.3-10.8", "x10E3/uL"),
+        ("Sodium                          140      mrnol/L    136-145", "mmol/L"),
+        ("Sodium                          140      mmoV/L     136-145 mmol/L", "mmol/L"),
+    ],
+)
+def test_a_garbled_unit_cell_is_read_as_the_test_s_unit(row: str, meant: str) -> None:
+    header = "TEST                            RESULT   UNITS      REFERENCE RANGE\n"
+    (result,) = find_labs(text_lines(f"{header}{row}\n"))
+    assert result.unit == meant
+    assert any("taken as" in note for note in result.notes)
+
+
+def test_a_backslash_ocr_read_inside_a_unit_is_dropped() -> None:
+    assert normalise("mgA\\lb/gCre") == "mg/g"
+    assert normalise("mmol\\/L") == "mmol/L"

@@ -2,11 +2,11 @@
 
 Run: uv run python bench/extraction.py [--reports 10] [--layouts columns,lis-mono,...]
      [--kinds scan,digital] [--tuned | --held-out]
-The default run (10 reports x 22 layouts x scan and born-digital, 440 PDFs) takes 4-5 minutes
+The default run (10 reports x 23 layouts x scan and born-digital, 460 PDFs) takes 4-5 minutes
 on 2 cores; --layouts, --kinds, --tuned and --held-out select less for quick iterations.
 Truth is the numeric lab results of the C-CDA documents in ../shared/corpus/ccda/ (value, unit,
 LOINC, date), joined into reports of 12-40 tests. Each report is printed as a lab report in
-twenty-two layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
+twenty-three layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
 reports, fixed-width LIS printouts, panels side by side, previous-result and cumulative
 columns, tests across with units in the header, wrapped names, landscape pages, ruled grids.
 Layouts that print earlier results get earlier values made up around the real one, on

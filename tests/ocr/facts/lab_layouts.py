@@ -1,6 +1,6 @@
-"""Seventeen more lab report layouts, as real labs print them, and a phone photo of a page.
+"""Eighteen more lab report layouts, as real labs print them, and a phone photo of a page.
 
-With the four of `lab_pages` they make the twenty-one layouts of bench/extraction.py (LIS
+With the four of `lab_pages` they make the twenty-three layouts of bench/extraction.py (LIS
 printouts and side-by-side panels in lab_printouts.py, earlier results in lab_history.py,
 the four newest held-out ones in lab_unseen.py). HELD_OUT and NEW_HELD_OUT name the layouts
 nobody tunes extraction on (see their comment).
@@ -17,7 +17,7 @@ from lab_pages import LAYOUTS as BASIC
 from lab_pages import Page, Report, Row, _fit, _us, _wrap, page_image, width_in
 from lab_parts import LANDSCAPE, _classic_head, _paginate, _step
 from lab_printouts import lis_mono, lis_wide, panels_plain, two_panels
-from lab_unseen import boxed, caps_cell, cards, dotted, quest_split, range_first
+from lab_unseen import boxed, caps_cell, cards, dotted, portal, quest_split, range_first
 from PIL import Image, ImageChops, ImageFilter
 
 # --- others --------------------------------------------------------------------------------
@@ -127,6 +127,7 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
     "ruled": ruled,
     "cards": cards,  # held out until issue 12's cards fix looked at it
     "range-first": range_first,  # held out until its name and figures were known to a fix
+    "boxed": boxed,  # held out until a date fix was written knowing its description and figure
     # held out:
     "lis-wide": lis_wide,
     "panels-plain": panels_plain,
@@ -136,7 +137,7 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
     "quest-split": quest_split,
     "dotted": dotted,
     "caps-cell": caps_cell,
-    "boxed": boxed,
+    "portal": portal,
 }
 
 # Layouts nobody tunes extraction on: chosen before any tuning, one per hard kind (fixed
@@ -148,8 +149,10 @@ HELD_OUT = ("lis-wide", "panels-plain", "prior-header", "trend")
 # first four had been looked at; reported apart from them. "cards" was looked at for a fix and
 # is tuned now; "range-first" replaced it, and was tuned in turn once its name and figures had
 # been known when the range-before-value and ISO-date readers were written. "boxed" replaced
-# it, committed before it was ever run.
-NEW_HELD_OUT = ("quest-split", "dotted", "caps-cell", "boxed")
+# it, committed before it was ever run, and was tuned in turn once a collection-date fix had
+# been written knowing its description and its date figure; "portal" replaced it, committed
+# before it was ever run.
+NEW_HELD_OUT = ("quest-split", "dotted", "caps-cell", "portal")
 
 # Layouts that print earlier results: how many earlier dates, and whether those values are
 # results the reader must find (cumulative tables) or may find with their own date (a

@@ -309,12 +309,12 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
             continue  # "SOCIAL HISTORY: a 30-pack-year history of smoking": a habit told
         if term:
             out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None,
-                                  evidence="prose"))  # fmt: skip
+                                  evidence="prose-term"))  # fmt: skip
         else:
             named = _diagnosed_name(text, match.end(), end)
             if named is not None and kind != "social":
                 out.append(_condition(doc, *named, text[named[0] : named[1]], kind, None,
-                                      evidence="prose"))  # fmt: skip
+                                      evidence="prose-named"))  # fmt: skip
     for term in _CONDITION_TERMS.finditer(text, start, end):
         a = _widened(text, start, term.start())
         condition = _condition(doc, a, term.end(), text[a : term.end()], kind, None,
@@ -423,7 +423,7 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
             whole = len(spans) == 1 and (numbered or len(name.split()) <= _MAX_ITEM_WORDS)
             evidence = condition_evidence(name, whole)
             if evidence is not None and scanned:
-                evidence = "prose"
+                evidence = "prose-scanned"
             if evidence is not None:
                 out.append(_condition(doc, a, b, name, kind, None, denied is not None, evidence))
     return out

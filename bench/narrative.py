@@ -41,7 +41,12 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "ocr" / "facts"))
 
 from lab_pages import Page, digital_pdf, page_image, scanned_pdf, width_in  # noqa: E402
-from narrative_extra_truth import EXTRA_KINDS, EXTRA_LONG, EXTRA_TRUTH  # noqa: E402
+from narrative_extra_truth import (  # noqa: E402
+    EXTRA_KINDS,
+    EXTRA_LONG,
+    EXTRA_TRUTH,
+    REPORT_KINDS,
+)
 from narrative_truth import SIZE, SPECIALTIES, TRUTH, NoteTruth  # noqa: E402
 
 from ocr.facts import DocumentFacts, extract  # noqa: E402
@@ -110,9 +115,10 @@ def chosen(path: Path = NOTES) -> list[Note]:
 def extra_chosen(path: Path = NOTES) -> list[Note]:
     """The second tuning set, by the fixed rule of narrative_extra_truth.py: notes of
     EXTRA_KINDS outside the precision set, every one of 500-2,000 characters and the first
-    EXTRA_LONG of 2,000-3,000, by note_id."""
+    EXTRA_LONG of 2,000-3,000, by note_id; then every one of REPORT_KINDS of 500-2,000."""
     with path.open(newline="", encoding="utf-8") as stream:
-        rows = [row for row in csv.DictReader(stream) if row["medical_specialty"] in EXTRA_KINDS]
+        every = list(csv.DictReader(stream))
+    rows = [row for row in every if row["medical_specialty"] in EXTRA_KINDS]
     rows.sort(key=lambda row: int(row["note_id"]))
     seen: set[str] = set()
     short: list[Note] = []
@@ -126,7 +132,14 @@ def extra_chosen(path: Path = NOTES) -> list[Note]:
             continue
         note = Note(row["note_id"], row["sample_name"].strip(), text, 0, extra=True)
         (short if len(row["transcription"]) <= 2000 else long).append(note)
-    return short + long[:EXTRA_LONG]
+    reports = [
+        Note(row["note_id"], row["sample_name"].strip(), row["transcription"].strip(), 0, True)
+        for row in sorted(every, key=lambda row: int(row["note_id"]))
+        if row["medical_specialty"] in REPORT_KINDS
+        and 500 <= len(row["transcription"]) <= 2000
+        and row["note_id"] not in TRUTH
+    ]
+    return short + long[:EXTRA_LONG] + reports
 
 
 def note_lines(text: str) -> list[str]:

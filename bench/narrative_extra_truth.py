@@ -7,7 +7,10 @@ Which notes, fixed before any result was seen (`EXTRA_KINDS`, `extra_chosen` in
 narrative.py): rows of mtsamples_subset.csv of the visit-note kinds in EXTRA_KINDS (discharge
 summaries, consults and H&Ps, progress notes, office notes, emergency reports, general
 medicine), exact duplicates dropped, not in the precision set, sorted by note_id as a
-number: every one of 500-2,000 characters (27 notes) and the first 8 of 2,000-3,000.
+number: every one of 500-2,000 characters (27 notes) and the first 8 of 2,000-3,000; and
+then every note of 500-2,000 characters of the precision set's other kinds (REPORT_KINDS:
+cardiac and pulmonary, renal and endocrine notes, many of them reports of a test, whose
+impressions list findings) outside the set (11 notes).
 
 Truth is problems only (the patient's own conditions: assessment, diagnoses, history, and
 conditions the narrative says the patient has), read by a person; symptoms that brought the
@@ -29,6 +32,7 @@ EXTRA_KINDS = frozenset(
         "Office Notes",
     }
 )
+REPORT_KINDS = frozenset({"Cardiovascular / Pulmonary", "Nephrology", "Endocrinology"})
 EXTRA_LONG = 8  # how many notes of 2,000-3,000 characters join the set
 
 
@@ -188,4 +192,40 @@ EXTRA_TRUTH: dict[str, NoteTruth] = {
         "elevated psa",
         optional=("high grade pin", "high-grade pin"),
     ),
+    "3801": _p("diabetes", optional=("low blood glucoses",)),
+    "4651": _p("malignant pleural effusion|pleural effusion", "dyspnea"),
+    "4682": _p(
+        "pulmonary hypertension",
+        optional=(
+            "increasing oxygen requirement",
+            "ductus arteriosus",
+            "foramen ovale",
+            "jaundiced",
+        ),
+    ),
+    "4697": _p(),
+    "4711": _p(),
+    "4727": _p(optional=("perfusion defect", "scar", "hypokinesis")),
+    "4816": _p(
+        "cva",
+        optional=(
+            "left ventricular hypertrophy",
+            "mitral annular calcification",
+            "diastolic dysfunction",
+            "dilated",
+        ),
+    ),
+    "4845": _p(
+        "adenocarcinoma",
+        optional=(
+            "adenopathy",
+            "pulmonary nodules",
+            "pulmonary neoplasm",
+            "infiltrate",
+            "collapse",
+        ),
+    ),
+    "4875": _p("chest pain", "elevated liver enzymes", "acid reflux disease|reflux"),
+    "4889": _p("atrial fibrillation"),
+    "4948": _p("atelectasis", "mucous plugging"),
 }

@@ -304,6 +304,8 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
     if listed:
         return _listed(doc, start, end, kind)
     for match in _DIAGNOSED.finditer(text, start, end):
+        if _DURATION_BEFORE.search(text, max(start, match.start() - 24), match.start()):
+            continue  # "presents with a 3-day history of increased cough": the illness now
         term = _CONDITION_TERMS.match(text, match.end())
         if term and kind == "social" and _HABIT.search(term.group()):
             continue  # "SOCIAL HISTORY: a 30-pack-year history of smoking": a habit told
@@ -504,6 +506,8 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         return None  # "Dulcolax suppository twice a week p.r.n": a medicine as taken
     if first in _RELATIVES and not (_MEDICAL_WORD.search(name) or _CONDITION_TERMS.search(name)):
         return None  # "Mom and family": who, not what
+    if first in ("maternal", "paternal"):
+        return None  # "Maternal group B streptococcus positive culture": the mother's
     head = _HEAD_END.split(name, maxsplit=1)[0].split() or words
     if _PROCEDURE.search(head[-1]) or first in _PROCEDURES_FIRST or _OPERATION.search(first):
         # "bilateral cataract surgery", "Recent aortic valve replacement with bioprosthetic
@@ -527,14 +531,37 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         abbreviation = re.fullmatch(r"[A-Z]{2,6}s?", name) is not None
         if medical or abbreviation:
             return "listed"
+        if _DESCRIBED.search(name):
+            return None
         return "listed-odd" if whole_item and name[:1].isupper() else None
     if medical:
         return "listed"
     if name[:1].islower() and not whole_item:
         return None  # a fragment of a sentence broken over lines
+    if _DESCRIBED.search(name):
+        return None  # "Dominant circumflex system", "Prominent endometrium": what a test showed
     # Words none of which names a disease or a sign of one: maybe a problem in words of its
     # own, maybe a line of the note that is none; it waits for a person either way.
     return "listed-odd"
+
+
+# Words of a list item that describe what an image or a test showed, or who the patient is,
+# not a disease ("Dominant circumflex system", "Prominent endometrium", "Suspicious
+# mammographic findings", "BIRADS Classification 4", "Appropriate for gestational age",
+# "Sterilization candidate"): found in the impressions of reports, where a
+# list item without a word of disease was wrong more often than in diagnosis lists.
+_DESCRIBED = re.compile(
+    r"\b(?:findings?|classification|bi-?rads|system|dominant|prominent|patent|appearance"
+    r"|densit(?:y|ies)|signal|enhancement|opacit(?:y|ies)|appropriate|candidate)\b",
+    re.IGNORECASE,
+)
+# "a 3-day history of increased cough": how long the present illness has lasted, not a
+# diagnosis of the patient's history (years-long ones are: "a 6-year history of diabetes").
+_DURATION_BEFORE = re.compile(
+    r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple)"
+    r"(?:\s+of)?[\s-]+(?:hours?|days?|weeks?|months?|hrs?|wks?)['’]?\s*$",
+    re.IGNORECASE,
+)
 
 
 _KNOWN = {term.lower() for term in CONDITIONS}

@@ -95,7 +95,7 @@ def test_the_extra_tuning_set_is_fixed_outside_the_precision_set_with_truth() ->
         pytest.skip(f"corpus not found at {narrative.NOTES} (read in place)")
     extra = narrative.extra_chosen()
     ids = [n.note_id for n in extra]
-    assert len(ids) == len(set(ids)) == 35
+    assert len(ids) == len(set(ids)) == 46
     assert not set(ids) & set(TRUTH)  # none of the 40 notes: the held-out half stays unseen
     assert set(ids) == set(EXTRA_TRUTH)
     assert {n.part for n in extra} == {"extra"}

@@ -610,3 +610,51 @@ def test_a_relative_named_after_it_or_a_worry_is_no_problem_of_the_patient(
     facts = find_clinical(text_lines(text))
     assert name not in {c.name.lower() for c in facts.conditions}, facts.conditions
     assert (name, said) in {(c.name.lower(), c.assertion) for c in facts.excluded}
+
+
+@pytest.mark.parametrize(
+    ("text", "junk", "kept"),
+    [
+        # [4772] a catheterization's impression: what the angiogram showed
+        ("IMPRESSION:\n1.  Severe two-vessel coronary artery disease.  Dominant circumflex "
+         "system.\n", "dominant circumflex system", "coronary artery disease"),
+        # [2641] a CT's impression
+        ("IMPRESSION:\n1.  Uterine fibroids.\n2.  Prominent endometrium.\n",
+         "prominent endometrium", "uterine fibroids"),
+        # [1742] a mammogram's
+        ("IMPRESSION:\n1.  Fibroadenoma.\n2.  Suspicious mammographic findings.\n",
+         "suspicious mammographic findings", "fibroadenoma"),
+        # [3892] a newborn: who the baby is, and the mother's culture
+        ("ADMITTING DIAGNOSES:\n1. Prematurity.\n2. Appropriate for gestational age.\n"
+         "3. Maternal group B streptococcus positive culture.\n",
+         "appropriate for gestational age", "prematurity"),
+        ("ADMITTING DIAGNOSES:\n1. Prematurity.\n2. Appropriate for gestational age.\n"
+         "3. Maternal group B streptococcus positive culture.\n",
+         "maternal group b streptococcus positive culture", "prematurity"),
+        # [2543] why the operation was done
+        ("PREOPERATIVE DIAGNOSIS:\nSterilization candidate.\n", "sterilization candidate", None),
+    ],
+)  # fmt: skip
+def test_what_a_test_showed_or_who_the_patient_is_is_no_problem(
+    text: str, junk: str, kept: str | None
+) -> None:
+    found = {c.name.lower() for c in find_clinical(text_lines(text)).conditions}
+    assert junk not in found, found
+    assert kept is None or any(kept in name for name in found), found
+
+
+def test_how_long_the_present_illness_has_lasted_is_no_history_of_a_diagnosis() -> None:
+    # [3975] "a 3-day history of increased cough", [3813] "3-day history of back pain": the
+    # illness that brought the patient in; "history of bronchospasm" and a years-long history
+    # are diagnoses (held for review as read in prose)
+    text = (
+        "HISTORY OF PRESENT ILLNESS:\nA 67-year-old male with COPD and history of bronchospasm, "
+        "who presents with a 3-day history of increased cough, respiratory secretions, "
+        "wheezings, and shortness of breath. He comes to the emergency room on his own with "
+        "3-day history of back pain. She has a 6-year history of rheumatoid arthritis.\n"
+    )
+    facts = find_clinical(text_lines(text))
+    found = {c.name.lower(): c for c in facts.conditions}
+    assert "increased cough" not in found and "back pain" not in found, found
+    assert {"bronchospasm", "rheumatoid arthritis"} <= set(found), found
+    assert all(c.confidence is not None and c.confidence < REVIEW_BELOW for c in found.values())

@@ -548,11 +548,13 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
 # Words of a list item that describe what an image or a test showed, or who the patient is,
 # not a disease ("Dominant circumflex system", "Prominent endometrium", "Suspicious
 # mammographic findings", "BIRADS Classification 4", "Appropriate for gestational age",
-# "Sterilization candidate"): found in the impressions of reports, where a
-# list item without a word of disease was wrong more often than in diagnosis lists.
+# "Sterilization candidate", "Mild degenerative changes of the lumbar spine", "Small amount
+# of free fluid in the pelvis", "Moderate stool burden"): found in the impressions of reports,
+# where a list item without a word of disease was wrong more often than in diagnosis lists.
 _DESCRIBED = re.compile(
     r"\b(?:findings?|classification|bi-?rads|system|dominant|prominent|patent|appearance"
-    r"|densit(?:y|ies)|signal|enhancement|opacit(?:y|ies)|appropriate|candidate)\b",
+    r"|densit(?:y|ies)|signal|enhancement|opacit(?:y|ies)|appropriate|candidate|changes"
+    r"|amount|burden|trace|loops|visuali[sz]ation|free\s+fluid)\b",
     re.IGNORECASE,
 )
 # "a 3-day history of increased cough": how long the present illness has lasted, not a
@@ -590,7 +592,7 @@ _RELATIVES = {"mom", "dad", "mother", "father", "family", "sister", "brother", "
 _OPEN_ENDS = {"at", "of", "to", "with", "for", "and", "or", "the", "a", "an", "in", "on", "by",
               "from", "was", "is", "were", "are", "his", "her", "their"}  # fmt: skip
 _MEASUREMENT = re.compile(
-    r"\d\s*(?:cm|mm|m|kg|g|lb|lbs|pounds|ounces|oz|inches|in|mg|mcg|ml|%|mmhg|bpm|/min)\b",
+    r"\d\s*(?:(?:cm|mm|m|kg|g|lb|lbs|pounds|ounces|oz|inches|in|mg|mcg|ml|mmhg|bpm|/min)\b|%)",
     re.IGNORECASE,
 )
 

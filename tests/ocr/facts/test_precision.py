@@ -658,3 +658,16 @@ def test_how_long_the_present_illness_has_lasted_is_no_history_of_a_diagnosis() 
     assert "increased cough" not in found and "back pain" not in found, found
     assert {"bronchospasm", "rheumatoid arthritis"} <= set(found), found
     assert all(c.confidence is not None and c.confidence < REVIEW_BELOW for c in found.values())
+
+
+def test_what_an_image_showed_in_a_report_s_impression_is_no_problem() -> None:
+    # Written in the shape of the corpus's imaging and echo reports (e.g. [2641] CT, [4816]
+    # echocardiogram): findings without a word of disease are no problems, nor a measurement
+    # ending on a percent sign ("… of 55%" was missed: no word boundary after "%")
+    found = conditions(
+        "IMPRESSION:\n1.  Colonic diverticulosis.\n2.  Small amount of free fluid in the "
+        "pelvis.\n3.  Mild degenerative changes of the lumbar spine.\n4.  Mildly dilated loops "
+        "of small bowel.\n5.  Left ventricular ejection fraction of 55%.\n6.  Trace mitral "
+        "regurgitation.\n7.  Moderate stool burden.\n8.  Bibasilar atelectasis.\n"
+    )
+    assert set(found) == {"colonic diverticulosis", "bibasilar atelectasis"}, found

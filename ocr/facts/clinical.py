@@ -500,6 +500,8 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         return None
     if len(words) > 1 and words[-1].lower() in _OPEN_ENDS:
         return None  # "Delivery at": a sentence cut where its line or clause broke
+    if _TOPIC.match(name.strip(" .")):
+        return None  # "Health maintenance", "Code status, full code": a topic of the plan
     if _MEASUREMENT.search(name):
         return None  # "Head circumference 33 cm": a measurement, not a problem
     if _DOSING.search(name):
@@ -555,6 +557,21 @@ _DESCRIBED = re.compile(
     r"\b(?:findings?|classification|bi-?rads|system|dominant|prominent|patent|appearance"
     r"|densit(?:y|ies)|signal|enhancement|opacit(?:y|ies)|appropriate|candidate|changes"
     r"|amount|burden|trace|loops|visuali[sz]ation|free\s+fluid)\b",
+    re.IGNORECASE,
+)
+# Topics a plan is written under, not problems of the patient ("Health maintenance",
+# "Preoperative evaluation", "Well-child check", "Disposition", "Code status, full code",
+# "Fluid, electrolytes and nutrition", "Advance directives", "Pain control"): the headings of a
+# hospital day's plan and of a wellness visit.
+_TOPIC = re.compile(
+    r"(?:(?:routine|annual|general|complete)\s+)?(?:health(?:\s+care)?\s+maintenance"
+    r"|(?:pre-?operative|medical|cardiac|surgical)\s+(?:evaluation|clearance|risk\s+assessment)"
+    r"|well[-\s]?(?:child|baby|woman|adult)(?:\s+(?:check|exam|examination|visit|care))?"
+    r"|(?:physical|physical\s+exam(?:ination)?|exam(?:ination)?|check-?up|wellness\s+visit)"
+    r"|nutrition|disposition|dispo|code\s+status\b.*|full\s+code|fen|f/e/n"
+    r"|fluids?(?:\s*,\s*|\s+and\s+|\s*/\s*)electrolytes\b.*|advanced?\s+directives?"
+    r"|pain\s+(?:control|management)|discharge\s+planning|anticipatory\s+guidance"
+    r"|goals\s+of\s+care|access|lines?|activity)$",
     re.IGNORECASE,
 )
 # "a 3-day history of increased cough": how long the present illness has lasted, not a

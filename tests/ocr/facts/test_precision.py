@@ -671,3 +671,15 @@ def test_what_an_image_showed_in_a_report_s_impression_is_no_problem() -> None:
         "regurgitation.\n7.  Moderate stool burden.\n8.  Bibasilar atelectasis.\n"
     )
     assert set(found) == {"colonic diverticulosis", "bibasilar atelectasis"}, found
+
+
+def test_the_topics_a_plan_is_written_under_are_no_problems() -> None:
+    # Written in the shape of a hospital day's plan and of a wellness visit's assessment:
+    # what the item is about, not what the patient has
+    found = conditions(
+        "ASSESSMENT AND PLAN:\n1.  Tachycardia.\n2.  Health maintenance.\n3.  Preoperative "
+        "evaluation.\n4.  Well-child check.\n5.  Routine physical examination.\n6.  Pain "
+        "control.\n7.  Nutrition.\n8.  Disposition.\n9.  Code status, full code.\n10.  Fluid, "
+        "electrolytes and nutrition.\n11.  Advance directives.\n12.  Noncompliance.\n"
+    )
+    assert set(found) == {"tachycardia", "noncompliance"}, found

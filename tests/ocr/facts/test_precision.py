@@ -683,3 +683,27 @@ def test_the_topics_a_plan_is_written_under_are_no_problems() -> None:
         "electrolytes and nutrition.\n11.  Advance directives.\n12.  Noncompliance.\n"
     )
     assert set(found) == {"tachycardia", "noncompliance"}, found
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "said"),
+    [
+        # written in the shape of an assessment's sentences: a doubt, a screening, a
+        # prevention and a teaching name no condition of the patient
+        ("ASSESSMENT:\n1.  Abdominal pain. I doubt that this represents appendicitis.\n",
+         "appendicitis", "absent"),
+        ("ASSESSMENT:\n1.  Menopause. We will screen her for osteoporosis with a DEXA scan.\n",
+         "osteoporosis", "possible"),
+        ("ASSESSMENT:\n1.  Hypertension. I explained the signs of stroke and told her to call "
+         "911.\n", "stroke", "possible"),
+        ("ASSESSMENT:\n1.  Atrial fibrillation. We discussed how to prevent a stroke.\n",
+         "stroke", "possible"),
+    ],
+)  # fmt: skip
+def test_a_doubt_a_screening_or_a_teaching_names_no_problem(
+    text: str, name: str, said: str
+) -> None:
+    facts = find_clinical(text_lines(text))
+    assert name not in {c.name.lower() for c in facts.conditions}, facts.conditions
+    assert (name, said) in {(c.name.lower(), c.assertion) for c in facts.excluded}
+    assert facts.conditions, "the problem the item names is kept"

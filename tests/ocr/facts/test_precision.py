@@ -8,7 +8,7 @@ import pytest
 
 from ocr.facts import extract
 from ocr.facts.clinical import find_clinical
-from ocr.facts.confidence import REVIEW_BELOW
+from ocr.facts.confidence import REVIEW_BELOW, needs_review
 from ocr.facts.lines import text_lines
 from ocr.model import PageReading
 
@@ -532,7 +532,8 @@ def test_medications_ordered_in_a_plan_and_a_listed_name_with_its_schedule() -> 
         )
     )
     names = {m.name.lower(): m.confidence for m in facts.medications}
-    assert set(names) == {"duricef", "omnicef", "aristocort"}, names
+    # the second product of the last order is read too (Polysporin, known, without strength)
+    assert set(names) == {"duricef", "omnicef", "aristocort", "polysporin"}, names
     assert all(c is not None and c < REVIEW_BELOW for c in names.values())
     # [1299, tuning] "…, saw palmetto q.d., …" in a list; a dose after a comma stays the
     # item's ("Percocet 5, #40, one q.3 h. p.r.n. pain" [3139])
@@ -707,3 +708,44 @@ def test_a_doubt_a_screening_or_a_teaching_names_no_problem(
     assert name not in {c.name.lower() for c in facts.conditions}, facts.conditions
     assert (name, said) in {(c.name.lower(), c.assertion) for c in facts.excluded}
     assert facts.conditions, "the problem the item names is kept"
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # [1348] a patch with its strength after "at"; a known drug given by a route at the
+        # end of a list of what she is on
+        ("HISTORY OF PRESENT ILLNESS:\nThe patient's home regimen includes Duragesic patch at "
+         "125 mcg every 3 days.  She is currently on a Dilaudid PCA of 1 mg every 10 minutes "
+         "lockout, Dilaudid boluses 2 mg q.3 h. p.r.n., Ativan 2 mg q.4 h., Tylenol per "
+         "rectum.\n", {"duragesic", "ativan", "tylenol"}),
+        # [1399] a drug the plan allows
+        ("PLAN:\nOmnicef 300 mg daily for 10 days.  May use some Zyrtec for the itching.  "
+         "Samples are given.\n", {"omnicef", "zyrtec"}),
+        # [1419] a second product in one order
+        ("TREATMENT:\n1.  Discussed further treatment with the patient and her interpreter.\n"
+         "2.  Apply Aristocort ointment 0.1% and equal part of Polysporin ointment t.i.d. and "
+         "p.r.n. itch.\n3.  Discontinue hot soapy water.\n", {"aristocort", "polysporin"}),
+    ],
+)  # fmt: skip
+def test_medications_said_in_a_plan_or_given_by_a_route_are_read(
+    text: str, names: set[str]
+) -> None:
+    found = {m.name.lower(): m for m in find_clinical(text_lines(text)).medications}
+    assert names <= set(found), found
+    for name in names:  # without a strength, each waits for a person
+        medication = found[name]
+        assert medication.strength or needs_review(medication.confidence), medication
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "PLAN:\nIf she has a fever, give Tylenol per rectum.\n",
+        "PLAN:\nShe may not use Zyrtec while pregnant.\n",
+        "MEDICATIONS:\nAlbuterol p.r.n. q.i.d.\nHISTORY:\nHe stopped Tylenol per rectum.\n",
+    ],
+)
+def test_a_drug_given_if_or_denied_is_not_read_from_prose(text: str) -> None:
+    names = {m.name.lower() for m in find_clinical(text_lines(text)).medications}
+    assert "tylenol" not in names and "zyrtec" not in names, names

@@ -460,6 +460,8 @@ def _condition(
         said = "absent"  # "a history of tobacco use, which he quit": not a problem of now
     past = kind == "history" or historical(doc.text, start)
     name = re.sub(r"\.\s*,\s*\d{1,2}$", "", name)  # "Hypertension. ,3": the next item's number
+    # a speck read as a full stop between two words of a scan ("carcinoma of.the cervix")
+    name = re.sub(r"(?<=[a-z]{2})\.(?=[a-z]{2,}\b)", " ", name)
     return Condition(
         name=re.sub(r"\s+", " ", name).strip(" .,;:-"),
         citation=doc.cite(start, end),

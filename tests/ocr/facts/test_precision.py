@@ -749,3 +749,9 @@ def test_medications_said_in_a_plan_or_given_by_a_route_are_read(
 def test_a_drug_given_if_or_denied_is_not_read_from_prose(text: str) -> None:
     names = {m.name.lower() for m in find_clinical(text_lines(text)).medications}
     assert "tylenol" not in names and "zyrtec" not in names, names
+
+
+def test_a_speck_read_as_a_full_stop_between_words_is_a_space() -> None:
+    # [3911, extra set, scanned] "Microinvasive carcinoma of.the cervix"
+    found = conditions("DISCHARGE DIAGNOSIS: , Microinvasive carcinoma of.the cervix.\n")
+    assert "microinvasive carcinoma of the cervix" in found, found

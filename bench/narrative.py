@@ -2,7 +2,7 @@
 wrote by reading them (bench/narrative_truth.py).
 
 Run: uv run python bench/narrative.py [--part tuning|held-out|both] [--kinds scan,digital]
-     [--misses]
+     [--misses] [--extra] [--text]
 40 notes of ../shared/corpus/notes/mtsamples_subset.csv (read in place; chosen and split by
 the fixed rule in narrative_truth.py) are printed as plain pages of text (headings and
 wrapped paragraphs, Helvetica 10 pt): every note both born-digital and scanned (half of the
@@ -13,6 +13,11 @@ vitals, medications, problems (the patient's own conditions) and allergies; prec
 read facts that are in the truth / read facts (facts in the note's "optional" list count
 neither way), recall = truth read / truth. The held-out half is reported apart and its
 misses are never printed. Takes 1-2 minutes on 2 cores.
+
+--extra scores problems on a second tuning set written after the split (35 other notes,
+narrative_extra_truth.py), with each problem's evidence class (its confidence) apart: how
+many read, right, wrong and optional, shown and held; --misses prints its errors too.
+--text reads the notes' text directly instead of printed PDFs (seconds, no OCR).
 """
 
 from __future__ import annotations
@@ -36,11 +41,18 @@ sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "tests" / "ocr" / "facts"))
 
 from lab_pages import Page, digital_pdf, page_image, scanned_pdf, width_in  # noqa: E402
+from narrative_extra_truth import (  # noqa: E402
+    EXTRA_KINDS,
+    EXTRA_LONG,
+    EXTRA_TRUTH,
+    REPORT_KINDS,
+)
 from narrative_truth import SIZE, SPECIALTIES, TRUTH, NoteTruth  # noqa: E402
 
 from ocr.facts import DocumentFacts, extract  # noqa: E402
 from ocr.facts.catalogue import name_key  # noqa: E402
 from ocr.facts.confidence import needs_review  # noqa: E402
+from ocr.model import PageReading  # noqa: E402
 from ocr.options import ReadOptions  # noqa: E402
 from ocr.pool import ReaderPool  # noqa: E402
 
@@ -56,9 +68,12 @@ class Note:
     name: str
     text: str
     position: int
+    extra: bool = False
 
     @property
     def part(self) -> str:
+        if self.extra:
+            return "extra"
         return "tuning" if self.position % 2 == 0 else "held-out"
 
     @property
@@ -95,6 +110,36 @@ def chosen(path: Path = NOTES) -> list[Note]:
         seen.add(text)
         notes.append(Note(row["note_id"], row["sample_name"].strip(), text, len(notes)))
     return notes[:SIZE]
+
+
+def extra_chosen(path: Path = NOTES) -> list[Note]:
+    """The second tuning set, by the fixed rule of narrative_extra_truth.py: notes of
+    EXTRA_KINDS outside the precision set, every one of 500-2,000 characters and the first
+    EXTRA_LONG of 2,000-3,000, by note_id; then every one of REPORT_KINDS of 500-2,000."""
+    with path.open(newline="", encoding="utf-8") as stream:
+        every = list(csv.DictReader(stream))
+    rows = [row for row in every if row["medical_specialty"] in EXTRA_KINDS]
+    rows.sort(key=lambda row: int(row["note_id"]))
+    seen: set[str] = set()
+    short: list[Note] = []
+    long: list[Note] = []
+    for row in rows:
+        text = row["transcription"].strip()
+        if text in seen or not 500 <= len(text) <= 3000:
+            continue
+        seen.add(text)
+        if row["note_id"] in TRUTH:
+            continue
+        note = Note(row["note_id"], row["sample_name"].strip(), text, 0, extra=True)
+        (short if len(row["transcription"]) <= 2000 else long).append(note)
+    reports = [
+        Note(row["note_id"], row["sample_name"].strip(), row["transcription"].strip(), 0, True)
+        for row in sorted(every, key=lambda row: int(row["note_id"]))
+        if row["medical_specialty"] in REPORT_KINDS
+        and 500 <= len(row["transcription"]) <= 2000
+        and row["note_id"] not in TRUTH
+    ]
+    return short + long[:EXTRA_LONG] + reports
 
 
 def note_lines(text: str) -> list[str]:
@@ -170,6 +215,13 @@ def build(cases: list[Case], work: Path) -> None:
             for p in pages
         ]
         case.path = scanned_pdf(images, path, dpi)
+
+
+def read_text(cases: list[Case]) -> None:
+    """Facts read from each note's text as printed line by line, without a PDF or OCR."""
+    for case in cases:
+        text = "\n".join(note_lines(case.note.text))
+        case.facts = extract([PageReading(1, 612, 792, text, [], "", "", False)])
 
 
 def read_all(cases: list[Case], work: Path, processes: int) -> None:
@@ -274,7 +326,7 @@ def _optional(truth: NoteTruth, kind: str) -> list[tuple[str, str]]:
 
 def score(case: Case, kind: str) -> tuple[Counter[str], list[str]]:
     """Counts (truth, read, right, optional) for one kind, and the lines for --misses."""
-    truth = TRUTH[case.note.note_id]
+    truth = (TRUTH | EXTRA_TRUTH)[case.note.note_id]
     wanted = _truth_items(truth, kind)
     optional = _optional(truth, kind)
     found = found_items(case.facts)[kind]
@@ -311,12 +363,12 @@ def report(cases: list[Case]) -> None:
         f"{'part':<10}{'print':<9}{'kind':<13}{'notes':>6}{'truth':>7}{'read':>6}{'P':>8}{'R':>8}"
         f"{'P shown':>9}{'held':>6}"
     )
-    for part in ("tuning", "held-out"):
-        for form in ("scan", "digital"):
+    for part in ("tuning", "held-out", "extra"):
+        for form in ("scan", "digital", "text"):
             members = [c for c in cases if c.note.part == part and c.kind == form]
             if not members:
                 continue
-            for kind in KINDS:
+            for kind in KINDS if part != "extra" else ("problems",):
                 total: Counter[str] = Counter()
                 for case in members:
                     total.update(score(case, kind)[0])
@@ -330,6 +382,40 @@ def report(cases: list[Case]) -> None:
                 )
 
 
+def classes(cases: list[Case]) -> None:
+    """Problems read, per evidence class (their confidence): right, wrong, optional."""
+    print("problems by evidence class (confidence): read, right, wrong, optional; P = right /")
+    print("(right + wrong)")
+    for form in ("scan", "digital", "text"):
+        members = [c for c in cases if c.kind == form]
+        if not members:
+            continue
+        tally: dict[float, Counter[str]] = {}
+        for case in members:
+            truth = (TRUTH | EXTRA_TRUTH)[case.note.note_id]
+            wanted = _truth_items(truth, "problems")
+            optional = _optional(truth, "problems")
+            for condition in case.facts.conditions:
+                item = (condition.name, "", needs_review(condition.confidence))
+                counts = tally.setdefault(condition.confidence or 1.0, Counter())
+                counts["read"] += 1
+                if any(_same("problems", t, item) for t in wanted):
+                    counts["right"] += 1
+                elif any(_same("problems", t, item) for t in optional):
+                    counts["optional"] += 1
+                else:
+                    counts["wrong"] += 1
+        for level in sorted(tally):
+            c = tally[level]
+            judged = c["right"] + c["wrong"]
+            p = c["right"] / judged if judged else 1.0
+            print(
+                f"  {form:<9}{level:>5.2f}{' held' if needs_review(level) else ' shown':<7}"
+                f"read {c['read']:>3}  right {c['right']:>3}  wrong {c['wrong']:>3}"
+                f"  optional {c['optional']:>3}  P {p:.3f}"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -338,14 +424,22 @@ def main() -> None:
     parser.add_argument("--kinds", default="scan,digital")
     parser.add_argument("--processes", type=int, default=2)
     parser.add_argument("--misses", action="store_true", help="print misses (tuning half)")
+    parser.add_argument("--extra", action="store_true", help="the second tuning set instead")
+    parser.add_argument("--text", action="store_true", help="read text, not printed PDFs")
     args = parser.parse_args()
-    run(args.part, args.kinds.split(","), args.processes, args.misses)
+    run(args.part, args.kinds.split(","), args.processes, args.misses, args.extra, args.text)
 
 
 def run(
-    part: str = "both", forms: list[str] | None = None, processes: int = 2, misses: bool = False
+    part: str = "both",
+    forms: list[str] | None = None,
+    processes: int = 2,
+    misses: bool = False,
+    extra: bool = False,
+    text: bool = False,
 ) -> None:
-    """Build, read and score the set (`part`: tuning, held-out or both)."""
+    """Build, read and score the set (`part`: tuning, held-out or both; `extra`: the second
+    tuning set instead; `text`: read the notes' text, no PDF nor OCR)."""
     forms = forms or ["scan", "digital"]
     if not NOTES.is_file():
         sys.exit(f"corpus not found at {NOTES}")
@@ -353,24 +447,39 @@ def run(
     missing = [n.note_id for n in notes if n.note_id not in TRUTH]
     if missing:
         sys.exit(f"no truth for notes {', '.join(missing)}")
-    if part != "both":
+    if extra:
+        notes = extra_chosen()
+        missing = [n.note_id for n in notes if n.note_id not in EXTRA_TRUTH]
+        if missing:
+            sys.exit(f"no extra truth for notes {', '.join(missing)}")
+    elif part != "both":
         notes = [n for n in notes if n.part == part]
-    cases = cases_of(notes, forms)
+    cases = cases_of(notes, ["digital"] if text else forms)
+    if text:
+        for case in cases:
+            case.kind = "text"
     work = Path(tempfile.mkdtemp(prefix="kinchart-narrative-"))
     try:
         started = time.perf_counter()
-        build(cases, work)
-        read_all(cases, work, processes)
+        if text:
+            read_text(cases)
+        else:
+            build(cases, work)
+            read_all(cases, work, processes)
         print(
             f"{len(cases)} PDFs of {len(notes)} notes built and read in "
             f"{time.perf_counter() - started:.1f} s"
         )
         report(cases)
+        tuned = [c for c in cases if c.note.part != "held-out"]
+        if tuned:  # the held-out half's classes stay unseen like its misses
+            classes(tuned)
         if misses:
             for case in cases:
-                if case.note.part != "tuning":
+                if case.note.part not in ("tuning", "extra"):
                     continue  # the held-out half stays unseen
-                lines = [line for kind in KINDS for line in score(case, kind)[1]]
+                kinds = ("problems",) if case.note.extra else KINDS
+                lines = [line for kind in kinds for line in score(case, kind)[1]]
                 if lines:
                     print(f"--- {case.kind} {case.note.note_id} {case.note.name}")
                     print("\n".join(lines))

@@ -304,17 +304,19 @@ def _conditions(doc: Text, start: int, end: int, kind: str, listed: bool) -> lis
     if listed:
         return _listed(doc, start, end, kind)
     for match in _DIAGNOSED.finditer(text, start, end):
+        if _DURATION_BEFORE.search(text, max(start, match.start() - 24), match.start()):
+            continue  # "presents with a 3-day history of increased cough": the illness now
         term = _CONDITION_TERMS.match(text, match.end())
         if term and kind == "social" and _HABIT.search(term.group()):
             continue  # "SOCIAL HISTORY: a 30-pack-year history of smoking": a habit told
         if term:
             out.append(_condition(doc, term.start(), term.end(), term.group(), kind, None,
-                                  evidence="prose"))  # fmt: skip
+                                  evidence="prose-term"))  # fmt: skip
         else:
             named = _diagnosed_name(text, match.end(), end)
             if named is not None and kind != "social":
                 out.append(_condition(doc, *named, text[named[0] : named[1]], kind, None,
-                                      evidence="prose"))  # fmt: skip
+                                      evidence="prose-named"))  # fmt: skip
     for term in _CONDITION_TERMS.finditer(text, start, end):
         a = _widened(text, start, term.start())
         condition = _condition(doc, a, term.end(), text[a : term.end()], kind, None,
@@ -423,7 +425,7 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
             whole = len(spans) == 1 and (numbered or len(name.split()) <= _MAX_ITEM_WORDS)
             evidence = condition_evidence(name, whole)
             if evidence is not None and scanned:
-                evidence = "prose"
+                evidence = "prose-scanned"
             if evidence is not None:
                 out.append(_condition(doc, a, b, name, kind, None, denied is not None, evidence))
     return out
@@ -458,6 +460,8 @@ def _condition(
         said = "absent"  # "a history of tobacco use, which he quit": not a problem of now
     past = kind == "history" or historical(doc.text, start)
     name = re.sub(r"\.\s*,\s*\d{1,2}$", "", name)  # "Hypertension. ,3": the next item's number
+    # a speck read as a full stop between two words of a scan ("carcinoma of.the cervix")
+    name = re.sub(r"(?<=[a-z]{2})\.(?=[a-z]{2,}\b)", " ", name)
     return Condition(
         name=re.sub(r"\s+", " ", name).strip(" .,;:-"),
         citation=doc.cite(start, end),
@@ -498,12 +502,16 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         return None
     if len(words) > 1 and words[-1].lower() in _OPEN_ENDS:
         return None  # "Delivery at": a sentence cut where its line or clause broke
+    if _TOPIC.match(name.strip(" .")):
+        return None  # "Health maintenance", "Code status, full code": a topic of the plan
     if _MEASUREMENT.search(name):
         return None  # "Head circumference 33 cm": a measurement, not a problem
     if _DOSING.search(name):
         return None  # "Dulcolax suppository twice a week p.r.n": a medicine as taken
     if first in _RELATIVES and not (_MEDICAL_WORD.search(name) or _CONDITION_TERMS.search(name)):
         return None  # "Mom and family": who, not what
+    if first in ("maternal", "paternal"):
+        return None  # "Maternal group B streptococcus positive culture": the mother's
     head = _HEAD_END.split(name, maxsplit=1)[0].split() or words
     if _PROCEDURE.search(head[-1]) or first in _PROCEDURES_FIRST or _OPERATION.search(first):
         # "bilateral cataract surgery", "Recent aortic valve replacement with bioprosthetic
@@ -527,14 +535,54 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         abbreviation = re.fullmatch(r"[A-Z]{2,6}s?", name) is not None
         if medical or abbreviation:
             return "listed"
+        if _DESCRIBED.search(name):
+            return None
         return "listed-odd" if whole_item and name[:1].isupper() else None
     if medical:
         return "listed"
     if name[:1].islower() and not whole_item:
         return None  # a fragment of a sentence broken over lines
+    if _DESCRIBED.search(name):
+        return None  # "Dominant circumflex system", "Prominent endometrium": what a test showed
     # Words none of which names a disease or a sign of one: maybe a problem in words of its
     # own, maybe a line of the note that is none; it waits for a person either way.
     return "listed-odd"
+
+
+# Words of a list item that describe what an image or a test showed, or who the patient is,
+# not a disease ("Dominant circumflex system", "Prominent endometrium", "Suspicious
+# mammographic findings", "BIRADS Classification 4", "Appropriate for gestational age",
+# "Sterilization candidate", "Mild degenerative changes of the lumbar spine", "Small amount
+# of free fluid in the pelvis", "Moderate stool burden"): found in the impressions of reports,
+# where a list item without a word of disease was wrong more often than in diagnosis lists.
+_DESCRIBED = re.compile(
+    r"\b(?:findings?|classification|bi-?rads|system|dominant|prominent|patent|appearance"
+    r"|densit(?:y|ies)|signal|enhancement|opacit(?:y|ies)|appropriate|candidate|changes"
+    r"|amount|burden|trace|loops|visuali[sz]ation|free\s+fluid)\b",
+    re.IGNORECASE,
+)
+# Topics a plan is written under, not problems of the patient ("Health maintenance",
+# "Preoperative evaluation", "Well-child check", "Disposition", "Code status, full code",
+# "Fluid, electrolytes and nutrition", "Advance directives", "Pain control"): the headings of a
+# hospital day's plan and of a wellness visit.
+_TOPIC = re.compile(
+    r"(?:(?:routine|annual|general|complete)\s+)?(?:health(?:\s+care)?\s+maintenance"
+    r"|(?:pre-?operative|medical|cardiac|surgical)\s+(?:evaluation|clearance|risk\s+assessment)"
+    r"|well[-\s]?(?:child|baby|woman|adult)(?:\s+(?:check|exam|examination|visit|care))?"
+    r"|(?:physical|physical\s+exam(?:ination)?|exam(?:ination)?|check-?up|wellness\s+visit)"
+    r"|nutrition|disposition|dispo|code\s+status\b.*|full\s+code|fen|f/e/n"
+    r"|fluids?(?:\s*,\s*|\s+and\s+|\s*/\s*)electrolytes\b.*|advanced?\s+directives?"
+    r"|pain\s+(?:control|management)|discharge\s+planning|anticipatory\s+guidance"
+    r"|goals\s+of\s+care|access|lines?|activity)$",
+    re.IGNORECASE,
+)
+# "a 3-day history of increased cough": how long the present illness has lasted, not a
+# diagnosis of the patient's history (years-long ones are: "a 6-year history of diabetes").
+_DURATION_BEFORE = re.compile(
+    r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|several|few|couple)"
+    r"(?:\s+of)?[\s-]+(?:hours?|days?|weeks?|months?|hrs?|wks?)['’]?\s*$",
+    re.IGNORECASE,
+)
 
 
 _KNOWN = {term.lower() for term in CONDITIONS}
@@ -563,7 +611,7 @@ _RELATIVES = {"mom", "dad", "mother", "father", "family", "sister", "brother", "
 _OPEN_ENDS = {"at", "of", "to", "with", "for", "and", "or", "the", "a", "an", "in", "on", "by",
               "from", "was", "is", "were", "are", "his", "her", "their"}  # fmt: skip
 _MEASUREMENT = re.compile(
-    r"\d\s*(?:cm|mm|m|kg|g|lb|lbs|pounds|ounces|oz|inches|in|mg|mcg|ml|%|mmhg|bpm|/min)\b",
+    r"\d\s*(?:(?:cm|mm|m|kg|g|lb|lbs|pounds|ounces|oz|inches|in|mg|mcg|ml|mmhg|bpm|/min)\b|%)",
     re.IGNORECASE,
 )
 

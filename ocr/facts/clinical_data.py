@@ -54,7 +54,8 @@ proscar oxybutynin ditropan sildenafil viagra tadalafil cialis estradiol medroxy
 progesterone norethindrone testosterone hydroxychloroquine plaquenil methotrexate adalimumab
 humira etanercept enbrel infliximab tacrolimus cyclosporine mycophenolate azathioprine
 tamoxifen anastrozole letrozole latanoprost timolol epinephrine epipen naloxone narcan nicotine
-varenicline chantix sodium bicarbonate sevelamer cinacalcet epoetin
+varenicline chantix sodium bicarbonate sevelamer cinacalcet epoetin duragesic polysporin
+neosporin bacitracin mupirocin bactroban
 """
 DRUGS = frozenset(_DRUG_WORDS.split())
 

@@ -83,17 +83,24 @@ CONDITION_LISTED_KNOWN = 0.9  # a list item that is a condition the word list kn
 CONDITION_LISTED = 0.75  # a list item with the words of a diagnosis
 CONDITION_LISTED_ODD = 0.5  # a list item of one unknown word, or shaped like a finding
 CONDITION_PROSE = 0.6  # "diagnosed with diabetes" in running text
+# Prose, by what was read in it (all wait in review; apart so that a bench can measure each):
+CONDITION_PROSE_TERM = 0.62  # a known term after "history of", "diagnosed with", …
+CONDITION_PROSE_NAMED = 0.58  # words ending on a disease's word after the same lead-ins
+CONDITION_PROSE_SCANNED = 0.6  # a known term inside a sentence of a problem or history section
 
 
 def condition(kind: str) -> float:
     """A condition's confidence by how it was found: "coded", "listed-known", "listed",
-    "listed-odd" or "prose"."""
+    "listed-odd", "prose" or one of its kinds "prose-term", "prose-named", "prose-scanned"."""
     return {
         "coded": CONDITION_CODED,
         "listed-known": CONDITION_LISTED_KNOWN,
         "listed": CONDITION_LISTED,
         "listed-odd": CONDITION_LISTED_ODD,
         "prose": CONDITION_PROSE,
+        "prose-term": CONDITION_PROSE_TERM,
+        "prose-named": CONDITION_PROSE_NAMED,
+        "prose-scanned": CONDITION_PROSE_SCANNED,
     }[kind]
 
 

@@ -157,6 +157,11 @@ def _med_items(text: str, start: int, end: int, listed: bool) -> list[tuple[int,
     if not listed:
         order = _order_at(text, start, end)
         if order is not None:
+            # "Apply Aristocort ointment 0.1% and equal part of Polysporin ointment t.i.d.": a
+            # second, known product joined to the order is one of its own
+            joined = _JOINED_DRUG.search(text, order[0], order[1])
+            if joined is not None and _is_drug(joined["drug"]):
+                return [order, (joined.start("drug"), order[1])]
             return [order]
         starts: list[int] = []
         last_end = -1
@@ -219,6 +224,13 @@ _ORDER = re.compile(
 )
 
 
+_JOINED_DRUG = re.compile(
+    r"\s(?:and|plus|with)\s+(?:(?:an?\s+)?equal\s+parts?\s+(?:of\s+)?|some\s+)?"
+    r"(?P<drug>[A-Za-z][\w\-]*)",
+    re.IGNORECASE,
+)
+
+
 def _FREQ_OR_ROUTE(piece: str) -> bool:
     return any(p.match(piece.strip()) for p, _ in _FREQUENCIES) or bool(_ROUTE.match(piece.strip()))
 
@@ -263,11 +275,39 @@ def _taken(text: str, start: int, end: int) -> bool:
     before = text[line_start:start]
     stop = re.compile(r"[.;\n]").search(text, start)
     after = text[start : stop.start() if stop else end]
-    return (
-        bool(_TAKING.search(before))
-        and not _NOT_TAKEN.search(before)
-        and not _STOPPED_AFTER.search(after)
-    )
+    if _STOPPED_AFTER.search(after):
+        return False
+    may = _MAY_USE.search(before)
+    if may is not None:  # "May use some Zyrtec for the itching": allowed, in a plan
+        return not _NOT_TAKEN.search(before[: may.start()])
+    clause = _clause_before(text, start)
+    if _AND_BEFORE.search(clause) and _order_at(text, start - len(clause), end) is not None:
+        return True  # "Apply Aristocort ointment 0.1% and equal part of Polysporin ointment"
+    word = _WORD.match(text, start)
+    if word is not None and _GIVEN_BY.match(text, word.end()):
+        # "…, Ativan 2 mg q.4 h., Tylenol per rectum": a known drug given by a route
+        return not _NOT_TAKEN.search(clause)
+    return bool(_TAKING.search(before)) and not _NOT_TAKEN.search(before)
+
+
+_AND_BEFORE = re.compile(r"\s(?:and|plus)\s+(?:(?:an?\s+)?equal\s+parts?\s+(?:of\s+)?)?$", re.I)
+# "may use some", "can take": a drug the plan allows, taken when needed.
+_MAY_USE = re.compile(r"\b(?:may|can)\s+(?:use|take|try)\s+(?:some\s+|an?\s+)?$", re.IGNORECASE)
+# A route right after a drug's name ("Tylenol per rectum", "morphine IV").
+_GIVEN_BY = re.compile(
+    r"\s+(?:per\s+rectum|rectally|p\.\s?r\.(?!\s?n)|PR(?=[\s,.;])|intravenously"
+    r"|i\.?v\.?(?=[\s,.;])"
+    r"|per\s+(?:os|mouth|g-?tube|ng\s+tube)|by\s+mouth|orally|sublingually|topically)",
+    re.IGNORECASE,
+)
+
+
+def _clause_before(text: str, start: int) -> str:
+    """The sentence before `start`, back to a full stop followed by a capital letter or a line
+    break (not the stops inside "q.4 h." or "0.1%")."""
+    window = text[max(0, start - 200) : start]
+    breaks = list(re.finditer(r"[.;!?]\s+(?=[A-Z])|\n", window))
+    return window[breaks[-1].end() :] if breaks else window
 
 
 # Said after the drug in its sentence: it was stopped, or did not help ("Prozac for a while,

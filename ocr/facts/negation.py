@@ -14,7 +14,9 @@ _NEGATED_BEFORE = re.compile(
     r"|no\s+(?:prior\s+|past\s+|previous\s+|known\s+)?(?:history|hx)\s+of|no\s+signs?\s+of"
     r"|no\s+symptoms\s+of|absence\s+of|free\s+of|never\s+had|never|(?:does|did|do)\s*(?:not|n't)\s+have"
     r"|has\s+no|had\s+no|with\s+no|ruled\s+out|rules\s+out|ruling\s+out|excluded|nor"
-    r"|not\s+have|not\s+had|negative\s+history\s+of|non-?contributory\s+for)\b",
+    r"|not\s+have|not\s+had|negative\s+history\s+of|non-?contributory\s+for"
+    # the doctor doubts it ("I doubt that this represents appendicitis")
+    r"|doubts?|doubtful)\b",
     re.IGNORECASE,
 )
 _NEGATED_AFTER = re.compile(
@@ -38,7 +40,11 @@ _POSSIBLE = re.compile(
     # procedure, a drug's side effects ("Toxicities would include fatigue, nausea")
     r"|if\s+(?:his|her|their|the|any|there)|risks?\s+(?:include[sd]?|including)"
     r"|(?:side|adverse)\s+effects?|toxicit(?:y|ies)|would\s+include|can\s+cause|may\s+cause"
-    r"|could\s+(?:be|cause|represent))\b",
+    r"|could\s+(?:be|cause|represent)"
+    # a screening, a prevention or a teaching about it, not a diagnosis ("We will screen her
+    # for osteoporosis", "a flu shot to prevent influenza", "I explained the signs of stroke")
+    r"|screen(?:ed|ing)?\s+(?:(?:him|her|them|the\s+patient)\s+)?for|prevent(?:s|ing|ion\s+of)?"
+    r"|explained|educated|taught)\b",
     re.IGNORECASE,
 )
 # Said after a mention: it is a question, not a finding ("… must be considered").

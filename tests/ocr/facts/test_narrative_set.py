@@ -14,6 +14,7 @@ from ocr.model import PageReading
 sys.path.insert(0, str(Path(__file__).resolve().parents[3] / "bench"))
 
 import narrative
+from narrative_extra_truth import EXTRA_TRUTH
 from narrative_truth import TRUTH
 
 pytestmark = pytest.mark.nodb
@@ -87,3 +88,27 @@ def test_scoring_counts_wrong_facts_and_leaves_optional_ones_out() -> None:
     assert (vitals["right"], vitals["recalled"]) == (2, 2)
     assert (meds["read"], meds["right"], meds["truth"]) == (2, 2, 3)
     assert problems["read"] == problems["right"] == 1
+
+
+def test_the_extra_tuning_set_is_fixed_outside_the_precision_set_with_truth() -> None:
+    if not narrative.NOTES.is_file():
+        pytest.skip(f"corpus not found at {narrative.NOTES} (read in place)")
+    extra = narrative.extra_chosen()
+    ids = [n.note_id for n in extra]
+    assert len(ids) == len(set(ids)) == 46
+    assert not set(ids) & set(TRUTH)  # none of the 40 notes: the held-out half stays unseen
+    assert set(ids) == set(EXTRA_TRUTH)
+    assert {n.part for n in extra} == {"extra"}
+
+
+def test_problems_are_counted_per_evidence_class(capsys: pytest.CaptureFixture[str]) -> None:
+    text = "PAST MEDICAL HISTORY:\n1.  Hypertension.\n2.  Deconditioning.\n3.  Gout.\n"
+    note = narrative.Note("3987", "x", text, 0, extra=True)
+    case = narrative.Case(note, "text")
+    case.facts = extract([PageReading(1, 612, 792, text, [], "", "", False)])
+    narrative.classes([case])
+    out = capsys.readouterr().out
+    # hypertension (known, in the truth) shown; deconditioning (no disease word) held, right;
+    # gout (known) shown but in no truth of the note: wrong
+    assert "0.50 held  read   1  right   1  wrong   0" in out, out
+    assert "0.90 shown read   2  right   1  wrong   1" in out, out

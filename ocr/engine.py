@@ -30,6 +30,7 @@ from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 from PIL import Image, ImageFilter
 
 from ocr import photo, raster, tess
+from ocr.clean import despeckle
 from ocr.geometry import Turn, map_tree, scale_tree, warp_tree
 from ocr.layout import DESKEW_MIN_DEGREES, measure
 
@@ -40,10 +41,14 @@ BETTER_BY = 1.3
 # from a copy enlarged to 300 dpi (bicubic, then a 3 px median filter so speckles stay
 # specks) and the boxes are scaled back. On the extraction bench's tuned scans this took
 # 200 dpi pages from F1 0.874 to 0.927 (0.54 to 0.82 s a page). Enlarging 150 dpi pages the
-# same way made them worse (0.910 to 0.839): their strokes are too thin to survive it.
+# same way made them worse (0.910 to 0.839): their strokes are too thin to survive the
+# median. A page scanned below 175 dpi is instead rid of its single-pixel specks at its own
+# resolution (ocr.clean), before any levelling spreads them, and read from a copy enlarged
+# x2 (bicubic, no median).
 READ_AT_LEAST_DPI = 300.0
 _ENLARGE_FROM_DPI = 175.0
 _ENLARGE_BELOW_DPI = 250.0
+_LOW_DPI_FACTOR = 2.0
 _MIN_INK = 0.002
 
 log = logging.getLogger(__name__)
@@ -223,9 +228,9 @@ def _recognise(
     skew: float | None,
 ) -> _Attempt:
     """OCR `image` turned by `quarter` and levelled by `skew` (measured here when None)."""
-    work = image
+    work = despeckle(image) if dpi < _ENLARGE_FROM_DPI else image
     if quarter:
-        work = _gray(image).transpose(_TRANSPOSE[quarter])
+        work = _gray(work).transpose(_TRANSPOSE[quarter])
     if skew is None:
         skew = measure(work, dpi, DESKEW_MIN_DEGREES).skew
     if abs(skew) < DESKEW_MIN_DEGREES:
@@ -247,13 +252,20 @@ def _tesseract(
     """Tesseract's reading of `image` (in memory; see ocr/tess.py) as a tree and plain text.
 
     A page scanned at `_ENLARGE_FROM_DPI` up to `_ENLARGE_BELOW_DPI` is read from a copy
-    enlarged to `READ_AT_LEAST_DPI`, and the boxes found on it are scaled back onto `image`."""
-    factor = READ_AT_LEAST_DPI / dpi if _ENLARGE_FROM_DPI <= dpi < _ENLARGE_BELOW_DPI else 1.0
+    enlarged to `READ_AT_LEAST_DPI` and median-filtered; one scanned below
+    `_ENLARGE_FROM_DPI` (already despeckled by the caller) from a copy enlarged
+    `_LOW_DPI_FACTOR` times. The boxes found on it are scaled back onto `image`."""
+    factor = 1.0
+    if dpi < _ENLARGE_FROM_DPI:
+        factor = _LOW_DPI_FACTOR
+    elif dpi < _ENLARGE_BELOW_DPI:
+        factor = READ_AT_LEAST_DPI / dpi
     source = image
     if factor > 1.0:
         size = (round(image.width * factor), round(image.height * factor))
-        enlarged = _gray(image).resize(size, Image.Resampling.BICUBIC)
-        source = enlarged.filter(ImageFilter.MedianFilter(3))
+        source = _gray(image).resize(size, Image.Resampling.BICUBIC)
+        if dpi >= _ENLARGE_FROM_DPI:
+            source = source.filter(ImageFilter.MedianFilter(3))
     try:
         found = tess.recognise(
             source,

@@ -79,3 +79,16 @@ def test_its_word_boxes_land_where_the_words_are_printed(scan: PageReading) -> N
     )
     assert len(words) == 104
     assert landed >= 97, f"{landed} of {len(words)} words boxed where printed"
+
+
+def test_a_150_dpi_page_of_dot_leaders_is_read_as_scanned(tmp_path: Path) -> None:
+    """Dot leaders on an enlarged 150 dpi copy read as runs of "c" and "e" that swallow
+    names and values (mean word confidence ~0.65); the engine then reads the despeckled
+    page as scanned too and keeps the surer reading."""
+    page = LAYOUTS["leaders"](Report(ROWS[:12], collected=date(2013, 10, 20)))[0]
+    image = page_image(page, dpi=150, skew=0.5, blur=0.75, noise=0.002, seed=8)
+    reading = read_document(scanned_pdf([image], tmp_path / "scan.pdf", 150), tmp_path / "w",
+                            ReadOptions())  # fmt: skip
+    values = [f"{row.value} {row.unit}" for row in ROWS[:12]]
+    read = sum(reading.pages[0].text.count(value) for value in values)
+    assert read >= 11, f"{read} of 12 values read with their units"

@@ -30,6 +30,7 @@ from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
 from PIL import Image, ImageFilter
 
 from ocr import photo, raster, tess
+from ocr.clean import despeckle
 from ocr.geometry import Turn, map_tree, scale_tree, warp_tree
 from ocr.layout import DESKEW_MIN_DEGREES, measure
 
@@ -40,10 +41,18 @@ BETTER_BY = 1.3
 # from a copy enlarged to 300 dpi (bicubic, then a 3 px median filter so speckles stay
 # specks) and the boxes are scaled back. On the extraction bench's tuned scans this took
 # 200 dpi pages from F1 0.874 to 0.927 (0.54 to 0.82 s a page). Enlarging 150 dpi pages the
-# same way made them worse (0.910 to 0.839): their strokes are too thin to survive it.
+# same way made them worse (0.910 to 0.839): their strokes are too thin to survive the
+# median. A page scanned below 175 dpi is instead rid of its single-pixel specks at its own
+# resolution (ocr.clean), before any levelling spreads them, and read from a copy enlarged
+# x2 (bicubic, no median); if that copy reads doubtfully (mean word confidence under
+# `_LOW_DPI_DOUBTFUL`: dot leaders enlarged read as runs of "c" and "e", ~0.65, where other
+# pages read at 0.8-0.9), the despeckled page is read as scanned too and the surer reading
+# kept (~0.85 on those pages).
 READ_AT_LEAST_DPI = 300.0
 _ENLARGE_FROM_DPI = 175.0
 _ENLARGE_BELOW_DPI = 250.0
+_LOW_DPI_FACTOR = 2.0
+_LOW_DPI_DOUBTFUL = 0.8
 _MIN_INK = 0.002
 
 log = logging.getLogger(__name__)
@@ -156,6 +165,13 @@ def _generate(
             alternative = _recognise(image, dpi, input_file, options, other, None)
             if alternative.score > BETTER_BY * attempt.score:
                 attempt = alternative
+    if dpi < _ENLARGE_FROM_DPI and attempt.words and attempt.confidence < _LOW_DPI_DOUBTFUL:
+        # Rows of dot leaders, enlarged, read as runs of "c" and "e" that swallow the line.
+        native = _recognise(
+            image, dpi, input_file, options, attempt.quarter, attempt.skew, enlarge=False
+        )
+        if native.confidence > attempt.confidence:
+            attempt = native
     if photographed is not None:
         attempt.tree = warp_tree(attempt.tree, photographed.warp, _dpi_of(original))
     outcome = PageOutcome(
@@ -221,18 +237,20 @@ def _recognise(
     options: Any,
     quarter: int,
     skew: float | None,
+    *,
+    enlarge: bool = True,
 ) -> _Attempt:
     """OCR `image` turned by `quarter` and levelled by `skew` (measured here when None)."""
-    work = image
+    work = despeckle(image) if dpi < _ENLARGE_FROM_DPI else image
     if quarter:
-        work = _gray(image).transpose(_TRANSPOSE[quarter])
+        work = _gray(work).transpose(_TRANSPOSE[quarter])
     if skew is None:
         skew = measure(work, dpi, DESKEW_MIN_DEGREES).skew
     if abs(skew) < DESKEW_MIN_DEGREES:
         skew = 0.0
     else:
         work = _gray(work).rotate(-skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
-    tree, text = _tesseract(work, input_file, options, dpi)
+    tree, text = _tesseract(work, input_file, options, dpi, enlarge=enlarge)
     tree = map_tree(tree, Turn(quarter, -skew, image.width, image.height))
     words = [w for w in tree.iter_by_class(OcrClass.WORD) if w.text.strip()]
     confidences = [w.confidence if w.confidence is not None else 0.5 for w in words]
@@ -242,18 +260,26 @@ def _recognise(
 
 
 def _tesseract(
-    image: Image.Image, input_file: Path, options: Any, dpi: float
+    image: Image.Image, input_file: Path, options: Any, dpi: float, *, enlarge: bool = True
 ) -> tuple[OcrElement, str]:
     """Tesseract's reading of `image` (in memory; see ocr/tess.py) as a tree and plain text.
 
     A page scanned at `_ENLARGE_FROM_DPI` up to `_ENLARGE_BELOW_DPI` is read from a copy
-    enlarged to `READ_AT_LEAST_DPI`, and the boxes found on it are scaled back onto `image`."""
-    factor = READ_AT_LEAST_DPI / dpi if _ENLARGE_FROM_DPI <= dpi < _ENLARGE_BELOW_DPI else 1.0
+    enlarged to `READ_AT_LEAST_DPI` and median-filtered; one scanned below
+    `_ENLARGE_FROM_DPI` (already despeckled by the caller) from a copy enlarged
+    `_LOW_DPI_FACTOR` times. The boxes found on it are scaled back onto `image`. With
+    `enlarge` false the page is read as it is."""
+    factor = 1.0
+    if enlarge and dpi < _ENLARGE_FROM_DPI:
+        factor = _LOW_DPI_FACTOR
+    elif enlarge and dpi < _ENLARGE_BELOW_DPI:
+        factor = READ_AT_LEAST_DPI / dpi
     source = image
     if factor > 1.0:
         size = (round(image.width * factor), round(image.height * factor))
-        enlarged = _gray(image).resize(size, Image.Resampling.BICUBIC)
-        source = enlarged.filter(ImageFilter.MedianFilter(3))
+        source = _gray(image).resize(size, Image.Resampling.BICUBIC)
+        if dpi >= _ENLARGE_FROM_DPI:
+            source = source.filter(ImageFilter.MedianFilter(3))
     try:
         found = tess.recognise(
             source,

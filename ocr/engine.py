@@ -33,6 +33,7 @@ from ocr import photo, raster, tess
 from ocr.clean import despeckle
 from ocr.geometry import Turn, map_tree, scale_tree, warp_tree
 from ocr.layout import DESKEW_MIN_DEGREES, measure
+from ocr.leaders import erase_leaders
 
 DOUBTFUL_CONFIDENCE = 0.6  # upright text reads at ~0.9; upside-down gibberish at ~0.3
 OSD_MIN_CONFIDENCE = 1.5  # low, because a turn is only kept if it reads better
@@ -250,6 +251,8 @@ def _recognise(
         skew = 0.0
     else:
         work = _gray(work).rotate(-skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
+    # Dot leaders read as junk that swallows the row's name (ocr/leaders.py); same geometry.
+    work = erase_leaders(work, dpi)
     tree, text = _tesseract(work, input_file, options, dpi, enlarge=enlarge)
     tree = map_tree(tree, Turn(quarter, -skew, image.width, image.height))
     words = [w for w in tree.iter_by_class(OcrClass.WORD) if w.text.strip()]

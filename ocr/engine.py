@@ -53,6 +53,7 @@ READ_AT_LEAST_DPI = 300.0
 _ENLARGE_FROM_DPI = 175.0
 _ENLARGE_BELOW_DPI = 250.0
 _LOW_DPI_FACTOR = 2.0
+_PAGE_MIN_INCHES = 5.0  # a page's short side at its resolution; narrower ones are not enlarged
 _LOW_DPI_DOUBTFUL = 0.8
 _MIN_INK = 0.002
 
@@ -242,7 +243,7 @@ def _recognise(
     enlarge: bool = True,
 ) -> _Attempt:
     """OCR `image` turned by `quarter` and levelled by `skew` (measured here when None)."""
-    work = despeckle(image) if dpi < _ENLARGE_FROM_DPI else image
+    work = despeckle(image) if dpi < _ENLARGE_FROM_DPI and _page_like(image, dpi) else image
     if quarter:
         work = _gray(work).transpose(_TRANSPOSE[quarter])
     if skew is None:
@@ -262,6 +263,14 @@ def _recognise(
     return _Attempt(tree, text, quarter, skew, len(words), mean, score)
 
 
+def _page_like(image: Image.Image, dpi: float) -> bool:
+    """Whether `image` is a page scanned at `dpi`, not a picture or snippet whose resolution
+    was guessed (ocr/images.py assumes an 11-inch page when none is stated), so that its text
+    may be any size. Cleaning and enlarging one such (a 1345 x 447 px photo of a recipe,
+    taken for 122 dpi) broke lines Tesseract read whole as it was."""
+    return min(image.size) >= _PAGE_MIN_INCHES * dpi
+
+
 def _tesseract(
     image: Image.Image, input_file: Path, options: Any, dpi: float, *, enlarge: bool = True
 ) -> tuple[OcrElement, str]:
@@ -273,6 +282,8 @@ def _tesseract(
     `_LOW_DPI_FACTOR` times. The boxes found on it are scaled back onto `image`. With
     `enlarge` false the page is read as it is."""
     factor = 1.0
+    if not _page_like(image, dpi):
+        enlarge = False
     if enlarge and dpi < _ENLARGE_FROM_DPI:
         factor = _LOW_DPI_FACTOR
     elif enlarge and dpi < _ENLARGE_BELOW_DPI:

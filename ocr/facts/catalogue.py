@@ -110,12 +110,16 @@ def _near_short_parts(text: str) -> bool:
 
 
 def _cut_specimen_tail(text: str) -> str:
-    """Drop a specimen phrase cut short by the printer ("… in Serum or Pl")."""
+    """Drop a specimen phrase cut short by the printer ("… in Serum or Pl", "… of B"); one
+    cut in its urine ("… in Uri") says urine, which changes the test."""
     words = text.split()
-    if "in" not in words:
+    linking = [i for i, w in enumerate(words) if w in ("in", "of") and i > 0]
+    if not linking:
         return text
-    last = len(words) - 1 - words[::-1].index("in")
+    last = linking[-1]
     tail = words[last + 1 :]
+    if tail and len(tail[0]) >= 2 and "urine".startswith(tail[0]) and len(tail) == 1:
+        return " ".join([*words[:last], "urine"])
     if all(any(s.startswith(w) for s in _SPECIMEN_WORDS) for w in tail):
         return " ".join(words[:last])
     return text
@@ -223,6 +227,10 @@ def lookup(name: str, fuzzy: bool = True) -> tuple[Analyte, ...]:
             head = " ".join(words[:size])
             if len(head) >= 12 and head in _index():
                 return _index()[head]
+    if fuzzy and len(key) >= 20 and len(key.split()) >= 3:
+        found = _cut_short(key)  # "ERYTHROCYTE MEAN CORPUSCULAR HEMO": a narrow column
+        if found:
+            return found
     if key.endswith(" #"):  # LOINC short names count things with "#": "WBC # Bld"
         return lookup(key[:-2], fuzzy)
     if fuzzy and _SHORT.search(name.lower()):
@@ -235,6 +243,18 @@ def lookup(name: str, fuzzy: bool = True) -> tuple[Analyte, ...]:
     if key.endswith(" ur1ne"):
         return tuple(a for a in lookup(key[:-6], fuzzy) if a.specimen == "urine")
     return ()
+
+
+@cache
+def _cut_short(key: str) -> tuple[Analyte, ...]:
+    """The analytes whose name `key` is the start of, cut inside or after a word by a narrow
+    column (three words and 20 letters at least), when at most two are (the unit then
+    chooses: "ERYTHROCYTE MEAN CORPUSCULAR HEMO" in pg is MCH, in g/dL MCHC)."""
+    meanings: list[Analyte] = []
+    for name, found in _index().items():
+        if name.startswith(key):
+            meanings.extend(a for a in found if a not in meanings)
+    return tuple(meanings) if len(meanings) <= 2 else ()
 
 
 # Real words (tests we do not know, specimens) one slip from a test we know: never that test.

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from itertools import pairwise
 
 from ocr.facts import catalogue, narrative, units
 from ocr.facts.across import find_across
@@ -108,16 +109,35 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
             else:
                 pending = []
             continue
-        for row in rows:
+        stretches = _side_by_side(rows, line) if not tabled else [line] * len(rows)
+        for row, stretch in zip(rows, stretches, strict=True):
             pending = _attach_wrapped(row, pending)
             result = _result(row, collected, context, digits.get(line.page))
             if result is not None:
-                result = narrative.vet(result, row, line, tabled)
+                result = narrative.vet(result, row, stretch, tabled)
             if result is not None:
                 results.append(result)
                 last_row = line
         pending = []
     return results
+
+
+def _side_by_side(rows: list[Row], line: Line) -> list[Line]:
+    """The stretch of `line` each of its rows is vetted on: its own, when every next row's
+    name opens after a gap of two line heights (panels printed side by side, so a row's
+    neighbour is no sentence it sits in); else the whole line for each (a sentence that lists
+    results keeps its words around each)."""
+    if len(rows) < 2:
+        return [line] * len(rows)
+    positions = {id(t): i for i, t in enumerate(line.tokens)}
+    starts = []
+    for row in rows[1:]:
+        first = positions.get(id(row.tokens[0])) if row.tokens else None
+        if not first or line.tokens[first].x0 - line.tokens[first - 1].x1 < 2 * line.height:
+            return [line] * len(rows)
+        starts.append(first)
+    bounds = [0, *starts, len(line.tokens)]
+    return [Line(line.page, line.tokens[a:b]) for a, b in pairwise(bounds)]
 
 
 _LINKING = frozenset({"is", "was", "of", "were", "=", "at"})

@@ -121,6 +121,15 @@ def _table_cell(
     _read_tail(row, rest + (_pieces(parts.get("flag", [])) if single else []))
     unit_tokens = [t for t in parts.get("unit", []) if not _UNIT_SPECK.fullmatch(t.text)]
     range_tokens = parts.get("range", [])
+    if (
+        len(unit_tokens) > 1
+        and _column_unit(unit_tokens[-1].text)
+        and any(_STRAYED_RANGE.search(t.text) for t in unit_tokens[:-1])
+    ):
+        # "0.29-5.11 IU/ml m[IU]/L" under UNITS: the range (with its own unit) strayed in;
+        # the column's unit is its last word.
+        range_tokens = [*range_tokens, *unit_tokens[:-1]]
+        unit_tokens = unit_tokens[-1:]
     unit_text = _unit_text(unit_tokens) if unit_tokens else None
     glued = re.fullmatch(r"(\S+?)\(([^)]*\d[^)]*)\)?", unit_text or "")
     if glued and units.parse(glued[1]) and not units.parse(unit_text):
@@ -147,6 +156,13 @@ def _table_cell(
         if dates:
             row.collected = dates[0][0]
     return row
+
+
+_STRAYED_RANGE = re.compile(r"\d\s*[-–]\s*\d|^[<>≤≥]=?\d")
+
+
+def _column_unit(text: str) -> bool:
+    return units.parse(text) is not None and not any(c.isdigit() for c in text.split("/")[-1])
 
 
 def _cell_unit(row: Row, unit_text: str | None, range_tokens: list[Token]) -> str | None:
@@ -531,7 +547,7 @@ def _read_tail(
     `fits` says whether a unit can belong to the test (a pulse is not in inches)."""
     range_words: list[str] = []
     used = 0
-    skip = False
+    skip = closed = False  # closed: the unit was read right after the range's words
     for index, piece in enumerate(pieces[:_MAX_TAIL]):
         if skip:  # the second half of a unit OCR split in two ("10 3/ul")
             skip, used = False, index + 1
@@ -548,7 +564,11 @@ def _read_tail(
         elif row.unit is None and units.parse(text) is not None and not is_sex_marker(text):
             if not fits(text):
                 break
-            row.unit = text
+            row.unit, closed = text, bool(range_words)
+        elif closed and units.parse(text) is not None and not is_sex_marker(text) and fits(text):
+            # "normal: 0.29-5.11 IU/ml m[IU]/L": the first unit was the range's own, the
+            # one printed after it the result's.
+            row.unit, closed = text, False
         elif index == 0 and row.unit and units.parse(text) and units.same(text, row.unit):
             pass  # "<130 mg/dL 106.6 mg/dL": the unit printed with the range and the value
         elif (

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
+from ocr.facts import units
 from ocr.facts.dates import find_dates
 from ocr.facts.lines import Line, Token
 
@@ -224,12 +225,22 @@ def _distance(token: Token, column: Column) -> float:
 
 
 def spans_columns(line: Line, header: Header) -> bool:
-    """Whether one run of closely spaced words crosses three columns (prose, not a row)."""
+    """Whether one run of closely spaced words crosses three columns (prose, not a row). A
+    run of numbers, units and remarks in brackets is a cell printed across two columns
+    ("4.3 - 10.8 x10E3/uL" under "Ref Range & Units", "<130 mg/dL (calc)"), not prose."""
     for cell in line.cells():
-        if len(cell) < 4:
+        if len(cell) < 4 or sum(1 for token in cell if _wordy(token.text)) < 2:
             continue
         x0, x1 = cell[0].x0, cell[-1].x1
         crossed = [c for c in header.columns if c.x0 < x1 and c.x1 > x0 and c.role != "name"]
         if len(crossed) >= 2:
             return True
     return False
+
+
+def _wordy(text: str) -> bool:
+    """Whether a token is a word of prose: two letters or more, neither a unit nor a remark
+    in brackets."""
+    if sum(c.isalpha() for c in text) < 2 or re.fullmatch(r"[(\[].*[)\]]", text):
+        return False
+    return units.parse(text.strip(",;:")) is None

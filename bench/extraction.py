@@ -2,11 +2,11 @@
 
 Run: uv run python bench/extraction.py [--reports 10] [--layouts columns,lis-mono,...]
      [--kinds scan,digital] [--tuned | --held-out]
-The default run (10 reports x 23 layouts x scan and born-digital, 460 PDFs) takes 4-5 minutes
+The default run (10 reports x 27 layouts x scan and born-digital, 540 PDFs) takes 5-6 minutes
 on 2 cores; --layouts, --kinds, --tuned and --held-out select less for quick iterations.
 Truth is the numeric lab results of the C-CDA documents in ../shared/corpus/ccda/ (value, unit,
 LOINC, date), joined into reports of 12-40 tests. Each report is printed as a lab report in
-twenty-three layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
+twenty-seven layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
 reports, fixed-width LIS printouts, panels side by side, previous-result and cumulative
 columns, tests across with units in the header, wrapped names, landscape pages, ruled grids.
 Layouts that print earlier results get earlier values made up around the real one, on
@@ -21,15 +21,15 @@ and F1; and on the collection date of every result read right (the date heading 
 in a cumulative table, else the report's collection date). A dated previous result may be
 read as a result of its own date: it then counts neither way for F1, but its date is scored.
 A result read under its printed name cut short (narrow columns) or left unresolved (an
-ambiguous "TROPONIN") names its truth too. The layouts in HELD_OUT and NEW_HELD_OUT
-(lab_layouts.py; the new four in lab_unseen.py) are reported apart: nobody tunes on them,
-and --misses never shows them. The first four held out (ONCE_HELD_OUT) are tuned on since
-stop 21 and reported apart as "once held-out". The OCR ceiling
-(truth values present anywhere in the OCR text) is measured in the same run as the baseline
-for the scans. Then the narrative precision set of bench/narrative.py (40 visit notes, each
-born-digital and scanned, 80 PDFs; precision and recall per kind of fact, and precision of
-the facts not held for review, tuning and held-out halves apart; about a minute) runs
-unless --no-narrative.
+ambiguous "TROPONIN") names its truth too. The layouts in HELD_OUT, NEW_HELD_OUT and
+FRESH_HELD_OUT (lab_layouts.py; the new four in lab_unseen.py, the fresh four in lab_fresh.py)
+are reported apart: nobody tunes on them, and --misses never shows them. The first four
+held out (ONCE_HELD_OUT) are tuned on since stop 21 and reported apart as "once held-out".
+The OCR ceiling (truth values present anywhere in the OCR text) is measured in the same run
+as the baseline for the scans. Then the narrative precision set of bench/narrative.py (40
+visit notes, each born-digital and scanned, 80 PDFs; precision and recall per kind of fact,
+and precision of the facts not held for review, tuning and held-out halves apart; about a
+minute) runs unless --no-narrative.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import narrative  # noqa: E402
 from extraction_truth import CCDA, Truth, truth_of, truth_reports  # noqa: E402
 from lab_layouts import (  # noqa: E402
+    FRESH_HELD_OUT,
     HELD_OUT,
     LAYOUTS,
     NEW_HELD_OUT,
@@ -244,16 +245,19 @@ def _row(label: str, f: dict[str, float]) -> str:
     )
 
 
-UNSEEN = (*HELD_OUT, *NEW_HELD_OUT)
+UNSEEN = (*HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT)
 
 
-PARTS = ("tuned", "once held-out", "held-out", "new held-out")
-MARKS = {"tuned": " ", "once held-out": "~", "held-out": "*", "new held-out": "+"}
+PARTS = ("tuned", "once held-out", "held-out", "new held-out", "fresh held-out")
+MARKS = {"tuned": " ", "once held-out": "~", "held-out": "*", "new held-out": "+",
+         "fresh held-out": "#"}  # fmt: skip
 
 
 def part_of(layout: str) -> str:
-    """ "tuned", "once held-out" (the first four held out, tuned on since), "held-out" or "new
-    held-out" (lab_unseen.py)."""
+    """ "tuned", "once held-out" (the first four held out, tuned on since), "held-out", "new
+    held-out" (lab_unseen.py) or "fresh held-out" (lab_fresh.py)."""
+    if layout in FRESH_HELD_OUT:
+        return "fresh held-out"
     if layout in NEW_HELD_OUT:
         return "new held-out"
     if layout in ONCE_HELD_OUT:
@@ -279,7 +283,7 @@ def report_figures(cases: list[Case]) -> None:
             if members:
                 summary[(part, kind)] = _figures(members)
                 print(_row(f"{part} {kind}", summary[(part, kind)]))
-    print("by layout (~ once held out, tuned since; * held out, + new held out):")
+    print("by layout (~ once held out, tuned since; * held out, + new held out, # fresh):")
     for layout in layouts:
         for kind in ("scan", "digital"):
             members = [c for c in cases if c.kind == kind and c.layout == layout]

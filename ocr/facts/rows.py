@@ -603,7 +603,8 @@ def _starts_name(texts: list[str]) -> bool:
 
 def _read_range(row: Row, tokens: list[Token]) -> None:
     """A range cell, which may carry the unit too (`70-99 mg/dL`, OCR'd `mmol/L_mmol/L.`)."""
-    words = []
+    words: list[str] = []
+    had_unit, printed = row.unit is not None, []
     for token in tokens:
         whole = units.parse(token.text) is not None
         parts = token.text.split("_") if "_" in token.text and not whole else [token.text]
@@ -618,8 +619,11 @@ def _read_range(row: Row, tokens: list[Token]) -> None:
                 part = glued["unit"]
             if part and units.parse(part) is not None and not is_sex_marker(part):
                 row.unit = row.unit or part
+                printed.append(part)
             elif part:
                 words.append(part)
+    if not had_unit and len(printed) >= 2 and printed[-1] == tokens[-1].text:
+        row.unit = printed[-1]  # "normal: 0.29-5.11 IU/ml m[IU]/L": the range's, the result's
     if row.unit is None and words and _UNIT_LIKE.fullmatch(words[-1]):
         row.unit = words.pop()  # a unit we do not know, printed after the range
     row.reference = parse_range(" ".join(words)) if words else None

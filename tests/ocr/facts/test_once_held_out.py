@@ -114,3 +114,11 @@ def test_the_unit_printed_after_a_range_with_a_unit_of_its_own_is_the_result_s()
         ("7", "m[IU]/L"),
         ("6", "m[IU]/L"),
     }
+
+
+def test_the_unit_after_a_range_with_its_own_unit_in_the_range_column_is_the_result_s() -> None:
+    name, cell = "Thyrotropin [Units/volume] in Serum", "normal: 0.29–5.11 IU/ml m[IU]/L"
+    text = f"{'Test':<38}{'Result':<10}Reference Range\n{name:<38}{'6':<10}{cell}\n"
+    (result,) = find_labs(text_lines(text))
+    assert (result.analyte, result.value.text, result.unit) == ("tsh", "6", "m[IU]/L")
+    assert result.reference is not None and result.reference.text == "normal: 0.29–5.11"

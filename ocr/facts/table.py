@@ -9,6 +9,7 @@ from datetime import date
 from ocr.facts import units
 from ocr.facts.dates import find_dates
 from ocr.facts.lines import Line, Token
+from ocr.facts.values import parse_flag
 
 # Header phrases → the role of their column. "outside" is a result column that only holds
 # results out of range (Quest's IN RANGE / OUT OF RANGE); "previous" and "ignore" columns
@@ -192,9 +193,11 @@ def assign(line: Line, header: Header) -> dict[str, list[Token]]:
                 (abs(position - p), chosen[id(t)]) for p, t in enumerate(cell) if id(t) in chosen
             ]
             if placed:
-                chosen[id(token)] = min(placed, key=lambda pair: pair[0])[1]
+                near = min(placed, key=lambda pair: pair[0])[1]
+                chosen[id(token)] = _name_tail(token, near, columns, pad) or near
             else:
-                chosen[id(token)] = min(columns, key=lambda c: _distance(token, c))
+                near = min(columns, key=lambda c: _distance(token, c))
+                chosen[id(token)] = _name_tail(token, near, columns, pad) or near
     for cell in line.cells():
         # A name runs on in its cell past the name column ("Hemoglobin A1c" in a tight
         # table); a number there is a value that sits close to it.
@@ -206,6 +209,21 @@ def assign(line: Line, header: Header) -> dict[str, list[Token]]:
     for token in line.tokens:
         parts.setdefault(_part(chosen[id(token)]), []).append(token)
     return parts
+
+
+def _name_tail(
+    token: Token, near: Column, columns: tuple[Column, ...], pad: float
+) -> Column | None:
+    """The name column, for a word of a name that ran on to just left of the result column
+    ("CARBON DIOXIDE, TOTAL [MOLES/VOLU 26"): a word, no flag, and wholly left of the
+    result column it sits next to, under no column of its own."""
+    text = token.text
+    if near.role not in ("result", "outside") or token.x1 >= near.x0 - pad:
+        return None
+    if any(c.isdigit() for c in text) or sum(c.isalpha() for c in text) < 3 or parse_flag(text):
+        return None
+    left = [c for c in columns if c.x0 <= token.x0]  # the columns are left to right
+    return left[-1] if left and left[-1].role == "name" else None
 
 
 def _part(column: Column) -> str:

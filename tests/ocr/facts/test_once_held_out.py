@@ -122,3 +122,15 @@ def test_the_unit_after_a_range_with_its_own_unit_in_the_range_column_is_the_res
     (result,) = find_labs(text_lines(text))
     assert (result.analyte, result.value.text, result.unit) == ("tsh", "6", "m[IU]/L")
     assert result.reference is not None and result.reference.text == "normal: 0.29–5.11"
+
+
+def test_a_name_word_run_on_to_just_left_of_the_result_column_stays_in_the_name() -> None:
+    """A scan spaces the words of a long name apart: "[MOLES/VOLU", the last word of a name
+    cut short, sits alone just left of the result column and is no part of the result."""
+    name = "CARBON DIOXIDE, TOTAL   [MOLES/VOLU"
+    text = (
+        f"{'SPECIMEN':<10}{'CODE':<8}{'TEST NAME':<41}{'RESULT':<8}{'UNITS':<8}REFERENCE\n"
+        f"{'4471272':<10}{'CARBO':<8}{name:<41}{'26':<8}{'mmol/L':<8}22-31 mmol/L\n"
+    )
+    (result,) = find_labs(text_lines(text))
+    assert (result.analyte, result.value.text, result.unit) == ("co2", "26", "mmol/L")

@@ -36,7 +36,7 @@ _SHORT_PARTS = re.compile(
 )
 _SHORT_UR = re.compile(r"\sur\b")
 _TRAILING = re.compile(
-    r"(?:[\s,]+(?:serum/plasma|s[ce]rum|plasma|whole\s+b[l1i][o0]{2}d|level|fr|mfr|#? auto))+$"
+    r"(?:[\s,]+(?:serum/plasma|s[ce]rum|plasma|whole(?:\s+b[l1i][o0]{2}d)?|level|fr|mfr|#? auto))+$"
 )
 # Glyphs OCR takes for one another fold together (in both the catalogue and what is read).
 _SYMBOLS = str.maketrans({"€": "e", "¢": "c", "©": "c", "®": "r", "£": "e", "@": "e"})

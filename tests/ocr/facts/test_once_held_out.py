@@ -134,3 +134,8 @@ def test_a_name_word_run_on_to_just_left_of_the_result_column_stays_in_the_name(
     )
     (result,) = find_labs(text_lines(text))
     assert (result.analyte, result.value.text, result.unit) == ("co2", "26", "mmol/L")
+
+
+def test_a_specimen_cut_after_whole_is_no_part_of_the_name() -> None:
+    (result,) = find_labs(text_lines("Hematocrit, Whole   44 %   41-53%"))
+    assert (result.analyte, result.value.text, result.unit) == ("hematocrit", "44", "%")

@@ -130,7 +130,10 @@ def vet(result: LabResult, row: Row, line: Line, tabled: bool) -> LabResult | No
         arterial = catalogue.BY_KEY["ph_arterial"]  # "Arterial blood gases: pH 7.46"
         result = replace(result, analyte=arterial.key, loinc=arterial.loinc)
         analyte = arterial
-    source = "line" if len(before) <= 1 and len(after) <= 6 else "sentence"
+    # A report's line, not a sentence: little around the result, or words set apart in
+    # four cells or more (the columns of a table whose titles were not found).
+    tabular = len(line.cells(_CELL_GAP)) >= 4
+    source = "line" if (len(before) <= 1 and len(after) <= 6) or tabular else "sentence"
     if _not_a_result(result, analyte, before, name, gap, value, after, source):
         return None
     whole = _whole_thousands(result, value)
@@ -139,6 +142,9 @@ def vet(result: LabResult, row: Row, line: Line, tabled: bool) -> LabResult | No
     if whole.unit and whole.unit[-1] in ".,;:":
         whole = replace(whole, unit=whole.unit.rstrip(".,;:"))  # "K/uL," ends a clause
     return _scored(_implied(whole, analyte), analyte, source)
+
+
+_CELL_GAP = 1.5  # line heights between the cells of a table row; prose has a third of one
 
 
 def _implied(result: LabResult, analyte: Analyte | None) -> LabResult:

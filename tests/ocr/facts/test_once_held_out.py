@@ -139,3 +139,19 @@ def test_a_name_word_run_on_to_just_left_of_the_result_column_stays_in_the_name(
 def test_a_specimen_cut_after_whole_is_no_part_of_the_name() -> None:
     (result,) = find_labs(text_lines("Hematocrit, Whole   44 %   41-53%"))
     assert (result.analyte, result.value.text, result.unit) == ("hematocrit", "44", "%")
+
+
+def test_a_table_row_whose_titles_were_not_found_is_a_report_s_line() -> None:
+    """Words set apart in many cells are a table's row even with an accession number before
+    the name and five cells after the value: a comma in its name cuts no sentence."""
+    line = (
+        "4471272   CARBO    CARBON DIOXIDE, TOTAL    26    mmol/L    22-31 mmol/L    "
+        "05/30/13 0815    F    Final    Lab A"
+    )
+    (result,) = find_labs(text_lines(line))
+    assert (result.analyte, result.value.text, result.unit) == ("co2", "26", "mmol/L")
+
+
+def test_the_same_words_run_together_are_a_sentence() -> None:
+    line = "we gave Carbon dioxide, total 26 mmol/L and measured other things in clinic today"
+    assert find_labs(text_lines(line)) == []

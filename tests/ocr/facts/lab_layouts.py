@@ -1,8 +1,9 @@
-"""Twenty-three more lab report layouts, as real labs print them, and a phone photo of a page.
+"""Twenty-seven more lab report layouts, as real labs print them, and a phone photo of a page.
 
-With the four of `lab_pages` they make the twenty-seven layouts of bench/extraction.py (LIS
+With the four of `lab_pages` they make the thirty-one layouts of bench/extraction.py (LIS
 printouts and side-by-side panels in lab_printouts.py, earlier results in lab_history.py,
-the second held-out four in lab_unseen.py, the freshest held-out four in lab_fresh.py).
+the second held-out four in lab_unseen.py, the freshest held-out four in lab_fresh.py, four
+more tuned openly in lab_open.py).
 HELD_OUT, NEW_HELD_OUT and FRESH_HELD_OUT name the layouts nobody tunes extraction on (see
 their comments).
 """
@@ -15,6 +16,7 @@ from collections.abc import Callable
 
 from lab_fresh import analyser, reference_lab, results_review, uk_pathology
 from lab_history import cumulative, flowsheet, previous, prior_header, trend
+from lab_open import continued, pipe_export, two_line, units_first
 from lab_pages import LAYOUTS as BASIC
 from lab_pages import Page, Report, Row, _fit, _us, _wrap, page_image, width_in
 from lab_parts import LANDSCAPE, _classic_head, _paginate, _step
@@ -130,6 +132,11 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
     "cards": cards,  # held out until issue 12's cards fix looked at it
     "range-first": range_first,  # held out until its name and figures were known to a fix
     "boxed": boxed,  # held out until a date fix was written knowing its description and figure
+    # tuned openly from the start (lab_open.py):
+    "units-first": units_first,
+    "two-line": two_line,
+    "pipe-export": pipe_export,
+    "continued": continued,
     # held out:
     "lis-wide": lis_wide,
     "panels-plain": panels_plain,

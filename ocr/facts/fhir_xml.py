@@ -219,9 +219,7 @@ def _check_sizes(element: ET.Element, limit: int) -> None:
                 )
 
 
-def resources(
-    path: Path, *, max_value: int = MAX_VALUE, max_run: int = MAX_RUN
-) -> Iterator[Item]:
+def resources(path: Path, *, max_value: int = MAX_VALUE, max_run: int = MAX_RUN) -> Iterator[Item]:
     """Every resource in the file, in order; raises FhirFileError when the file is refused
     (a DTD) or breaks off. A resource with a value longer than `max_value` fails alone."""
     depth = 0

@@ -21,7 +21,7 @@ from ocr.facts.decimals import (
 )
 from ocr.facts.lines import Line, Token, cite
 from ocr.facts.model import Citation, LabResult, Quantity, ResultValue
-from ocr.facts.rows import Row, free_rows, table_row
+from ocr.facts.rows import RESULT_LABEL, Row, free_rows, table_row
 from ocr.facts.stacked import stacked
 from ocr.facts.table import Header, dated_by, find_header
 from ocr.facts.values import clean_name, parse_flag, parse_value, split_token
@@ -111,10 +111,14 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
             continue
         stretches = _side_by_side(rows, line) if not tabled else [line] * len(rows)
         for row, stretch in zip(rows, stretches, strict=True):
-            pending = _attach_wrapped(row, pending)
+            labelled = _labelled(row, lines[index - 1] if index else None)
+            pending = [] if labelled else _attach_wrapped(row, pending)
+            if RESULT_LABEL.fullmatch(row.name):
+                continue  # "Result: 44 mmol/L" under no test's name: whose result is unknown
             result = _result(row, collected, context, digits.get(line.page))
             if result is not None:
-                result = narrative.vet(result, row, stretch, tabled)
+                # A labelled value under its test's name is a report's, as a table's cell is.
+                result = narrative.vet(result, row, stretch, tabled or labelled)
             if result is not None:
                 results.append(result)
                 last_row = line
@@ -194,6 +198,21 @@ def _across_row(
     flags = [text for text in texts[used:] if parse_flag(text)]
     return Row(name, value, [line], list(tokens), unit=unit,
                flag_text=flags[0] if flags else None, collected=collected)  # fmt: skip
+
+
+def _labelled(row: Row, above: Line | None) -> bool:
+    """Whether the row's name is a label ("Result: 13.2 g/dL  Ref: 12.0-15.5") standing for
+    the test's name printed alone on the line above ("Hemoglobin", "CO2"); the row then
+    takes that name."""
+    if above is None or not RESULT_LABEL.fullmatch(row.name):
+        return False
+    name = clean_name(above.text)
+    if above.page != row.lines[0].page or not catalogue.lookup(name):
+        return False
+    row.name = name
+    row.lines = [above, *row.lines]
+    row.tokens = [*row.tokens, *above.tokens]  # the value's line first, for vetting
+    return True
 
 
 def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:

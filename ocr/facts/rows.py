@@ -12,7 +12,7 @@ from ocr.facts.analyte import Analyte
 from ocr.facts.dates import find_dates
 from ocr.facts.lines import Line, Token
 from ocr.facts.model import ReferenceRange, ResultValue
-from ocr.facts.table import Header, assign, spans_columns
+from ocr.facts.table import Header, assign, realign, spans_columns
 from ocr.facts.values import (
     TEXT_RESULTS,
     clean_name,
@@ -77,7 +77,12 @@ class _Piece:
 def table_row(line: Line, header: Header) -> list[Row] | None:
     """The results on a table row, read column by column (one a dated result column, in a
     cumulative table); None when the row has no value."""
-    if spans_columns(line, header):
+    if header.delimited:
+        realigned = realign(line, header)
+        if realigned is None:
+            return None
+        line = realigned
+    elif spans_columns(line, header):
         return None
     parts = assign(line, header)
     name_tokens = [t for t in parts.get("name", []) if not is_leader(t.text)]
@@ -304,6 +309,8 @@ def _free_row(
     inside = _number_in_name(texts, leaders, start, start + size + used)
     if inside is not None:
         size, name, value, used = inside
+    elif _specimen_follows(texts, start + size + used):
+        return None, start  # "Anion gap 3 in Serum or Plasma" alone: a name, no value
     if is_identifier_label(name) or _is_range(line, pieces[start + size + used - 1].token, value):
         return None, start
     row = Row(name, value, [line], [])
@@ -333,6 +340,7 @@ def _free_row(
     if (
         not catalogue.lookup(name)
         and not _looks_like_result(row)
+        and not (RESULT_LABEL.fullmatch(name) and _lab_unit(row))
         and not _of_family(row)
         and not _misread_fits(row)
     ):
@@ -368,6 +376,16 @@ def _garbled_unit(text: str, analytes: Sequence[Analyte], hint: str | None) -> s
         lambda unit: any(catalogue.convert(1.0, unit, a) is not None for a in analytes),
         hint,
     )
+
+
+_SPECIMENS = ("serum", "plasma", "blood", "urine", "whole", "venous", "arterial", "capillary")
+
+
+def _specimen_follows(texts: list[str], after: int) -> bool:
+    """Whether "in Serum" (or another specimen) follows the number: it is then a name's."""
+    if after + 1 >= len(texts) or texts[after].lower().strip(".,’'") not in ("in", "of"):
+        return False
+    return texts[after + 1].lower().startswith(_SPECIMENS)
 
 
 def _number_in_name(
@@ -525,6 +543,21 @@ def _misread_fits(row: Row) -> bool:
         analyte is not None
         and analyte.unit is not None
         and catalogue.convert(1.0, row.unit, analyte) is not None
+    )
+
+
+# A label standing where a test's name would ("Result: 13.2 g/dL"), the name printed above.
+RESULT_LABEL = re.compile(
+    r"(?:your\s+|patient\s+|observed\s+|measured\s+)?(?:result|value)s?", re.IGNORECASE
+)
+
+
+def _lab_unit(row: Row) -> bool:
+    unit = units.parse(row.unit)
+    return (
+        row.value.number is not None
+        and unit is not None
+        and unit.dimension not in _PROSE_DIMENSIONS
     )
 
 

@@ -68,15 +68,20 @@ class Column:
 
 @dataclass(frozen=True)
 class Header:
-    """A table's columns, left to right, and the header line's text."""
+    """A table's columns, left to right, and the header line's text; `delimited` when its
+    cells are set apart by a separator ("TEST | RESULT | UNITS"), not by where they stand."""
 
     columns: tuple[Column, ...]
     text: str
+    delimited: bool = False
 
 
 def find_header(line: Line) -> Header | None:
     """The table header `line` is, if it names a result column and at least one other; dates
     in it head result columns of their own (a cumulative table)."""
+    delimited = _delimited_header(line)
+    if delimited is not None:
+        return delimited
     dated = _dates(line)
     if dated is None:
         return None
@@ -203,6 +208,8 @@ def assign(line: Line, header: Header) -> dict[str, list[Token]]:
         # table); a number there is a value that sits close to it.
         if chosen[id(cell[0])].role == "name":
             for token in cell[1:]:
+                if chosen[id(token)].role == "unit" and units.parse(token.text) is not None:
+                    continue  # a unit under UNITS, printed close after a long name
                 if not re.match(r"[<>=]*\d", token.text):
                     chosen[id(token)] = chosen[id(cell[0])]
     parts: dict[str, list[Token]] = {}
@@ -262,3 +269,56 @@ def _wordy(text: str) -> bool:
     if sum(c.isalpha() for c in text) < 2 or re.fullmatch(r"[(\[].*[)\]]", text):
         return False
     return units.parse(text.strip(",;:")) is None
+
+
+_SEPARATORS = frozenset({"|", "¦", ";"})
+_CELL = 100.0  # the width of a cell of a delimited table once its cells are set in place
+
+
+def _split(line: Line) -> list[list[Token]] | None:
+    """The cells of a line whose cells a separator sets apart ("HGB | 13.2 | g/dl | | N"),
+    empty ones included; None for a line of fewer than three separators."""
+    cells: list[list[Token]] = [[]]
+    for token in line.tokens:
+        if token.text in _SEPARATORS:
+            cells.append([])
+        else:
+            cells[-1].append(token)
+    if len(cells) < 4:
+        return None
+    if not cells[0]:
+        cells = cells[1:]  # "| HGB | 13.2 |": a separator opens the line
+    if cells and not cells[-1]:
+        cells = cells[:-1]  # and closes it
+    return cells
+
+
+def _delimited_header(line: Line) -> Header | None:
+    """A header whose titles a separator sets apart: every cell a title we know, one of them
+    the result's."""
+    cells = _split(line)
+    if cells is None or not all(cells):
+        return None
+    roles = [_PHRASES.get(" ".join(w for w, _, _ in _words(Line(line.page, c)))) for c in cells]
+    if None in roles or "result" not in roles or "name" not in roles:
+        return None
+    columns = tuple(
+        Column(role or "ignore", index * _CELL, index * _CELL + _CELL / 2)
+        for index, role in enumerate(roles)
+    )
+    return Header(columns, line.text, delimited=True)
+
+
+def realign(line: Line, header: Header) -> Line | None:
+    """A row of a delimited table with each cell's words set under its column, as a printed
+    table stands; None when the row has not the header's number of cells."""
+    cells = _split(line)
+    if cells is None or len(cells) != len(header.columns):
+        return None
+    tokens = []
+    for index, cell in enumerate(cells):
+        step = _CELL / 2 / max(1, len(cell))
+        for at, token in enumerate(cell):
+            x0 = index * _CELL + at * step
+            tokens.append(replace(token, x0=x0, x1=x0 + step * 0.9))
+    return Line(line.page, tokens) if tokens else None

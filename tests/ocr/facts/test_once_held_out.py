@@ -155,3 +155,58 @@ def test_a_table_row_whose_titles_were_not_found_is_a_report_s_line() -> None:
 def test_the_same_words_run_together_are_a_sentence() -> None:
     line = "we gave Carbon dioxide, total 26 mmol/L and measured other things in clinic today"
     assert find_labs(text_lines(line)) == []
+
+
+def test_a_result_label_takes_the_test_name_printed_above_it() -> None:
+    """Two lines a test: its name, then "Result: 13.2 g/dL  Ref: ..."; a name with a digit
+    ("CO2") counts too."""
+    text = (
+        "Hemoglobin\n   Result: 13.2 g/dL   Ref: 12.0-15.5   Flag: H\nCO2\n   Result: 25 mmol/L\n"
+    )
+    assert {(r.name, r.analyte, r.value.text, r.unit) for r in find_labs(text_lines(text))} == {
+        ("Hemoglobin", "hemoglobin", "13.2", "g/dL"),
+        ("CO2", "co2", "25", "mmol/L"),
+    }
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Result: 44 mmol/L\n",  # whose result, nobody can tell
+        "Discussed the findings with the patient\nResult: 44 mmol/L\n",
+    ],
+)
+def test_a_result_label_under_no_test_s_name_is_no_result(text: str) -> None:
+    assert find_labs(text_lines(text)) == []
+
+
+def test_a_table_whose_cells_a_separator_sets_apart_is_read_by_cell() -> None:
+    """An export prints its cells one after another with " | " between them, so no cell
+    stands under its title; an empty cell keeps its place."""
+    text = (
+        "TEST | RESULT | UNITS | REFERENCE | FLAG\n"
+        "HGB | 13.2 | g/dl | | N\n"
+        "AST (SGOT) | 27 | IU/L | (0-40) | N\n"
+        "PLT | 123 | 10+3/ul | 150.0-350.0 | L\n"
+    )
+    found_ = {(r.analyte, r.value.text, r.unit, r.flag) for r in find_labs(text_lines(text))}
+    assert found_ == {
+        ("hemoglobin", "13.2", "g/dl", "N"),
+        ("ast", "27", "IU/L", "N"),
+        ("platelets", "123", "10+3/ul", "L"),
+    }
+
+
+def test_a_name_with_a_number_before_its_specimen_alone_on_its_line_is_no_result() -> None:
+    """ "Anion gap 3 in Serum or Plasma" over its result line: 3 is the name's."""
+    assert find_labs(text_lines("Anion gap 3 in Serum or Plasma\n")) == []
+
+
+def test_a_unit_under_units_printed_close_after_a_long_name_is_the_unit() -> None:
+    name = "Calcium [Mass/volume] in Serum or Plasma"
+    text = (
+        f"{'Test':<42}{'Units':<10}{'Result':<8}{'Flag':<6}Reference Range\n"
+        f"{name} mg/dL   {'9.4':<8}{'':<6}8.8-10.7 mg/dL\n"
+    )
+    (result,) = find_labs(text_lines(text))
+    assert (result.analyte, result.value.text, result.unit) == ("calcium", "9.4", "mg/dL")

@@ -58,7 +58,7 @@ def name_key(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().replace("µ", "u").replace("μ", "u")
     text = text.translate(_SYMBOLS)
     text = re.sub(r"(?<=\w)[.,;:](?=\s)", "", text)
-    text = text.replace("\u200b", "")
+    text = text.replace("\u200b", "").replace("_", " ")  # "Plasma_": a rule OCR glued on
     text = re.sub(r"[‘’`“”]", "", text)  # specks OCR reads as curly quotes
     # "inSerumor", "3inSerumor": OCR lost the spaces of a specimen phrase.
     text = re.sub(

@@ -200,6 +200,15 @@ def _across_row(
                flag_text=flags[0] if flags else None, collected=collected)  # fmt: skip
 
 
+def _unit_fits_name(row: Row, name: str) -> bool:
+    """Whether the row's unit (if it has one we know) is one a test of `name` is reported
+    in: a name taken from another line must agree with the value's unit."""
+    analytes = catalogue.lookup(name)
+    if not analytes or not row.unit or units.parse(row.unit) is None:
+        return True
+    return any(a.unit is None or catalogue.convert(1.0, row.unit, a) is not None for a in analytes)
+
+
 def _labelled(row: Row, above: Line | None) -> bool:
     """Whether the row's name is a label ("Result: 13.2 g/dL  Ref: 12.0-15.5") standing for
     the test's name printed alone on the line above ("Hemoglobin", "CO2"); the row then
@@ -208,6 +217,8 @@ def _labelled(row: Row, above: Line | None) -> bool:
         return False
     name = clean_name(above.text)
     if above.page != row.lines[0].page or not catalogue.lookup(name):
+        return False
+    if not _unit_fits_name(row, name):
         return False
     row.name = name
     row.lines = [above, *row.lines]
@@ -231,6 +242,8 @@ def _attach_wrapped(row: Row, pending: list[Line]) -> list[Line]:
     carried = bool(re.match(r"[(a-z]", row.name))  # "(eGFR)" under "Glomerular Filtration Rate"
     if carried and catalogue.lookup(row.name) and not catalogue.lookup(combined):
         carried = False  # "mcv" under a panel's heading ("URINALYSIS"): a name of its own
+    if not _unit_fits_name(row, combined):
+        return pending  # "HCT (HEMATOCRIT)" over "16 g/dl ...": another test's row
     if not row.name or carried or (not catalogue.lookup(row.name) and catalogue.lookup(combined)):
         row.name = combined
         row.lines = [*pending[-1:], *row.lines]

@@ -210,3 +210,20 @@ def test_a_unit_under_units_printed_close_after_a_long_name_is_the_unit() -> Non
     )
     (result,) = find_labs(text_lines(text))
     assert (result.analyte, result.value.text, result.unit) == ("calcium", "9.4", "mg/dL")
+
+
+def test_a_name_above_whose_test_is_not_reported_in_the_row_s_unit_is_not_taken() -> None:
+    """A scan lost a row's values, so the next row's values sit under its name: hematocrit
+    is never 16 g/dl."""
+    text = (
+        f"{'Test':<22}{'Result':<9}{'Units':<8}Reference Range\n"
+        "HCT (HEMATOCRIT)\n"
+        f"{'':<22}{'16':<9}{'g/dl':<8}13.5 - 18.0\n"
+    )
+    assert [r for r in find_labs(text_lines(text)) if r.analyte == "hematocrit"] == []
+
+
+def test_a_rule_glued_to_a_name_is_no_part_of_it() -> None:
+    assert "protein_total" in [
+        a.key for a in catalogue.lookup("Protein [Mass/volume] in Serum or Plasma_")
+    ]

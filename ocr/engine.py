@@ -158,20 +158,19 @@ def _generate(
 
     # Text running up or down the page: ask Tesseract which way before reading it.
     quarter = orientation(0) if layout.sideways else 0
-    attempt = _recognise(image, dpi, input_file, options, quarter, layout.skew)
+    page = _Prepared(image, dpi)
+    attempt = _recognise(page, input_file, options, quarter, layout.skew)
     if layout.ink >= _MIN_INK and (attempt.words == 0 or attempt.confidence < DOUBTFUL_CONFIDENCE):
         # Gibberish: upside down (or the other side), unless it is just a poor scan.
         # Once Tesseract was asked, the likely mistake is the opposite turn.
         other = (quarter + 180) % 360 if layout.sideways else orientation(quarter)
         if other != quarter:
-            alternative = _recognise(image, dpi, input_file, options, other, None)
+            alternative = _recognise(page, input_file, options, other, None)
             if alternative.score > BETTER_BY * attempt.score:
                 attempt = alternative
     if dpi < _ENLARGE_FROM_DPI and attempt.words and attempt.confidence < _LOW_DPI_DOUBTFUL:
         # Rows of dot leaders, enlarged, read as runs of "c" and "e" that swallow the line.
-        native = _recognise(
-            image, dpi, input_file, options, attempt.quarter, attempt.skew, enlarge=False
-        )
+        native = _recognise(page, input_file, options, attempt.quarter, attempt.skew, enlarge=False)
         if native.confidence > attempt.confidence:
             attempt = native
     if photographed is not None:
@@ -232,9 +231,43 @@ def _orientation(input_file: Path, options: Any, current: int) -> int:
     return int(found.angle) % 360
 
 
+class _Prepared:
+    """One page made ready for Tesseract once, however many times it is read.
+
+    A page scanned below `_ENLARGE_FROM_DPI` is despeckled (ocr/clean.py) once, before any
+    levelling spreads its specks; each way it is then read (a quarter turn and a tilt) is
+    levelled and rid of its dot leaders (ocr/leaders.py) once, and that copy serves every
+    reading of it (the engine reads a doubtful 150 dpi page a second time as scanned)."""
+
+    def __init__(self, image: Image.Image, dpi: float) -> None:
+        self.image = image
+        self.dpi = dpi
+        low = dpi < _ENLARGE_FROM_DPI and _page_like(image, dpi)
+        self.clean = despeckle(image) if low else image
+        self._levelled: dict[tuple[int, float | None], tuple[Image.Image, float]] = {}
+
+    def levelled(self, quarter: int, skew: float | None) -> tuple[Image.Image, float]:
+        """The clean page turned by `quarter`, levelled by `skew` (measured here when None)
+        and rid of its dot leaders; and the skew that was levelled (0 when too small)."""
+        found = self._levelled.get((quarter, skew))
+        if found is not None:
+            return found
+        work = self.clean
+        if quarter:
+            work = _gray(work).transpose(_TRANSPOSE[quarter])
+        level = measure(work, self.dpi, DESKEW_MIN_DEGREES).skew if skew is None else skew
+        if abs(level) < DESKEW_MIN_DEGREES:
+            level = 0.0
+        else:
+            work = _gray(work).rotate(-level, resample=Image.Resampling.BILINEAR, fillcolor=255)
+        # Dot leaders read as junk that swallows the row's name (ocr/leaders.py); same geometry.
+        found = (erase_leaders(work, self.dpi), level)
+        self._levelled[quarter, skew] = self._levelled[quarter, level] = found
+        return found
+
+
 def _recognise(
-    image: Image.Image,
-    dpi: float,
+    page: _Prepared,
     input_file: Path,
     options: Any,
     quarter: int,
@@ -242,20 +275,10 @@ def _recognise(
     *,
     enlarge: bool = True,
 ) -> _Attempt:
-    """OCR `image` turned by `quarter` and levelled by `skew` (measured here when None)."""
-    work = despeckle(image) if dpi < _ENLARGE_FROM_DPI and _page_like(image, dpi) else image
-    if quarter:
-        work = _gray(work).transpose(_TRANSPOSE[quarter])
-    if skew is None:
-        skew = measure(work, dpi, DESKEW_MIN_DEGREES).skew
-    if abs(skew) < DESKEW_MIN_DEGREES:
-        skew = 0.0
-    else:
-        work = _gray(work).rotate(-skew, resample=Image.Resampling.BILINEAR, fillcolor=255)
-    # Dot leaders read as junk that swallows the row's name (ocr/leaders.py); same geometry.
-    work = erase_leaders(work, dpi)
-    tree, text = _tesseract(work, input_file, options, dpi, enlarge=enlarge)
-    tree = map_tree(tree, Turn(quarter, -skew, image.width, image.height))
+    """OCR `page` turned by `quarter` and levelled by `skew` (measured when None)."""
+    work, skew = page.levelled(quarter, skew)
+    tree, text = _tesseract(work, input_file, options, page.dpi, enlarge=enlarge)
+    tree = map_tree(tree, Turn(quarter, -skew, page.image.width, page.image.height))
     words = [w for w in tree.iter_by_class(OcrClass.WORD) if w.text.strip()]
     confidences = [w.confidence if w.confidence is not None else 0.5 for w in words]
     mean = sum(confidences) / len(confidences) if confidences else 0.0

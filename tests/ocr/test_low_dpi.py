@@ -15,6 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent / "facts"))  # lab_layout
 from lab_layouts import LAYOUTS
 from lab_pages import Page, Report, Row, page_image, page_reading, scanned_pdf, turned
 
+from ocr.engine import _Prepared
 from ocr.model import PageReading
 from ocr.options import ReadOptions
 from ocr.pipeline import read_document
@@ -92,3 +93,18 @@ def test_a_150_dpi_page_of_dot_leaders_is_read_as_scanned(tmp_path: Path) -> Non
     values = [f"{row.value} {row.unit}" for row in ROWS[:12]]
     read = sum(reading.pages[0].text.count(value) for value in values)
     assert read >= 11, f"{read} of 12 values read with their units"
+
+
+def test_a_page_is_prepared_once_for_all_its_readings() -> None:
+    """The engine reads a doubtful 150 dpi page a second time as scanned: from the copy it
+    despeckled, levelled and rid of dot leaders for the first reading, not a new one."""
+    image = page_image(PAGE, dpi=150, skew=SKEW, blur=0.6, noise=0.003, seed=1)
+    page = _Prepared(image, 150)
+    assert page.clean.tobytes() != image.tobytes()  # despeckled, once
+    work, skew = page.levelled(0, 2.0)
+    assert skew == 2.0 and work.size == image.size
+    assert page.levelled(0, skew)[0] is work
+    # A tilt too small to level is read as it is, under either name.
+    flat, none = page.levelled(0, SKEW)
+    assert none == 0.0 and page.levelled(0, none)[0] is flat
+    assert flat.tobytes() != work.tobytes()

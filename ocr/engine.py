@@ -27,13 +27,14 @@ from ocrmypdf.builtin_plugins.tesseract_ocr import TesseractOcrEngine
 from ocrmypdf.exceptions import SubprocessOutputError
 from ocrmypdf.hocrtransform import HocrParser
 from ocrmypdf.models.ocr_element import BoundingBox, OcrClass, OcrElement
-from PIL import Image, ImageFilter
+from PIL import Image, ImageDraw, ImageFilter
 
 from ocr import photo, raster, tess
 from ocr.clean import despeckle
 from ocr.geometry import Turn, map_tree, scale_tree, warp_tree
 from ocr.layout import DESKEW_MIN_DEGREES, measure
 from ocr.leaders import erase_leaders
+from ocr.lone import lone_ink
 
 DOUBTFUL_CONFIDENCE = 0.6  # upright text reads at ~0.9; upside-down gibberish at ~0.3
 OSD_MIN_CONFIDENCE = 1.5  # low, because a turn is only kept if it reads better
@@ -56,6 +57,8 @@ _LOW_DPI_FACTOR = 2.0
 _PAGE_MIN_INCHES = 5.0  # a page's short side at its resolution; narrower ones are not enlarged
 _LOW_DPI_DOUBTFUL = 0.8
 _MIN_INK = 0.002
+_LONE_MIN_CONFIDENCE = 0.8
+_LONE_MARGIN_IN = 0.05
 
 log = logging.getLogger(__name__)
 _outcomes: dict[str, dict[int, PageOutcome]] = {}
@@ -278,6 +281,7 @@ def _recognise(
     """OCR `page` turned by `quarter` and levelled by `skew` (measured when None)."""
     work, skew = page.levelled(quarter, skew)
     tree, text = _tesseract(work, input_file, options, page.dpi, enlarge=enlarge)
+    tree, text = _lone_words(work, tree, text, input_file, options, page.dpi)
     tree = map_tree(tree, Turn(quarter, -skew, page.image.width, page.image.height))
     words = [w for w in tree.iter_by_class(OcrClass.WORD) if w.text.strip()]
     confidences = [w.confidence if w.confidence is not None else 0.5 for w in words]
@@ -339,6 +343,71 @@ def _tesseract(
     if tree.dpi is None:
         tree = replace(tree, dpi=dpi)
     return tree, found.text
+
+
+def _lone_words(
+    image: Image.Image, tree: OcrElement, text: str, input_file: Path, options: Any, dpi: float
+) -> tuple[OcrElement, str]:
+    """`tree` and `text` with the lone short words Tesseract's page layout left unread
+    (ocr/lone.py) read one by one as single lines, each kept only when every word of it
+    reads at `_LONE_MIN_CONFIDENCE` or better and has a letter or digit.
+    Measured on the extraction bench's layouts: 16-50 ms a page (clusters of ruled and boxed
+    pages are read and turned down), 50-65 ms with eight lone flags; the bench's scores
+    were unchanged to the last result (F1 0.985 tuned scans)."""
+    if not _page_like(image, dpi):
+        return tree, text
+    boxes = [
+        (int(w.bbox.left), int(w.bbox.top), int(w.bbox.right + 0.5), int(w.bbox.bottom + 0.5))
+        for w in tree.iter_by_class(OcrClass.WORD)
+        if w.bbox is not None
+    ]
+    clusters = lone_ink(image, dpi, boxes)
+    if not clusters:
+        return tree, text
+    blank = _gray(image).copy()  # read without the words already read beside them
+    draw = ImageDraw.Draw(blank)
+    for box in boxes:
+        draw.rectangle(box, fill=255)
+    margin = round(_LONE_MARGIN_IN * dpi)
+    hocr = input_file.with_name(f"{input_file.stem}_kc_lone.hocr")
+    added: list[OcrElement] = []
+    lines: list[str] = []
+    for left, top, right, bottom in clusters:
+        x, y = max(0, left - margin), max(0, top - margin)
+        crop = blank.crop(
+            (x, y, min(image.width, right + margin), min(image.height, bottom + margin))
+        )
+        try:
+            found = tess.recognise(crop, dpi, list(options.languages), 7, options.tesseract.timeout)
+        except tess.TesseractTimeout:
+            continue
+        hocr.write_text(found.hocr, encoding="utf-8")
+        read = HocrParser(hocr).parse()
+        words = [w for w in read.iter_by_class(OcrClass.WORD) if w.text.strip()]
+        if not words or not all(
+            (w.confidence or 0.0) >= _LONE_MIN_CONFIDENCE and any(c.isalnum() for c in w.text)
+            for w in words
+        ):
+            continue
+        added.extend(_shifted(child, x, y) for child in read.children)
+        lines.append(" ".join(w.text.strip() for w in words))
+    if not added:
+        return tree, text
+    log.debug("%s: %d lone words read apart", input_file.name, len(lines))
+    text = text.replace("\f", "").rstrip("\n") + "\n\n" + "\n\n".join(lines) + "\n"
+    return replace(tree, children=[*tree.children, *added]), text
+
+
+def _shifted(element: OcrElement, dx: float, dy: float) -> OcrElement:
+    """`element` read on a crop whose top-left corner is (`dx`, `dy`) of the page, on the page
+    (baselines are relative to their line's box and stay)."""
+    changes: dict[str, Any] = {"children": [_shifted(c, dx, dy) for c in element.children]}
+    if element.bbox is not None:
+        b = element.bbox
+        changes["bbox"] = BoundingBox(b.left + dx, b.top + dy, b.right + dx, b.bottom + dy)
+    if element.poly:
+        changes["poly"] = [(px + dx, py + dy) for px, py in element.poly]
+    return replace(element, **changes)
 
 
 def _gray(image: Image.Image) -> Image.Image:

@@ -14,7 +14,7 @@ from PIL import Image, ImageChops
 sys.path.insert(0, str(Path(__file__).resolve().parent / "facts"))  # lab_layouts' siblings
 
 from lab_layouts import LAYOUTS
-from lab_pages import Page, Report, Row, page_image, scanned_pdf, width_in
+from lab_pages import SIX_ROWS, Page, Report, Row, page_image, scanned_pdf, width_in
 
 from ocr.facts import extract
 from ocr.leaders import erase_leaders
@@ -97,12 +97,7 @@ def test_dots_with_other_ink_between_them_are_kept(dpi: int) -> None:
 
 
 ROWS = [
-    Row("Hemoglobin", "13.2", "g/dL", "12.0-16.0", "H"),
-    Row("Sodium", "140", "mmol/L", "136-145"),
-    Row("Potassium", "4.1", "mmol/L", "3.5-5.1"),
-    Row("Chloride", "101", "mmol/L", "98-107"),
-    Row("Creatinine", "1.3", "mg/dL", "0.6-1.2", "H"),
-    Row("Glucose", "95", "mg/dL", "70-99"),
+    *SIX_ROWS,
     Row("Calcium", "9.4", "mg/dL", "8.5-10.5"),
     Row("Albumin", "4.2", "g/dL", "3.5-5.0"),
 ]

@@ -9,7 +9,8 @@ Tesseract for the orientation only when the text runs sideways or comes out unre
 (upside-down pages read as gibberish: mean word confidence ~0.3 against ~0.9 upright). A
 phone photo of a page (`ocr.photo`) is first warped upright and evenly lit. The page image
 in the PDF is left untouched; boxes are mapped back onto it (`ocr.geometry`) and the
-pipeline turns the page afterwards with /Rotate.
+pipeline turns the page afterwards with /Rotate. Short words standing alone, which
+Tesseract's page layout drops (a lab report's flag column), are read apart (`ocr.lone`).
 """
 
 from __future__ import annotations

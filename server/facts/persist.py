@@ -116,7 +116,12 @@ async def store(
         for i in range(0, len(new), _INSERT_BATCH):
             await Fact.insert(*new[i : i + _INSERT_BATCH])
         # Links are recomputed on the days the facts are on now and were on before.
-        await follow(doc_id, owner, days={r["effective"] for r in have})
+        await follow(
+            doc_id,
+            owner,
+            days={r["effective"] for r in have},
+            trashed=updated[0]["trashed_at"] is not None,
+        )
     return Stored(len(new) + len(kept_ids), len(have) - len(unreviewed), profile)
 
 
@@ -166,14 +171,22 @@ async def recheck_patient(
     return verdict
 
 
-async def follow(doc_id: int, profile_id: int | None, days: Iterable[Any] = ()) -> None:
+async def follow(
+    doc_id: int,
+    profile_id: int | None,
+    days: Iterable[Any] = (),
+    *,
+    trashed: bool | None = None,
+) -> None:
     """Give the document's facts its new profile, and recompute which facts are the same
     result (server/facts/same.py) in the profiles concerned; call inside the transaction that
     moves it (or writes its facts). A document in the trash (documents/trash.py) keeps its
-    facts in no profile."""
-    trashed = await Document.exists().where(
-        (Document.id == doc_id) & Document.trashed_at.is_not_null()
-    )
+    facts in no profile: `trashed` says whether it is when the caller just read or wrote
+    that in this transaction, else it is asked here."""
+    if trashed is None:
+        trashed = await Document.exists().where(
+            (Document.id == doc_id) & Document.trashed_at.is_not_null()
+        )
     if trashed:
         profile_id = None
     before = await Fact.select(Fact.profile).where(Fact.document == doc_id).distinct()

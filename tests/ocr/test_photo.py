@@ -14,7 +14,7 @@ from PIL import Image, ImageChops, ImageDraw, ImageStat
 sys.path.insert(0, str(Path(__file__).resolve().parent / "facts"))  # lab_layouts' siblings
 
 from lab_layouts import LAYOUTS, _perspective, photo_image
-from lab_pages import Report, Row, page_image, page_reading, scanned_pdf
+from lab_pages import SIX_ROWS, Report, Row, page_image, page_reading, scanned_pdf
 
 from ocr.facts import extract
 from ocr.options import ReadOptions
@@ -24,12 +24,7 @@ from ocr.pipeline import read_document
 pytestmark = pytest.mark.nodb
 
 ROWS = [
-    Row("Hemoglobin", "13.2", "g/dL", "12.0-16.0", "H"),
-    Row("Sodium", "140", "mmol/L", "136-145"),
-    Row("Potassium", "4.1", "mmol/L", "3.5-5.1"),
-    Row("Chloride", "101", "mmol/L", "98-107"),
-    Row("Creatinine", "1.3", "mg/dL", "0.6-1.2", "H"),
-    Row("Glucose", "95", "mg/dL", "70-99"),
+    *SIX_ROWS,
     Row("Calcium", "9.4", "mg/dL", "8.6-10.3"),
     Row("Albumin", "4.2", "g/dL", "3.5-5.2"),
     Row("Platelets", "250", "K/uL", "150-400"),

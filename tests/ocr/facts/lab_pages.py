@@ -63,6 +63,23 @@ class Report:
     accession: str = "W13-2938471"
 
 
+# The six-row lab report the OCR tests scan (tests/ocr/test_low_dpi.py, test_leaders.py,
+# test_photo.py, facts/test_layouts_ocr.py), two of its rows flagged high; and its rows as
+# the "columns" layout prints them and Tesseract reads them (the flag before the unit).
+SIX_ROWS = [
+    Row("Hemoglobin", "13.2", "g/dL", "12.0-16.0", "H"),
+    Row("Sodium", "140", "mmol/L", "136-145"),
+    Row("Potassium", "4.1", "mmol/L", "3.5-5.1"),
+    Row("Chloride", "101", "mmol/L", "98-107"),
+    Row("Creatinine", "1.3", "mg/dL", "0.6-1.2", "H"),
+    Row("Glucose", "95", "mg/dL", "70-99"),
+]
+SIX_LINES = tuple(
+    " ".join(part for part in (r.name, r.value, r.flag, r.unit, r.reference) if part)
+    for r in SIX_ROWS
+)
+
+
 @dataclass(frozen=True)
 class Text:
     """A run of text placed on the page: left edge and baseline-ish top, in inches."""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from lab_layouts import LAYOUTS
-from lab_pages import Report, Row, digital_pdf, page_image, scanned_pdf
+from lab_pages import SIX_LINES, SIX_ROWS, Report, Row, digital_pdf, page_image, scanned_pdf
 
 from ocr.facts import extract
 from ocr.options import ReadOptions
@@ -56,35 +56,17 @@ def test_born_digital_layouts(layout: str, tmp_path: Path) -> None:
     assert read(pdf, tmp_path / "work") == CURRENT
 
 
-LINES = (
-    "Hemoglobin 13.2 H g/dL 12.0-16.0",
-    "Sodium 140 mmol/L 136-145",
-    "Potassium 4.1 mmol/L 3.5-5.1",
-    "Chloride 101 mmol/L 98-107",
-    "Creatinine 1.3 H mg/dL 0.6-1.2",
-    "Glucose 95 mg/dL 70-99",
-)
-
-
 @pytest.mark.parametrize("seed", [1, 3, 5])
 def test_a_200_dpi_scan_is_read_from_an_enlarged_copy(seed: int, tmp_path: Path) -> None:
     """A blurred, speckled 200 dpi scan: Tesseract reads an enlarged copy (the engine's
     READ_AT_LEAST_DPI), and every word box still lands where the word is printed. Read as
     scanned, these pages gave 12-16 of their 24 rows exactly; enlarged, 22-24."""
-    rows = [
-        Row("Hemoglobin", "13.2", "g/dL", "12.0-16.0", "H"),
-        Row("Sodium", "140", "mmol/L", "136-145"),
-        Row("Potassium", "4.1", "mmol/L", "3.5-5.1"),
-        Row("Chloride", "101", "mmol/L", "98-107"),
-        Row("Creatinine", "1.3", "mg/dL", "0.6-1.2", "H"),
-        Row("Glucose", "95", "mg/dL", "70-99"),
-    ] * 4
-    pages = LAYOUTS["columns"](Report(rows, collected=COLLECTED))
+    pages = LAYOUTS["columns"](Report(SIX_ROWS * 4, collected=COLLECTED))
     image = page_image(pages[0], dpi=200, blur=0.9, noise=0.003, skew=0.0, seed=seed)
     reading = read_document(scanned_pdf([image], tmp_path / "scan.pdf", 200), tmp_path / "w",
                             ReadOptions())  # fmt: skip
     (page,) = reading.pages
-    assert sum(page.text.count(line) for line in LINES) >= 21
+    assert sum(page.text.count(line) for line in SIX_LINES) >= 21
     printed = next(t for t in pages[0].texts if t.text == "Ordering Physician: Dr. Alan Grant")
     word = next(w for w in page.words if w.text == "Ordering")
     width, height = pages[0].size

@@ -46,7 +46,7 @@ import tempfile
 import time
 import zlib
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -93,39 +93,48 @@ class Case:
     dpi: int = 0
 
 
-def build(cases: list[Case], work: Path) -> None:
+def build(cases: list[Case], work: Path, processes: int = 1) -> None:
     """Write each case's PDF: page images for scans (photos for some), a text PDF for
-    born-digital."""
-    for index, case in enumerate(cases):
-        pages = LAYOUTS[case.layout](case.report)
-        path = work / f"{index:04d}-{case.layout}-{case.kind}.pdf"
-        if case.kind == "digital":
-            case.path = digital_pdf(pages, path)
-            continue
-        # Drawn from the report and layout, not the case's place in the run: adding a layout
-        # or choosing fewer leaves every other case scanned the same way.
-        draw = zlib.crc32(f"{case.report.seed}/{case.layout}".encode())
-        rnd = random.Random(draw)
-        if case.layout in PHOTOGRAPHED:
-            case.dpi = 200
-            images = [photo_image(p, dpi=case.dpi, seed=draw % 10_000) for p in pages]
-            case.path = scanned_pdf(images, path, case.dpi)
-            continue
-        dpi = case.dpi = (150, 200, 300)[draw % 3]
-        skew = rnd.uniform(0.3, 2.0) * rnd.choice((-1, 1))
-        # Blur is optical, so it spans more pixels the finer the scan: 0.002-0.005 inch.
-        images = [
-            page_image(
-                p,
-                dpi=dpi,
-                skew=skew,
-                blur=rnd.uniform(0.002, 0.005) * dpi,
-                noise=rnd.uniform(0.001, 0.003),
-                seed=draw % 10_000,
-            )
-            for p in pages
-        ]
-        case.path = scanned_pdf(images, path, dpi)
+    born-digital; `processes` at a time (rendering a scan is most of a run's time)."""
+    jobs = [(index, case.report, case.layout, case.kind, work) for index, case in enumerate(cases)]
+    if processes > 1:
+        with ProcessPoolExecutor(processes) as pool:
+            built = list(pool.map(_build_one, jobs, chunksize=4))
+    else:
+        built = [_build_one(job) for job in jobs]
+    for case, (path, dpi) in zip(cases, built, strict=True):
+        case.path, case.dpi = path, dpi
+
+
+def _build_one(job: tuple[int, Report, str, str, Path]) -> tuple[Path, int]:
+    """One case's PDF and the resolution it was scanned at (0 for born-digital)."""
+    index, report, layout, kind, work = job
+    pages = LAYOUTS[layout](report)
+    path = work / f"{index:04d}-{layout}-{kind}.pdf"
+    if kind == "digital":
+        return digital_pdf(pages, path), 0
+    # Drawn from the report and layout, not the case's place in the run: adding a layout
+    # or choosing fewer leaves every other case scanned the same way.
+    draw = zlib.crc32(f"{report.seed}/{layout}".encode())
+    rnd = random.Random(draw)
+    if layout in PHOTOGRAPHED:
+        images = [photo_image(p, dpi=200, seed=draw % 10_000) for p in pages]
+        return scanned_pdf(images, path, 200), 200
+    dpi = (150, 200, 300)[draw % 3]
+    skew = rnd.uniform(0.3, 2.0) * rnd.choice((-1, 1))
+    # Blur is optical, so it spans more pixels the finer the scan: 0.002-0.005 inch.
+    images = [
+        page_image(
+            p,
+            dpi=dpi,
+            skew=skew,
+            blur=rnd.uniform(0.002, 0.005) * dpi,
+            noise=rnd.uniform(0.001, 0.003),
+            seed=draw % 10_000,
+        )
+        for p in pages
+    ]
+    return scanned_pdf(images, path, dpi), dpi
 
 
 def read_all(cases: list[Case], work: Path, processes: int) -> None:
@@ -352,7 +361,7 @@ def main() -> None:
     work = Path(tempfile.mkdtemp(prefix="kinchart-extraction-"))
     try:
         started = time.perf_counter()
-        build(cases, work)
+        build(cases, work, args.processes)
         built = time.perf_counter() - started
         read_all(cases, work, args.processes)
         print(

@@ -51,7 +51,7 @@ _INTERVAL = re.compile(r"(\d+(?:\.\d+)?)\s*-\s*(\d+(?:\.\d+)?)")
 def _range_words(reference: str) -> str:
     """A plain interval as 'Low 12.0 High 16.0'; anything else ('<5.7', 'M: ... F: ...') as
     printed."""
-    match = _INTERVAL.fullmatch(reference.strip())
+    match = _INTERVAL.fullmatch(reference.strip().strip("()"))
     return f"Low {match[1]} High {match[2]}" if match else reference
 
 
@@ -91,7 +91,8 @@ def _entry(item: Row) -> str:
     """'Sodium 140 (136-145) mmol/L', a flag after the value, the range left out when none."""
     parts = [item.name, item.value, item.flag]
     if item.reference:
-        parts.append(f"({item.reference})")
+        bare = item.reference.strip("()")
+        parts.append(f"({bare})")
     parts.append(item.unit)
     return " ".join(p for p in parts if p)
 

@@ -137,11 +137,23 @@ def _side_by_side(rows: list[Row], line: Line) -> list[Line]:
     starts = []
     for row in rows[1:]:
         first = positions.get(id(row.tokens[0])) if row.tokens else None
-        if not first or line.tokens[first].x0 - line.tokens[first - 1].x1 < 2 * line.height:
+        if not first or not (
+            line.tokens[first].x0 - line.tokens[first - 1].x1 >= 2 * line.height
+            or _entries(rows, line.tokens[first - 1].text)
+        ):
             return [line] * len(rows)
         starts.append(first)
     bounds = [0, *starts, len(line.tokens)]
     return [Line(line.page, line.tokens[a:b]) for a, b in pairwise(bounds)]
+
+
+def _entries(rows: list[Row], before: str) -> bool:
+    """Whether a row whose name follows `before` is an entry of a list of report entries run on
+    a line ("Sodium, Serum 139 (135-148) mmol/L; Chloride, Serum 101 (96-109) mmol/L"): set
+    apart by a semicolon, every entry with its unit (by a comma, with its range too)."""
+    if before.endswith(";"):
+        return all(row.unit for row in rows)
+    return before.endswith(",") and all(row.unit and row.reference for row in rows)
 
 
 _LINKING = frozenset({"is", "was", "of", "were", "=", "at"})

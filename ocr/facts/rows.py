@@ -181,20 +181,25 @@ def _cell_unit(row: Row, unit_text: str | None, range_tokens: list[Token]) -> st
     return _garbled_unit(unit_text, candidates, hint) if candidates else None
 
 
+_NAME_LABEL = re.compile(r"(?:test|analyte|component|parameter|investigation):", re.IGNORECASE)
+
+
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:
     """Results on a line without table columns: name, value, then flag, unit and range."""
     pieces = _without_leaders(_pieces(line.tokens))
     texts = [p.text for p in pieces]
     leaders = [is_leaderish(t) for t in texts]
     rows: list[Row] = []
-    start = 0
+    # "Test: Sodium  Value: 140 ...": the label of the name's field opens the line.
+    first = 1 if len(texts) > 2 and _NAME_LABEL.fullmatch(texts[0]) else 0
+    start = first
     while start < len(pieces):
-        known = require_known or bool(rows) or start > 0
+        known = require_known or bool(rows) or start > first
         row, end = _free_row(line, pieces, texts, leaders, start, known)
         if row is None:
             start += 1  # "Labs: WBC 12.3, …": results may follow a label
             continue
-        if not rows and start > 0 and _inside_name(texts[start - 1]):
+        if not rows and start > first and _inside_name(texts[start - 1]):
             start += 1  # "Creatine, Whole Blood 1 mg/dL": "Blood" here is not a test
             continue
         rows.append(row)
@@ -572,6 +577,14 @@ def _looks_like_result(row: Row) -> bool:
     )
 
 
+# Labels of the fields after a value ("Value: 140  Units: mmol/L  Range: ...  Flag: H"), and
+# the words a range's bounds are labelled with ("Low 12.0 High 16.0").
+_FIELD_LABEL = re.compile(
+    r"(?:units?|flag|range|ref\.?\s*range|reference(?:\s*range)?|interval):", re.IGNORECASE
+)
+_BOUND_WORD = re.compile(r"[(\[]?(?:low|high|lower|upper|min|max):?", re.IGNORECASE)
+
+
 def _read_tail(
     row: Row, pieces: list[_Piece], fits: Callable[[str], bool] = lambda unit: True
 ) -> int:
@@ -586,6 +599,13 @@ def _read_tail(
             skip, used = False, index + 1
             continue
         text = piece.text
+        following = pieces[index + 1].text if index + 1 < len(pieces) else ""
+        if _FIELD_LABEL.fullmatch(text) and following:
+            continue  # "Units: mg/dL  Flag: H": a field's label; what it labels is read next
+        if _BOUND_WORD.fullmatch(text) and re.fullmatch(r"\d[\d.,]*[)\]]?", following):
+            range_words.append(text)  # "Range: Low 12.0 High 16.0": a bound's label, no flag
+            used = index + 1
+            continue
         if row.unit is None and index + 1 < len(pieces) and units.parse(text) is None:
             joined = text + pieces[index + 1].text
             if re.match(r"[x×]?10", text) and units.parse(joined) is not None and fits(joined):

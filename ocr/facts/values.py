@@ -75,6 +75,12 @@ _ID_LABEL = re.compile(
     r"member|policy|lab\s+no)\s*[#:.]*$",
     re.IGNORECASE,
 )
+# Bounds printed as labelled fields: "Low: 12.0 High: 16.0", "Min 3.5 Max 5.1".
+_LABELLED_BOUNDS = re.compile(
+    rf"(?:low(?:er)?|min)\s*:?\s*(?P<lo>{_NUM})\s*[,;/]?\s*"
+    rf"(?:high|upper|max)\s*:?\s*(?P<hi>{_NUM})",
+    re.I,
+)
 _BOUNDS = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:-|–|—|to|\.\.)\s*(?P<hi>{_NUM})"
     rf"|(?P<cmp><=|>=|=<|=>|≤|≥|<|>|less than|greater than|up to|under|over)\s*(?P<n>{_NUM})",
@@ -245,6 +251,9 @@ def parse_range(text: str) -> ReferenceRange | None:
     body = _RANGE_LABEL.sub("", raw.strip("()[] ")).strip("()[] ")
     if not body:
         return None
+    labelled = _LABELLED_BOUNDS.fullmatch(body)
+    if labelled:
+        body = f"{labelled['lo']}-{labelled['hi']}"  # "Low: 12.0 High: 16.0"
     body = re.sub(r"\d+:\d+", lambda m: repair_number(m[0]), body)  # "4:3-10.8", not "1:40"
     pieces = re.split(r"[;\n]|(?=\b(?:m|male|men|f|female|women)\s*[:=]?\s*[<>≤≥\d])", body,
                       flags=re.I)  # fmt: skip

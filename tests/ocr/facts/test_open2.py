@@ -1,0 +1,136 @@
+"""Failure classes the four layouts tuned openly in lab_open2.py showed the reader (issue 12):
+fields labelled after the value ("Units: mg/dL  Range: ...  Flag: H") and before the name
+("Test: Sodium"), bounds labelled Low and High, a page of such lines taken for panels side by
+side, and report entries run on a line set apart by semicolons. Texts written for these tests,
+not taken from any bench layout."""
+
+from __future__ import annotations
+
+import pytest
+
+from ocr.facts.labs import find_labs
+from ocr.facts.lines import apart, text_lines
+from ocr.facts.values import parse_range
+
+pytestmark = pytest.mark.nodb
+
+
+def _read(text: str) -> list[tuple[object, ...]]:
+    return [
+        (r.analyte, r.value.text, r.unit, r.flag, r.reference.text if r.reference else None)
+        for r in find_labs(text_lines(text))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Test: Potassium    Value: 5.8    Units: mmol/L    Range: 3.5-5.1    Flag: H",
+         ("potassium", "5.8", "mmol/L", "H", "3.5-5.1")),
+        ("Analyte: Glucose   Value: 64     Unit: mg/dL      Flag: L",
+         ("glucose", "64", "mg/dL", "L", None)),
+        ("Test: Albumin      Value: 3.1    Units: g/dL      Reference: (3.5-5.0)",
+         ("albumin", "3.1", "g/dL", None, "(3.5-5.0)")),
+        # An abbreviation the catalogue knows only as a whole name after the label.
+        ("Test: Hgb A1c      Value: 7.9    Units: %         Ref range: 4.0-5.6",
+         ("hba1c", "7.9", "%", None, "Ref 4.0-5.6")),
+    ],
+)  # fmt: skip
+def test_labelled_fields_after_the_value_are_read(line: str, expected: tuple[object, ...]) -> None:
+    assert _read(line) == [expected]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Ferritin 9 ng/mL Low 15 High 150 L", ("ferritin", "9", "ng/mL", "L", "Low 15 High 150")),
+        ("Test: Sodium  Value: 131  Units: mmol/L  Range: Low 135 High 145  Flag: L",
+         ("sodium", "131", "mmol/L", "L", "Low 135 High 145")),
+        ("Magnesium 2.9 mg/dL (Min: 1.6 Max: 2.6) H",
+         ("magnesium", "2.9", "mg/dL", "H", "(Min: 1.6 Max: 2.6)")),
+        # "Low" with no number after it stays the flag it is.
+        ("Calcium 7.9 mg/dL Low", ("calcium", "7.9", "mg/dL", "L", None)),
+    ],
+)  # fmt: skip
+def test_bounds_labelled_low_and_high_are_a_range_not_a_flag(
+    line: str, expected: tuple[object, ...]
+) -> None:
+    assert _read(line) == [expected]
+
+
+def test_labelled_bounds_parse_as_a_range() -> None:
+    for text in ("Low 12.0 High 16.0", "Low: 12.0 High: 16.0", "(Lower 3.5, Upper 5.1)"):
+        reference = parse_range(text)
+        assert reference is not None, text
+        ((low, high),) = [(b.low, b.high) for b in reference.bands]
+        assert (low, high) in ((12.0, 16.0), (3.5, 5.1)), text
+    assert parse_range("Low 16.0 High 12.0") is None  # bounds the wrong way round
+    assert parse_range("Low 12.0") is None
+
+
+def test_a_label_with_nothing_it_labels_gives_no_unit_or_flag() -> None:
+    read = _read("Test: Urea    Value: 41    Units:    Flag:    Range:")
+    assert all(unit is None and flag is None and ref is None for *_, unit, flag, ref in read)
+    assert _read("Test: Urea    Value: 41    Units: Flag: H") == []  # "Flag:" is no unit
+
+
+def test_a_page_of_labelled_lines_is_no_two_panels() -> None:
+    """Six lines and more, "Value: 95" then a wide gap before "Units: ...  Range: 70-99":
+    the gap is between two fields of one result, not a gutter between panels (their halves
+    read apart had lost every unit)."""
+    names = ("Sodium", "Potassium", "Chloride", "Glucose", "Urea Nitrogen", "Creatinine", "Calcium")
+    values = ("139", "4.4", "102", "88", "14", "0.9", "9.6")
+    units = ("mmol/L", "mmol/L", "mmol/L", "mg/dL", "mg/dL", "mg/dL", "mg/dL")
+    ranges = ("135-145", "3.5-5.1", "98-107", "70-99", "7-20", "0.6-1.2", "8.5-10.5")
+    text = "\n".join(
+        f"Test: {n:<16}Value: {v:<9}Units: {u:<10}Range: {r}"
+        for n, v, u, r in zip(names, values, units, ranges, strict=True)
+    )
+    results = find_labs(apart(text_lines(text)))
+    assert [(r.value.text, r.unit, r.reference.text if r.reference else None) for r in results] == [
+        (v, u, r) for v, u, r in zip(values, units, ranges, strict=True)
+    ]
+
+
+def test_panels_side_by_side_are_still_read_apart() -> None:
+    left = ("Sodium 139 mmol/L", "Potassium 4.4 mmol/L", "Chloride 102 mmol/L",
+            "Glucose 88 mg/dL", "Calcium 9.6 mg/dL", "Albumin 4.1 g/dL")  # fmt: skip
+    right = ("WBC 6.1 10*3/uL", "Hemoglobin 13.9 g/dL", "Hematocrit 41 %",
+             "Platelets 250 10*3/uL", "MCV 90 fL", "RDW 13.1 %")  # fmt: skip
+    text = "\n".join(f"{a:<30}{b}" for a, b in zip(left, right, strict=True))
+    results = find_labs(apart(text_lines(text)))
+    assert [r.value.text for r in results] == [
+        *(line.split()[-2] for line in left),
+        *(line.split()[-2] for line in right),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("Sodium, Serum 139 (135-148) mmol/L; Chloride, Serum 101 (96-109) mmol/L;",
+         [("sodium", "139", "mmol/L"), ("chloride", "101", "mmol/L")]),
+        ("Bilirubin, Total 0.8 (0.1-1.2) mg/dL; Protein, Total, Serum 6.3 (6.0-8.5) g/dL",
+         [("bilirubin_total", "0.8", "mg/dL"), ("protein_total", "6.3", "g/dL")]),
+        ("Na+ 140 (135-145) mmol/L, Calcium, Total 9.1 (8.5-10.5) mg/dL",
+         [("sodium", "140", "mmol/L"), ("calcium", "9.1", "mg/dL")]),
+    ],
+)  # fmt: skip
+def test_report_entries_run_on_a_line_are_each_read(
+    line: str, expected: list[tuple[str, str, str]]
+) -> None:
+    assert [(a, v, u) for a, v, u, _, _ in _read(line)] == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # In a sentence a comma still cuts a name: entries without their units are no list
+        # of report entries, and the word after the comma is no part of the next name.
+        "She had sodium 140 mmol/L; potassium, repeat 4.1",
+        "Sodium 140; Chloride, Serum 101",
+        "Sodium 140 mmol/L, Chloride, Serum 101 mmol/L",
+    ],
+)
+def test_a_list_in_prose_still_keeps_its_cut_names_out(line: str) -> None:
+    assert all(a != "chloride" and a != "potassium" for a, *_ in _read(line))

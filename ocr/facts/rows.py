@@ -25,6 +25,7 @@ from ocr.facts.values import (
     parse_flag,
     parse_range,
     parse_value,
+    split_marked,
     split_token,
 )  # fmt: skip
 
@@ -698,11 +699,15 @@ def _unit_text(tokens: list[Token]) -> str:
 
 
 def _pieces(tokens: Sequence[Token]) -> list[_Piece]:
-    """The words of `tokens`, without specks of dust, stray quotes, or merged values split."""
-    return [
-        _Piece(text, token)
-        for token in tokens
-        if not _SPECKS.fullmatch(token.text)
-        for text in split_token(token.text.lstrip("‘’'`\"“”"))
-        if text
-    ]
+    """The words of `tokens`, without specks of dust, stray quotes, or merged values split
+    (and the first number's abnormal mark printed before it, "*35.3", put after it)."""
+    pieces: list[_Piece] = []
+    numbered = False
+    for token in tokens:
+        if _SPECKS.fullmatch(token.text):
+            continue
+        text = token.text.lstrip("‘’'`\"“”")
+        marked = None if numbered else split_marked(text)
+        numbered = numbered or bool(re.match(r"[<>]?\d", text))
+        pieces.extend(_Piece(part, token) for part in marked or split_token(text) if part)
+    return pieces

@@ -56,6 +56,8 @@ FLAGS = {
 _MERGED_FLAG = re.compile(
     r"^(?P<v>[<>≤≥]?=?\s*[0-9OolI|.,]*\d[0-9OolI|.,]*)(?P<f>HH|LL|H|L|A|\*+|!)$"
 )
+# A value with an abnormal mark glued before it ("*35.3", "!!6.9"), as some labs print.
+_MARKED_VALUE = re.compile(r"(?P<f>\*{1,2}|!{1,2})(?P<v>[<>]?\d+(?:[.,]\d+)?)")
 _MERGED_UNIT = re.compile(r"^(?P<v>[<>≤≥]?=?\d+(?:[.,]\d+)?)(?P<u>%|[a-zA-Zµμ][\w/^*µμ.]*)$")
 # "hematocrit of 32", "sodium was 129": words prose puts between a name and its value.
 _CONNECTIVES = re.compile(r"(?:[\s,]+(?:of|was|is|are|were|at|level|levels|value|=))+$", re.I)
@@ -186,6 +188,14 @@ def split_token(text: str) -> list[str]:
     if unit and unit["u"].upper() not in FLAGS and not _is_unit(text):
         return [unit["v"], unit["u"]]
     return [text]
+
+
+def split_marked(text: str) -> list[str] | None:
+    """A value with an abnormal mark glued before it ("*35.3") as the value and the mark;
+    None for any other word. Only a row's first number is one ("95 mg/dL *2" ends with a
+    footnote's mark)."""
+    marked = _MARKED_VALUE.fullmatch(text)
+    return [marked["v"], marked["f"]] if marked else None
 
 
 def _is_unit(text: str) -> bool:

@@ -134,3 +134,38 @@ def test_report_entries_run_on_a_line_are_each_read(
 )
 def test_a_list_in_prose_still_keeps_its_cut_names_out(line: str) -> None:
     assert all(a != "chloride" and a != "potassium" for a, *_ in _read(line))
+
+
+_TITLES = f"{'Analyte':<30}{'Measured':<11}{'Unit':<12}Ref. values\n"
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (f"{'Hematocrit':<30}{'*35.3':<11}{'%':<12}34.9-44.5", ("hematocrit", "35.3", "%", "A")),
+        (f"{'Potassium':<30}{'!!6.9':<11}{'mmol/L':<12}3.5-5.1",
+         ("potassium", "6.9", "mmol/L", "critical")),
+        (f"{'Thyrotropin':<30}{'*<0.01':<11}{'mIU/L':<12}0.4-4.0", ("tsh", "<0.01", "mIU/L", "A")),
+        ("Hematocrit *35.3 % 34.9-44.5", ("hematocrit", "35.3", "%", "A")),
+    ],
+)  # fmt: skip
+def test_an_abnormal_mark_glued_before_the_value(row: str, expected: tuple[str, ...]) -> None:
+    assert [(a, v, u, f) for a, v, u, f, _ in _read(_TITLES + row)] == [expected]
+
+
+def test_a_mark_before_a_later_number_is_a_footnote_not_a_flag() -> None:
+    assert _read("Glucose 95 mg/dL *2") == [("glucose", "95", "mg/dL", None, None)]
+    assert _read("Note *1 see below") == []
+
+
+def test_an_entry_without_a_unit_leaves_the_next_entries_their_own() -> None:
+    """Only the entries after a separator with their unit or range stand alone; one without
+    either ("... rate/1.73 sq 38;") stays with the words before it (and, a name in a run of
+    words with no unit, is not read), but no longer makes the whole line a sentence that cuts
+    'TSH, High Sensitivity' at its comma."""
+    line = ("T3 Uptake 31 (24-39) %; Glomerular filtration rate/1.73 sq 38; "
+            "TSH, High Sensitivity, Serum 4.21 (0.35-5.50) mcIU/mL;")  # fmt: skip
+    assert [(a, v, u) for a, v, u, _, _ in _read(line)] == [
+        ("t3_uptake", "31", "%"),
+        ("tsh", "4.21", "mcIU/mL"),
+    ]

@@ -182,7 +182,9 @@ def _cell_unit(row: Row, unit_text: str | None, range_tokens: list[Token]) -> st
     return _garbled_unit(unit_text, candidates, hint) if candidates else None
 
 
-_NAME_LABEL = re.compile(r"(?:test|analyte|component|parameter|investigation):", re.IGNORECASE)
+_NAME_LABEL = re.compile(
+    r"(?:test|analyte|component|parameter|investigation):[.,]?", re.IGNORECASE
+)  # a speck OCR read after the colon too ("Test:.")
 
 
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:

@@ -163,7 +163,7 @@ def clean_name(text: str) -> str:
     """A printed test name without dot leaders, bullets and trailing colons."""
     text = _TRAILING_DOTS.sub("", text.strip()).strip(" :.-–—*•·\t")
     text = _CONNECTIVES.sub("", text).strip(" :.,-–—*•·\t")
-    text = text.rstrip(" '\"‘’“”|`°©®~")  # specks after the name
+    text = text.strip(" '\"‘’“”|`°©®~")  # specks OCR read before or after the name
     return _CUT_TAIL.sub("", text).strip(" :.,-*•·\t") or text
 
 

@@ -169,3 +169,23 @@ def test_an_entry_without_a_unit_leaves_the_next_entries_their_own() -> None:
         ("t3_uptake", "31", "%"),
         ("tsh", "4.21", "mcIU/mL"),
     ]
+
+
+def test_a_speck_ocr_read_before_a_name_is_no_part_of_it() -> None:
+    """A scanned row that opens with its collection time ("5/30/13 08:15") often gets a speck
+    read between the time and the name ("~", "©"); the name stays the test's."""
+    titles = f"{'Collected':<14}{'Test':<32}{'Result':<9}{'Units':<10}Reference\n"
+    rows = (f"{'5/30/13 08:15':<14}{'~ Potassium':<32}{'4.1':<9}{'mmol/L':<10}3.5-5.1\n"
+            f"{'5/30/13 08:15':<14}{'© Calcium':<32}{'9.4':<9}{'mg/dL':<10}8.5-10.5")  # fmt: skip
+    results = find_labs(text_lines(titles + rows))
+    assert [(r.name, r.analyte, r.value.text) for r in results] == [
+        ("Potassium", "potassium", "4.1"),
+        ("Calcium", "calcium", "9.4"),
+    ]
+
+
+def test_a_speck_after_the_name_fields_label_leaves_it_a_label() -> None:
+    line = "Test:. Cholest SerPl-mCnc   Value: 251   Units: mg/dL   Range: 125-200"
+    assert [(r.name, r.analyte) for r in find_labs(text_lines(line))] == [
+        ("Cholest SerPl-mCnc", "cholesterol")
+    ]

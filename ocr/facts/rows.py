@@ -198,7 +198,7 @@ def free_rows(line: Line, require_known: bool = False) -> list[Row]:
     start = first
     while start < len(pieces):
         known = require_known or bool(rows) or start > first
-        row, end = _free_row(line, pieces, texts, leaders, start, known)
+        row, end = _free_row(line, pieces, texts, leaders, start, known, start == first)
         if row is None:
             start += 1  # "Labs: WBC 12.3, …": results may follow a label
             continue
@@ -291,10 +291,11 @@ def _free_row(
     leaders: list[bool],
     start: int,
     require_known: bool,
+    opens: bool = False,  # the line's name opens at `start`: a near name will do
 ) -> tuple[Row | None, int]:
     if not re.match(r"[^\W\d_]", texts[start]):
         return None, start  # a name starts with a letter
-    known = _known_name(texts, leaders, start, fuzzy=start == 0)
+    known = _known_name(texts, leaders, start, fuzzy=opens)
     if known is not None:
         size, name, value, used = known
     else:

@@ -189,3 +189,16 @@ def test_a_speck_after_the_name_fields_label_leaves_it_a_label() -> None:
     assert [(r.name, r.analyte) for r in find_labs(text_lines(line))] == [
         ("Cholest SerPl-mCnc", "cholesterol")
     ]
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        # A name the catalogue knows only nearly (a number in it, a letter lost) is read after
+        # the name field's label as it is at the start of a line.
+        ("Test: Glomerular filtration rate/1.73 sq   Value: 54", ("egfr", "54", None)),
+        ("Test: Hemoglobn   Value: 13.2   Units: g/dL", ("hemoglobin", "13.2", "g/dL")),
+    ],
+)
+def test_a_near_name_after_the_name_fields_label(line: str, expected: tuple[object, ...]) -> None:
+    assert [(a, v, u) for a, v, u, _, _ in _read(line)] == [expected]

@@ -2,15 +2,16 @@
 
 Run: uv run python bench/extraction.py [--reports 10] [--layouts columns,lis-mono,...]
      [--kinds scan,digital] [--tuned | --held-out]
-The default run (10 reports x 31 layouts x scan and born-digital, 620 PDFs) takes 6-7 minutes
+The default run (10 reports x 35 layouts x scan and born-digital, 700 PDFs) takes 6-7 minutes
 on 2 cores; --layouts, --kinds, --tuned and --held-out select less for quick iterations.
 Truth is the numeric lab results of the C-CDA documents in ../shared/corpus/ccda/ (value, unit,
 LOINC, date), joined into reports of 12-40 tests. Each report is printed as a lab report in
-thirty-one layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
+thirty-five layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
 reports, fixed-width LIS printouts, panels side by side, previous-result and cumulative
 columns, tests across with units in the header, wrapped names, landscape pages, ruled grids,
 units before the result, two lines per test, pipe-separated exports, tables continued across
-pages.
+pages, flags glued to the value, labelled fields per test, several results run on a line, a
+collection date and time at the head of every row.
 Layouts that print earlier results get earlier values made up around the real one, on
 earlier dates. Then each report is
   - scanned: rasterised at 150/200/300 dpi with 0.3-2 degree skew, Gaussian blur of

@@ -129,8 +129,10 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
 def _side_by_side(rows: list[Row], line: Line) -> list[Line]:
     """The stretch of `line` each of its rows is vetted on: its own, when every next row's
     name opens after a gap of two line heights (panels printed side by side, so a row's
-    neighbour is no sentence it sits in); else the whole line for each (a sentence that lists
-    results keeps its words around each)."""
+    neighbour is no sentence it sits in); else, on a line of report entries set apart by
+    semicolons or commas, the stretch from each entry that stands alone (see _entry) to the
+    next; else the whole line for each (a sentence that lists results keeps its words around
+    each)."""
     if len(rows) < 2:
         return [line] * len(rows)
     positions = {id(t): i for i, t in enumerate(line.tokens)}
@@ -138,10 +140,31 @@ def _side_by_side(rows: list[Row], line: Line) -> list[Line]:
     for row in rows[1:]:
         first = positions.get(id(row.tokens[0])) if row.tokens else None
         if not first or line.tokens[first].x0 - line.tokens[first - 1].x1 < 2 * line.height:
-            return [line] * len(rows)
+            break
         starts.append(first)
-    bounds = [0, *starts, len(line.tokens)]
-    return [Line(line.page, line.tokens[a:b]) for a, b in pairwise(bounds)]
+    else:
+        bounds = [0, *starts, len(line.tokens)]
+        return [Line(line.page, line.tokens[a:b]) for a, b in pairwise(bounds)]
+    # Entries run on a line: a stretch ends where the next entry follows its separator.
+    cuts = [0]
+    for row in rows[1:]:
+        first = positions.get(id(row.tokens[0])) if row.tokens else None
+        cut = first is not None and first > 0 and _entry(row, line.tokens[first - 1].text)
+        cuts.append(first if cut and first is not None else cuts[-1])
+    if len(set(cuts)) < 2:
+        return [line] * len(rows)
+    ends = {a: b for a, b in pairwise([*sorted(set(cuts)), len(line.tokens)])}
+    return [Line(line.page, line.tokens[cut : ends[cut]]) for cut in cuts]
+
+
+def _entry(row: Row, before: str) -> bool:
+    """Whether a row whose name follows `before` is an entry of a list of report entries run on
+    a line ("Sodium, Serum 139 (135-148) mmol/L; Chloride, Serum 101 (96-109) mmol/L"): set
+    apart by a semicolon and printed with its unit or its range, or by a comma and printed
+    with both."""
+    if before.endswith(";"):
+        return bool(row.unit or row.reference)
+    return before.endswith(",") and bool(row.unit and row.reference)
 
 
 _LINKING = frozenset({"is", "was", "of", "were", "=", "at"})

@@ -212,8 +212,10 @@ def _row_like(tokens: list[Token]) -> bool:
     first = tokens[0].text
     if units.parse(first) is not None or parse_flag(first) is not None:
         return False
-    if re.match(r"(?:range|ref\b|ref\.|reference|normal)", first, re.IGNORECASE):
-        return False  # "Range 22-31 mmol/L": the range under a result, not a row of its own
+    if re.match(r"(?:range|ref\b|ref\.|reference|normal|units?:|flags?:)", first, re.IGNORECASE):
+        # "Range 22-31 mmol/L": the range under a result, not a row of its own; "Units: mg/dL
+        # Range: 70-99": the fields after a labelled value ("Value: 95"), no row either
+        return False
     return any(re.match(r"[<>]?\d", t.text) for t in tokens[1:])
 
 

@@ -25,6 +25,7 @@ from ocr.facts.values import (
     parse_flag,
     parse_range,
     parse_value,
+    split_marked,
     split_token,
 )  # fmt: skip
 
@@ -181,20 +182,27 @@ def _cell_unit(row: Row, unit_text: str | None, range_tokens: list[Token]) -> st
     return _garbled_unit(unit_text, candidates, hint) if candidates else None
 
 
+_NAME_LABEL = re.compile(
+    r"(?:test|analyte|component|parameter|investigation):[.,]?", re.IGNORECASE
+)  # a speck OCR read after the colon too ("Test:.")
+
+
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:
     """Results on a line without table columns: name, value, then flag, unit and range."""
     pieces = _without_leaders(_pieces(line.tokens))
     texts = [p.text for p in pieces]
     leaders = [is_leaderish(t) for t in texts]
     rows: list[Row] = []
-    start = 0
+    # "Test: Sodium  Value: 140 ...": the label of the name's field opens the line.
+    first = 1 if len(texts) > 2 and _NAME_LABEL.fullmatch(texts[0]) else 0
+    start = first
     while start < len(pieces):
-        known = require_known or bool(rows) or start > 0
-        row, end = _free_row(line, pieces, texts, leaders, start, known)
+        known = require_known or bool(rows) or start > first
+        row, end = _free_row(line, pieces, texts, leaders, start, known, start == first)
         if row is None:
             start += 1  # "Labs: WBC 12.3, …": results may follow a label
             continue
-        if not rows and start > 0 and _inside_name(texts[start - 1]):
+        if not rows and start > first and _inside_name(texts[start - 1]):
             start += 1  # "Creatine, Whole Blood 1 mg/dL": "Blood" here is not a test
             continue
         rows.append(row)
@@ -283,10 +291,11 @@ def _free_row(
     leaders: list[bool],
     start: int,
     require_known: bool,
+    opens: bool = False,  # the line's name opens at `start`: a near name will do
 ) -> tuple[Row | None, int]:
     if not re.match(r"[^\W\d_]", texts[start]):
         return None, start  # a name starts with a letter
-    known = _known_name(texts, leaders, start, fuzzy=start == 0)
+    known = _known_name(texts, leaders, start, fuzzy=opens)
     if known is not None:
         size, name, value, used = known
     else:
@@ -572,6 +581,14 @@ def _looks_like_result(row: Row) -> bool:
     )
 
 
+# Labels of the fields after a value ("Value: 140  Units: mmol/L  Range: ...  Flag: H"), and
+# the words a range's bounds are labelled with ("Low 12.0 High 16.0").
+_FIELD_LABEL = re.compile(
+    r"(?:units?|flag|range|ref\.?\s*range|reference(?:\s*range)?|interval):", re.IGNORECASE
+)
+_BOUND_WORD = re.compile(r"[(\[]?(?:low|high|lower|upper|min|max):?", re.IGNORECASE)
+
+
 def _read_tail(
     row: Row, pieces: list[_Piece], fits: Callable[[str], bool] = lambda unit: True
 ) -> int:
@@ -586,6 +603,13 @@ def _read_tail(
             skip, used = False, index + 1
             continue
         text = piece.text
+        following = pieces[index + 1].text if index + 1 < len(pieces) else ""
+        if _FIELD_LABEL.fullmatch(text) and following:
+            continue  # "Units: mg/dL  Flag: H": a field's label; what it labels is read next
+        if _BOUND_WORD.fullmatch(text) and re.fullmatch(r"\d[\d.,]*[)\]]?", following):
+            range_words.append(text)  # "Range: Low 12.0 High 16.0": a bound's label, no flag
+            used = index + 1
+            continue
         if row.unit is None and index + 1 < len(pieces) and units.parse(text) is None:
             joined = text + pieces[index + 1].text
             if re.match(r"[x×]?10", text) and units.parse(joined) is not None and fits(joined):
@@ -678,11 +702,15 @@ def _unit_text(tokens: list[Token]) -> str:
 
 
 def _pieces(tokens: Sequence[Token]) -> list[_Piece]:
-    """The words of `tokens`, without specks of dust, stray quotes, or merged values split."""
-    return [
-        _Piece(text, token)
-        for token in tokens
-        if not _SPECKS.fullmatch(token.text)
-        for text in split_token(token.text.lstrip("‘’'`\"“”"))
-        if text
-    ]
+    """The words of `tokens`, without specks of dust, stray quotes, or merged values split
+    (and the first number's abnormal mark printed before it, "*35.3", put after it)."""
+    pieces: list[_Piece] = []
+    numbered = False
+    for token in tokens:
+        if _SPECKS.fullmatch(token.text):
+            continue
+        text = token.text.lstrip("‘’'`\"“”")
+        marked = None if numbered else split_marked(text)
+        numbered = numbered or bool(re.match(r"[<>]?\d", text))
+        pieces.extend(_Piece(part, token) for part in marked or split_token(text) if part)
+    return pieces

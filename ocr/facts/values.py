@@ -56,6 +56,8 @@ FLAGS = {
 _MERGED_FLAG = re.compile(
     r"^(?P<v>[<>≤≥]?=?\s*[0-9OolI|.,]*\d[0-9OolI|.,]*)(?P<f>HH|LL|H|L|A|\*+|!)$"
 )
+# A value with an abnormal mark glued before it ("*35.3", "!!6.9"), as some labs print.
+_MARKED_VALUE = re.compile(r"(?P<f>\*{1,2}|!{1,2})(?P<v>[<>]?\d+(?:[.,]\d+)?)")
 _MERGED_UNIT = re.compile(r"^(?P<v>[<>≤≥]?=?\d+(?:[.,]\d+)?)(?P<u>%|[a-zA-Zµμ][\w/^*µμ.]*)$")
 # "hematocrit of 32", "sodium was 129": words prose puts between a name and its value.
 _CONNECTIVES = re.compile(r"(?:[\s,]+(?:of|was|is|are|were|at|level|levels|value|=))+$", re.I)
@@ -74,6 +76,12 @@ _ID_LABEL = re.compile(
     r"barcode|ssn|npi|phone|tel|fax|zip|#|page|room|bed|encounter|visit|csn|fin|episode|chart|"
     r"member|policy|lab\s+no)\s*[#:.]*$",
     re.IGNORECASE,
+)
+# Bounds printed as labelled fields: "Low: 12.0 High: 16.0", "Min 3.5 Max 5.1".
+_LABELLED_BOUNDS = re.compile(
+    rf"(?:low(?:er)?|min)\s*:?\s*(?P<lo>{_NUM})\s*[,;/]?\s*"
+    rf"(?:high|upper|max)\s*:?\s*(?P<hi>{_NUM})",
+    re.I,
 )
 _BOUNDS = re.compile(
     rf"(?P<lo>{_NUM})\s*(?:-|–|—|to|\.\.)\s*(?P<hi>{_NUM})"
@@ -155,7 +163,7 @@ def clean_name(text: str) -> str:
     """A printed test name without dot leaders, bullets and trailing colons."""
     text = _TRAILING_DOTS.sub("", text.strip()).strip(" :.-–—*•·\t")
     text = _CONNECTIVES.sub("", text).strip(" :.,-–—*•·\t")
-    text = text.rstrip(" '\"‘’“”|`°©®~")  # specks after the name
+    text = text.strip(" '\"‘’“”|`°©®~")  # specks OCR read before or after the name
     return _CUT_TAIL.sub("", text).strip(" :.,-*•·\t") or text
 
 
@@ -180,6 +188,14 @@ def split_token(text: str) -> list[str]:
     if unit and unit["u"].upper() not in FLAGS and not _is_unit(text):
         return [unit["v"], unit["u"]]
     return [text]
+
+
+def split_marked(text: str) -> list[str] | None:
+    """A value with an abnormal mark glued before it ("*35.3") as the value and the mark;
+    None for any other word. Only a row's first number is one ("95 mg/dL *2" ends with a
+    footnote's mark)."""
+    marked = _MARKED_VALUE.fullmatch(text)
+    return [marked["v"], marked["f"]] if marked else None
 
 
 def _is_unit(text: str) -> bool:
@@ -245,6 +261,9 @@ def parse_range(text: str) -> ReferenceRange | None:
     body = _RANGE_LABEL.sub("", raw.strip("()[] ")).strip("()[] ")
     if not body:
         return None
+    labelled = _LABELLED_BOUNDS.fullmatch(body)
+    if labelled:
+        body = f"{labelled['lo']}-{labelled['hi']}"  # "Low: 12.0 High: 16.0"
     body = re.sub(r"\d+:\d+", lambda m: repair_number(m[0]), body)  # "4:3-10.8", not "1:40"
     pieces = re.split(r"[;\n]|(?=\b(?:m|male|men|f|female|women)\s*[:=]?\s*[<>≤≥\d])", body,
                       flags=re.I)  # fmt: skip

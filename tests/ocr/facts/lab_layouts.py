@@ -1,9 +1,9 @@
-"""Twenty-seven more lab report layouts, as real labs print them, and a phone photo of a page.
+"""Thirty-one more lab report layouts, as real labs print them, and a phone photo of a page.
 
-With the four of `lab_pages` they make the thirty-one layouts of bench/extraction.py (LIS
+With the four of `lab_pages` they make the thirty-five layouts of bench/extraction.py (LIS
 printouts and side-by-side panels in lab_printouts.py, earlier results in lab_history.py,
 the second held-out four in lab_unseen.py, the freshest held-out four in lab_fresh.py, four
-more tuned openly in lab_open.py).
+more tuned openly in lab_open.py and four more in lab_open2.py).
 HELD_OUT, NEW_HELD_OUT and FRESH_HELD_OUT name the layouts nobody tunes extraction on (see
 their comments).
 """
@@ -17,6 +17,7 @@ from collections.abc import Callable
 from lab_fresh import analyser, reference_lab, results_review, uk_pathology
 from lab_history import cumulative, flowsheet, previous, prior_header, trend
 from lab_open import continued, pipe_export, two_line, units_first
+from lab_open2 import glued_flag, key_grid, running, timed_rows
 from lab_pages import LAYOUTS as BASIC
 from lab_pages import Page, Report, Row, _fit, _us, _wrap, page_image, width_in
 from lab_parts import LANDSCAPE, _classic_head, _paginate, _step
@@ -137,6 +138,11 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
     "two-line": two_line,
     "pipe-export": pipe_export,
     "continued": continued,
+    # tuned openly from the start (lab_open2.py):
+    "glued-flag": glued_flag,
+    "key-grid": key_grid,
+    "running": running,
+    "timed-rows": timed_rows,
     # held out:
     "lis-wide": lis_wide,
     "panels-plain": panels_plain,

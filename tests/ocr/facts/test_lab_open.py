@@ -5,53 +5,16 @@ and the birth date. Multi-page ones repeat their header and say where the table 
 
 from __future__ import annotations
 
-import itertools
-from datetime import date
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
+from lab_checks import BASE, COLLECTED, ROWS, lines, misplaced, report, text_layer
 from lab_layouts import FRESH_HELD_OUT, HELD_OUT, HISTORY, LAYOUTS, NEW_HELD_OUT
-from lab_pages import Page, Report, Row, digital_pdf, page_image, width_in
+from lab_pages import digital_pdf, page_image
 
 pytestmark = pytest.mark.nodb
 
 OPEN = ("units-first", "two-line", "pipe-export", "continued")
-
-COLLECTED = date(2013, 10, 20)
-# Short and long names, flags, long units and ranges, no range, a comparator: enough rows
-# to run onto a second page in every layout.
-BASE = [
-    Row("Glucose", "95", "mg/dL", "70-99"),
-    Row("Hemoglobin A1c/Hemoglobin.total in Blood", "7.2", "%", "4.0-5.6", "H"),
-    Row("WBC", "11.2", "x10E3/uL", "3.8-10.8", "H"),
-    Row("Platelets [#/volume] in Blood by Automated", "152", "10*3/uL", "150-400"),
-    Row("Glomerular filtration rate/1.73 sq M.predicted", "58", "mL/min/{1.73_m2}", ">60", "L"),
-    Row("Hemoglobin", "13.1", "g/dL", "M: 13.5-17.5 F: 12.0-15.5", "L"),
-    Row("Creatinine", "97", "umol/L", "62-106"),
-    Row("TSH", "<0.01", "mIU/L", "0.4-4.0", "L"),
-    Row("Potassium", "6.9", "mmol/L", "3.5-5.1", "HH"),
-    Row("Cholesterol in HDL", "1.1", "mmol/L", ""),
-    Row("Urate", "6.1", "mg/dL", "2.5-7.0", "A"),
-]
-ROWS = [
-    Row(f"{row.name}" if n == 0 else f"{row.name} {'WXYZ'[n - 1]}", f"{row.value}{n or ''}",
-        row.unit, row.reference, row.flag)
-    for n in range(5)
-    for row in BASE
-]  # fmt: skip
-
-
-def report(rows: list[Row] = ROWS) -> Report:
-    return Report(rows, collected=COLLECTED, reported=date(2013, 10, 22), seed=3)
-
-
-def lines(page: Page) -> list[str]:
-    """The page's printed lines, texts on one baseline joined left to right."""
-    rows: dict[float, list[tuple[float, str]]] = {}
-    for text in page.texts:
-        rows.setdefault(round(text.y, 3), []).append((text.x, text.text))
-    return [" ".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items())]
 
 
 def test_they_are_registered_as_tuned_and_print_no_earlier_results() -> None:
@@ -78,17 +41,7 @@ def test_every_result_is_printed_once_with_its_unit(layout: str) -> None:
 @pytest.mark.parametrize("layout", OPEN)
 def test_nothing_runs_off_the_page_or_over_its_neighbour(layout: str) -> None:
     for page in LAYOUTS[layout](report()):
-        width, height = page.size
-        by_line: dict[float, list[tuple[float, float, str]]] = {}
-        for text in page.texts:
-            right = text.x + width_in(text.text, text.size, text.mono)
-            assert text.x >= 0.3 and right <= width - 0.3, (layout, text)
-            assert 0.3 <= text.y <= height - 0.3, (layout, text)
-            by_line.setdefault(round(text.y, 3), []).append((text.x, right, text.text))
-        for parts in by_line.values():
-            parts.sort()
-            for (_, right, a), (x, _, b) in itertools.pairwise(parts):
-                assert right + 0.05 <= x, (layout, a, b)
+        assert misplaced(page) == [], layout
 
 
 @pytest.mark.parametrize("layout", OPEN)
@@ -96,8 +49,7 @@ def test_the_born_digital_text_layer_holds_every_value_and_the_date(
     layout: str, tmp_path: Path
 ) -> None:
     pages = LAYOUTS[layout](report())
-    pdf = pdfium.PdfDocument(digital_pdf(pages, tmp_path / "digital.pdf"))
-    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    text = text_layer(digital_pdf(pages, tmp_path / "digital.pdf"))
     words = text.split()
     for row in ROWS:
         assert words.count(row.value) == 1, (layout, row.value)

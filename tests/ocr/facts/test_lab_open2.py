@@ -5,15 +5,13 @@ reader) holds every value, the collection date and the birth date."""
 
 from __future__ import annotations
 
-import itertools
 from pathlib import Path
 
-import pypdfium2 as pdfium
 import pytest
+from lab_checks import BASE, COLLECTED, ROWS, lines, misplaced, report, text_layer
 from lab_layouts import FRESH_HELD_OUT, HELD_OUT, HISTORY, LAYOUTS, NEW_HELD_OUT
 from lab_open2 import _glued
-from lab_pages import Page, Row, digital_pdf, page_image, width_in
-from test_lab_open import BASE, COLLECTED, ROWS, lines, report
+from lab_pages import Page, Row, digital_pdf, page_image
 
 pytestmark = pytest.mark.nodb
 
@@ -59,17 +57,7 @@ def test_glued_flags_and_range_words_are_printed_as_labs_print_them() -> None:
 @pytest.mark.parametrize("layout", OPEN2)
 def test_nothing_runs_off_the_page_or_over_its_neighbour(layout: str) -> None:
     for page in LAYOUTS[layout](report()):
-        width, height = page.size
-        by_line: dict[float, list[tuple[float, float, str]]] = {}
-        for text in page.texts:
-            right = text.x + width_in(text.text, text.size, text.mono)
-            assert text.x >= 0.3 and right <= width - 0.3, (layout, text)
-            assert 0.3 <= text.y <= height - 0.3, (layout, text)
-            by_line.setdefault(round(text.y, 3), []).append((text.x, right, text.text))
-        for parts in by_line.values():
-            parts.sort()
-            for (_, right, a), (x, _, b) in itertools.pairwise(parts):
-                assert right + 0.05 <= x, (layout, a, b)
+        assert misplaced(page) == [], layout
 
 
 @pytest.mark.parametrize("layout", OPEN2)
@@ -77,8 +65,7 @@ def test_the_born_digital_text_layer_holds_every_value_and_the_date(
     layout: str, tmp_path: Path
 ) -> None:
     pages = LAYOUTS[layout](report())
-    pdf = pdfium.PdfDocument(digital_pdf(pages, tmp_path / "digital.pdf"))
-    text = "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+    text = text_layer(digital_pdf(pages, tmp_path / "digital.pdf"))
     words = text.replace(";", " ").split()
     for row in ROWS:
         assert words.count(printed_value(layout, row.value, row.flag)) == 1, (layout, row.value)

@@ -97,6 +97,13 @@ _SUBSTANCE_END = re.compile(r"\s*(?:[(:\-–—]|,|\bcauses?\b|\bcaused\b|\bwith
                             r"|\bresult(?:s|ed)?\s+in\b|\bgives?\b)", re.IGNORECASE)  # fmt: skip
 _ALLERGY_WORDS = re.compile(r"^(?:allergic|allergy|allergies)\s+to\s+|\s+allergy$", re.I)
 _MAX_ITEM_WORDS = 8
+# A hyphen glued between the last word of a diagnosis and a capitalised remark on it
+# ("Chest pain-Mild", "PAF-Due to hypertension").
+_GLUED_COMMENT = re.compile(r"(?<=[A-Za-z]{2})-(?=[A-Z][a-z]+\b(?!-))")
+# The line so far is a numbered item whose first sentence has ended ("6.  Hypertension.  "):
+# the sentences after it remark on that diagnosis ("Blood pressure controlled."), they are no
+# items of the list.
+_REMARK = re.compile(r"[\s,]*\d{1,2}[.)]\s*\S[^\n]*?[.;]\s+$")
 _MEASURED = re.compile(r"\d+\.\d+|\b(?:19|20)\d\d\b")  # a value or a year: a finding, not a name
 _DENIED_AFTER = re.compile(
     r"(?:\s+(?:(?:was|is|has\s+been|been)\s+)?(?:ruled\s+out|excluded|unlikely)"
@@ -361,6 +368,15 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
     item_start += lead.end() if lead else 0
     axis = _AXIS.match(text, item_start, end)
     item_start = axis.end() if axis else item_start  # "Axis II: Deferred": the label is no name
+    glued = _GLUED_COMMENT.search(text, item_start, end)
+    if glued is not None and (
+        re.fullmatch(r"[A-Z]{2,6}", text[item_start : glued.start()].strip())
+        or _CONDITION_TERMS.search(text, max(item_start, glued.start() - 40), glued.start())
+    ):
+        # "Chest pain-Mild.", "PAF-Due to hypertension …", "Dyslipidemia-Samples of Crestor
+        # given.": a hyphen set between a diagnosis and a remark on it ends the diagnosis
+        # (not the hyphens of a name: "Wolff-Parkinson-White syndrome")
+        end = glued.start()
     item = text[item_start:end].rstrip(" .")
     if not item.strip() or _NOTHING.match(item.strip()):
         return []
@@ -400,7 +416,11 @@ def _listed(doc: Text, start: int, end: int, kind: str) -> list[Condition]:
             elif piece in terms:  # a long piece: only the condition it names
                 spans.extend((_widened(text, piece[0], m.start()), m.end())
                              for m in _CONDITION_TERMS.finditer(text, *piece))  # fmt: skip
-    elif len(item.split()) <= _MAX_ITEM_WORDS and not _PROSE.search(item):
+    elif (
+        len(item.split()) <= _MAX_ITEM_WORDS
+        and not _PROSE.search(item)
+        and not _REMARK.match(text, text.rfind("\n", 0, start) + 1, start)
+    ):
         spans = [(item_start, item_start + len(item))]
     else:
         spans = [(_widened(text, start, m.start()), m.end())
@@ -544,6 +564,8 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
         return None  # a fragment of a sentence broken over lines
     if _DESCRIBED.search(name):
         return None  # "Dominant circumflex system", "Prominent endometrium": what a test showed
+    if _STATUS_END.search(name):
+        return None  # "Blood pressure controlled", "Answering questions appropriately"
     # Words none of which names a disease or a sign of one: maybe a problem in words of its
     # own, maybe a line of the note that is none; it waits for a person either way.
     return "listed-odd"
@@ -558,7 +580,14 @@ def condition_evidence(name: str, whole_item: bool) -> str | None:
 _DESCRIBED = re.compile(
     r"\b(?:findings?|classification|bi-?rads|system|dominant|prominent|patent|appearance"
     r"|densit(?:y|ies)|signal|enhancement|opacit(?:y|ies)|appropriate|candidate|changes"
-    r"|amount|burden|trace|loops|visuali[sz]ation|free\s+fluid)\b",
+    r"|amount|burden|trace|loops|visuali[sz]ation|free\s+fluid|residual)\b",
+    re.IGNORECASE,
+)
+# A list item without a word of disease that ends on how something is, not what the patient
+# has ("Blood pressure controlled", "Answering questions appropriately", "Gait stable").
+_STATUS_END = re.compile(
+    r"\b(?:controlled|stable|unchanged|improving|improved|appropriate(?:ly)?|normal|normally"
+    r"|unremarkable|intact|negative|well|fine|okay|satisfactor(?:y|ily))$",
     re.IGNORECASE,
 )
 # Topics a plan is written under, not problems of the patient ("Health maintenance",

@@ -69,6 +69,9 @@ _TITLES: dict[str, tuple[str, ...]] = {
     ),
 }  # fmt: skip
 _KIND = {title: kind for kind, titles in _TITLES.items() for title in titles}
+# The one-letter headings of a SOAP note: subjective, objective (the examination: no list of
+# problems), assessment, plan.
+_SOAP = {"S": "other", "O": "other", "A": "problems", "P": "other"}
 _TELLING = (
     (r"\bcourse\b", "other"),  # "HOSPITAL COURSE PER PROBLEM LIST": a narrative, not a list
     (r"^allerg|adverse reaction", "allergies"),
@@ -108,6 +111,9 @@ def heading(text: str, start: int, end: int) -> tuple[str, str, int] | None:
     if found:
         title = found["title"].strip()
         kind = _KIND.get(_normal(title)) or _kind_by_word(title)
+        if title in _SOAP and not re.match(r"\s*\d", line[found.end() :]):
+            # "S:", "O:", "A:", "P:": a SOAP note's parts (but "P: 72" is a pulse)
+            kind = _SOAP[title]
         if kind is None and title.isupper() and len(title) > 2 and len(title.split()) <= 6:
             kind = "other"  # an unknown all-caps heading still ends the previous section
         if kind is not None:

@@ -755,3 +755,49 @@ def test_a_speck_read_as_a_full_stop_between_words_is_a_space() -> None:
     # [3911, extra set, scanned] "Microinvasive carcinoma of.the cervix"
     found = conditions("DISCHARGE DIAGNOSIS: , Microinvasive carcinoma of.the cervix.\n")
     assert "microinvasive carcinoma of the cervix" in found, found
+
+
+# The examination of a SOAP note under its one-letter heading ("O:") after a history section:
+# its findings were read as problems of the history ("NAD. Heart: RRR. Lungs: CTA. HEENT:
+# Unremarkable", "Psych: No suicidal, homicidal ideations", "Answering questions
+# appropriately").
+SOAP = """S: Here with his mom for several complaints. He is also being seen for ADHD.
+PAST MEDICAL/SURGICAL/SOCIAL HISTORY: Reviewed and unchanged.
+O: VSS. In general, patient is A&Ox3. NAD. Heart: RRR. Lungs: CTA. HEENT: Unremarkable.
+Psych: No suicidal, homicidal ideations. Answering questions appropriately.
+A: Shoulder strain.
+P: 72
+"""
+
+
+def test_the_examination_of_a_soap_note_gives_no_problems() -> None:
+    found = conditions(SOAP)
+    assert not [name for name in found if "nad" in name or "psych" in name], found
+    assert "answering questions appropriately" not in found
+    assert "shoulder strain" in found  # "A:" is the assessment
+
+
+# An assessment that remarks on each diagnosis after it: after a glued hyphen ("Chest
+# pain-Mild", read as a problem named so) or in the item's next sentences ("Hypertension.
+# Blood pressure controlled.", read as a problem "Blood pressure controlled").
+REMARKS = """IMPRESSION:
+1. Chest pain-Mild. Her EKG is mildly abnormal.
+2. PAF-Due to hypertension and hypokalemia. Staying in sinus rhythm.
+3. Dyslipidemia-Samples of Crestor given.
+4. Hypertension. Blood pressure controlled.
+5. Wolff-Parkinson-White syndrome.
+6. Gait stable.
+"""
+
+
+def test_a_remark_after_a_diagnosis_is_no_part_of_its_name_nor_a_problem() -> None:
+    found = conditions(REMARKS)
+    assert {"chest pain", "paf", "dyslipidemia", "hypertension"} <= set(found), found
+    assert "wolff-parkinson-white syndrome" in found  # the hyphens of a name stay
+    assert not [n for n in found if n.startswith(("chest pain-", "paf-", "blood pressure"))]
+    assert "gait stable" not in found
+
+
+def test_a_small_postvoid_residual_is_a_finding_not_a_problem() -> None:
+    found = conditions("IMPRESSION:\n1. Normal renal ultrasound.\n2. Small postvoid residual.\n")
+    assert "small postvoid residual" not in found, found

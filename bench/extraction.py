@@ -2,11 +2,11 @@
 
 Run: uv run python bench/extraction.py [--reports 10] [--layouts columns,lis-mono,...]
      [--kinds scan,digital] [--tuned | --held-out]
-The default run (10 reports x 35 layouts x scan and born-digital, 700 PDFs) takes 6-7 minutes
+The default run (10 reports x 39 layouts x scan and born-digital, 780 PDFs) takes 7-8 minutes
 on 2 cores; --layouts, --kinds, --tuned and --held-out select less for quick iterations.
 Truth is the numeric lab results of the C-CDA documents in ../shared/corpus/ccda/ (value, unit,
 LOINC, date), joined into reports of 12-40 tests. Each report is printed as a lab report in
-thirty-five layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
+thirty-nine layouts of our own (tests/ocr/facts/lab_pages.py and lab_layouts.py): one-table
 reports, fixed-width LIS printouts, panels side by side, previous-result and cumulative
 columns, tests across with units in the header, wrapped names, landscape pages, ruled grids,
 units before the result, two lines per test, pipe-separated exports, tables continued across
@@ -24,10 +24,11 @@ and F1; and on the collection date of every result read right (the date heading 
 in a cumulative table, else the report's collection date). A dated previous result may be
 read as a result of its own date: it then counts neither way for F1, but its date is scored.
 A result read under its printed name cut short (narrow columns) or left unresolved (an
-ambiguous "TROPONIN") names its truth too. The layouts in HELD_OUT, NEW_HELD_OUT and
-FRESH_HELD_OUT (lab_layouts.py; the new four in lab_unseen.py, the fresh four in lab_fresh.py)
-are reported apart: nobody tunes on them, and --misses never shows them. The first four
-held out (ONCE_HELD_OUT) are tuned on since stop 21 and reported apart as "once held-out".
+ambiguous "TROPONIN") names its truth too. The layouts in HELD_OUT, NEW_HELD_OUT,
+FRESH_HELD_OUT and LATEST_HELD_OUT (lab_layouts.py; the new four in lab_unseen.py, the fresh
+four in lab_fresh.py, the latest four in lab_latest.py) are reported apart: nobody tunes on
+them, and --misses never shows them. The first four held out (ONCE_HELD_OUT) are tuned on
+since stop 21 and reported apart as "once held-out".
 The OCR ceiling (truth values present anywhere in the OCR text) is measured in the same run
 as the baseline for the scans. Then the narrative precision set of bench/narrative.py (40
 visit notes, each born-digital and scanned, 80 PDFs; precision and recall per kind of fact,
@@ -62,6 +63,7 @@ from extraction_truth import CCDA, Truth, truth_of, truth_reports  # noqa: E402
 from lab_layouts import (  # noqa: E402
     FRESH_HELD_OUT,
     HELD_OUT,
+    LATEST_HELD_OUT,
     LAYOUTS,
     NEW_HELD_OUT,
     ONCE_HELD_OUT,
@@ -257,17 +259,21 @@ def _row(label: str, f: dict[str, float]) -> str:
     )
 
 
-UNSEEN = (*HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT)
+UNSEEN = (*HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT, *LATEST_HELD_OUT)
 
 
-PARTS = ("tuned", "once held-out", "held-out", "new held-out", "fresh held-out")
+PARTS = ("tuned", "once held-out", "held-out", "new held-out", "fresh held-out",
+         "latest held-out")  # fmt: skip
 MARKS = {"tuned": " ", "once held-out": "~", "held-out": "*", "new held-out": "+",
-         "fresh held-out": "#"}  # fmt: skip
+         "fresh held-out": "#", "latest held-out": "&"}  # fmt: skip
 
 
 def part_of(layout: str) -> str:
     """ "tuned", "once held-out" (the first four held out, tuned on since), "held-out", "new
-    held-out" (lab_unseen.py) or "fresh held-out" (lab_fresh.py)."""
+    held-out" (lab_unseen.py), "fresh held-out" (lab_fresh.py) or "latest held-out"
+    (lab_latest.py)."""
+    if layout in LATEST_HELD_OUT:
+        return "latest held-out"
     if layout in FRESH_HELD_OUT:
         return "fresh held-out"
     if layout in NEW_HELD_OUT:
@@ -295,7 +301,9 @@ def report_figures(cases: list[Case]) -> None:
             if members:
                 summary[(part, kind)] = _figures(members)
                 print(_row(f"{part} {kind}", summary[(part, kind)]))
-    print("by layout (~ once held out, tuned since; * held out, + new held out, # fresh):")
+    print(
+        "by layout (~ once held out, tuned since; * held out, + new held out, # fresh, & latest):"
+    )
     for layout in layouts:
         for kind in ("scan", "digital"):
             members = [c for c in cases if c.kind == kind and c.layout == layout]

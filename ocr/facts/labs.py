@@ -33,6 +33,14 @@ _TAIL = re.compile(
 )
 
 
+# A "name" of words that title a report's parts ("RESULTS, PANEL", "Test Results", "Page").
+_HEADING_NAME = re.compile(
+    r"(?:(?:results?|panels?|sections?|parts?|pages?|groups?|tests?|reports?|continued"
+    r"|tables?|summary|your)\b[\s,:/&-]*)+",
+    re.IGNORECASE,
+)
+
+
 def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabResult]:
     """Every lab result printed on `lines` (one page or several, in reading order)."""
     results: list[LabResult] = []
@@ -307,8 +315,8 @@ def _with(result: LabResult, name: str, analyte: Analyte | None, citation: Citat
 def _result(
     row: Row, collected: date | None, context: str, digits: DigitWidths | None = None
 ) -> LabResult | None:
-    if not row.name:
-        return None
+    if not row.name or _HEADING_NAME.fullmatch(row.name.strip()):
+        return None  # "RESULTS, PANEL 1": a heading that numbers its panels, not a test
     text_value = row.value.number is None
     analyte = catalogue.resolve(row.name, row.unit, text_value=text_value, context=context)
     misread = None

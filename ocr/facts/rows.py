@@ -87,6 +87,10 @@ def table_row(line: Line, header: Header) -> list[Row] | None:
         return None
     parts = assign(line, header)
     name_tokens = [t for t in parts.get("name", []) if not is_leader(t.text)]
+    marks: list[Token] = []
+    while len(name_tokens) > 1 and _FLAG_MARK.fullmatch(name_tokens[-1].text):
+        # "PLT *L 123 10+3/ul": the flag printed before the value, at the end of the name cell
+        marks.insert(0, name_tokens.pop())
     dated = [key for key in parts if key.startswith("result@")]
     cells: list[tuple[list[Token], date | None]]
     if not dated:
@@ -98,6 +102,9 @@ def table_row(line: Line, header: Header) -> list[Row] | None:
         row = _table_cell(line, parts, name_tokens, tokens, single=len(cells) == 1)
         if row is not None:
             row.collected = collected or row.collected
+            if marks and not row.flag_text:
+                row.flag_text = " ".join(t.text for t in marks).strip("*() ")
+                row.tokens = [*row.tokens, *marks]
             rows.append(row)
     return rows or None
 
@@ -111,6 +118,9 @@ def _table_cell(
 ) -> Row | None:
     """The result in one result cell of a row, with the row's name, unit and range."""
     pieces = _pieces(result_tokens)
+    lead: list[_Piece] = []
+    while len(pieces) > 1 and _FLAG_MARK.fullmatch(pieces[0].text):
+        lead.append(pieces.pop(0))  # "*L 123 10+3/ul": the flag printed before the value
     value, used = parse_value([p.text for p in pieces])
     # In a row of dated cells a dash between two values is an empty date's mark ("50 - 45"),
     # not a range: only the cell's own words can make its value part of one.
@@ -125,6 +135,8 @@ def _table_cell(
     row.tokens = name_tokens + result_tokens + [t for role in shared for t in parts.get(role, [])]
     rest = pieces[used:]
     _read_tail(row, rest + (_pieces(parts.get("flag", [])) if single else []))
+    if lead and not row.flag_text:
+        row.flag_text = " ".join(p.text for p in lead).strip("*() ")
     unit_tokens = [t for t in parts.get("unit", []) if not _UNIT_SPECK.fullmatch(t.text)]
     range_tokens = parts.get("range", [])
     if (
@@ -164,6 +176,8 @@ def _table_cell(
     return row
 
 
+# A flag printed as a mark of its own: "*L", "*HH", "H*", "(H)".
+_FLAG_MARK = re.compile(r"\*(?:[HLA]|HH|LL)|(?:[HLA]|HH|LL)\*|\((?:[HLA]|HH|LL)\)")
 _STRAYED_RANGE = re.compile(r"\d\s*[-–]\s*\d|^[<>≤≥]=?\d")
 
 
@@ -190,6 +204,7 @@ _NAME_LABEL = re.compile(
 def free_rows(line: Line, require_known: bool = False) -> list[Row]:
     """Results on a line without table columns: name, value, then flag, unit and range."""
     pieces = _without_leaders(_pieces(line.tokens))
+    dotted = any(is_leader(t.text) for t in line.tokens)
     texts = [p.text for p in pieces]
     leaders = [is_leaderish(t) for t in texts]
     rows: list[Row] = []
@@ -198,7 +213,9 @@ def free_rows(line: Line, require_known: bool = False) -> list[Row]:
     start = first
     while start < len(pieces):
         known = require_known or bool(rows) or start > first
-        row, end = _free_row(line, pieces, texts, leaders, start, known, start == first)
+        row, end = _free_row(
+            line, pieces, texts, leaders, start, known, start == first, dotted and not rows
+        )
         if row is None:
             start += 1  # "Labs: WBC 12.3, …": results may follow a label
             continue
@@ -292,6 +309,7 @@ def _free_row(
     start: int,
     require_known: bool,
     opens: bool = False,  # the line's name opens at `start`: a near name will do
+    dotted: bool = False,  # a dot leader ran from the name to the value
 ) -> tuple[Row | None, int]:
     if not re.match(r"[^\W\d_]", texts[start]):
         return None, start  # a name starts with a letter
@@ -345,6 +363,14 @@ def _free_row(
             row.notes.append(f"unit read as {tail[0].text}; taken as {fixed}, a unit of the "
                              "test one OCR slip from it")  # fmt: skip
             end = _read_tail(row, tail[1:], lambda unit: _fits(unit, candidates)) + 1
+    if (
+        end == 0
+        and row.unit is None
+        and len(tail) == 1
+        and candidates
+        and _BARE_UNIT.fullmatch(tail[0].text)
+    ):
+        row.unit, end = tail[0].text, 1  # "WBC Count .... 6 ul": kept as printed
     end += start + size + used
     if (
         not catalogue.lookup(name)
@@ -352,6 +378,9 @@ def _free_row(
         and not (RESULT_LABEL.fullmatch(name) and _lab_unit(row))
         and not _of_family(row)
         and not _misread_fits(row)
+        # "Deprecated Glucose [Mass/volume] in ...... 91 mg/dL": a name the catalogue does
+        # not know, dotted to its value and a lab's unit, is a report's row like a table's
+        and not (dotted and opens and _lab_unit(row) and end == len(pieces))
     ):
         return None, start
     repaired = [p.note for p in pieces[start : start + size] if p.note]
@@ -373,6 +402,9 @@ def _free_row(
     return row, end
 
 
+# A unit of amount or volume alone, last on a result's line: a unit as printed, though not
+# the test's ("6 ul" for a count).
+_BARE_UNIT = re.compile(r"(?:[mµu]?[lL]|[mµun]?g|[mµun]?mol|[mµ]?I?U)(?:/[mµu]?[lLg])?")
 _CUT_WORDS = frozenset({"in", "of", "by", "or", "and", "from", "for", "with", "per"})
 
 
@@ -683,6 +715,8 @@ def _read_range(row: Row, tokens: list[Token]) -> None:
         row.unit = printed[-1]  # "normal: 0.29-5.11 IU/ml m[IU]/L": the range's, the result's
     if row.unit is None and words and _UNIT_LIKE.fullmatch(words[-1]):
         row.unit = words.pop()  # a unit we do not know, printed after the range
+        if row.unit[-1] in ")]" and {")": "(", "]": "["}[row.unit[-1]] not in row.unit:
+            row.unit = row.unit[:-1]  # "[4.3 - 10.8 ul]": the unit closes the bracketed range
     row.reference = parse_range(" ".join(words)) if words else None
     if row.reference is None and words:
         row.notes.append(f"reference range not understood: {' '.join(words)}")

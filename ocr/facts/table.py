@@ -210,8 +210,9 @@ def assign(line: Line, header: Header) -> dict[str, list[Token]]:
             for token in cell[1:]:
                 if chosen[id(token)].role == "unit" and units.parse(token.text) is not None:
                     continue  # a unit under UNITS, printed close after a long name
-                if not re.match(r"[<>=]*\d", token.text):
-                    chosen[id(token)] = chosen[id(cell[0])]
+                if re.match(r"[<>=]*\d", token.text):
+                    break  # the value: a unit after it is no part of the name ("91 mg/dL")
+                chosen[id(token)] = chosen[id(cell[0])]
     parts: dict[str, list[Token]] = {}
     for token in line.tokens:
         parts.setdefault(_part(chosen[id(token)]), []).append(token)

@@ -75,14 +75,14 @@ def test_scoring_counts_wrong_facts_and_leaves_optional_ones_out() -> None:
         problems=("bph|benign prostatic hyperplasia",),
         optional=("problems:appendectomy",),
     )
-    narrative.TRUTH["x"] = truth
+    narrative.ALL_TRUTH["x"] = truth
     try:
         labs, lab_notes = narrative.score(case, "labs")
         vitals, _ = narrative.score(case, "vitals")
         meds, _ = narrative.score(case, "medications")
         problems, _ = narrative.score(case, "problems")
     finally:
-        del narrative.TRUTH["x"]
+        del narrative.ALL_TRUTH["x"]
     assert (labs["read"], labs["right"], labs["recalled"], labs["truth"]) == (2, 1, 1, 2)
     assert "   WRONG  labs: potassium 9.9" in lab_notes
     assert (vitals["right"], vitals["recalled"]) == (2, 2)

@@ -141,9 +141,16 @@ def _side_by_side(rows: list[Row], line: Line) -> list[Line]:
     semicolons or commas, the stretch from each entry that stands alone (see _entry) to the
     next; else the whole line for each (a sentence that lists results keeps its words around
     each)."""
+    positions = {id(t): i for i, t in enumerate(line.tokens)}
+    if len(rows) == 1:
+        # "Blood Urea Nitrogen, Serum 15 (mg/dL) mg/dL; Creatine, Whole Blood 1 …": an entry
+        # with its unit or range, closed by a semicolon, stands apart from the next one
+        last = positions.get(id(rows[0].tokens[-1])) if rows[0].tokens else None
+        closing = last is not None and line.tokens[last].text.endswith(";")
+        if closing and last is not None and (rows[0].unit or rows[0].reference):
+            return [Line(line.page, line.tokens[: last + 1])]
     if len(rows) < 2:
         return [line] * len(rows)
-    positions = {id(t): i for i, t in enumerate(line.tokens)}
     starts = []
     for row in rows[1:]:
         first = positions.get(id(row.tokens[0])) if row.tokens else None

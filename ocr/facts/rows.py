@@ -43,7 +43,7 @@ _SPECK = re.compile(r"[a-z.,:;'`~\-]{1,4}|0\d[\d.]*|\S*\.\.\S*")
 _MAX_TAIL = 12
 # Words a reference range is written with: numbers, bounds, sex labels, brackets.
 _RANGE_WORD = re.compile(
-    r"[(\[]?(?:[<>≤≥=]*[+-]?\d[\d.,:]*(?:\s*[-–]\s*[\d.,]+)?%?|[-–]|to|and|or|[mf]:?|males?:?"
+    r"[(\[]?(?:[<>≤≥=]*[+-]?\.?\d[\d.,:]*(?:\s*[-–]\s*[\d.,]+)?%?|[-–]|to|and|or|[mf]:?|males?:?"
     r"|females?:?|men:?|women:?|normal:?|ref:?|adults?:?)[)\].,;:]?",
     re.IGNORECASE,
 )
@@ -210,7 +210,7 @@ def free_rows(line: Line, require_known: bool = False) -> list[Row]:
     rows: list[Row] = []
     # "Test: Sodium  Value: 140 ...": the label of the name's field opens the line.
     first = 1 if len(texts) > 2 and _NAME_LABEL.fullmatch(texts[0]) else 0
-    start = first
+    start = last_end = first
     while start < len(pieces):
         known = require_known or bool(rows) or start > first
         row, end = _free_row(
@@ -219,11 +219,14 @@ def free_rows(line: Line, require_known: bool = False) -> list[Row]:
         if row is None:
             start += 1  # "Labs: WBC 12.3, …": results may follow a label
             continue
-        if not rows and start > first and _inside_name(texts[start - 1]):
-            start += 1  # "Creatine, Whole Blood 1 mg/dL": "Blood" here is not a test
+        skipped = start - (last_end if rows else first)
+        if start > first and _inside_name(texts[start - 1]) and (not rows or skipped >= 2):
+            # "Creatine, Whole Blood 1 mg/dL": "Blood" here is not a test (nor after an entry
+            # before it: "HGB 14.5 g/dl; Creatine, Whole Blood 1 mg/dL")
+            start += 1
             continue
         rows.append(row)
-        start = end
+        start = last_end = end
     return rows
 
 
@@ -653,13 +656,22 @@ def _read_tail(
         elif row.unit is None and units.parse(text) is not None and not is_sex_marker(text):
             if not fits(text):
                 break
-            row.unit, closed = text, bool(range_words)
+            # "15 (mg/dL) mg/dL": a unit in brackets where the range would stand
+            row.unit, closed = _unbracketed(text), bool(range_words)
+        elif (
+            row.unit is None
+            and _BARE_UNIT.fullmatch(text)
+            and any(p.text.strip("()[]") == text for p in pieces[index + 1 : index + 6])
+        ):
+            row.unit = text  # "WBC Count 6 ul (4.3 - 10.8 ul)": the range's unit is the same
         elif closed and units.parse(text) is not None and not is_sex_marker(text) and fits(text):
             # "normal: 0.29-5.11 IU/ml m[IU]/L": the first unit was the range's own, the
             # one printed after it the result's.
             row.unit, closed = text, False
-        elif index == 0 and row.unit and units.parse(text) and units.same(text, row.unit):
-            pass  # "<130 mg/dL 106.6 mg/dL": the unit printed with the range and the value
+        elif row.unit and units.parse(text) and units.same(text, row.unit) and not range_words:
+            # "<130 mg/dL 106.6 mg/dL": the unit printed with the range and the value;
+            # "15 (mg/dL) mg/dL"
+            pass
         elif (
             row.unit is None
             and range_words
@@ -667,7 +679,9 @@ def _read_tail(
             and units.parse(text[:-1]) is not None
             and fits(text[:-1])
         ):
-            row.unit = text[:-1]  # "105 H (70-99 mg/dL)": the unit closes the range
+            # "105 H (70-99 mg/dL)": the unit closes the range (and may be the range's own:
+            # "(normal: 0.29–5.11 IU/ml) m[IU]/L")
+            row.unit, closed = text[:-1], True
         elif _RANGE_WORD.fullmatch(text) or text.lower().strip("().,;") in TEXT_RESULTS:
             if _starts_name([p.text for p in pieces[index : index + 5]]):
                 break
@@ -678,6 +692,13 @@ def _read_tail(
     if range_words and row.reference is None:
         row.reference = parse_range(" ".join(range_words))
     return used
+
+
+def _unbracketed(text: str) -> str:
+    """A unit without the brackets wrapped round it whole ("(mg/dL)"; "m[IU]/L" keeps)."""
+    if re.fullmatch(r"\([^()]*\)|\[[^\[\]]*\]", text):
+        return text[1:-1]
+    return text
 
 
 def _starts_name(texts: list[str]) -> bool:

@@ -18,13 +18,21 @@ from ocr.identity import _DATE_FORMS, _parse_date
 
 # Label → kind, most specific first; "birth" dates are never a document's date.
 _LABELS: list[tuple[str, str]] = [
-    ("birth", r"d\.?\s?o\.?\s?b\.?|date of birth|birth\s?date|born"),
+    ("birth", r"d\.?\s?o\.?\s?b\.?|date of birth|birth\s?date|born"
+     # German, Spanish, French, Italian, Portuguese, Dutch
+     r"|geb(?:\.|oren)?(?:\s*-?\s*datum)?|geburtsdatum|(?:fecha\s+de\s+)?nacimiento"
+     r"|f\.?\s*(?:de\s+)?nac\.?|(?:date\s+de\s+)?naissance|n[ée]e?\s+le"
+     r"|(?:data\s+di\s+)?nascita|nat[oa]\s+il|(?:data\s+de\s+)?nascimento|geboortedatum"),
     ("collected", r"(?:date\s+|time\s+)?(?:specimen\s+|sample\s+)?collect(?:ed|ion)?"
      r"(?:\s+(?:date|on|time)(?:\s*(?:/|and|&)\s*time)?)?|coll\.?\s+(?:date|time)|coll\.?(?=\s*:)"
      r"|date\s+drawn|drawn|(?:specimen|sample)\s+(?:date|taken|drawn)|(?:date\s+)?sampled"
      r"|sampling\s+date|date\s+of\s+sampling|(?:date|specimen|sample)\s+obtained|obtained(?:\s+on|(?=\s*:))|draw\s+(?:date|time)"
      r"|date\s+of\s+(?:specimen|sample)|coll\.?\s+dt(?:\s*/\s*tm)?|entnahme(?:datum)?"
-     r"|abnahme(?:datum)?|(?:date\s+de\s+)?pr[ée]l[èe]vement"),
+     r"|abnahme(?:datum)?|(?:date\s+de\s+)?pr[ée]l[èe]vement"
+     r"|(?:proben|blut)(?:entnahme|abnahme)(?:datum|zeit)?"
+     r"|fecha\s+de\s+(?:toma|extracci[óo]n|recolecci[óo]n|obtenci[óo]n)(?:\s+de\s+(?:la\s+)?muestra)?"
+     r"|toma\s+de\s+(?:la\s+)?muestra|extracci[óo]n|(?:data\s+(?:del\s+)?)?prelievo"
+     r"|(?:data\s+(?:da\s+)?)?colheita|afname(?:datum)?"),
     ("discharge", r"discharge(?:d)?(?:\s+date)?|date\s+of\s+discharge"),
     ("admitted", r"admission(?:\s+date)?|admitted|admit\s+date|date\s+of\s+admission"),
     ("service", r"date\s+of\s+service|d\.?o\.?s\.?|service\s+date|visit\s+date|date\s+of\s+visit"
@@ -34,10 +42,14 @@ _LABELS: list[tuple[str, str]] = [
     ("ordered", r"order(?:ed)?(?:\s+date)?"),
     ("reported", r"report(?:ed)?(?:\s+date)?|date\s+(?:of\s+)?report(?:ed)?"
      r"|result(?:ed)?(?:\s+date)?|final(?:\s+report)?|verified|received|date\s+received|(?:electronically\s+)?signed(?:\s+on)?"
-     r"|dictated|transcribed|date\s+of\s+dictation"),
+     r"|dictated|transcribed|date\s+of\s+dictation"
+     r"|befund(?:datum)?|eingang(?:sdatum)?|ausgang|freigabe|validiert"
+     r"|fecha\s+de\s+(?:entrega|informe|emisi[óo]n|reporte|validaci[óo]n|recepci[óo]n)"
+     r"|(?:data\s+(?:del\s+)?)?referto|date\s+d[e']\s*(?:édition|compte\s+rendu)|réception"),
     ("printed", r"print(?:ed)?(?:\s+(?:date|on))?|date\s+printed|run\s+date|generated(?:\s+on)?"
-     r"|created(?:\s+on)?|page\s+printed"),
-    ("date", r"date|datum"),
+     r"|created(?:\s+on)?|page\s+printed|gedruckt(?:\s+am)?|druckdatum|impreso(?:\s+el)?"
+     r"|fecha\s+de\s+impresi[óo]n|stampato(?:\s+il)?|imprimé(?:\s+le)?"),
+    ("date", r"date|datum|fecha"),
 ]  # fmt: skip
 _LABEL = re.compile(
     "|".join(rf"(?P<{kind}>(?<![^\W\d_])(?:{pattern})(?![^\W\d_]))" for kind, pattern in _LABELS),

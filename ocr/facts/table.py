@@ -49,6 +49,26 @@ _PHRASES: dict[str, str] = {
     "comments": "ignore", "comment": "ignore", "method": "ignore", "specimen": "ignore",
     "loinc": "ignore", "code": "ignore", "notes": "ignore",
     "date collected": "date", "collection date": "date", "collected": "date", "date": "date",
+    "item": "name", "items": "name", "test item": "name", "examination item": "name",
+    # The group a test is printed under, and a checkup's grade of it ("A: no abnormality",
+    # "C: re-examination recommended"): neither is part of the name nor a flag.
+    "category": "ignore", "section": "ignore", "department": "ignore", "dept": "ignore",
+    "judgment": "ignore", "judgement": "ignore", "judg": "ignore", "grade": "ignore",
+    # Lab reports from abroad (German, Spanish, French, Italian, Portuguese, Dutch).
+    "untersuchung": "name", "analyt": "name", "ergebnis": "result", "messwert": "result",
+    "wert": "result", "einheit": "unit", "referenzbereich": "range", "normbereich": "range",
+    "referenzwerte": "range", "referenzwert": "range", "vorwert": "previous",
+    "estudio": "name", "prueba": "name", "examen": "name", "determinación": "name",
+    "análisis": "name", "resultado": "result", "resultados": "result", "unidades": "unit",
+    "unidad": "unit", "valores de referencia": "range", "valor de referencia": "range",
+    "intervalo de referencia": "range", "rango de referencia": "range",
+    "valores normales": "range", "rango": "range", "analyse": "name", "résultat": "result",
+    "résultats": "result", "unité": "unit", "unités": "unit", "valeurs de référence": "range",
+    "valeurs normales": "range", "antériorité": "previous", "antériorités": "previous",
+    "esame": "name", "risultato": "result", "unità": "unit", "valori di riferimento": "range",
+    "intervallo di riferimento": "range", "exame": "name", "unidade": "unit",
+    "valores de referência": "range", "bepaling": "name", "uitslag": "result",
+    "eenheid": "unit", "referentiewaarden": "range", "referentiewaarde": "range",
 }  # fmt: skip
 _LONGEST = max(len(p.split()) for p in _PHRASES)
 _MIN_MATCHED = 0.7

@@ -189,7 +189,9 @@ NEW_HELD_OUT = ("quest-split", "dotted", "caps-cell", "portal")
 # designed and committed before they were ever run; nobody tunes on them. Reported apart.
 FRESH_HELD_OUT = ("results-review", "reference-lab", "uk-pathology", "analyser")
 # Four latest ones (lab_latest.py), written after the fresh four had been run: designed and
-# committed before they were ever run; nobody tunes on them. Reported apart.
+# committed before they were ever run. Their first run (2026-12-07: scans 0.903, born-digital
+# 0.960, dates 0.465: reports from abroad dated by the birth date) was looked at and fixed, so
+# they are tuned on since; still reported apart.
 LATEST_HELD_OUT = ("fax-relay", "befund", "laboratorio", "kenshin")
 
 # Layouts that print earlier results: how many earlier dates, and whether those values are

@@ -18,6 +18,7 @@ from lab_layouts import (
     LATEST_HELD_OUT,
     LAYOUTS,
     NEW_HELD_OUT,
+    NEWEST_HELD_OUT,
     ONCE_HELD_OUT,
 )
 from lab_pages import Page, digital_pdf, page_image
@@ -38,8 +39,8 @@ def printed_value(layout: str, value: str) -> str:
 
 
 def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
-    assert len(LATEST_HELD_OUT) == 4 and len(LAYOUTS) == 39
-    others = {*HELD_OUT, *ONCE_HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT}
+    assert len(LATEST_HELD_OUT) == 4 and len(LAYOUTS) == 43
+    others = {*HELD_OUT, *ONCE_HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT, *NEWEST_HELD_OUT}
     assert all(name in LAYOUTS and name not in {*HISTORY, *others} for name in LATEST_HELD_OUT)
     assert set(COLLECTED_AS) == set(LATEST_HELD_OUT)
 

@@ -16,6 +16,7 @@ from lab_layouts import (
     LATEST_HELD_OUT,
     LAYOUTS,
     NEW_HELD_OUT,
+    NEWEST_HELD_OUT,
 )
 from lab_pages import digital_pdf, page_image
 
@@ -25,7 +26,7 @@ OPEN = ("units-first", "two-line", "pipe-export", "continued")
 
 
 def test_they_are_registered_as_tuned_and_print_no_earlier_results() -> None:
-    held = {*HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT, *LATEST_HELD_OUT}
+    held = {*HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT, *LATEST_HELD_OUT, *NEWEST_HELD_OUT}
     assert all(name in LAYOUTS and name not in {*HISTORY, *held} for name in OPEN)
 
 

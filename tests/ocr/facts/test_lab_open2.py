@@ -16,6 +16,7 @@ from lab_layouts import (
     LATEST_HELD_OUT,
     LAYOUTS,
     NEW_HELD_OUT,
+    NEWEST_HELD_OUT,
 )
 from lab_open2 import _glued
 from lab_pages import Page, Row, digital_pdf, page_image
@@ -30,7 +31,7 @@ def printed_value(layout: str, value: str, flag: str) -> str:
 
 
 def test_they_are_registered_as_tuned_and_print_no_earlier_results() -> None:
-    held = {*HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT, *LATEST_HELD_OUT}
+    held = {*HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT, *LATEST_HELD_OUT, *NEWEST_HELD_OUT}
     assert all(name in LAYOUTS and name not in {*HISTORY, *held} for name in OPEN2)
 
 

@@ -112,6 +112,7 @@ def find_header(line: Line) -> Header | None:
         return None
     columns: list[Column] = [Column("result", t[0].x0, t[-1].x1, day) for day, t in dates]
     matched, index = 0, 0
+    unmatched: list[int] = []
     while index < len(words):
         for size in range(min(_LONGEST, len(words) - index), 0, -1):
             role = _PHRASES.get(" ".join(words[index : index + size]))
@@ -121,6 +122,7 @@ def find_header(line: Line) -> Header | None:
                 index += size
                 break
         else:
+            unmatched.append(index)
             index += 1
     roles = {c.role for c in columns}
     if not roles & {"result", "outside"} or len(roles - {"ignore", "date", "previous"}) < 2:
@@ -128,9 +130,22 @@ def find_header(line: Line) -> Header | None:
     if matched < _MIN_MATCHED * len(words):
         return None
     if "name" not in roles:
-        # Unlabelled first column: test names sit left of the first labelled column.
-        first = min(c.x0 for c in columns)
-        columns.insert(0, Column("name", -1e9, first - line.height))
+        results = min(c.x0 for c in columns if c.role in ("result", "outside"))
+        garbled = [
+            spans[i]
+            for i in unmatched
+            if spans[i][2] < results
+            and all(c.role == "ignore" for c in columns if c.x0 < spans[i][1])
+            and any(c.role == "ignore" for c in columns if c.x0 < spans[i][1])
+        ]
+        if garbled:
+            # "Category  tem.  Result …": the name's title OCR garbled ("Item"), after a
+            # column of groups: the names sit under it, not left of the first column.
+            columns.append(Column("name", garbled[0][1], garbled[0][2]))
+        else:
+            # Unlabelled first column: test names sit left of the first labelled column.
+            first = min(c.x0 for c in columns)
+            columns.insert(0, Column("name", -1e9, first - line.height))
     ordered = sorted(columns, key=lambda c: c.x0)
     for index in range(1, len(ordered)):
         if ordered[index].role == "date" and ordered[index - 1].role == "previous":
@@ -236,6 +251,17 @@ def assign(line: Line, header: Header) -> dict[str, list[Token]]:
     parts: dict[str, list[Token]] = {}
     for token in line.tokens:
         parts.setdefault(_part(chosen[id(token)]), []).append(token)
+    unit = parts.get("unit", [])
+    if (
+        "result" in {c.role for c in columns}
+        and not parts.get("result")
+        and len(unit) > 1
+        and re.fullmatch(r"[<>]?\d[\d.,]*", unit[0].text)
+        and any(units.parse(t.text) for t in unit[1:])
+    ):
+        # "16 = g/dl" set close together right of the result column: the value is the
+        # result, not part of the unit
+        parts["result"], parts["unit"] = unit[:1], unit[1:]
     return parts
 
 

@@ -79,3 +79,28 @@ def test_a_checkups_category_and_grade_columns_are_neither_name_nor_flag() -> No
         ("K", "potassium", "3.5", None),
     ]
     assert {r.collected for r in facts.labs} == {DRAWN}
+
+
+def test_a_garbled_name_title_after_a_category_column_still_heads_the_names() -> None:
+    """On a scan "Item" came out as "tem.": the names were put under "Category" and lost
+    ("Hematology HCT 45 %")."""
+    text = (
+        "Category           tem.                  Result   Unit         Reference       Judg.\n"
+        "Hematology         HCT                   45       %            40-54           A\n"
+        "Lipids             Lymphs (Absolute)     1901     CELLS/MCL    (850-3900)      A\n"
+    )
+    assert [(r.analyte, r.value.text, r.unit) for r in read(text).labs] == [
+        ("hematocrit", "45", "%"),
+        ("lymphocytes_abs", "1901", "CELLS/MCL"),
+    ]
+
+
+def test_a_value_set_close_to_its_unit_right_of_the_result_column() -> None:
+    """ "16 = g/dl": a speck between value and unit put the value under UNITS."""
+    text = (
+        "Item                         Result  Unit      Reference\n"
+        "Hemoglobin A, Serum                 16 = g/dl  13.5 - 18.0 g/dl\n"
+    )
+    assert [(r.analyte, r.value.text, r.unit) for r in read(text).labs] == [
+        ("hemoglobin", "16", "g/dl")
+    ]

@@ -248,13 +248,13 @@ def lookup(name: str, fuzzy: bool = True) -> tuple[Analyte, ...]:
 @cache
 def _cut_short(key: str) -> tuple[Analyte, ...]:
     """The analytes whose name `key` is the start of, cut inside or after a word by a narrow
-    column (three words and 20 letters at least), when at most two are (the unit then
+    column (three words and 20 letters at least), when at most three are (the unit then
     chooses: "ERYTHROCYTE MEAN CORPUSCULAR HEMO" in pg is MCH, in g/dL MCHC)."""
     meanings: list[Analyte] = []
     for name, found in _index().items():
         if name.startswith(key):
             meanings.extend(a for a in found if a not in meanings)
-    return tuple(meanings) if len(meanings) <= 2 else ()
+    return tuple(meanings) if len(meanings) <= 3 else ()
 
 
 # Real words (tests we do not know, specimens) one slip from a test we know: never that test.
@@ -365,6 +365,10 @@ def resolve(
         candidates = qualitative or candidates
     else:
         candidates = tuple(c for c in candidates if c.specimen != "urine") or candidates
+    if len(candidates) > 1 and parsed is None and len({c.specimen for c in candidates}) == 1:
+        # "Erythrocyte mean corpuscular 33" (MCV, MCH or MCHC, cut short): without a unit
+        # to choose, no guess
+        return None
     return candidates[0]
 
 

@@ -195,12 +195,22 @@ def dated_mentions(lines: Sequence[Line], today: date | None = None) -> list[Dat
         text, offsets = _offsets(line)
         for value, start, end in find_dates(text, today):
             kind = _label_before(text[:start])
+            if kind is None and _SAMPLE_GIVEN.search(text[max(0, start - 80) : start]):
+                kind = "collected"  # "The blood sample you gave on March 19, 2008 was tested"
             if kind is None and not _OWN_LABEL.search(text[:start]):
                 # Only a date without a label of its own takes one printed above it.
                 kind = _label_above(lines, index, offsets, start, end)
             tokens = _covering(line, offsets, start, end)
             mentions.append(DatedMention(value, kind or "unlabelled", cite([line], tokens)))
     return mentions
+
+
+# A sentence that says when the sample was taken, ending right before the date.
+_SAMPLE_GIVEN = re.compile(
+    r"\b(?:sample|specimen|blood|urine|swab)s?\b[^.;:]{0,40}?\b(?:gave|given|drawn|collected"
+    r"|taken|provided|obtained|left)\s+(?:on\s+|at\s+)?$",
+    re.IGNORECASE,
+)
 
 
 def _offsets(line: Line) -> tuple[str, list[tuple[int, int]]]:

@@ -42,6 +42,8 @@ _MIN_SAMPLES = 3
 # Results no living patient has, in the analyte's canonical unit (generous: beyond the most
 # extreme values reported), for tests where a lost point gives such a number.
 LIMITS: dict[str, tuple[float, float]] = {
+    "ua_ph": (3.5, 10.0),  # "Ph (02) 9447 1200" is a telephone number, no urine pH
+    "ph_arterial": (6.3, 8.0),
     "hba1c": (2.0, 20.0),  # %
     "potassium": (1.0, 12.0),  # mmol/L
     "sodium": (90.0, 200.0),

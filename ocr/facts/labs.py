@@ -12,6 +12,7 @@ from itertools import pairwise
 from ocr.facts import catalogue, narrative, units
 from ocr.facts.across import find_across
 from ocr.facts.analyte import Analyte
+from ocr.facts.dates import find_dates
 from ocr.facts.decimals import (
     LIMITS,
     DigitWidths,
@@ -324,6 +325,10 @@ def _result(
 ) -> LabResult | None:
     if not row.name or _HEADING_NAME.fullmatch(row.name.strip()):
         return None  # "RESULTS, PANEL 1": a heading that numbers its panels, not a test
+    if find_dates(row.name):
+        # "CBC with Differential - Final result (3/19/2008 8:15 AM)": a panel's heading with
+        # its date and time, no test ("8:15" is no value)
+        return None
     text_value = row.value.number is None
     analyte = catalogue.resolve(row.name, row.unit, text_value=text_value, context=context)
     misread = None

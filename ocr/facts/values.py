@@ -251,7 +251,8 @@ def parse_value(tokens: list[str]) -> tuple[ResultValue | None, int]:
 def is_identifier_label(name: str) -> bool:
     """Whether a name ends with the label of an identifier (`Patient ID`, `MRN:`), not a
     test; OCR and the catalogue's folding would otherwise take `ID` for `LD`."""
-    return bool(_ID_LABEL.search(name.strip()))
+    # "Ph (02)": a telephone's label and area code
+    return bool(_ID_LABEL.search(name.strip()) or re.search(r"\(\d{1,4}\)$", name.strip()))
 
 
 def parse_range(text: str) -> ReferenceRange | None:

@@ -200,7 +200,9 @@ FRESH_HELD_OUT = ("results-review", "reference-lab", "uk-pathology", "analyser")
 # they are tuned on since; still reported apart.
 LATEST_HELD_OUT = ("fax-relay", "befund", "laboratorio", "kenshin")
 # Four newest ones (lab_newest.py), written after the latest four had been committed: designed
-# and committed before they were ever run; nobody tunes on them. Reported apart.
+# and committed before they were ever run. Their first run (2026-12-07: scans 0.943,
+# born-digital 0.972, dates 0.745) was looked at and fixed, so they are tuned on since; still
+# reported apart.
 NEWEST_HELD_OUT = ("result-letter", "ccd-print", "au-pathology", "vista")
 
 # Layouts that print earlier results: how many earlier dates, and whether those values are

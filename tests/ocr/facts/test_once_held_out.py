@@ -62,8 +62,12 @@ def test_a_long_name_cut_short_by_a_narrow_column(name: str, analytes: tuple[str
     assert tuple(a.key for a in catalogue.lookup(name)) == analytes
 
 
-def test_a_cut_name_shared_by_many_tests_names_none() -> None:
-    assert catalogue.lookup("ERYTHROCYTE MEAN CORPUSCULAR") == ()
+def test_a_cut_name_shared_by_many_tests_names_one_only_by_its_unit() -> None:
+    cut = "ERYTHROCYTE MEAN CORPUSCULAR"
+    assert {a.key for a in catalogue.lookup(cut)} == {"mcv", "mch", "mchc"}
+    assert catalogue.resolve(cut) is None  # no unit to choose: no guess
+    chosen = [catalogue.resolve(cut, unit) for unit in ("um3", "uug", "g/dL")]
+    assert [a.key if a else None for a in chosen] == ["mcv", "mch", "mchc"]
 
 
 def test_the_unit_chooses_between_the_tests_a_cut_name_may_be() -> None:

@@ -12,6 +12,7 @@ import pytest
 from lab_checks import BASE, COLLECTED, ROWS, lines, misplaced, report, text_layer
 from lab_latest import _komma
 from lab_layouts import (
+    FINAL_HELD_OUT,
     FRESH_HELD_OUT,
     HELD_OUT,
     HISTORY,
@@ -39,8 +40,15 @@ def printed_value(layout: str, value: str) -> str:
 
 
 def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
-    assert len(LATEST_HELD_OUT) == 4 and len(LAYOUTS) == 43
-    others = {*HELD_OUT, *ONCE_HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT, *NEWEST_HELD_OUT}
+    assert len(LATEST_HELD_OUT) == 4 and len(LAYOUTS) == 47
+    others = {
+        *HELD_OUT,
+        *ONCE_HELD_OUT,
+        *NEW_HELD_OUT,
+        *FRESH_HELD_OUT,
+        *NEWEST_HELD_OUT,
+        *FINAL_HELD_OUT,
+    }
     assert all(name in LAYOUTS and name not in {*HISTORY, *others} for name in LATEST_HELD_OUT)
     assert set(COLLECTED_AS) == set(LATEST_HELD_OUT)
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from lab_checks import BASE, COLLECTED, ROWS, lines, misplaced, report, text_layer
 from lab_layouts import (
+    FINAL_HELD_OUT,
     FRESH_HELD_OUT,
     HELD_OUT,
     HISTORY,
@@ -26,7 +27,14 @@ OPEN = ("units-first", "two-line", "pipe-export", "continued")
 
 
 def test_they_are_registered_as_tuned_and_print_no_earlier_results() -> None:
-    held = {*HELD_OUT, *NEW_HELD_OUT, *FRESH_HELD_OUT, *LATEST_HELD_OUT, *NEWEST_HELD_OUT}
+    held = {
+        *HELD_OUT,
+        *NEW_HELD_OUT,
+        *FRESH_HELD_OUT,
+        *LATEST_HELD_OUT,
+        *NEWEST_HELD_OUT,
+        *FINAL_HELD_OUT,
+    }
     assert all(name in LAYOUTS and name not in {*HISTORY, *held} for name in OPEN)
 
 

@@ -358,7 +358,10 @@ def resolve(
         fitting = tuple(c for c in candidates if _convertible(parsed, c))
         candidates = fitting or candidates
     urine = bool(re.search(r"urin|\bua\b|dipstick|microscop", context, re.IGNORECASE))
-    if urine:
+    if re.search(r"\b(?:serum|plasma|ser/plas|serpl)\b", name, re.IGNORECASE):
+        # "Protein [Mass/volume] in Serum" under a urine heading: the name says the specimen
+        candidates = tuple(c for c in candidates if c.specimen != "urine") or candidates
+    elif urine:
         candidates = tuple(c for c in candidates if c.specimen == "urine") or candidates
     elif text_value:
         qualitative = tuple(c for c in candidates if c.specimen == "urine" or c.unit is None)

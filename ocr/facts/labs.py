@@ -34,6 +34,9 @@ _TAIL = re.compile(
 )
 
 
+# No test is named with the label of a date ("Specimen Collection Date: Nov 25, 2010@08:15"
+# read on a scan as a test "… Date: Nov" of value 25).
+_DATE_LABEL = re.compile(r"\bdate\b|\bdatum\b|\bfecha\b", re.IGNORECASE)
 # A "name" of words that title a report's parts ("RESULTS, PANEL", "Test Results", "Page").
 _HEADING_NAME = re.compile(
     r"(?:(?:results?|panels?|sections?|parts?|pages?|groups?|tests?|reports?|continued"
@@ -325,7 +328,7 @@ def _result(
 ) -> LabResult | None:
     if not row.name or _HEADING_NAME.fullmatch(row.name.strip()):
         return None  # "RESULTS, PANEL 1": a heading that numbers its panels, not a test
-    if find_dates(row.name):
+    if find_dates(row.name) or _DATE_LABEL.search(row.name):
         # "CBC with Differential - Final result (3/19/2008 8:15 AM)": a panel's heading with
         # its date and time, no test ("8:15" is no value)
         return None

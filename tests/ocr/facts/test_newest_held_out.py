@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from ocr.facts import extract
+from ocr.facts import catalogue, extract
 from ocr.facts.model import DocumentFacts
 from ocr.model import PageReading
 
@@ -57,3 +57,21 @@ def test_a_telephone_number_is_no_ph() -> None:
         "pH                  6.5\n"
     )
     assert [(r.analyte, r.value.text) for r in read(text).labs] == [("ua_ph", "6.5")]
+
+
+def test_no_test_is_named_with_a_dates_label() -> None:
+    """On a scan the date "Nov 25, 2010@08:15" fell apart under a table's columns: "Specimen
+    Collection Date: Nov" was read as a test of value 25."""
+    text = (
+        "Test name                         Result    units      Ref. range\n"
+        "Specimen Collection Date: Nov     25, 2010@08:15\n"
+        "Glucose                           95        mg/dL      70-99\n"
+    )
+    assert [(r.analyte, r.value.text) for r in read(text).labs] == [("glucose", "95")]
+
+
+def test_a_name_that_says_serum_is_no_urine_test_under_a_urine_heading() -> None:
+    found = catalogue.resolve("Protein [Mass/volume] in Serum", "g/dL", context="URINALYSIS")
+    assert found is not None and found.key == "protein_total"
+    urine = catalogue.resolve("Protein", "mg/dL", context="URINALYSIS")
+    assert urine is not None and urine.key == "ua_protein"

@@ -69,7 +69,9 @@ def name_key(text: str) -> str:
         text = slip.sub(word, text)
     text = re.sub(r"(?<=[a-z])[.\-](?=[a-z]{2})", " ", text)  # "in.Serum", "in-Serum"
     fsn = _FSN.match(text)
-    if fsn:
+    if fsn and not re.search(r"\d", text[fsn.end() :]):
+        # "CREATININE:MCNC:PT:BLD:QN": the component of a fully specified name (but not when
+        # a value follows: "CREATININE:MCNC:PT:BLD:QN: 0.8 mg/dL 0.5" is no name)
         text = fsn.group(1)
     text = _PROPERTY.sub(" ", text)
     text = _URINE_PHRASE.sub(" urine", text)

@@ -37,6 +37,18 @@ _TAIL = re.compile(
 # No test is named with the label of a date ("Specimen Collection Date: Nov 25, 2010@08:15"
 # read on a scan as a test "… Date: Nov" of value 25).
 _DATE_LABEL = re.compile(r"\bdate\b|\bdatum\b|\bfecha\b", re.IGNORECASE)
+# "Collected on Sep 8, 2010 8:15 AM": a date's label and month before its day.
+_DATED_NAME = re.compile(
+    r"\b(?:on|collected|drawn|received|reported|released|resulted|verified|printed|taken)[:,]?"
+    r"\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?$",
+    re.IGNORECASE,
+)
+# A range's label taken for a test's name.
+_RANGE_NAME = re.compile(
+    r"(?:standard|reference|ref\.?|normal|expected|target|desirable)\s+(?:range|interval|values?"
+    r"|limits?)s?\s*:?",
+    re.IGNORECASE,
+)
 # A "name" of words that title a report's parts ("RESULTS, PANEL", "Test Results", "Page").
 _HEADING_NAME = re.compile(
     r"(?:(?:results?|panels?|sections?|parts?|pages?|groups?|tests?|reports?|continued"
@@ -328,7 +340,9 @@ def _result(
 ) -> LabResult | None:
     if not row.name or _HEADING_NAME.fullmatch(row.name.strip()):
         return None  # "RESULTS, PANEL 1": a heading that numbers its panels, not a test
-    if find_dates(row.name) or _DATE_LABEL.search(row.name):
+    if _RANGE_NAME.fullmatch(row.name.strip()):
+        return None  # "Standard range: >=40 mg/dL" on a line of its own: the range, no test
+    if find_dates(row.name) or _DATE_LABEL.search(row.name) or _DATED_NAME.search(row.name):
         # "CBC with Differential - Final result (3/19/2008 8:15 AM)": a panel's heading with
         # its date and time, no test ("8:15" is no value)
         return None

@@ -43,7 +43,7 @@ _SPECK = re.compile(r"[a-z.,:;'`~\-]{1,4}|0\d[\d.]*|\S*\.\.\S*")
 _MAX_TAIL = 12
 # Words a reference range is written with: numbers, bounds, sex labels, brackets.
 _RANGE_WORD = re.compile(
-    r"[(\[]?(?:[<>≤≥=]*[+-]?\.?\d[\d.,:]*(?:\s*[-–]\s*[\d.,]+)?%?|[-–]|to|and|or|[mf]:?|males?:?"
+    r"[(\[]?(?:[<>≤≥=]*[+-]?\.?\d[\d.,:]*(?:\s*[-–]\s*[\d.,]+)?%?|[-–]|to|and|or|à|bis|[mf]:?|males?:?"
     r"|females?:?|men:?|women:?|normal:?|ref:?|adults?:?)[)\].,;:]?",
     re.IGNORECASE,
 )

@@ -129,6 +129,9 @@ def find_header(line: Line) -> Header | None:
         return None
     if matched < _MIN_MATCHED * len(words):
         return None
+    titled = sorted((c for c in columns if c.collected is None), key=lambda c: c.x0)
+    if len(titled) == 2 and titled[1].x0 - titled[0].x1 < 1.5 * line.height:
+        return None  # "‹ Test Results": a page's title, not the titles of two columns
     if "name" not in roles:
         results = min(c.x0 for c in columns if c.role in ("result", "outside"))
         garbled = [

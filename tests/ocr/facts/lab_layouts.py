@@ -1,13 +1,13 @@
-"""Forty-three more lab report layouts, as real labs print them, and a phone photo of a page.
+"""Forty-seven more lab report layouts, as real labs print them, and a phone photo of a page.
 
-With the four of `lab_pages` they make the forty-seven layouts of bench/extraction.py (LIS
+With the four of `lab_pages` they make the fifty-one layouts of bench/extraction.py (LIS
 printouts and side-by-side panels in lab_printouts.py, earlier results in lab_history.py,
 the second held-out four in lab_unseen.py, the fresh held-out four in lab_fresh.py, the
 latest held-out four in lab_latest.py, the newest held-out four in lab_newest.py, the final
-held-out four in lab_final.py, four more tuned openly in lab_open.py and four more in
-lab_open2.py).
-HELD_OUT, NEW_HELD_OUT, FRESH_HELD_OUT, LATEST_HELD_OUT, NEWEST_HELD_OUT and FINAL_HELD_OUT
-name the layouts nobody tunes extraction on (see their comments).
+held-out four in lab_final.py, the last held-out four in lab_last.py, four more tuned openly
+in lab_open.py and four more in lab_open2.py).
+HELD_OUT, NEW_HELD_OUT, FRESH_HELD_OUT, LATEST_HELD_OUT, NEWEST_HELD_OUT, FINAL_HELD_OUT and
+LAST_HELD_OUT name the layouts nobody tunes extraction on (see their comments).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from collections.abc import Callable
 from lab_final import app_screens, bilan, discharge, spreadsheet
 from lab_fresh import analyser, reference_lab, results_review, uk_pathology
 from lab_history import cumulative, flowsheet, previous, prior_header, trend
+from lab_last import email, home_kit, laudo, provincial
 from lab_latest import befund, fax_relay, kenshin, laboratorio
 from lab_newest import au_pathology, ccd_print, result_letter, vista
 from lab_open import continued, pipe_export, two_line, units_first
@@ -178,6 +179,11 @@ LAYOUTS: dict[str, Callable[[Report], list[Page]]] = {
     "discharge": discharge,
     "app-screens": app_screens,
     "spreadsheet": spreadsheet,
+    # held out, last (lab_last.py):
+    "email": email,
+    "laudo": laudo,
+    "provincial": provincial,
+    "home-kit": home_kit,
 }
 
 # Layouts nobody tunes extraction on: chosen before any tuning, one per hard kind (fixed
@@ -216,6 +222,9 @@ NEWEST_HELD_OUT = ("result-letter", "ccd-print", "au-pathology", "vista")
 # born-digital 0.954, dates 1.000) was looked at and fixed, so they are tuned on since; still
 # reported apart.
 FINAL_HELD_OUT = ("bilan", "discharge", "app-screens", "spreadsheet")
+# Four last ones (lab_last.py), written after the final four had been committed: designed and
+# committed before they were ever run; nobody tunes on them. Reported apart.
+LAST_HELD_OUT = ("email", "laudo", "provincial", "home-kit")
 
 # Layouts that print earlier results: how many earlier dates, and whether those values are
 # results the reader must find (cumulative tables) or may find with their own date (a

@@ -16,6 +16,7 @@ from lab_layouts import (
     FRESH_HELD_OUT,
     HELD_OUT,
     HISTORY,
+    LAST_HELD_OUT,
     LATEST_HELD_OUT,
     LAYOUTS,
     NEW_HELD_OUT,
@@ -40,7 +41,7 @@ def printed_value(layout: str, value: str) -> str:
 
 
 def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
-    assert len(LATEST_HELD_OUT) == 4 and len(LAYOUTS) == 47
+    assert len(LATEST_HELD_OUT) == 4 and len(LAYOUTS) == 51
     others = {
         *HELD_OUT,
         *ONCE_HELD_OUT,
@@ -48,6 +49,7 @@ def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
         *FRESH_HELD_OUT,
         *NEWEST_HELD_OUT,
         *FINAL_HELD_OUT,
+        *LAST_HELD_OUT,
     }
     assert all(name in LAYOUTS and name not in {*HISTORY, *others} for name in LATEST_HELD_OUT)
     assert set(COLLECTED_AS) == set(LATEST_HELD_OUT)

@@ -14,6 +14,7 @@ from lab_layouts import (
     FRESH_HELD_OUT,
     HELD_OUT,
     HISTORY,
+    LAST_HELD_OUT,
     LATEST_HELD_OUT,
     LAYOUTS,
     NEW_HELD_OUT,
@@ -39,6 +40,7 @@ def test_they_are_registered_as_tuned_and_print_no_earlier_results() -> None:
         *LATEST_HELD_OUT,
         *NEWEST_HELD_OUT,
         *FINAL_HELD_OUT,
+        *LAST_HELD_OUT,
     }
     assert all(name in LAYOUTS and name not in {*HISTORY, *held} for name in OPEN2)
 

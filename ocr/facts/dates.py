@@ -32,7 +32,7 @@ _LABELS: list[tuple[str, str]] = [
      r"|(?:proben|blut)(?:entnahme|abnahme)(?:datum|zeit)?"
      r"|fecha\s+de\s+(?:toma|extracci[óo]n|recolecci[óo]n|obtenci[óo]n)(?:\s+de\s+(?:la\s+)?muestra)?"
      r"|toma\s+de\s+(?:la\s+)?muestra|extracci[óo]n|(?:data\s+(?:del\s+)?)?prelievo"
-     r"|(?:data\s+(?:da\s+)?)?colheita|afname(?:datum)?"),
+     r"|(?:data\s+(?:da\s+)?)?(?:colheita|coleta)|afname(?:datum)?"),
     ("discharge", r"discharge(?:d)?(?:\s+date)?|date\s+of\s+discharge"),
     ("admitted", r"admission(?:\s+date)?|admitted|admit\s+date|date\s+of\s+admission"),
     ("service", r"date\s+of\s+service|d\.?o\.?s\.?|service\s+date|visit\s+date|date\s+of\s+visit"
@@ -45,7 +45,8 @@ _LABELS: list[tuple[str, str]] = [
      r"|dictated|transcribed|date\s+of\s+dictation"
      r"|befund(?:datum)?|eingang(?:sdatum)?|ausgang|freigabe|validiert"
      r"|fecha\s+de\s+(?:entrega|informe|emisi[óo]n|reporte|validaci[óo]n|recepci[óo]n)"
-     r"|(?:data\s+(?:del\s+)?)?referto|date\s+d[e']\s*(?:édition|compte\s+rendu)|réception"),
+     r"|(?:data\s+(?:del\s+)?)?referto|date\s+d[e']\s*(?:édition|compte\s+rendu)|réception"
+     r"|data\s+de\s+libera[çc][ãa]o|libera[çc][ãa]o"),
     ("printed", r"print(?:ed)?(?:\s+(?:date|on))?|date\s+printed|run\s+date|generated(?:\s+on)?"
      r"|created(?:\s+on)?|page\s+printed|gedruckt(?:\s+am)?|druckdatum|impreso(?:\s+el)?"
      r"|fecha\s+de\s+impresi[óo]n|stampato(?:\s+il)?|imprimé(?:\s+le)?"),

@@ -135,7 +135,7 @@ def find_labs(lines: Sequence[Line], collected: date | None = None) -> list[LabR
             continue
         stretches = _side_by_side(rows, line) if not tabled else [line] * len(rows)
         for row, stretch in zip(rows, stretches, strict=True):
-            labelled = _labelled(row, lines[index - 1] if index else None)
+            labelled = _labelled(row, _name_line(lines, index))
             pending = [] if labelled else _attach_wrapped(row, pending)
             if RESULT_LABEL.fullmatch(row.name):
                 continue  # "Result: 44 mmol/L" under no test's name: whose result is unknown
@@ -261,6 +261,26 @@ def _unit_fits_name(row: Row, name: str) -> bool:
     if not analytes or not row.unit or units.parse(row.unit) is None:
         return True
     return any(a.unit is None or catalogue.convert(1.0, row.unit, a) is not None for a in analytes)
+
+
+# A line of fields about the sample, printed between a test's name and its result
+# ("Material: Soro  Método: Enzimático colorimétrico", "Specimen: Serum  Method: ISE").
+_SAMPLE_FIELDS = re.compile(
+    r"^(?:material|amostra|muestra|m[ée]todo|method|specimen|sample|probe|methode|m[ée]thode"
+    r"|[ée]chantillon)\s*:",
+    re.IGNORECASE,
+)
+
+
+def _name_line(lines: Sequence[Line], index: int) -> Line | None:
+    """The line a labelled result's test name is printed on: the one above, or the one above
+    a line of the sample's fields."""
+    if index == 0:
+        return None
+    above = lines[index - 1]
+    if index >= 2 and _SAMPLE_FIELDS.match(above.text) and lines[index - 2].page == above.page:
+        return lines[index - 2]
+    return above
 
 
 def _labelled(row: Row, above: Line | None) -> bool:

@@ -592,7 +592,9 @@ def _misread_fits(row: Row) -> bool:
 
 # A label standing where a test's name would ("Result: 13.2 g/dL"), the name printed above.
 RESULT_LABEL = re.compile(
-    r"(?:your\s+|patient\s+|observed\s+|measured\s+)?(?:result|value)s?", re.IGNORECASE
+    r"(?:your\s+|patient\s+|observed\s+|measured\s+)?(?:result|value)s?"
+    r"|resultados?|ergebnis|r[ée]sultats?|risultato|valor|wert|valeur",
+    re.IGNORECASE,
 )
 
 
@@ -619,8 +621,12 @@ def _looks_like_result(row: Row) -> bool:
 # Labels of the fields after a value ("Value: 140  Units: mmol/L  Range: ...  Flag: H"), and
 # the words a range's bounds are labelled with ("Low 12.0 High 16.0").
 _FIELD_LABEL = re.compile(
-    r"(?:units?|flag|range|ref\.?\s*range|reference(?:\s*range)?|interval):", re.IGNORECASE
+    r"(?:units?|flag|range|ref\.?\s*range|reference(?:\s*range)?|interval|refer[êe]ncia"
+    r"|r[ée]f[ée]rence|referenz(?:bereich)?|normal|unidad(?:es)?|unidade|einheit):",
+    re.IGNORECASE,
 )
+# Words a field's label starts with before its last word ("Valores de referência:").
+_LABEL_LEAD = frozenset({"valores", "valor", "de", "intervalo", "rango", "valeurs", "valori", "di"})
 _BOUND_WORD = re.compile(r"[(\[]?(?:low|high|lower|upper|min|max):?", re.IGNORECASE)
 
 
@@ -641,6 +647,10 @@ def _read_tail(
         following = pieces[index + 1].text if index + 1 < len(pieces) else ""
         if _FIELD_LABEL.fullmatch(text) and following:
             continue  # "Units: mg/dL  Flag: H": a field's label; what it labels is read next
+        if text.lower() in _LABEL_LEAD and any(
+            _FIELD_LABEL.fullmatch(p.text) for p in pieces[index + 1 : index + 3]
+        ):
+            continue  # "Valores de referência: 12,0 a 15,5 g/dL"
         if _BOUND_WORD.fullmatch(text) and re.fullmatch(r"\d[\d.,]*[)\]]?", following):
             range_words.append(text)  # "Range: Low 12.0 High 16.0": a bound's label, no flag
             used = index + 1
@@ -650,6 +660,15 @@ def _read_tail(
             if re.match(r"[x×]?10", text) and units.parse(joined) is not None and fits(joined):
                 row.unit, skip, used = joined, True, index + 1
                 continue
+        if (
+            text.lower() == "a"
+            and range_words
+            and re.fullmatch(r"[\d.,]+", range_words[-1])
+            and re.fullmatch(r"[\d.,]+[)\]]?", following)
+        ):
+            range_words.append("-")  # "12,0 a 15,5": Portuguese and Spanish join bounds so
+            used = index + 1
+            continue
         flag = parse_flag(text)
         if flag is not None and not (range_words and is_sex_marker(text)) and row.flag_text is None:
             row.flag_text = text
@@ -661,7 +680,7 @@ def _read_tail(
         elif (
             row.unit is None
             and _BARE_UNIT.fullmatch(text)
-            and any(p.text.strip("()[]") == text for p in pieces[index + 1 : index + 6])
+            and any(p.text.strip("()[]") == text for p in pieces[index + 1 : index + 9])
         ):
             row.unit = text  # "WBC Count 6 ul (4.3 - 10.8 ul)": the range's unit is the same
         elif closed and units.parse(text) is not None and not is_sex_marker(text) and fits(text):

@@ -204,7 +204,8 @@ def _words(line: Line) -> list[tuple[str, float, float]]:
     """The line's words in lower case with their spans; OCR's `REFERENCE.RANGE` is two."""
     words = []
     for token in line.tokens:
-        parts = [p for p in re.split(r"[^\w/]+", token.text.lower()) if p]
+        # "/" alone joins a title's two languages ("Result / Résultat"): no word of its own
+        parts = [p for p in re.split(r"[^\w/]+", token.text.lower()) if p.strip("/")]
         width = (token.x1 - token.x0) / max(1, len(token.text))
         position = 0
         for part in parts:

@@ -84,7 +84,7 @@ _LABELLED_BOUNDS = re.compile(
     re.I,
 )
 _BOUNDS = re.compile(
-    rf"(?P<lo>{_NUM}|\.\d+)\s*(?:-|–|—|to|\.\.|à|bis)\s*(?P<hi>{_NUM})"
+    rf"(?P<lo>{_NUM}|\.\d+)(?:\s*(?:-|–|—|to|\.\.|à|bis)\s*|\s+a\s+)(?P<hi>{_NUM})"
     rf"|(?P<cmp><=|>=|=<|=>|≤|≥|<|>|less than|greater than|up to|under|over)\s*(?P<n>{_NUM})",
     re.I,
 )

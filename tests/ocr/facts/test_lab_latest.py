@@ -22,6 +22,7 @@ from lab_layouts import (
     NEW_HELD_OUT,
     NEWEST_HELD_OUT,
     ONCE_HELD_OUT,
+    SEVENTH_HELD_OUT,
 )
 from lab_pages import Page, digital_pdf, page_image
 
@@ -41,7 +42,7 @@ def printed_value(layout: str, value: str) -> str:
 
 
 def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
-    assert len(LATEST_HELD_OUT) == 4 and len(LAYOUTS) == 51
+    assert len(LATEST_HELD_OUT) == 4 and len(LAYOUTS) == 55
     others = {
         *HELD_OUT,
         *ONCE_HELD_OUT,
@@ -50,6 +51,7 @@ def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
         *NEWEST_HELD_OUT,
         *FINAL_HELD_OUT,
         *LAST_HELD_OUT,
+        *SEVENTH_HELD_OUT,
     }
     assert all(name in LAYOUTS and name not in {*HISTORY, *others} for name in LATEST_HELD_OUT)
     assert set(COLLECTED_AS) == set(LATEST_HELD_OUT)

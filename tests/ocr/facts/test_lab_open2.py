@@ -19,6 +19,7 @@ from lab_layouts import (
     LAYOUTS,
     NEW_HELD_OUT,
     NEWEST_HELD_OUT,
+    SEVENTH_HELD_OUT,
 )
 from lab_open2 import _glued
 from lab_pages import Page, Row, digital_pdf, page_image
@@ -41,6 +42,7 @@ def test_they_are_registered_as_tuned_and_print_no_earlier_results() -> None:
         *NEWEST_HELD_OUT,
         *FINAL_HELD_OUT,
         *LAST_HELD_OUT,
+        *SEVENTH_HELD_OUT,
     }
     assert all(name in LAYOUTS and name not in {*HISTORY, *held} for name in OPEN2)
 

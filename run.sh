@@ -23,7 +23,13 @@ apt_install() {
 }
 
 find_uv() {
-    if command -v uv >/dev/null 2>&1; then UV=$(command -v uv); return; fi
+    if command -v uv >/dev/null 2>&1; then
+        UV=$(command -v uv)
+        # A pyenv shim runs uv only under the Python version it was installed for; the real
+        # binary keeps working when PYENV_VERSION changes (see find_python313).
+        case "$UV" in */shims/uv) UV=$(pyenv which uv 2>/dev/null || echo "$UV") ;; esac
+        return
+    fi
     if [ ! -x .tools/bin/uv ]; then
         say "installing uv $UV_VERSION into .tools/"
         python3 -m venv .tools

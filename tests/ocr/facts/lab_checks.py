@@ -6,11 +6,12 @@ of its neighbours, and the born-digital text layer as pdfium (not our reader) re
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 import pypdfium2 as pdfium
-from lab_pages import Page, Report, Row, width_in
+from lab_pages import PAGE_IN, Page, Report, Row, digital_pdf, page_image, width_in
 
 COLLECTED = date(2013, 10, 20)
 # Short and long names, flags, long units and ranges, no range, a comparator: enough rows
@@ -71,3 +72,58 @@ def text_layer(path: Path) -> str:
     """The text of a born-digital PDF, page after page, as pdfium reads it."""
     pdf = pdfium.PdfDocument(path)
     return "\n".join(pdf[i].get_textpage().get_text_range() for i in range(len(pdf)))
+
+
+# The checks every rendering test of a held-out set makes (test_lab_latest.py,
+# test_lab_newest.py, test_lab_final.py, test_lab_last.py, test_lab_seventh.py); `shown(layout,
+# value)` is how a layout prints a value ("13,2" where the decimal mark is a comma).
+
+
+def _as_is(layout: str, value: str) -> str:
+    return value
+
+
+def assert_printed_once(
+    layout: str, pages: list[Page], shown: Callable[[str, str], str] = _as_is, name_above: int = 0
+) -> None:
+    """Every result printed once, on a line with its unit, and its name on that line (or
+    `name_above` lines above it); two pages at least."""
+    assert len(pages) >= 2
+    printed = [line.split() for page in pages for line in lines(page)]
+    for row in ROWS:
+        value = shown(layout, row.value)
+        holding = [n for n, words in enumerate(printed) if value in words]
+        assert len(holding) == 1, (layout, value, holding)
+        (n,) = holding
+        assert row.unit in printed[n], (layout, row.value, printed[n])
+        named = printed[n - name_above]
+        assert row.name.split()[0].upper() in " ".join(named).upper(), (layout, row.name, named)
+
+
+def assert_in_place(layout: str, pages: list[Page]) -> None:
+    for page in pages:
+        assert misplaced(page) == [], layout
+
+
+def digital_text(
+    layout: str,
+    pages: list[Page],
+    path: Path,
+    collected_as: str,
+    shown: Callable[[str, str], str] = _as_is,
+) -> str:
+    """The born-digital text layer, once it holds every value once and the collection date."""
+    text = text_layer(digital_pdf(pages, path))
+    words = text.split()
+    for row in ROWS:
+        assert words.count(shown(layout, row.value)) == 1, (layout, row.value)
+    assert collected_as in text, layout
+    return text
+
+
+def assert_renders_as_scan(pages: list[Page], size: tuple[float, float] = PAGE_IN) -> None:
+    for page in pages:
+        assert isinstance(page, Page)
+        image = page_image(page, dpi=100)
+        assert image.size == (round(size[0] * 100), round(size[1] * 100))
+        assert image.getextrema() == (0, 255)

@@ -9,7 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lab_checks import BASE, COLLECTED, ROWS, lines, misplaced, report, text_layer
+from lab_checks import (
+    BASE,
+    COLLECTED,
+    assert_in_place,
+    assert_printed_once,
+    assert_renders_as_scan,
+    digital_text,
+    lines,
+    report,
+)
 from lab_final import A4
 from lab_latest import _komma
 from lab_layouts import (
@@ -25,7 +34,7 @@ from lab_layouts import (
     ONCE_HELD_OUT,
     SEVENTH_HELD_OUT,
 )
-from lab_pages import PAGE_IN, Page, digital_pdf, page_image
+from lab_pages import PAGE_IN
 
 pytestmark = pytest.mark.nodb
 
@@ -60,16 +69,7 @@ def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
 
 @pytest.mark.parametrize("layout", FINAL_HELD_OUT)
 def test_every_result_is_printed_once_with_its_unit_and_name(layout: str) -> None:
-    pages = LAYOUTS[layout](report())
-    assert len(pages) >= 2
-    printed = [line.split() for page in pages for line in lines(page)]
-    for row in ROWS:
-        value = printed_value(layout, row.value)
-        holding = [words for words in printed if value in words]
-        assert len(holding) == 1, (layout, value, holding)
-        (words,) = holding
-        assert row.unit in words, (layout, row.value, words)
-        assert row.name.split()[0].upper() in " ".join(words).upper(), (layout, row.name, words)
+    assert_printed_once(layout, LAYOUTS[layout](report()), printed_value)
 
 
 def test_pages_are_numbered_and_the_summary_and_report_close() -> None:
@@ -94,8 +94,7 @@ def test_pages_are_numbered_and_the_summary_and_report_close() -> None:
 
 @pytest.mark.parametrize("layout", FINAL_HELD_OUT)
 def test_nothing_runs_off_the_page_or_over_its_neighbour(layout: str) -> None:
-    for page in LAYOUTS[layout](report()):
-        assert misplaced(page) == [], layout
+    assert_in_place(layout, LAYOUTS[layout](report()))
 
 
 @pytest.mark.parametrize("layout", FINAL_HELD_OUT)
@@ -103,11 +102,9 @@ def test_the_born_digital_text_layer_holds_every_value_and_the_date(
     layout: str, tmp_path: Path
 ) -> None:
     pages = LAYOUTS[layout](report())
-    text = text_layer(digital_pdf(pages, tmp_path / "digital.pdf"))
-    words = text.split()
-    for row in ROWS:
-        assert words.count(printed_value(layout, row.value)) == 1, (layout, row.value)
-    assert COLLECTED_AS[layout] in text, layout
+    text = digital_text(
+        layout, pages, tmp_path / "digital.pdf", COLLECTED_AS[layout], printed_value
+    )
     # a patient's own app and sheet name no birth date; the lab and the hospital do
     assert ("1951" in text) == (layout in ("bilan", "discharge")), layout
 
@@ -116,9 +113,4 @@ def test_the_born_digital_text_layer_holds_every_value_and_the_date(
 def test_a_short_report_renders_as_a_scan(layout: str) -> None:
     pages = LAYOUTS[layout](report(BASE[:4]))
     assert len(pages) == 1
-    size = A4 if layout == "bilan" else PAGE_IN
-    for page in pages:
-        assert isinstance(page, Page)
-        image = page_image(page, dpi=100)
-        assert image.size == (round(size[0] * 100), round(size[1] * 100))
-        assert image.getextrema() == (0, 255)
+    assert_renders_as_scan(pages, A4 if layout == "bilan" else PAGE_IN)

@@ -9,7 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lab_checks import BASE, COLLECTED, ROWS, lines, misplaced, report, text_layer
+from lab_checks import (
+    BASE,
+    COLLECTED,
+    assert_in_place,
+    assert_printed_once,
+    assert_renders_as_scan,
+    digital_text,
+    lines,
+    report,
+)
 from lab_latest import _komma
 from lab_layouts import (
     FINAL_HELD_OUT,
@@ -24,7 +33,6 @@ from lab_layouts import (
     ONCE_HELD_OUT,
     SEVENTH_HELD_OUT,
 )
-from lab_pages import PAGE_IN, Page, digital_pdf, page_image
 
 pytestmark = pytest.mark.nodb
 
@@ -65,18 +73,9 @@ def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
 
 @pytest.mark.parametrize("layout", LAST_HELD_OUT)
 def test_every_result_is_printed_once_with_its_unit_and_name(layout: str) -> None:
-    pages = LAYOUTS[layout](report())
-    assert len(pages) >= 2
-    printed = [line.split() for page in pages for line in lines(page)]
-    for row in ROWS:
-        value = printed_value(layout, row.value)
-        holding = [n for n, words in enumerate(printed) if value in words]
-        assert len(holding) == 1, (layout, value, holding)
-        (n,) = holding
-        assert row.unit in printed[n], (layout, row.value, printed[n])
-        # the Brazilian laudo heads each exam's block with its name, two lines above
-        named = printed[n - 2] if layout == "laudo" else printed[n]
-        assert row.name.split()[0].upper() in " ".join(named).upper(), (layout, row.name, named)
+    # the Brazilian laudo heads each exam's block with its name, two lines above
+    name_above = 2 if layout == "laudo" else 0
+    assert_printed_once(layout, LAYOUTS[layout](report()), printed_value, name_above)
 
 
 def test_pages_are_numbered_and_the_reports_close() -> None:
@@ -97,8 +96,7 @@ def test_pages_are_numbered_and_the_reports_close() -> None:
 
 @pytest.mark.parametrize("layout", LAST_HELD_OUT)
 def test_nothing_runs_off_the_page_or_over_its_neighbour(layout: str) -> None:
-    for page in LAYOUTS[layout](report()):
-        assert misplaced(page) == [], layout
+    assert_in_place(layout, LAYOUTS[layout](report()))
 
 
 @pytest.mark.parametrize("layout", LAST_HELD_OUT)
@@ -106,11 +104,9 @@ def test_the_born_digital_text_layer_holds_every_value_and_the_date(
     layout: str, tmp_path: Path
 ) -> None:
     pages = LAYOUTS[layout](report())
-    text = text_layer(digital_pdf(pages, tmp_path / "digital.pdf"))
-    words = text.split()
-    for row in ROWS:
-        assert words.count(printed_value(layout, row.value)) == 1, (layout, row.value)
-    assert COLLECTED_AS[layout] in text, layout
+    text = digital_text(
+        layout, pages, tmp_path / "digital.pdf", COLLECTED_AS[layout], printed_value
+    )
     # the Brazilian and Canadian labs print the birth date; the e-mail and the kit do not
     born = {"laudo": "14/03/1951", "provincial": "1951-03-14"}
     if layout in born:
@@ -122,9 +118,4 @@ def test_the_born_digital_text_layer_holds_every_value_and_the_date(
 def test_a_short_report_renders_as_a_scan(layout: str) -> None:
     pages = LAYOUTS[layout](report(BASE[:4]))
     assert len(pages) == 1
-    size = PAGE_IN
-    for page in pages:
-        assert isinstance(page, Page)
-        image = page_image(page, dpi=100)
-        assert image.size == (round(size[0] * 100), round(size[1] * 100))
-        assert image.getextrema() == (0, 255)
+    assert_renders_as_scan(pages)

@@ -9,7 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from lab_checks import BASE, COLLECTED, ROWS, lines, misplaced, report, text_layer
+from lab_checks import (
+    BASE,
+    COLLECTED,
+    assert_in_place,
+    assert_printed_once,
+    assert_renders_as_scan,
+    digital_text,
+    lines,
+    report,
+)
 from lab_latest import _komma
 from lab_layouts import (
     FINAL_HELD_OUT,
@@ -24,7 +33,6 @@ from lab_layouts import (
     ONCE_HELD_OUT,
     SEVENTH_HELD_OUT,
 )
-from lab_pages import PAGE_IN, Page, digital_pdf, page_image
 
 pytestmark = pytest.mark.nodb
 
@@ -65,17 +73,7 @@ def test_they_are_registered_apart_and_print_no_earlier_results() -> None:
 
 @pytest.mark.parametrize("layout", SEVENTH_HELD_OUT)
 def test_every_result_is_printed_once_with_its_unit_and_name(layout: str) -> None:
-    pages = LAYOUTS[layout](report())
-    assert len(pages) >= 2
-    printed = [line.split() for page in pages for line in lines(page)]
-    for row in ROWS:
-        value = printed_value(layout, row.value)
-        holding = [n for n, words in enumerate(printed) if value in words]
-        assert len(holding) == 1, (layout, value, holding)
-        (n,) = holding
-        assert row.unit in printed[n], (layout, row.value, printed[n])
-        named = " ".join(printed[n]).upper()
-        assert row.name.split()[0].upper() in named, (layout, row.name, printed[n])
+    assert_printed_once(layout, LAYOUTS[layout](report()), printed_value)
 
 
 def test_pages_are_numbered_and_the_reports_close() -> None:
@@ -92,8 +90,7 @@ def test_pages_are_numbered_and_the_reports_close() -> None:
 
 @pytest.mark.parametrize("layout", SEVENTH_HELD_OUT)
 def test_nothing_runs_off_the_page_or_over_its_neighbour(layout: str) -> None:
-    for page in LAYOUTS[layout](report()):
-        assert misplaced(page) == [], layout
+    assert_in_place(layout, LAYOUTS[layout](report()))
 
 
 @pytest.mark.parametrize("layout", SEVENTH_HELD_OUT)
@@ -101,19 +98,11 @@ def test_the_born_digital_text_layer_holds_every_value_and_the_date(
     layout: str, tmp_path: Path
 ) -> None:
     pages = LAYOUTS[layout](report())
-    text = text_layer(digital_pdf(pages, tmp_path / "digital.pdf"))
-    words = text.split()
-    for row in ROWS:
-        assert words.count(printed_value(layout, row.value)) == 1, (layout, row.value)
-    assert COLLECTED_AS[layout] in text, layout
+    digital_text(layout, pages, tmp_path / "digital.pdf", COLLECTED_AS[layout], printed_value)
 
 
 @pytest.mark.parametrize("layout", SEVENTH_HELD_OUT)
 def test_a_short_report_renders_as_a_scan(layout: str) -> None:
     pages = LAYOUTS[layout](report(BASE[:4]))
     assert len(pages) == 1
-    for page in pages:
-        assert isinstance(page, Page)
-        image = page_image(page, dpi=100)
-        assert image.size == (round(PAGE_IN[0] * 100), round(PAGE_IN[1] * 100))
-        assert image.getextrema() == (0, 255)
+    assert_renders_as_scan(pages)
